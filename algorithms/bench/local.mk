@@ -1,0 +1,1 @@
+libfl_a_SOURCES += algorithms/bench/bench.c algorithms/bench/bench.h

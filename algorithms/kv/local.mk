@@ -1,0 +1,1 @@
+libfl_a_SOURCES += algorithms/kv/kv.c algorithms/kv/kv.h

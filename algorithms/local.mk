@@ -1,0 +1,4 @@
+# Built-in algorithms. Each folder lists its sources in its own local.mk.
+include algorithms/kv/local.mk
+include algorithms/bench/local.mk
+include algorithms/raft/local.mk

@@ -1,0 +1,2 @@
+# The invariant registry and the per-family invariants.
+libfl_a_SOURCES += sim/check/invariant.c sim/check/invariant.h

@@ -1,0 +1,3 @@
+# The linearizability checker (being added).
+libfl_a_SOURCES += sim/history.c
+include sim/check/invariants.mk

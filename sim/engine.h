@@ -1,0 +1,76 @@
+/* engine.h — the simulation engine: one clock, one event queue, the nodes
+ * and their roles, the network and the disks. `fl_engine_step` fires
+ * exactly one event; `fl_engine_run` loops over it; hooks run after every
+ * step that ran algorithm code (invariants, the visualizer). The engine
+ * knows nothing about any one algorithm: it sees only algorithm.h. */
+#ifndef FL_ENGINE_H
+#define FL_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "algorithms/algorithm.h"
+#include "sim/error.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+typedef struct fl_engine fl_engine;
+
+typedef struct fl_engine_stats {
+    uint64_t events;
+    uint64_t sent, delivered, dropped, duplicated;
+    uint64_t timers;
+    uint64_t faults_applied, faults_skipped;
+    uint64_t crashes, restarts;
+    uint64_t ops_ok, ops_fail, ops_info;
+    uint64_t syncs;
+    size_t   queue_peak;
+} fl_engine_stats;
+
+/* After a step in which `node` ran code (or crashed / restarted), with its
+ * view before and after. Return nonzero to stop the run. */
+typedef int (*fl_step_hook)(void *arg, fl_engine *e, fl_node_id node,
+                            const fl_view *before, const fl_view *after);
+
+/* Borrows `s` and `alg` for the engine's lifetime. `seed` and `duration`
+ * override the scenario's. */
+fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
+                         uint64_t seed, fl_time duration, fl_error *err);
+void fl_engine_free(fl_engine *e);
+
+/* Write the trace as JSON Lines to `out` (borrowed); call before any step. */
+int  fl_engine_trace_to(fl_engine *e, FILE *out);
+int  fl_engine_add_hook(fl_engine *e, fl_step_hook hook, void *arg);
+
+/* 1: fired one event; 0: the run is over; -1: a hook stopped it. */
+int  fl_engine_step(fl_engine *e);
+/* Steps until over or stopped; returns the last fl_engine_step result. */
+int  fl_engine_run(fl_engine *e);
+/* Closes the run: open client operations become `info`. Idempotent. */
+void fl_engine_finish(fl_engine *e);
+
+fl_time  fl_engine_now(const fl_engine *e);
+fl_time  fl_engine_end(const fl_engine *e);
+uint64_t fl_engine_seed(const fl_engine *e);
+bool     fl_engine_done(const fl_engine *e);
+uint64_t fl_engine_trace_hash(const fl_engine *e);
+const fl_engine_stats *fl_engine_stats_get(const fl_engine *e);
+const fl_history *fl_engine_history(const fl_engine *e);
+const fl_trace   *fl_engine_trace(const fl_engine *e);
+const fl_scenario *fl_engine_scenario(const fl_engine *e);
+const fl_algorithm *fl_engine_algorithm(const fl_engine *e);
+
+size_t      fl_engine_node_count(const fl_engine *e);
+const char *fl_engine_node_role(const fl_engine *e, fl_node_id node);
+bool        fl_engine_node_alive(const fl_engine *e, fl_node_id node);
+bool        fl_engine_node_paused(const fl_engine *e, fl_node_id node);
+const fl_view *fl_engine_node_view(const fl_engine *e, fl_node_id node);
+/* Time of the last heal, restart or crash-free start (for liveness). */
+fl_time     fl_engine_last_disruption_end(const fl_engine *e);
+/* Earliest time since the last disruption at which some node led, or -1. */
+fl_time     fl_engine_leader_since(const fl_engine *e);
+
+#endif

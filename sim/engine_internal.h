@@ -1,0 +1,178 @@
+/* engine_internal.h — the engine's insides, shared by the engine's own
+ * modules (engine.c, net.c, fault.c, client.c) and nobody else. */
+#ifndef FL_ENGINE_INTERNAL_H
+#define FL_ENGINE_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "sim/disk.h"
+#include "sim/engine.h"
+#include "sim/queue.h"
+
+/* A message in flight; the engine owns it until delivery or drop. */
+typedef struct fl_msg {
+    uint64_t   id;
+    fl_node_id from, to;
+    uint32_t   incarnation;  /* the sender's, when sent */
+    fl_channel channel;
+    fl_time    depart;       /* leaves the sender (after a pending sync) */
+    size_t     len;
+    uint8_t    data[];
+} fl_msg;
+
+/* A reply to a built-in client, on the wire. */
+typedef struct fl_reply_msg {
+    uint64_t   seq;
+    fl_status  status;
+    int64_t    value;
+    fl_node_id hint;
+} fl_reply_msg;
+
+typedef struct fl_node {
+    fl_node_id     id;
+    const fl_role *role;
+    const char    *role_name;
+    size_t         role_index;     /* position in the scenario's role list */
+    bool           builtin_client;
+    void          *state;
+    bool           alive, paused;
+    uint32_t       incarnation;
+    fl_time       *incarnation_end; /* crash time of each past incarnation */
+    size_t         incarnation_cap;
+    fl_time        crashed_at;
+    fl_time        busy_until;     /* a sync in progress blocks the node */
+    uint64_t       pause_gen;
+    fl_event      *deferred;       /* events held while paused */
+    size_t         ndeferred, deferred_cap;
+    /* clock: local = base_local + (real - base_real) * (1e6 + ppm) / 1e6 */
+    fl_time        base_real, base_local;
+    int64_t        drift_ppm;
+    gsl_rng       *rng;
+    gsl_rng       *disk_rng;
+    fl_disk       *disk;
+    fl_view        view;           /* after its last step */
+    bool           has_view;
+} fl_node;
+
+typedef struct fl_timer_slot {
+    uint32_t   gen;
+    bool       armed;
+    fl_node_id node;
+    uint32_t   incarnation;
+    uint8_t    kind;
+    uint64_t   cookie;
+    uint32_t   next_free;
+} fl_timer_slot;
+
+typedef struct fl_link_state {
+    bool         blocked;          /* cut by a partition or a link fault */
+    bool         has_override;
+    fl_link_spec spec;             /* effective spec when has_override */
+    fl_time      last_delivery;    /* for FIFO links */
+} fl_link_state;
+
+struct fl_ctx {
+    fl_engine *e;
+    fl_node   *node;
+};
+
+typedef struct fl_hook_entry {
+    fl_step_hook fn;
+    void        *arg;
+} fl_hook_entry;
+
+struct fl_nemesis_state {
+    size_t down;                   /* crashed / paused by this nemesis now */
+};
+
+struct fl_engine {
+    const fl_scenario  *scn;
+    const fl_algorithm *alg;
+    uint64_t            seed;
+    fl_time             now, end;
+    bool                done, finished;
+    fl_queue            queue;
+    fl_node            *nodes;
+    size_t              nnodes;
+    /* role name -> ids, for fl_nodes() */
+    struct fl_role_ids {
+        const char *name;
+        fl_node_id *ids;
+        size_t      n;
+    }                  *role_ids;
+    size_t              nrole_ids;
+    fl_timer_slot      *timers;
+    size_t              ntimers, timers_cap;
+    uint32_t            timer_free;    /* 1-based index, 0 none */
+    fl_link_state      *links;         /* nnodes * nnodes */
+    gsl_rng           **link_rng;      /* nnodes * nnodes, lazily made */
+    gsl_rng            *fault_rng;
+    uint64_t            next_msg_id;
+    fl_trace            trace;
+    fl_history          history;
+    fl_engine_stats     stats;
+    fl_hook_entry      *hooks;
+    size_t              nhooks;
+    bool                stopped;
+    struct fl_nemesis_state *nemesis;  /* one per scenario fault */
+    fl_view             scratch;       /* view being filled */
+    fl_time             last_disruption_end;
+    fl_time             leader_since;
+    struct fl_ctx       ctx;
+    const fl_role      *client_role;   /* the built-in client role */
+};
+
+/* engine.c */
+fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);
+void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
+                               fl_node_id peer, int64_t a, int64_t b,
+                               const char *text);
+int     fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls);
+void    fl_engine_after_step(fl_engine *e, fl_node *n);
+/* A heal, restart or resume just ended a disruption (liveness clock). */
+void    fl_engine_mark_recovery(fl_engine *e);
+/* Holds an event for a paused or syncing node; true if it was held. */
+bool    fl_node_hold(fl_engine *e, fl_node *n, fl_event *ev);
+void    fl_node_crash(fl_engine *e, fl_node *n, bool torn);
+void    fl_node_restart(fl_engine *e, fl_node *n);
+void    fl_node_pause(fl_engine *e, fl_node *n, fl_time duration);
+void    fl_node_resume(fl_engine *e, fl_node *n);
+void    fl_node_set_clock(fl_engine *e, fl_node *n, fl_time skew, int64_t ppm,
+                          bool set_drift);
+fl_time fl_node_local_time(const fl_node *n, fl_time real);
+
+/* net.c */
+int  fl_net_init(fl_engine *e);
+void fl_net_destroy(fl_engine *e);
+void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
+                 const void *data, size_t len);
+void fl_net_deliver(fl_engine *e, fl_event *ev);
+void fl_net_free_msg(fl_msg *m);
+void fl_net_partition(fl_engine *e, const int *group_of);  /* -1: not named */
+void fl_net_heal(fl_engine *e);
+void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
+                 const fl_link_spec *spec);
+int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r);
+
+/* fault.c */
+int  fl_fault_schedule(fl_engine *e);
+void fl_fault_apply(fl_engine *e, const fl_event *ev);
+void fl_nemesis_fire(fl_engine *e, const fl_event *ev);
+
+/* client.c — the built-in client role */
+extern const fl_role fl_client_role;
+void fl_client_on_reply(fl_ctx *ctx, void *state, const fl_reply_msg *r);
+/* The node is crashing or the run is ending: its open op becomes info. */
+void fl_client_abandon(fl_ctx *ctx, void *state);
+fl_history *fl_ctx_history(fl_ctx *ctx);
+const fl_workload_spec *fl_ctx_workload(fl_ctx *ctx);
+void fl_ctx_send_request(fl_ctx *ctx, fl_node_id to, const fl_request *req);
+void fl_ctx_trace_op(fl_ctx *ctx, fl_trace_type type, uint64_t op_id,
+                     int64_t a, int64_t b);
+void fl_ctx_count_op(fl_ctx *ctx, fl_hist_type type);
+const char *fl_ctx_server_role(fl_ctx *ctx);   /* the algorithm's first role */
+fl_time fl_ctx_sim_time(fl_ctx *ctx);          /* true simulated time */
+uint32_t fl_ctx_incarnation(fl_ctx *ctx);
+size_t fl_ctx_node_count(fl_ctx *ctx);
+
+#endif

@@ -1,0 +1,258 @@
+/* history.c — the client history of a run (sim/history.h): a growable array
+ * of invoke / ok / fail / info events, and its two writers, JSON Lines and
+ * Jepsen EDN. Output is integers and fixed keywords only, so equal histories
+ * give byte-identical files.
+ *
+ * Finding an op by id: ids are handed out in increasing order and every
+ * invoke is appended, so invokes sit in the array in op-id order with
+ * completions between them. fl_history_complete binary-searches over the
+ * invokes (stepping left over a run of completions, which is never longer
+ * than the number of ops that were open at once): O(log n) per completion.
+ * While an op is open its invoke's `value` is FL_NIL; completing it stores
+ * the completion's index there, so a second completion is refused. */
+#include "sim/history.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- names ---------------------------------------------------------------- */
+
+const char *fl_op_kind_name(fl_op_kind k)
+{
+    switch (k) {
+    case FL_OP_READ:    return "read";
+    case FL_OP_WRITE:   return "write";
+    case FL_OP_CAS:     return "cas";
+    case FL_OP_ADD:     return "add";
+    case FL_OP_ACQUIRE: return "acquire";
+    case FL_OP_RELEASE: return "release";
+    case FL_OP_KIND_COUNT: break;
+    }
+    return "?";
+}
+
+const char *fl_hist_type_name(fl_hist_type t)
+{
+    switch (t) {
+    case FL_HIST_INVOKE: return "invoke";
+    case FL_HIST_OK:     return "ok";
+    case FL_HIST_FAIL:   return "fail";
+    case FL_HIST_INFO:   return "info";
+    }
+    return "?";
+}
+
+/* ---- the event array ------------------------------------------------------ */
+
+void fl_history_init(fl_history *h)
+{
+    h->events = NULL;
+    h->len = 0;
+    h->cap = 0;
+    h->next_op_id = 1;
+}
+
+void fl_history_destroy(fl_history *h)
+{
+    free(h->events);
+    fl_history_init(h);
+}
+
+static int fl_history_reserve(fl_history *h)
+{
+    if (h->len < h->cap)
+        return 0;
+    size_t cap = h->cap ? h->cap * 2 : 256;
+    fl_hist_event *ev = realloc(h->events, cap * sizeof *ev);
+    if (!ev)
+        return -1;
+    h->events = ev;
+    h->cap = cap;
+    return 0;
+}
+
+uint64_t fl_history_invoke(fl_history *h, int64_t process, fl_node_id client,
+                           const fl_op *op, fl_time now)
+{
+    if (fl_history_reserve(h) != 0)
+        return 0;
+    if (h->next_op_id == 0)
+        h->next_op_id = 1;
+    fl_hist_event *e = &h->events[h->len++];
+    e->type = FL_HIST_INVOKE;
+    e->process = process;
+    e->client = client;
+    e->op_id = h->next_op_id++;
+    e->op = *op;
+    e->value = FL_NIL;          /* open; becomes the completion's index */
+    e->time = now;
+    return e->op_id;
+}
+
+/* The nearest invoke at or left of `i`, or SIZE_MAX if none. */
+static size_t invoke_at_or_before(const fl_history *h, size_t i)
+{
+    for (;;) {
+        if (h->events[i].type == FL_HIST_INVOKE)
+            return i;
+        if (i == 0)
+            return SIZE_MAX;
+        i--;
+    }
+}
+
+/* The index of the invoke of `op_id`, or SIZE_MAX. */
+static size_t find_invoke(const fl_history *h, uint64_t op_id)
+{
+    size_t lo = 0, hi = h->len;            /* search [lo, hi) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t at = invoke_at_or_before(h, mid);
+        if (at == SIZE_MAX || at < lo) {   /* no invoke in [lo, mid] */
+            lo = mid + 1;
+            continue;
+        }
+        uint64_t id = h->events[at].op_id;
+        if (id == op_id)
+            return at;
+        if (id < op_id)
+            lo = mid + 1;
+        else
+            hi = at;
+    }
+    return SIZE_MAX;
+}
+
+int fl_history_complete(fl_history *h, uint64_t op_id, fl_hist_type type,
+                        int64_t value, fl_time now)
+{
+    if (type == FL_HIST_INVOKE || op_id == 0)
+        return -1;
+    size_t at = find_invoke(h, op_id);
+    if (at == SIZE_MAX || h->events[at].value != FL_NIL)
+        return -1;                          /* unknown, or already complete */
+    if (fl_history_reserve(h) != 0)
+        return -1;
+    fl_hist_event *inv = &h->events[at];
+    fl_hist_event *e = &h->events[h->len];
+    *e = *inv;
+    e->type = type;
+    e->value = value;
+    e->time = now;
+    inv->value = (int64_t)h->len;
+    h->len++;
+    return 0;
+}
+
+/* ---- writers --------------------------------------------------------------- */
+
+/* The syntax differences between the two formats. */
+typedef struct fl_hist_syntax {
+    const char *open, *close, *sep;           /* "{", "}\n", "," */
+    const char *k_process, *k_type, *k_f, *k_key, *k_value, *k_result, *k_time;
+    const char *nil, *pair_sep;               /* "null" / "nil", "," / " " */
+    bool        edn;                          /* names as :keywords */
+} fl_hist_syntax;
+
+static const fl_hist_syntax fl_jsonl = {
+    "{", "}\n", ",", "\"process\":", "\"type\":", "\"f\":", "\"key\":",
+    "\"value\":", "\"result\":", "\"time_ns\":", "null", ",", false,
+};
+
+static const fl_hist_syntax fl_edn = {
+    "{", "}\n", ", ", ":process ", ":type ", ":f ", ":key ", ":value ",
+    ":result ", ":time ", "nil", " ", true,
+};
+
+static void put_name(FILE *out, const fl_hist_syntax *sx, const char *name)
+{
+    if (sx->edn)
+        fprintf(out, ":%s", name);
+    else
+        fprintf(out, "\"%s\"", name);
+}
+
+static void put_int(FILE *out, const fl_hist_syntax *sx, int64_t v)
+{
+    if (v == FL_NIL)
+        fputs(sx->nil, out);
+    else
+        fprintf(out, "%" PRId64, v);
+}
+
+/* The "value" of an event, following Jepsen: reads carry their result on
+ * ok (null otherwise), CAS carries [expected new], acquire's completion
+ * the token, everything else its argument. */
+static void put_value(FILE *out, const fl_hist_syntax *sx,
+                      const fl_hist_event *e)
+{
+    const fl_op *op = &e->op;
+    switch (op->kind) {
+    case FL_OP_READ:
+        put_int(out, sx, e->type == FL_HIST_OK ? e->value : FL_NIL);
+        return;
+    case FL_OP_CAS:
+        fputc('[', out);
+        put_int(out, sx, op->arg);
+        fputs(sx->pair_sep, out);
+        put_int(out, sx, op->arg2);
+        fputc(']', out);
+        return;
+    case FL_OP_ACQUIRE:
+        put_int(out, sx, e->type == FL_HIST_OK ? e->value : op->arg);
+        return;
+    case FL_OP_WRITE:
+    case FL_OP_ADD:
+    case FL_OP_RELEASE:
+    case FL_OP_KIND_COUNT:
+        break;
+    }
+    put_int(out, sx, op->arg);
+}
+
+static void put_event(FILE *out, const fl_hist_syntax *sx,
+                      const fl_hist_event *e)
+{
+    fputs(sx->open, out);
+    fprintf(out, "%s%" PRId64 "%s%s", sx->k_process, e->process, sx->sep,
+            sx->k_type);
+    put_name(out, sx, fl_hist_type_name(e->type));
+    fprintf(out, "%s%s", sx->sep, sx->k_f);
+    put_name(out, sx, fl_op_kind_name(e->op.kind));
+    fprintf(out, "%s%s%" PRIu32 "%s%s", sx->sep, sx->k_key, e->op.key,
+            sx->sep, sx->k_value);
+    put_value(out, sx, e);
+    if (e->op.kind == FL_OP_CAS && e->type == FL_HIST_OK)
+        fprintf(out, "%s%s%s", sx->sep, sx->k_result,
+                e->value ? "true" : "false");
+    fprintf(out, "%s%s%" PRId64, sx->sep, sx->k_time, e->time);
+    fputs(sx->close, out);
+}
+
+static int write_all(const fl_history *h, FILE *out, const fl_hist_syntax *sx)
+{
+    for (size_t i = 0; i < h->len; i++)
+        put_event(out, sx, &h->events[i]);
+    if (fflush(out) != 0 || ferror(out))
+        return -1;
+    return 0;
+}
+
+/* {"process":0,"type":"ok","f":"cas","key":0,"value":[1,2],"result":false,
+ *  "time_ns":130} — one object per line. */
+int fl_history_write_jsonl(const fl_history *h, FILE *out)
+{
+    return write_all(h, out, &fl_jsonl);
+}
+
+/* {:process 0, :type :ok, :f :cas, :key 0, :value [1 2], :result false,
+ *  :time 130} — one map per line. A CAS whose comparison failed is written
+ * as :ok with :result false (it happened and observed another value).
+ * Tools that ignore :result (Knossos, Porcupine's parsers) would read such a
+ * line as a successful swap: rewrite it to :type :fail for them. */
+int fl_history_write_edn(const fl_history *h, FILE *out)
+{
+    return write_all(h, out, &fl_edn);
+}

@@ -1,0 +1,302 @@
+/* net.c — the simulated network: per directed link a random stream,
+ * latency from a GSL distribution, loss, duplication, optional FIFO order,
+ * partitions and one-way cuts. Messages are copied on send and owned by
+ * the engine until they are delivered or dropped. */
+#include "sim/engine_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sim/rng.h"
+
+int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
+{
+    double ms = 0.0;
+    switch (d->kind) {
+    case FL_DIST_CONSTANT:
+        ms = d->a;
+        break;
+    case FL_DIST_UNIFORM:
+        ms = d->a + (d->b - d->a) * gsl_rng_uniform(r);
+        break;
+    case FL_DIST_NORMAL:
+        ms = d->a + gsl_ran_gaussian_ziggurat(r, d->b);
+        break;
+    case FL_DIST_LOGNORMAL:
+        ms = gsl_ran_lognormal(r, log(d->a), d->b);
+        break;
+    case FL_DIST_EXPONENTIAL:
+        ms = gsl_ran_exponential(r, d->a);
+        break;
+    case FL_DIST_PARETO:
+        ms = gsl_ran_pareto(r, d->b, d->a);
+        break;
+    }
+    if (!(ms > 0.0))            /* truncated at 0; also catches NaN */
+        return 0;
+    if (ms > 1e12)
+        ms = 1e12;
+    return (int64_t)llround(ms * 1e6);
+}
+
+static inline size_t link_index(const fl_engine *e, fl_node_id from, fl_node_id to)
+{
+    return (size_t)from * e->nnodes + (size_t)to;
+}
+
+static void apply_static_links(fl_engine *e)
+{
+    const fl_scenario *s = e->scn;
+    for (size_t i = 0; i < s->nlinks; i++) {
+        const struct fl_link_override *o = &s->links[i];
+        if ((size_t)o->from >= e->nnodes || (size_t)o->to >= e->nnodes)
+            continue;
+        fl_net_link(e, o->from, o->to, &o->spec);
+    }
+}
+
+int fl_net_init(fl_engine *e)
+{
+    size_t n = e->nnodes * e->nnodes;
+    e->links = calloc(n ? n : 1, sizeof *e->links);
+    e->link_rng = calloc(n ? n : 1, sizeof *e->link_rng);
+    if (!e->links || !e->link_rng)
+        return -1;
+    apply_static_links(e);
+    return 0;
+}
+
+void fl_net_destroy(fl_engine *e)
+{
+    size_t n = e->nnodes * e->nnodes;
+    for (size_t i = 0; e->link_rng && i < n; i++)
+        if (e->link_rng[i])
+            gsl_rng_free(e->link_rng[i]);
+    free(e->link_rng);
+    free(e->links);
+    e->link_rng = NULL;
+    e->links = NULL;
+}
+
+void fl_net_free_msg(fl_msg *m)
+{
+    free(m);
+}
+
+static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
+{
+    size_t i = link_index(e, from, to);
+    if (!e->link_rng[i])
+        e->link_rng[i] = fl_rng_new(e->seed, FL_STREAM_LINK(from, to));
+    return e->link_rng[i];
+}
+
+/* The spec in force on a link: the network's, with any override on top. */
+static void effective_spec(const fl_engine *e, const fl_link_state *ls,
+                           fl_link_spec *out)
+{
+    *out = e->scn->network.base;
+    if (!ls->has_override)
+        return;
+    if (ls->spec.has_latency)
+        out->latency = ls->spec.latency;
+    if (ls->spec.has_drop)
+        out->drop = ls->spec.drop;
+    if (ls->spec.has_duplicate)
+        out->duplicate = ls->spec.duplicate;
+}
+
+static void trace_msg(fl_engine *e, fl_trace_type type, const fl_msg *m,
+                      const char *why)
+{
+    fl_trace_rec r = { .time = e->now, .type = type, .node = m->from,
+                       .peer = m->to, .id = m->id, .a = m->channel,
+                       .b = (int64_t)m->len, .text = why, .payload = m->data,
+                       .len = m->len, .channel = m->channel };
+    if (type == FL_TR_DELIVER) {
+        r.node = m->to;
+        r.peer = m->from;
+    }
+    fl_trace_record(&e->trace, &r);
+}
+
+static void drop(fl_engine *e, fl_msg *m, const char *why)
+{
+    e->stats.dropped++;
+    trace_msg(e, FL_TR_DROP, m, why);
+    fl_net_free_msg(m);
+}
+
+static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
+                       fl_channel ch, const void *data, size_t len)
+{
+    fl_msg *m = malloc(sizeof *m + len);
+    if (!m)
+        return NULL;
+    m->id = ++e->next_msg_id;
+    m->from = from->id;
+    m->to = to;
+    m->incarnation = from->incarnation;
+    m->channel = ch;
+    m->depart = from->busy_until > e->now ? from->busy_until : e->now;
+    m->len = len;
+    if (len)
+        memcpy(m->data, data, len);
+    return m;
+}
+
+static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
+                     const fl_link_spec *spec, gsl_rng *r)
+{
+    fl_time at = m->depart + fl_dist_sample_ns(&spec->latency, r);
+    if (e->scn->network.fifo) {
+        if (at < ls->last_delivery)
+            at = ls->last_delivery;
+        ls->last_delivery = at;
+    }
+    fl_event ev = { .time = at, .type = FL_EV_DELIVER, .node = m->to, .ptr = m };
+    if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0)
+        drop(e, m, "out of memory");
+}
+
+void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
+                 const void *data, size_t len)
+{
+    if ((size_t)to >= e->nnodes) {
+        fl_engine_trace_simple(e, FL_TR_LOG, from->id, FL_NO_NODE, to, 0,
+                               "send to a node that does not exist: ignored");
+        return;
+    }
+    fl_msg *m = msg_new(e, from, to, ch, data, len);
+    if (!m)
+        return;
+    e->stats.sent++;
+    trace_msg(e, FL_TR_SEND, m, NULL);
+    fl_link_state *ls = &e->links[link_index(e, from->id, to)];
+    if (ls->blocked) {
+        drop(e, m, "partition");
+        return;
+    }
+    fl_link_spec spec;
+    effective_spec(e, ls, &spec);
+    gsl_rng *r = link_rng(e, from->id, to);
+    /* Draw loss and duplication before latency so that changing a latency
+     * setting does not change which messages are lost. */
+    bool lost = spec.drop > 0 && gsl_rng_uniform(r) < spec.drop;
+    bool dup = spec.duplicate > 0 && gsl_rng_uniform(r) < spec.duplicate;
+    if (lost) {
+        drop(e, m, "loss");
+        return;
+    }
+    if (dup) {
+        fl_msg *copy = msg_new(e, from, to, ch, data, len);
+        if (copy) {
+            copy->id = m->id;
+            e->stats.duplicated++;
+            trace_msg(e, FL_TR_DUPLICATE, copy, NULL);
+            schedule(e, copy, ls, &spec, r);
+        }
+    }
+    schedule(e, m, ls, &spec, r);
+}
+
+static bool sender_died_first(const fl_engine *e, const fl_msg *m)
+{
+    const fl_node *s = &e->nodes[m->from];
+    if (m->incarnation >= s->incarnation_cap)
+        return false;
+    return s->incarnation_end[m->incarnation] < m->depart;
+}
+
+static void hand_over(fl_engine *e, fl_node *n, const fl_msg *m)
+{
+    fl_ctx *ctx = fl_engine_ctx(e, n);
+    switch (m->channel) {
+    case FL_CH_ALG:
+        if (n->role->on_message)
+            n->role->on_message(ctx, n->state, m->from, m->data, m->len);
+        break;
+    case FL_CH_REQUEST:
+        if (n->role->on_request && m->len == sizeof(fl_request)) {
+            fl_request req;
+            memcpy(&req, m->data, sizeof req);
+            n->role->on_request(ctx, n->state, &req);
+        }
+        break;
+    case FL_CH_REPLY:
+        if (n->builtin_client && m->len == sizeof(fl_reply_msg)) {
+            fl_reply_msg r;
+            memcpy(&r, m->data, sizeof r);
+            fl_client_on_reply(ctx, n->state, &r);
+        }
+        break;
+    }
+}
+
+void fl_net_deliver(fl_engine *e, fl_event *ev)
+{
+    fl_msg *m = ev->ptr;
+    fl_node *n = &e->nodes[m->to];
+    if (sender_died_first(e, m)) {
+        drop(e, m, "sender crashed before the message left");
+        return;
+    }
+    if (!n->alive) {
+        drop(e, m, "node down");
+        return;
+    }
+    if (e->links[link_index(e, m->from, m->to)].blocked) {
+        drop(e, m, "partition");
+        return;
+    }
+    if (fl_node_hold(e, n, ev))
+        return;
+    e->stats.delivered++;
+    trace_msg(e, FL_TR_DELIVER, m, NULL);
+    hand_over(e, n, m);
+    fl_net_free_msg(m);
+    fl_engine_after_step(e, n);
+}
+
+void fl_net_partition(fl_engine *e, const int *group_of)
+{
+    for (size_t a = 0; a < e->nnodes; a++)
+        for (size_t b = 0; b < e->nnodes; b++)
+            if (a != b && group_of[a] != group_of[b])
+                e->links[link_index(e, (fl_node_id)a, (fl_node_id)b)].blocked = true;
+}
+
+void fl_net_heal(fl_engine *e)
+{
+    size_t n = e->nnodes * e->nnodes;
+    for (size_t i = 0; i < n; i++) {
+        e->links[i].blocked = false;
+        e->links[i].has_override = false;
+    }
+    apply_static_links(e);
+}
+
+void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
+                 const fl_link_spec *spec)
+{
+    fl_link_state *ls = &e->links[link_index(e, from, to)];
+    if (!ls->has_override) {
+        memset(&ls->spec, 0, sizeof ls->spec);
+        ls->has_override = true;
+    }
+    if (spec->has_latency) {
+        ls->spec.has_latency = true;
+        ls->spec.latency = spec->latency;
+    }
+    if (spec->has_drop) {
+        ls->spec.has_drop = true;
+        ls->spec.drop = spec->drop;
+    }
+    if (spec->has_duplicate) {
+        ls->spec.has_duplicate = true;
+        ls->spec.duplicate = spec->duplicate;
+    }
+}

@@ -1,0 +1,60 @@
+/* queue.h — the event queue: a binary min-heap of events ordered by
+ * (time, class, sequence). Faults have the lowest class, so at equal times
+ * they fire before deliveries and timers; the sequence number is a counter,
+ * so equal (time, class) pairs fire in the order they were scheduled. */
+#ifndef FL_QUEUE_H
+#define FL_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algorithms/algorithm.h"
+
+typedef enum fl_event_class {
+    FL_CLASS_FAULT = 0,
+    FL_CLASS_NORMAL = 1,
+    FL_CLASS_END = 2        /* the end of the run, after everything at its time */
+} fl_event_class;
+
+typedef enum fl_event_type {
+    FL_EV_FAULT,            /* u = index of the scenario fault */
+    FL_EV_NEMESIS,          /* u = index of the nemesis fault; a = action */
+    FL_EV_BOOT,             /* node starts (recovering = u) */
+    FL_EV_DELIVER,          /* ptr = struct fl_msg * */
+    FL_EV_TIMER,            /* u = timer id */
+    FL_EV_RESUME,           /* node: end of a timed pause */
+    FL_EV_END
+} fl_event_type;
+
+typedef struct fl_event {
+    fl_time    time;
+    uint64_t   order;       /* class << 56 | sequence */
+    uint8_t    type;
+    fl_node_id node;
+    int64_t    a;
+    union {
+        uint64_t u;
+        void    *ptr;
+    };
+} fl_event;
+
+typedef struct fl_queue {
+    fl_event *heap;
+    size_t    len;
+    size_t    cap;
+    uint64_t  seq;
+} fl_queue;
+
+void fl_queue_init(fl_queue *q);
+void fl_queue_destroy(fl_queue *q);
+/* Stamps the sequence number and inserts; -1 if out of memory. */
+int  fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls);
+bool fl_queue_pop(fl_queue *q, fl_event *out);
+static inline bool fl_queue_empty(const fl_queue *q) { return q->len == 0; }
+static inline const fl_event *fl_queue_peek(const fl_queue *q)
+{
+    return q->len ? &q->heap[0] : NULL;
+}
+
+#endif

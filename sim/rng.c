@@ -1,0 +1,101 @@
+/* rng.c — SplitMix64 stream derivation and xoshiro256** as a gsl_rng_type. */
+#include "sim/rng.h"
+
+#include <string.h>
+
+typedef struct xoshiro_state {
+    uint64_t s[4];
+} xoshiro_state;
+
+uint64_t fl_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t xoshiro_next(xoshiro_state *x)
+{
+    uint64_t *s = x->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+static void xoshiro_seed(xoshiro_state *x, uint64_t seed)
+{
+    uint64_t sm = seed;
+    for (int i = 0; i < 4; i++)
+        x->s[i] = fl_splitmix64(&sm);
+}
+
+/* GSL's seed is an unsigned long: 64 bits on the LP64 systems we support. */
+static void gsl_set(void *state, unsigned long seed)
+{
+    xoshiro_seed(state, (uint64_t)seed);
+}
+
+static unsigned long gsl_get(void *state)
+{
+    return (unsigned long)xoshiro_next(state);
+}
+
+static double gsl_get_double(void *state)
+{
+    return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type xoshiro_type = {
+    "xoshiro256**",
+    (unsigned long)UINT64_MAX,
+    0,
+    sizeof(xoshiro_state),
+    gsl_set,
+    gsl_get,
+    gsl_get_double,
+};
+
+const gsl_rng_type *const fl_rng_xoshiro256ss = &xoshiro_type;
+
+gsl_rng *fl_rng_new(uint64_t master, uint64_t stream)
+{
+    gsl_rng *r = gsl_rng_alloc(fl_rng_xoshiro256ss);
+    if (!r)
+        return NULL;
+    /* SplitMix64(master, stream): mix the stream id in, then expand. */
+    uint64_t sm = stream;
+    uint64_t key = master ^ fl_splitmix64(&sm);
+    xoshiro_seed(r->state, key);
+    return r;
+}
+
+uint64_t fl_rng_u64(gsl_rng *r)
+{
+    return xoshiro_next(r->state);
+}
+
+int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
+{
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span == UINT64_MAX)
+        return (int64_t)fl_rng_u64(r);
+    uint64_t n = span + 1;
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t v;
+    do {
+        v = fl_rng_u64(r);
+    } while (v >= limit);
+    return (int64_t)((uint64_t)lo + v % n);
+}

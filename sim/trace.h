@@ -1,0 +1,108 @@
+/* trace.h — the run's trace: canonical event records folded into a 64-bit
+ * hash (always, cheaply), optionally written as JSON Lines after a header
+ * line, and the last few kept in a ring so a failure can show what led to
+ * it. Owns the output stream it is given only for writing. */
+#ifndef FL_TRACE_H
+#define FL_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "algorithms/algorithm.h"
+
+#define FL_TRACE_FORMAT_VERSION 1
+
+#define FL_TRACE_TYPES(X)  \
+    X(BOOT, "boot")         \
+    X(SEND, "send")         \
+    X(DELIVER, "deliver")   \
+    X(DROP, "drop")         \
+    X(DUPLICATE, "duplicate") \
+    X(TIMER, "timer")       \
+    X(CRASH, "crash")       \
+    X(RESTART, "restart")   \
+    X(PAUSE, "pause")       \
+    X(RESUME, "resume")     \
+    X(PARTITION, "partition") \
+    X(HEAL, "heal")         \
+    X(LINK, "link")         \
+    X(CLOCK, "clock")       \
+    X(SKIP, "fault-skipped") \
+    X(SYNC, "sync")         \
+    X(INVOKE, "invoke")     \
+    X(COMPLETE, "complete") \
+    X(VIEW, "view")         \
+    X(LOG, "log")           \
+    X(END, "end")
+
+typedef enum fl_trace_type {
+#define FL_X_ENUM(name, text) FL_TR_##name,
+    FL_TRACE_TYPES(FL_X_ENUM)
+#undef FL_X_ENUM
+    FL_TR_COUNT
+} fl_trace_type;
+
+typedef enum fl_channel {
+    FL_CH_ALG,       /* algorithm bytes */
+    FL_CH_REQUEST,   /* a client request (struct fl_request) */
+    FL_CH_REPLY      /* a reply to a client (struct fl_reply_msg) */
+} fl_channel;
+
+/* One event. The numeric fields and `text` are hashed; the pointers give
+ * the JSON writer more to say. */
+typedef struct fl_trace_rec {
+    fl_time       time;
+    fl_trace_type type;
+    fl_node_id    node;       /* who it happened to (sender for a send) */
+    fl_node_id    peer;       /* the other end, or FL_NO_NODE */
+    uint64_t      id;         /* message id, timer id, op id ... */
+    int64_t       a, b;       /* type-specific: see trace.c */
+    const char   *text;       /* reason, log line, fault description */
+    const void   *payload;    /* message bytes (send/deliver/drop/dup) */
+    size_t        len;
+    fl_channel    channel;
+    const fl_view *view;      /* VIEW */
+} fl_trace_rec;
+
+typedef struct fl_trace_node_info {
+    const char *role;
+} fl_trace_node_info;
+
+#define FL_TRACE_RING 32
+
+typedef struct fl_trace {
+    uint64_t hash;
+    uint64_t count;
+    FILE    *out;              /* NULL: hash only */
+    int      io_error;
+    void (*describe)(const void *msg, size_t len, fl_msg_info *info);
+    /* the last FL_TRACE_RING events, formatted only when asked for */
+    struct fl_trace_ring_rec {
+        fl_time       time;
+        fl_trace_type type;
+        fl_node_id    node, peer;
+        uint64_t      id;
+        int64_t       a, b;
+        const char   *kind;     /* describe()'s literal, or NULL */
+        char          text[80];
+    }        ring[FL_TRACE_RING];
+    size_t   ring_next;
+} fl_trace;
+
+void fl_trace_init(fl_trace *t, void (*describe)(const void *, size_t, fl_msg_info *));
+/* Starts writing JSON Lines to `out` with a header line. */
+int  fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
+                   uint64_t scenario_hash, const char *algorithm,
+                   const fl_trace_node_info *nodes, size_t nnodes);
+void fl_trace_record(fl_trace *t, const fl_trace_rec *r);
+const char *fl_trace_type_name(fl_trace_type type);
+/* Writes the ring's events, oldest first, one per line with `indent`. */
+void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent);
+
+/* A 64-bit mix of bytes, the same on every platform. */
+uint64_t fl_hash_bytes(uint64_t h, const void *data, size_t len);
+uint64_t fl_hash_u64(uint64_t h, uint64_t v);
+
+#endif

@@ -1,0 +1,7 @@
+# Test programs. Each area lists its own in a fragment; all use tests/cu.h
+# and print "fl-tests: N passed, M failed" as their last line.
+EXTRA_DIST += tests/cu.h
+include tests/engine.mk
+include tests/scenario.mk
+include tests/check.mk
+include tests/raft.mk

@@ -1,0 +1,284 @@
+/* test_engine.c — the engine's own suites: random streams, the event
+ * queue's order, disks and crashes, the network, faults and the built-in
+ * client, run end to end with the kv-single algorithm. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithms/kv/kv.h"
+#include "sim/disk.h"
+#include "sim/engine.h"
+#include "sim/queue.h"
+#include "sim/registry.h"
+#include "sim/rng.h"
+#include "sim/scenario.h"
+#include "tests/cu.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static fl_scenario *scn(const char *json)
+{
+    fl_error err = { { 0 } };
+    fl_scenario *s = fl_scenario_parse(json, strlen(json), "(test)", &err);
+    if (!s) {
+        fprintf(stderr, "scenario: %s\n", err.msg);
+        return NULL;
+    }
+    if (fl_scenario_bind(s, &fl_kv_algorithm, &err) < 0) {
+        fprintf(stderr, "bind: %s\n", err.msg);
+        fl_scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+typedef struct run_result {
+    uint64_t        hash;
+    fl_engine_stats st;
+    size_t          hist_len;
+    size_t          ok_reads_nil_after_write;
+} run_result;
+
+static int run_json(const char *json, uint64_t seed, run_result *out)
+{
+    fl_scenario *s = scn(json);
+    if (!s)
+        return -1;
+    fl_error err;
+    fl_engine *e = fl_engine_new(s, &fl_kv_algorithm, seed, s->duration, &err);
+    if (!e) {
+        fl_scenario_free(s);
+        return -1;
+    }
+    fl_engine_run(e);
+    fl_engine_finish(e);
+    out->hash = fl_engine_trace_hash(e);
+    out->st = *fl_engine_stats_get(e);
+    out->hist_len = fl_engine_history(e)->len;
+    fl_engine_free(e);
+    fl_scenario_free(s);
+    return 0;
+}
+
+#define KV_BASE \
+    "{\"name\":\"t\",\"algorithm\":\"kv-single\",\"nodes\":3,\"duration_ms\":3000," \
+    "\"network\":{\"latency\":{\"dist\":\"lognormal\",\"median_ms\":5,\"sigma\":0.5}," \
+    "\"drop\":0.05,\"duplicate\":0.02}," \
+    "\"workload\":{\"clients\":3,\"rate_per_s\":50,\"model\":\"kv\",\"keys\":3}"
+
+/* ---- rng ----------------------------------------------------------------------- */
+
+static void test_rng_streams(void)
+{
+    gsl_rng *a = fl_rng_new(42, FL_STREAM_NODE(0));
+    gsl_rng *b = fl_rng_new(42, FL_STREAM_NODE(0));
+    gsl_rng *c = fl_rng_new(42, FL_STREAM_NODE(1));
+    gsl_rng *d = fl_rng_new(42 + (UINT64_C(1) << 40), FL_STREAM_NODE(0));
+    CU_ASSERT_FATAL(a && b && c && d);
+    uint64_t x = fl_rng_u64(a);
+    CU_ASSERT_EQUAL(x, fl_rng_u64(b));
+    CU_ASSERT_NOT_EQUAL(x, fl_rng_u64(c));
+    CU_ASSERT_NOT_EQUAL(x, fl_rng_u64(d));   /* bits above 32 matter */
+    for (int i = 0; i < 1000; i++) {
+        int64_t v = fl_rng_between(a, -3, 3);
+        CU_ASSERT(v >= -3 && v <= 3);
+        double u = gsl_rng_uniform(a);
+        CU_ASSERT(u >= 0.0 && u < 1.0);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+    gsl_rng_free(d);
+}
+
+/* ---- queue ---------------------------------------------------------------------- */
+
+static void test_queue_order(void)
+{
+    fl_queue q;
+    fl_queue_init(&q);
+    fl_event ev = { 0 };
+    /* pushed in this order: (10, normal) a, (10, fault) b, (5, normal) c,
+     * (10, normal) d, (10, fault) e */
+    int64_t tags[] = { 1, 2, 3, 4, 5 };
+    fl_time times[] = { 10, 10, 5, 10, 10 };
+    fl_event_class cls[] = { FL_CLASS_NORMAL, FL_CLASS_FAULT, FL_CLASS_NORMAL,
+                             FL_CLASS_NORMAL, FL_CLASS_FAULT };
+    for (int i = 0; i < 5; i++) {
+        ev.time = times[i];
+        ev.a = tags[i];
+        CU_ASSERT_EQUAL(fl_queue_push(&q, &ev, cls[i]), 0);
+    }
+    int64_t want[] = { 3, 2, 5, 1, 4 };
+    for (int i = 0; i < 5; i++) {
+        CU_ASSERT_FATAL(fl_queue_pop(&q, &ev));
+        CU_ASSERT_EQUAL(ev.a, want[i]);
+    }
+    CU_ASSERT(!fl_queue_pop(&q, &ev));
+    /* a large random load pops in non-decreasing order */
+    gsl_rng *r = fl_rng_new(7, 1);
+    for (int i = 0; i < 10000; i++) {
+        ev.time = fl_rng_between(r, 0, 1000);
+        fl_queue_push(&q, &ev, FL_CLASS_NORMAL);
+    }
+    fl_time last = -1;
+    while (fl_queue_pop(&q, &ev)) {
+        CU_ASSERT(ev.time >= last);
+        last = ev.time;
+    }
+    gsl_rng_free(r);
+    fl_queue_destroy(&q);
+}
+
+/* ---- disk ------------------------------------------------------------------------ */
+
+static void test_disk_crash(void)
+{
+    fl_disk *d = fl_disk_new();
+    char buf[16];
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "a", 0, "hello", 5), 0);
+    fl_disk_do_sync(d, 0, 100);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "a", 5, "world", 5), 0);
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "a", 0, buf, sizeof buf), 10);
+    /* crash before the sync completed: nothing survives, not even the file */
+    fl_disk_crash(d, 50, -1);
+    CU_ASSERT_EQUAL(fl_disk_do_size(d, "a"), -1);
+
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "a", 0, "hello", 5), 0);
+    fl_disk_do_sync(d, 100, 200);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "a", 5, "world", 5), 0);
+    fl_disk_crash(d, 300, -1);        /* the sync had completed */
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "a", 0, buf, sizeof buf), 5);
+    CU_ASSERT_EQUAL(memcmp(buf, "hello", 5), 0);
+
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "a", 5, "world", 5), 0);
+    fl_disk_crash(d, 400, 2);         /* torn: keeps "wo" */
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "a", 0, buf, sizeof buf), 7);
+    CU_ASSERT_EQUAL(memcmp(buf, "hellowo", 7), 0);
+
+    CU_ASSERT_EQUAL(fl_disk_do_truncate(d, "a", 2), 0);
+    fl_disk_do_sync(d, 500, 501);
+    fl_disk_crash(d, 600, -1);
+    CU_ASSERT_EQUAL(fl_disk_do_size(d, "a"), 2);
+    fl_disk_free(d);
+}
+
+/* ---- end to end ----------------------------------------------------------------------- */
+
+static void test_kv_runs(void)
+{
+    run_result r;
+    CU_ASSERT_FATAL(run_json(KV_BASE "}", 1, &r) == 0);
+    CU_ASSERT(r.st.ops_ok > 100);
+    CU_ASSERT(r.st.dropped > 0);
+    CU_ASSERT(r.st.duplicated > 0);
+    CU_ASSERT(r.st.delivered > 0);
+    CU_ASSERT(r.st.syncs > 0);
+    CU_ASSERT_EQUAL(r.hist_len, 2 * (r.st.ops_ok + r.st.ops_fail + r.st.ops_info));
+}
+
+static void test_determinism(void)
+{
+    run_result a, b, c, d;
+    const char *j = KV_BASE ",\"faults\":[{\"at_ms\":1000,\"type\":\"crash\",\"node\":0},"
+                    "{\"at_ms\":1500,\"type\":\"restart\",\"node\":0}]}";
+    CU_ASSERT_FATAL(run_json(j, 99, &a) == 0);
+    CU_ASSERT_FATAL(run_json(j, 99, &b) == 0);
+    CU_ASSERT_FATAL(run_json(j, 100, &c) == 0);
+    CU_ASSERT_FATAL(run_json(j, 99 + (UINT64_C(1) << 33), &d) == 0);
+    CU_ASSERT_EQUAL(a.hash, b.hash);
+    CU_ASSERT_EQUAL(a.st.events, b.st.events);
+    CU_ASSERT_NOT_EQUAL(a.hash, c.hash);
+    CU_ASSERT_NOT_EQUAL(a.hash, d.hash);
+}
+
+static void test_partition_drops(void)
+{
+    run_result base, cut;
+    CU_ASSERT_FATAL(run_json(KV_BASE "}", 5, &base) == 0);
+    const char *j = KV_BASE ",\"faults\":[{\"at_ms\":500,\"type\":\"partition\","
+                    "\"groups\":[[0],\"rest\"]},{\"at_ms\":2000,\"type\":\"heal\"}]}";
+    CU_ASSERT_FATAL(run_json(j, 5, &cut) == 0);
+    CU_ASSERT(cut.st.faults_applied == 2);
+    CU_ASSERT(cut.st.dropped > base.st.dropped);
+    CU_ASSERT(cut.st.ops_info > base.st.ops_info);  /* clients cut from server 0 time out */
+    CU_ASSERT(cut.st.ops_ok > 0);
+}
+
+static void test_crash_restart_keeps_acked(void)
+{
+    /* Server 0 crashes and restarts; every acknowledged write was synced,
+     * so after the restart the server answers again. */
+    run_result r;
+    const char *j = KV_BASE ",\"faults\":[{\"at_ms\":1000,\"type\":\"crash\",\"node\":0,\"torn\":true},"
+                    "{\"at_ms\":1200,\"type\":\"restart\",\"node\":\"crashed\"}]}";
+    CU_ASSERT_FATAL(run_json(j, 3, &r) == 0);
+    CU_ASSERT_EQUAL(r.st.crashes, 1);
+    CU_ASSERT_EQUAL(r.st.restarts, 1);
+    CU_ASSERT(r.st.ops_ok > 100);
+}
+
+static void test_pause_and_selectors(void)
+{
+    run_result r;
+    const char *j = KV_BASE ",\"faults\":[{\"at_ms\":500,\"type\":\"pause\",\"node\":\"leader\",\"duration_ms\":400},"
+                    "{\"at_ms\":1000,\"type\":\"clock\",\"node\":\"client:1\",\"skew_ms\":50,\"drift_ppm\":1000},"
+                    "{\"at_ms\":1100,\"type\":\"restart\",\"node\":\"crashed\"}]}";
+    CU_ASSERT_FATAL(run_json(j, 3, &r) == 0);
+    /* pause + clock applied; "crashed" matched nobody and was skipped */
+    CU_ASSERT_EQUAL(r.st.faults_applied, 2);
+    CU_ASSERT_EQUAL(r.st.faults_skipped, 1);
+}
+
+static void test_nemesis(void)
+{
+    run_result r;
+    const char *j = KV_BASE ",\"faults\":[{\"type\":\"nemesis\",\"kind\":\"random-crash\","
+                    "\"every_ms\":[200,400],\"down_ms\":[100,200],\"max_down\":1}]}";
+    CU_ASSERT_FATAL(run_json(j, 11, &r) == 0);
+    CU_ASSERT(r.st.crashes >= 3);
+    CU_ASSERT(r.st.restarts >= r.st.crashes - 1);
+}
+
+static void test_plugin_errors(void)
+{
+    fl_error err = { { 0 } };
+    CU_ASSERT_PTR_NULL(fl_plugin_open("/nonexistent/x.so", &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/x.so"));
+    CU_ASSERT_PTR_NOT_NULL(fl_registry_find("kv-single"));
+    CU_ASSERT_PTR_NULL(fl_registry_find("no-such"));
+}
+
+static const fl_cu_test rng_tests[] = {
+    { "streams and 64-bit seeds", test_rng_streams },
+    { NULL, NULL },
+};
+static const fl_cu_test queue_tests[] = {
+    { "(time, class, seq) order", test_queue_order },
+    { NULL, NULL },
+};
+static const fl_cu_test disk_tests[] = {
+    { "crash keeps only synced data", test_disk_crash },
+    { NULL, NULL },
+};
+static const fl_cu_test run_tests[] = {
+    { "kv-single runs a workload", test_kv_runs },
+    { "same seed, same hash; other seeds differ", test_determinism },
+    { "partition drops and heals", test_partition_drops },
+    { "crash and restart", test_crash_restart_keeps_acked },
+    { "pause, clock, selectors", test_pause_and_selectors },
+    { "nemesis crashes", test_nemesis },
+    { "plug-in and registry errors", test_plugin_errors },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    static const fl_cu_suite suites[] = {
+        { "rng", rng_tests },
+        { "queue", queue_tests },
+        { "disk", disk_tests },
+        { "engine", run_tests },
+        { NULL, NULL },
+    };
+    return fl_cu_main(suites);
+}
