@@ -160,8 +160,10 @@ static void begin_op(fl_ctx *ctx, fl_client *c)
 {
     const fl_workload_spec *w = workload(ctx);
     fl_op op = make_op(ctx, c);
-    c->req = (fl_request){ .client = fl_self(ctx), .attempt = 0,
-                           .seq = ++c->seq, .op = op };
+    memset(&c->req, 0, sizeof c->req);     /* bytes on the wire are hashed */
+    c->req.client = fl_self(ctx);
+    c->req.seq = ++c->seq;
+    c->req.op = op;
     c->op_id = fl_history_invoke(fl_ctx_history(ctx), c->process, fl_self(ctx),
                                  &op, fl_ctx_sim_time(ctx));
     c->open = true;

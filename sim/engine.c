@@ -830,15 +830,23 @@ int64_t fl_disk_size(fl_ctx *ctx, const char *file)
 void fl_reply(fl_ctx *ctx, const fl_request *req, fl_status status,
               int64_t value)
 {
-    fl_reply_msg m = { .seq = req->seq, .status = status, .value = value,
-                       .hint = FL_NO_NODE };
+    fl_reply_msg m;
+    memset(&m, 0, sizeof m);       /* padding is hashed: keep it zero */
+    m.seq = req->seq;
+    m.status = status;
+    m.value = value;
+    m.hint = FL_NO_NODE;
     fl_net_send(ctx->e, ctx->node, req->client, FL_CH_REPLY, &m, sizeof m);
 }
 
 void fl_redirect(fl_ctx *ctx, const fl_request *req, fl_node_id hint)
 {
-    fl_reply_msg m = { .seq = req->seq, .status = FL_STATUS_REDIRECT,
-                       .value = FL_NIL, .hint = hint };
+    fl_reply_msg m;
+    memset(&m, 0, sizeof m);
+    m.seq = req->seq;
+    m.status = FL_STATUS_REDIRECT;
+    m.value = FL_NIL;
+    m.hint = hint;
     fl_net_send(ctx->e, ctx->node, req->client, FL_CH_REPLY, &m, sizeof m);
 }
 

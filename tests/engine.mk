@@ -4,3 +4,13 @@ tests_test_engine_SOURCES = tests/test_engine.c
 tests_test_engine_CFLAGS = $(TEST_CF)
 tests_test_engine_LDADD = $(TEST_LIBS)
 tests_test_engine_LDFLAGS = $(TEST_LD)
+
+check_PROGRAMS += tests/test_determinism
+TESTS += tests/test_determinism
+tests_test_determinism_SOURCES = tests/test_determinism.c
+tests_test_determinism_CFLAGS = $(TEST_CF)
+tests_test_determinism_LDADD = $(TEST_LIBS)
+tests_test_determinism_LDFLAGS = $(TEST_LD)
+
+TESTS += tests/test_cli.sh
+EXTRA_DIST += tests/test_cli.sh
