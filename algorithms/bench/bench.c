@@ -2,7 +2,9 @@
 #include "algorithms/bench/bench.h"
 
 typedef struct bench_state {
-    uint64_t count;
+    uint64_t          count;
+    const fl_node_id *ids;     /* valid for the whole run (algorithm.h) */
+    size_t            n;
 } bench_state;
 
 static void timers_start(fl_ctx *ctx, void *state, bool recovering)
@@ -23,10 +25,11 @@ static void timers_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
 
 static void mesh_start(fl_ctx *ctx, void *state, bool recovering)
 {
-    (void)state;
+    bench_state *s = state;
     (void)recovering;
-    const fl_node_id *ids;
-    size_t n = fl_nodes(ctx, NULL, &ids);
+    s->n = fl_nodes(ctx, NULL, &s->ids);
+    const fl_node_id *ids = s->ids;
+    size_t n = s->n;
     uint64_t payload = fl_self(ctx);
     for (size_t i = 0; i < n; i++)
         if (ids[i] != fl_self(ctx))
@@ -39,8 +42,8 @@ static void mesh_on_message(fl_ctx *ctx, void *state, fl_node_id from,
     bench_state *s = state;
     (void)from;
     s->count++;
-    const fl_node_id *ids;
-    size_t n = fl_nodes(ctx, NULL, &ids);
+    const fl_node_id *ids = s->ids;
+    size_t n = s->n;
     fl_node_id to = ids[fl_random_between(ctx, 0, (int64_t)n - 2)];
     if (to >= fl_self(ctx))
         to = ids[(size_t)to + 1 < n ? (size_t)to + 1 : 0];
