@@ -231,8 +231,11 @@ typedef struct fl_algorithm {
     void (*describe)(const void *msg, size_t len, fl_msg_info *info);
 } fl_algorithm;
 
-/* A plug-in defines:  const fl_algorithm fl_algorithm_entry = { ... }; */
+/* A plug-in defines:  FL_EXPORT const fl_algorithm fl_algorithm_entry = {...};
+ * (FL_EXPORT keeps it visible when the plug-in is built -fvisibility=hidden,
+ * which stops its other symbols binding to the executable's.) */
 #define FL_ALGORITHM_SYMBOL "fl_algorithm_entry"
+#define FL_EXPORT __attribute__((visibility("default")))
 
 #ifdef __cplusplus
 }

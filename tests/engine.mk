@@ -21,3 +21,16 @@ tests_test_schemas_SOURCES = tests/test_schemas.c tests/json_schema.c tests/json
 tests_test_schemas_CFLAGS = $(TEST_CF)
 tests_test_schemas_LDADD = $(TEST_LIBS)
 tests_test_schemas_LDFLAGS = $(TEST_LD)
+
+# Test plug-ins (shared objects loaded with --impl).
+check_LTLIBRARIES = tests/plugins/kv_plugin.la tests/plugins/bad_abi.la tests/plugins/no_entry.la
+TEST_PLUGIN_LD = -module -avoid-version -shared -rpath /nowhere
+tests_plugins_kv_plugin_la_SOURCES = tests/plugins/kv_plugin.c
+tests_plugins_kv_plugin_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+tests_plugins_kv_plugin_la_LDFLAGS = $(TEST_PLUGIN_LD)
+tests_plugins_bad_abi_la_SOURCES = tests/plugins/bad_abi.c
+tests_plugins_bad_abi_la_LDFLAGS = $(TEST_PLUGIN_LD)
+tests_plugins_no_entry_la_SOURCES = tests/plugins/no_entry.c
+tests_plugins_no_entry_la_LDFLAGS = $(TEST_PLUGIN_LD)
+TESTS += tests/test_plugin.sh
+EXTRA_DIST += tests/test_plugin.sh
