@@ -287,10 +287,10 @@ static void client_inspect(const void *state, fl_view *view)
     const fl_client *c = state;
     view->kind = FL_VIEW_CLIENT;
     view->leader = c->leader_hint;
-    view->nscalars = 3;
+    /* Operations are in the trace as invoke/complete; the view changes
+     * only when the client's idea of the leader or its process does. */
+    view->nscalars = 1;
     view->scalars[0] = (fl_view_scalar){ "process", c->process };
-    view->scalars[1] = (fl_view_scalar){ "seq", (int64_t)c->seq };
-    view->scalars[2] = (fl_view_scalar){ "open", c->open };
 }
 
 const fl_role fl_client_role = {
