@@ -64,8 +64,13 @@ void fl_disk_free(fl_disk *d)
     free(d);
 }
 
+/* A file larger than this is a bug in the algorithm, not a disk to emulate. */
+#define FL_DISK_MAX_FILE ((uint64_t)1 << 30)
+
 static int buf_reserve(fl_buf *b, uint64_t need)
 {
+    if (need > FL_DISK_MAX_FILE)
+        return -1;
     if (need <= b->cap)
         return 0;
     uint64_t cap = b->cap ? b->cap : 64;
@@ -81,6 +86,8 @@ static int buf_reserve(fl_buf *b, uint64_t need)
 
 static int buf_write(fl_buf *b, uint64_t off, const void *data, size_t len)
 {
+    if (off > FL_DISK_MAX_FILE || len > FL_DISK_MAX_FILE)
+        return -1;
     if (buf_reserve(b, off + len) < 0)
         return -1;
     if (off > b->len)

@@ -9,6 +9,8 @@
 
 #include "sim/rng.h"
 
+#define FL_MAX_TIMER_DELAY (INT64_MAX / 8)
+
 /* ---- Small helpers --------------------------------------------------------- */
 
 fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n)
@@ -754,6 +756,8 @@ fl_timer_id fl_set_timer(fl_ctx *ctx, fl_time delay, fl_timer_kind kind,
     fl_node *n = ctx->node;
     if (delay < 0)
         delay = 0;
+    if (delay > FL_MAX_TIMER_DELAY)      /* far past any run's end; no overflow */
+        delay = FL_MAX_TIMER_DELAY;
     fl_timer_id id = timer_alloc(e);
     if (!id)
         return 0;

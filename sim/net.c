@@ -12,6 +12,8 @@
 
 #include "sim/rng.h"
 
+#define FL_MAX_MESSAGE ((size_t)64 << 20)
+
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
 {
     double ms = 0.0;
@@ -168,6 +170,11 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     if ((size_t)to >= e->nnodes) {
         fl_engine_trace_simple(e, FL_TR_LOG, from->id, FL_NO_NODE, to, 0,
                                "send to a node that does not exist: ignored");
+        return;
+    }
+    if (len > FL_MAX_MESSAGE) {
+        fl_engine_trace_simple(e, FL_TR_LOG, from->id, to, (int64_t)len, 0,
+                               "message larger than 64 MiB: not sent");
         return;
     }
     fl_msg *m = msg_new(e, from, to, ch, data, len);
