@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "algorithms/kv/kv.h"
+#include "algorithms/raft/raft_table.h"
 
 /* One line per built-in algorithm. */
 static const fl_algorithm *const builtins[] = {
     &fl_kv_algorithm,
+    &fl_raft_algorithm,
 };
 
 const fl_algorithm *fl_registry_at(size_t i)

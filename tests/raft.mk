@@ -1,1 +1,10 @@
-# (empty for now)
+# Raft's tests (tests/test_raft.c): codec round trips and garbage, the log,
+# the state machine's sessions, the on-disk format and parameter checks as
+# unit tests; then every scenario under scenarios/raft/ end to end, over
+# seeds, through both the built-in table and the plug-in.
+check_PROGRAMS += tests/test_raft
+TESTS += tests/test_raft
+tests_test_raft_SOURCES = tests/test_raft.c
+tests_test_raft_CFLAGS = $(TEST_CF)
+tests_test_raft_LDADD = $(TEST_LIBS)
+tests_test_raft_LDFLAGS = $(TEST_LD)

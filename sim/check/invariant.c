@@ -1,24 +1,31 @@
-/* invariant.c — the invariant registry: algorithm family -> invariants.
- * One line per family. */
+/* invariant.c — the registry of safety invariants by algorithm family
+ * (DESIGN.md "Every run ends with a verdict"): a table from the name an
+ * algorithm reports ("raft", ...) to its invariants. Families not listed
+ * have none. */
 #include "sim/check/invariant.h"
 
 #include <string.h>
 
-static const struct {
-    const char *family;
-    const fl_invariant *const *invs;
-    size_t n;
-} families[] = {
-    { "kv-single", NULL, 0 },
+#include "sim/check/inv_raft.h"
+
+typedef struct fl_inv_family {
+    const char *name;
+    const fl_invariant *const *(*get)(size_t *n);
+} fl_inv_family;
+
+static const fl_inv_family fl_inv_families[] = {
+    {"raft", fl_raft_invariants},
+    {NULL, NULL},
 };
 
-const fl_invariant *const *fl_invariants_for(const char *algorithm, size_t *n)
+const fl_invariant *const *fl_invariants_for(const char *algorithm,
+                                             size_t *n)
 {
-    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-        if (strcmp(families[i].family, algorithm) == 0) {
-            *n = families[i].n;
-            return families[i].invs;
-        }
     *n = 0;
+    if (!algorithm)
+        return NULL;
+    for (const fl_inv_family *f = fl_inv_families; f->name; f++)
+        if (!strcmp(f->name, algorithm))
+            return f->get(n);
     return NULL;
 }

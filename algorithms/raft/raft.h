@@ -1,0 +1,214 @@
+/* raft.h — one Raft server's state and the functions the Raft modules
+ * share. The modules:
+ *
+ *   raft.c       the fl_algorithm table, init/start/destroy, dispatch of
+ *                messages and timers, durable flush, inspect and describe
+ *   params.c     the scenario's "params": parsing and validation
+ *   election.c   roles, election timers, PreVote and RequestVote (§5.2,
+ *                §5.4.1, thesis §9.6), check-quorum (thesis §6.2)
+ *   replicate.c  AppendEntries, commit (§5.3, §5.4.2), snapshots and
+ *                InstallSnapshot (§7)
+ *   client.c     client requests, sessions, applying entries, ReadIndex
+ *                (§8, thesis §6.3-§6.4)
+ *   codec.c log.c kv.c storage.c   pure data and file formats
+ *
+ * Algorithm code sees the world only through algorithms/algorithm.h. The
+ * node keeps everything in this struct (no globals: a plug-in's nodes share
+ * them). */
+#ifndef FL_RAFT_RAFT_H
+#define FL_RAFT_RAFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algorithms/algorithm.h"
+#include "algorithms/raft/codec.h"
+#include "algorithms/raft/kv.h"
+#include "algorithms/raft/log.h"
+#include "algorithms/raft/storage.h"
+
+/* ---- Parameters (params.c) --------------------------------------------- */
+
+typedef enum raft_read_mode {
+    RAFT_READ_LOG,         /* reads are log entries like writes */
+    RAFT_READ_INDEX        /* ReadIndex with a heartbeat round (thesis §6.4) */
+} raft_read_mode;
+
+/* Deliberate bugs, for the scenarios under scenarios/raft/bugs/:
+ *   vote-twice           grants a second vote in a term (breaks §5.2)
+ *   no-persist           never writes term and vote to disk (Figure 2)
+ *   commit-old-term      commits old-term entries by counting replicas and
+ *                        skips the leader's no-op (Figure 8, §5.4.2)
+ *   no-up-to-date-check  votes for candidates with stale logs (§5.4.1)
+ *   no-truncate          keeps conflicting entries instead of truncating
+ *                        them (§5.3) */
+#define RAFT_BUG_MAP(X)                          \
+    X(VOTE_TWICE,      "vote-twice")             \
+    X(NO_PERSIST,      "no-persist")             \
+    X(COMMIT_OLD_TERM, "commit-old-term")        \
+    X(NO_UP_TO_DATE,   "no-up-to-date-check")    \
+    X(NO_TRUNCATE,     "no-truncate")
+
+enum raft_bug_bit {
+#define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,
+    RAFT_BUG_MAP(RAFT_X_BIT)
+#undef RAFT_X_BIT
+    RAFT_BUG_COUNT
+};
+#define RAFT_BUG(id) (1u << RAFT_BUG_BIT_##id)
+
+typedef struct raft_params {
+    int64_t        election_lo_ms;
+    int64_t        election_hi_ms;
+    int64_t        heartbeat_ms;
+    bool           prevote;
+    bool           check_quorum;
+    int64_t        snapshot_every;     /* entries; 0 = never */
+    raft_read_mode read_mode;
+    unsigned       bugs;               /* RAFT_BUG(...) bits */
+} raft_params;
+
+/* Fills `p` from a params object (NULL = defaults). Returns 0, or -1 with
+ * "key: what is wrong" in `err`. */
+int raft_params_parse(const cJSON *params, raft_params *p, char *err,
+                      size_t errlen);
+
+/* ---- Node state --------------------------------------------------------- */
+
+typedef enum raft_role_kind {
+    RAFT_FOLLOWER,
+    RAFT_PRECANDIDATE,     /* collecting pre-votes, term unchanged (§9.6) */
+    RAFT_CANDIDATE,
+    RAFT_LEADER
+} raft_role_kind;
+
+typedef struct raft_peer {
+    fl_node_id id;
+    int64_t    next;       /* leader: next index to send (§5.3) */
+    int64_t    match;      /* leader: highest index known replicated */
+    uint64_t   acked_round;/* leader: ReadIndex round this peer confirmed */
+    bool       active;     /* leader: heard from since the last quorum check */
+    int8_t     vote;       /* candidate: 1 granted, 0 refused, -1 unknown */
+} raft_peer;
+
+/* A client operation waiting for its log entry to apply. */
+typedef struct raft_pending {
+    fl_request req;
+    int64_t    index;
+} raft_pending;
+
+/* A ReadIndex read waiting for its round and for `read_index` to apply. */
+typedef struct raft_read {
+    fl_request req;
+    int64_t    read_index;
+    uint64_t   round;      /* 0: waiting for a current-term commit */
+} raft_read;
+
+typedef struct raft_node {
+    raft_params    p;
+    fl_node_id     self;
+    size_t         npeers;         /* servers, this node included */
+    raft_peer     *peers;          /* by increasing id */
+
+    /* Persistent state (Figure 2), mirrored on disk by storage.c. */
+    int64_t        term;
+    fl_node_id     voted_for;
+    raft_log       log;
+    raft_storage   st;
+    bool           meta_dirty;     /* term/vote changed, not yet written */
+    bool           disk_dirty;     /* written, not yet synced */
+    int64_t        durable;        /* highest index synced */
+
+    /* Volatile state. */
+    raft_role_kind role;
+    fl_node_id     leader;
+    int64_t        commit;
+    int64_t        applied;
+    raft_kv        kv;
+    uint8_t       *snap_data;      /* last snapshot's state machine bytes */
+    size_t         snap_len;
+
+    fl_timer_id    election_timer;
+    fl_timer_id    heartbeat_timer;
+    fl_timer_id    snapshot_timer;
+    fl_timer_id    retry_timer;    /* candidate: re-ask unanswered peers */
+    uint64_t       election_cookie;
+    uint64_t       retry_cookie;
+    fl_time        leader_contact; /* when the leader last reached us */
+    bool           heard_leader;
+
+    /* Leader state. */
+    int64_t        term_start;     /* index of this term's no-op */
+    uint64_t       round;          /* ReadIndex heartbeat round */
+    raft_pending  *pending;
+    size_t         npending, cap_pending;
+    raft_read     *reads;
+    size_t         nreads, cap_reads;
+
+    raft_buf       out;            /* scratch for encoding messages */
+    int64_t        elections;      /* elections this node started */
+} raft_node;
+
+static inline bool raft_bug(const raft_node *r, unsigned bug)
+{
+    return (r->p.bugs & bug) != 0;
+}
+
+static inline size_t raft_majority(const raft_node *r)
+{
+    return r->npeers / 2 + 1;
+}
+
+/* ---- raft.c ------------------------------------------------------------- */
+
+raft_peer *raft_peer_of(raft_node *r, fl_node_id id);
+/* Makes every write so far durable (writing term/vote first if they
+ * changed) before anything is sent: Figure 2's "before responding". */
+void raft_flush(fl_ctx *ctx, raft_node *r);
+/* Encodes and sends `m` after a flush. */
+void raft_send(fl_ctx *ctx, raft_node *r, fl_node_id to, const raft_msg *m);
+/* Appends one entry to the log and the log file. 0, or -1 out of memory. */
+int  raft_append_local(fl_ctx *ctx, raft_node *r, int64_t term,
+                       const raft_cmd *cmd);
+
+/* ---- election.c --------------------------------------------------------- */
+
+void raft_reset_election_timer(fl_ctx *ctx, raft_node *r);
+/* Steps down in `term` (>= ours); `leader` may be FL_NO_NODE. */
+void raft_become_follower(fl_ctx *ctx, raft_node *r, int64_t term,
+                          fl_node_id leader);
+void raft_on_election_timer(fl_ctx *ctx, raft_node *r);
+void raft_on_retry_timer(fl_ctx *ctx, raft_node *r);
+void raft_on_vote(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                  const raft_msg *m);
+void raft_on_vote_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                        const raft_msg *m);
+
+/* ---- replicate.c -------------------------------------------------------- */
+
+void raft_send_append(fl_ctx *ctx, raft_node *r, raft_peer *p);
+void raft_broadcast_append(fl_ctx *ctx, raft_node *r);
+void raft_schedule_heartbeat(fl_ctx *ctx, raft_node *r);
+void raft_on_heartbeat_timer(fl_ctx *ctx, raft_node *r);
+void raft_advance_commit(fl_ctx *ctx, raft_node *r);
+void raft_on_append(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                    const raft_msg *m);
+void raft_on_append_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                          const raft_msg *m);
+void raft_on_snapshot(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                      const raft_msg *m);
+void raft_take_snapshot(fl_ctx *ctx, raft_node *r);
+
+/* ---- client.c ----------------------------------------------------------- */
+
+void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req);
+/* Applies committed entries in order, answering clients on a leader. */
+void raft_apply(fl_ctx *ctx, raft_node *r);
+/* Starts rounds for waiting ReadIndex reads and answers confirmed ones. */
+void raft_process_reads(fl_ctx *ctx, raft_node *r);
+/* A leader lost its term: forget what clients wait for (they time out). */
+void raft_drop_clients(raft_node *r);
+void raft_free_clients(raft_node *r);
+
+#endif
