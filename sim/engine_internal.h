@@ -65,7 +65,8 @@ typedef struct fl_timer_slot {
 } fl_timer_slot;
 
 typedef struct fl_link_state {
-    bool         blocked;          /* cut by a partition or a link fault */
+    bool         split;            /* across the current partition */
+    bool         cut;              /* cut by a link fault (drop 1.0) */
     bool         has_override;
     fl_link_spec spec;             /* effective spec when has_override */
     fl_time      last_delivery;    /* for FIFO links */
@@ -148,7 +149,9 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                  const void *data, size_t len);
 void fl_net_deliver(fl_engine *e, fl_event *ev);
 void fl_net_free_msg(fl_msg *m);
-void fl_net_partition(fl_engine *e, const int *group_of);  /* -1: not named */
+/* Replaces the current partition (link cuts stay). -1: not named. */
+void fl_net_partition(fl_engine *e, const int *group_of);
+static inline bool fl_link_blocked(const fl_link_state *ls) { return ls->split || ls->cut; }
 void fl_net_heal(fl_engine *e);
 void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
                  const fl_link_spec *spec);

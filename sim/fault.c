@@ -207,7 +207,7 @@ static void apply_link(fl_engine *e, const fl_fault *f)
     for (int dir = 0; dir < (f->symmetric ? 2 : 1); dir++) {
         fl_node_id from = dir ? b[0] : a[0], to = dir ? a[0] : b[0];
         if (cut)
-            e->links[(size_t)from * e->nnodes + (size_t)to].blocked = true;
+            e->links[(size_t)from * e->nnodes + (size_t)to].cut = true;
         else
             fl_net_link(e, from, to, &spec);
     }

@@ -183,7 +183,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     e->stats.sent++;
     trace_msg(e, FL_TR_SEND, m, NULL);
     fl_link_state *ls = &e->links[link_index(e, from->id, to)];
-    if (ls->blocked) {
+    if (fl_link_blocked(ls)) {
         drop(e, m, "partition");
         return;
     }
@@ -255,7 +255,7 @@ void fl_net_deliver(fl_engine *e, fl_event *ev)
         drop(e, m, "node down");
         return;
     }
-    if (e->links[link_index(e, m->from, m->to)].blocked) {
+    if (fl_link_blocked(&e->links[link_index(e, m->from, m->to)])) {
         drop(e, m, "partition");
         return;
     }
@@ -272,15 +272,16 @@ void fl_net_partition(fl_engine *e, const int *group_of)
 {
     for (size_t a = 0; a < e->nnodes; a++)
         for (size_t b = 0; b < e->nnodes; b++)
-            if (a != b && group_of[a] != group_of[b])
-                e->links[link_index(e, (fl_node_id)a, (fl_node_id)b)].blocked = true;
+            e->links[link_index(e, (fl_node_id)a, (fl_node_id)b)].split =
+                a != b && group_of[a] != group_of[b];
 }
 
 void fl_net_heal(fl_engine *e)
 {
     size_t n = e->nnodes * e->nnodes;
     for (size_t i = 0; i < n; i++) {
-        e->links[i].blocked = false;
+        e->links[i].split = false;
+        e->links[i].cut = false;
         e->links[i].has_override = false;
     }
     apply_static_links(e);

@@ -92,7 +92,8 @@ typedef struct fl_selector {
 } fl_selector;
 
 typedef enum fl_fault_kind {
-    FL_FAULT_PARTITION,   /* groups: messages only within a group */
+    FL_FAULT_PARTITION,   /* groups: messages only within a group; replaces
+                             the previous partition (link cuts stay) */
     FL_FAULT_HEAL,        /* undo every partition and link override */
     FL_FAULT_LINK,        /* from -> to (one way; both if symmetric) */
     FL_FAULT_CRASH,       /* node */

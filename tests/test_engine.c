@@ -204,6 +204,22 @@ static void test_partition_drops(void)
     CU_ASSERT(cut.st.ops_ok > 0);
 }
 
+static void test_partition_replaces(void)
+{
+    /* Server 0 is cut off at 500 ms and stays cut in A; in B a second
+     * partition (isolating server 1 instead) replaces the first, so server
+     * 0 serves again without any heal. */
+    run_result a, b;
+    const char *ja = KV_BASE ",\"faults\":[{\"at_ms\":500,\"type\":\"partition\","
+                     "\"groups\":[[0],\"rest\"]}]}";
+    const char *jb = KV_BASE ",\"faults\":[{\"at_ms\":500,\"type\":\"partition\","
+                     "\"groups\":[[0],\"rest\"]},{\"at_ms\":1000,\"type\":\"partition\","
+                     "\"groups\":[[1],\"rest\"]}]}";
+    CU_ASSERT_FATAL(run_json(ja, 5, &a) == 0);
+    CU_ASSERT_FATAL(run_json(jb, 5, &b) == 0);
+    CU_ASSERT(b.st.ops_ok > 2 * a.st.ops_ok);
+}
+
 static void test_crash_restart_keeps_acked(void)
 {
     /* Server 0 crashes and restarts; every acknowledged write was synced,
@@ -264,6 +280,7 @@ static const fl_cu_test run_tests[] = {
     { "kv-single runs a workload", test_kv_runs },
     { "same seed, same hash; other seeds differ", test_determinism },
     { "partition drops and heals", test_partition_drops },
+    { "a partition replaces the previous one", test_partition_replaces },
     { "crash and restart", test_crash_restart_keeps_acked },
     { "pause, clock, selectors", test_pause_and_selectors },
     { "nemesis crashes", test_nemesis },
