@@ -28,5 +28,6 @@ bool fl_cli_is_help(const char *arg);
 int fl_cmd_run(int argc, char **argv);
 int fl_cmd_list(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
+int fl_cmd_experiment(int argc, char **argv);
 
 #endif

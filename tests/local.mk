@@ -5,3 +5,4 @@ include tests/engine.mk
 include tests/scenario.mk
 include tests/check.mk
 include tests/raft.mk
+include tests/experiment.mk
