@@ -5,6 +5,7 @@
 #define FL_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 typedef struct fl_command {
@@ -12,6 +13,7 @@ typedef struct fl_command {
     const char *summary;
     const char *usage;                  /* full help text */
     int (*exec)(int argc, char **argv); /* argv[0] is the command name */
+    void (*print_usage)(FILE *out);     /* instead of `usage`, if set */
 } fl_command;
 
 const fl_command *fl_cli_commands(void);     /* ended by name == NULL */

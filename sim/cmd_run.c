@@ -169,7 +169,8 @@ static void check_liveness(const fl_engine *e, const fl_scenario *s, verdicts *v
     }
 }
 
-static void check_history(const fl_engine *e, const fl_scenario *s, verdicts *v)
+static void check_history(const fl_engine *e, const fl_scenario *s, verdicts *v,
+                          bool quiet)
 {
     v->linearizable = CHECK_SKIPPED;
     if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
@@ -177,11 +178,15 @@ static void check_history(const fl_engine *e, const fl_scenario *s, verdicts *v)
         return;
     fl_lin_report rep;
     v->lin = fl_lin_check_engine_history(fl_engine_history(e), s->workload.model,
-                                         60.0, &rep);
+                                         60.0, &rep, v->lin_detail,
+                                         sizeof v->lin_detail);
     v->linearizable = v->lin == FL_LIN_OK ? CHECK_HELD
                     : v->lin == FL_LIN_UNKNOWN ? CHECK_UNKNOWN
-                    : v->lin == FL_LIN_UNAVAILABLE ? CHECK_SKIPPED : CHECK_FAILED;
-    snprintf(v->lin_detail, sizeof v->lin_detail, "%s", rep.summary);
+                    : v->lin == FL_LIN_VIOLATION ? CHECK_FAILED
+                    : v->lin == FL_LIN_ERROR ? CHECK_FAILED : CHECK_SKIPPED;
+    if (v->lin == FL_LIN_VIOLATION && !quiet)
+        fl_lin_report_print(&rep, stdout);
+    fl_lin_report_free(&rep);
 }
 
 /* The checks that failed, as their names, for `expect.violation`. */
@@ -366,7 +371,7 @@ static int finish(run_ctx *rc, fl_time duration)
     v.invariants = !rc->s->expect.invariants ? CHECK_SKIPPED
                  : v.violation ? CHECK_FAILED : CHECK_HELD;
     if (!v.violation) {
-        check_history(rc->e, rc->s, &v);
+        check_history(rc->e, rc->s, &v, rc->o.quiet);
         check_liveness(rc->e, rc->s, &v);
     } else {
         v.linearizable = v.min_ops = v.leader = CHECK_SKIPPED;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/check/cmd_check.h"
 #include "sim/cli.h"
 
 static int cmd_help(int argc, char **argv);
@@ -34,13 +35,15 @@ static const fl_command commands[] = {
       "\n"
       "exit status: 0 every check held, 1 a check failed, 2 bad input or usage,\n"
       "3 unknown (the linearizability checker ran out of time)\n",
-      fl_cmd_run },
+      fl_cmd_run, NULL },
+    { "check", "check a history file for linearizability",
+      "usage: faultline check FILE [options]\n", fl_cmd_check, fl_cmd_check_usage },
     { "list", "list built-in algorithms and shipped scenarios",
       "usage: faultline list [DIR]\n"
       "\n"
       "Prints the built-in algorithms, then every scenario under DIR (default:\n"
       "./scenarios, else the installed scenario folder) with its description.\n",
-      fl_cmd_list },
+      fl_cmd_list, NULL },
     { "bench", "measure engine speed and memory",
       "usage: faultline bench [--quick] [--raft]\n"
       "\n"
@@ -55,7 +58,7 @@ static const fl_command commands[] = {
       "time, events per second and simulated/wall ratio (target: 1000x), then\n"
       "times the linearizability check of the history separately. Exit status\n"
       "1 if an invariant or the linearizability check failed.\n",
-      fl_cmd_bench },
+      fl_cmd_bench, NULL },
     { "experiment", "run a canonical experiment and export its data",
       "usage: faultline experiment raft-election [--trials N] [--out DIR]\n"
       "                                          [--network paper|lan]\n"
@@ -83,12 +86,12 @@ static const fl_command commands[] = {
       "\n"
       "exit status: 0 done, 1 a trial failed a check (an invariant, or no leader\n"
       "to crash), 2 bad usage or an output file could not be written\n",
-      fl_cmd_experiment },
+      fl_cmd_experiment, NULL },
     { "help", "show help for a command",
-      "usage: faultline help [COMMAND]\n", cmd_help },
+      "usage: faultline help [COMMAND]\n", cmd_help, NULL },
     { "version", "print the version",
-      "usage: faultline version   (or faultline --version)\n", cmd_version },
-    { NULL, NULL, NULL, NULL },
+      "usage: faultline version   (or faultline --version)\n", cmd_version, NULL },
+    { NULL, NULL, NULL, NULL, NULL },
 };
 
 const fl_command *fl_cli_commands(void)
@@ -106,7 +109,10 @@ const fl_command *fl_cli_find(const char *name)
 
 void fl_cli_print_usage(const fl_command *c)
 {
-    fputs(c->usage, stdout);
+    if (c->print_usage)
+        c->print_usage(stdout);
+    else
+        fputs(c->usage, stdout);
 }
 
 bool fl_cli_is_help(const char *arg)

@@ -15,7 +15,7 @@ expect_status() {   # want, description, command...
     if [ "$got" -eq "$want" ]; then ok "$what"; else bad "$what (exit $got, wanted $want)"; sed 's/^/    /' "$tmp/err" | head -5; fi
 }
 
-for cmd in run list bench help version; do
+for cmd in run check list bench experiment help version; do
     expect_status 0 "help $cmd" "$fl" help "$cmd"
     grep -q "usage: faultline $cmd" "$tmp/out" && ok "help $cmd shows usage" || bad "help $cmd shows usage"
 done

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #define KV_LOG "kv.log"
+#define KV_BUG_STALE_READS 1
+#define KV_BUG_ACK_BEFORE_SYNC 2
 
 typedef struct kv_pair {
     uint32_t key;
@@ -28,6 +30,7 @@ typedef struct kv_session {
 typedef struct kv_state {
     fl_node_id  primary;
     bool        is_primary;
+    int         bugs;           /* KV_BUG_* bits */
     kv_pair    *pairs;
     size_t      npairs, pairs_cap;
     kv_session *sessions;
@@ -174,10 +177,24 @@ static void replay(fl_ctx *ctx, kv_state *s)
 
 /* ---- Roles ------------------------------------------------------------------- */
 
+/* Bug switches, for tests that the checks catch what they should. */
+static const char *const kv_bug_names[] = { "stale-reads", "ack-before-sync" };
+
+static int bug_bit(const char *name)
+{
+    for (size_t i = 0; i < sizeof kv_bug_names / sizeof kv_bug_names[0]; i++)
+        if (strcmp(kv_bug_names[i], name) == 0)
+            return 1 << i;
+    return 0;
+}
+
 static int kv_init(fl_ctx *ctx, void *state, const cJSON *params)
 {
-    (void)params;
     kv_state *s = state;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(params, "bugs"))
+        if (cJSON_IsString(b))
+            s->bugs |= bug_bit(b->valuestring);
     const fl_node_id *ids;
     s->primary = fl_nodes(ctx, NULL, &ids) > 0 ? ids[0] : FL_NO_NODE;
     s->is_primary = fl_self(ctx) == s->primary;
@@ -195,11 +212,14 @@ static void kv_start(fl_ctx *ctx, void *state, bool recovering)
 static void kv_request(fl_ctx *ctx, void *state, const fl_request *req)
 {
     kv_state *s = state;
+    const fl_op *op = &req->op;
     if (fl_self(ctx) != s->primary) {
-        fl_redirect(ctx, req, s->primary);
+        if ((s->bugs & KV_BUG_STALE_READS) && op->kind == FL_OP_READ)
+            fl_reply(ctx, req, FL_STATUS_OK, kv_read(s, op->key)); /* never written here */
+        else
+            fl_redirect(ctx, req, s->primary);
         return;
     }
-    const fl_op *op = &req->op;
     if (op->kind == FL_OP_READ) {
         fl_reply(ctx, req, FL_STATUS_OK, kv_read(s, op->key));
         return;
@@ -220,8 +240,12 @@ static void kv_request(fl_ctx *ctx, void *state, const fl_request *req)
         return;
     }
     s->log_bytes += sizeof b;
+    int64_t result = kv_apply(s, req->client, req->seq, op);
+    if (s->bugs & KV_BUG_ACK_BEFORE_SYNC)
+        fl_reply(ctx, req, FL_STATUS_OK, result);   /* a crash can lose it */
     fl_disk_sync(ctx);                 /* the reply leaves after the sync */
-    fl_reply(ctx, req, FL_STATUS_OK, kv_apply(s, req->client, req->seq, op));
+    if (!(s->bugs & KV_BUG_ACK_BEFORE_SYNC))
+        fl_reply(ctx, req, FL_STATUS_OK, result);
 }
 
 static void kv_inspect(const void *state, fl_view *view)
@@ -248,9 +272,24 @@ static int kv_validate(const cJSON *params, char *err, size_t errlen)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, params) {
-        snprintf(err, errlen, "%s: unknown parameter (kv-single takes none)",
-                 item->string ? item->string : "?");
-        return -1;
+        if (!item->string || strcmp(item->string, "bugs") != 0) {
+            snprintf(err, errlen, "%s: unknown parameter (kv-single takes only \"bugs\")",
+                     item->string ? item->string : "?");
+            return -1;
+        }
+        if (!cJSON_IsArray(item)) {
+            snprintf(err, errlen, "bugs: must be an array of names");
+            return -1;
+        }
+        const cJSON *b;
+        int i = 0;
+        cJSON_ArrayForEach(b, item) {
+            if (!cJSON_IsString(b) || !bug_bit(b->valuestring)) {
+                snprintf(err, errlen, "bugs[%d]: must be \"stale-reads\" or \"ack-before-sync\"", i);
+                return -1;
+            }
+            i++;
+        }
     }
     return 0;
 }

@@ -1,23 +1,22 @@
-/* lincheck.h — the engine's door to the linearizability checker: checks a
- * run's history against the model the workload names. */
+/* lincheck.h — the engine's door to the linearizability checker (lin.h):
+ * checks a run's history against the model its workload names and sums
+ * the verdict up in one line. */
 #ifndef FL_LINCHECK_H
 #define FL_LINCHECK_H
 
+#include <stddef.h>
+
+#include "sim/check/lin.h"
 #include "sim/history.h"
 #include "sim/scenario.h"
 
-typedef enum fl_lin_result {
-    FL_LIN_OK,            /* linearizable */
-    FL_LIN_VIOLATION,     /* not linearizable */
-    FL_LIN_UNKNOWN,       /* ran out of time */
-    FL_LIN_UNAVAILABLE    /* no checker for this model */
-} fl_lin_result;
+/* "register", "kv", "counter", "lock", or "none". */
+const char *fl_model_kind_name(fl_model_kind kind);
 
-typedef struct fl_lin_report {
-    char summary[256];    /* one line: what was checked, or what failed */
-} fl_lin_report;
-
+/* `rep` is initialised here; free it with fl_lin_report_free. `summary`
+ * gets one line: what was checked and how long it took, or why not. */
 fl_lin_result fl_lin_check_engine_history(const fl_history *h, fl_model_kind model,
-                                          double timeout_s, fl_lin_report *rep);
+                                          double timeout_s, fl_lin_report *rep,
+                                          char *summary, size_t len);
 
 #endif

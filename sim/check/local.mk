@@ -1,3 +1,16 @@
-# The linearizability checker (being added).
-libfl_a_SOURCES += sim/history.c
+# The linearizability checker: the run's history (sim/history.c), the
+# checker and its models, history readers, the `check` subcommand and its
+# benchmark. Adding a model: sim/check/model_NAME.c here + a line in models.c.
+libfl_a_SOURCES += \
+	sim/history.c \
+	sim/check/linop.c sim/check/linop.h \
+	sim/check/lin.c sim/check/lin.h sim/check/lin_html.c \
+	sim/check/model.h sim/check/models.c \
+	sim/check/model_register.c sim/check/model_kv.c \
+	sim/check/model_lock.c sim/check/model_counter.c \
+	sim/check/model_set.c \
+	sim/check/hist_read.c sim/check/hist_read.h \
+	sim/check/cmd_check.c sim/check/cmd_check.h \
+	sim/check/check_bench.c
+EXTRA_DIST += bench/check_bench.sh
 include sim/check/invariants.mk

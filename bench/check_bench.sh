@@ -1,0 +1,37 @@
+#!/bin/sh
+# check_bench.sh [DATADIR] [REPS] — times the linearizability checker on
+# Porcupine's histories: all jepsen/etcd_*.log together, and kv/c50-ok.txt;
+# prints the median (and min) of REPS runs. Builds a small driver from the
+# sources with -O2, so it works before or without `make`.
+#   DATADIR  default: ../shared/data/porcupine beside the source tree
+#   REPS     default: 7
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+data=${1:-$top/../shared/data/porcupine}
+reps=${2:-7}
+if [ ! -d "$data/jepsen" ]; then
+    echo "check_bench.sh: $data/jepsen: no such directory" >&2
+    exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+cat > "$tmp/main.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include "sim/check/cmd_check.h"
+int main(int argc, char **argv)
+{
+    return argc == 3 ? fl_check_bench(argv[1], atoi(argv[2]), stdout) : 2;
+}
+C
+srcs="sim/error.c sim/history.c sim/check/linop.c sim/check/lin.c
+      sim/check/lin_html.c sim/check/models.c sim/check/model_register.c
+      sim/check/model_kv.c sim/check/model_lock.c sim/check/model_counter.c
+      sim/check/model_set.c sim/check/hist_read.c sim/check/check_bench.c"
+cd "$top"
+# shellcheck disable=SC2086
+${CC:-cc} -std=gnu11 -O2 -ffp-contract=off -I"$top" \
+    $(pkg-config --cflags libcjson) "$tmp/main.c" $srcs -o "$tmp/bench" \
+    $(pkg-config --libs libcjson) -lm
+echo "faultline linearizability checker on $(cd "$data" && pwd), $reps runs:"
+"$tmp/bench" "$data" "$reps"

@@ -1,0 +1,242 @@
+/* cmd_check.c — the `faultline check` subcommand (cmd_check.h): reads a
+ * history file, picks a model (given, or guessed from the file), runs the
+ * linearizability checker and prints the verdict, optionally with an HTML
+ * page of the history. */
+#include "sim/check/cmd_check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check/hist_read.h"
+#include "sim/check/lin.h"
+#include "sim/check/model.h"
+#include "sim/error.h"
+
+typedef struct check_opts {
+    const char    *file;
+    const char    *model;         /* NULL: guess */
+    const char    *init;          /* NULL: the model's default */
+    double         timeout;       /* 0: none */
+    const char    *html;          /* NULL: no page */
+    fl_hist_format format;
+    bool           help;
+} check_opts;
+
+void fl_cmd_check_usage(FILE *out)
+{
+    size_t n;
+    const fl_model *const *models = fl_models(&n);
+    fputs("usage: faultline check FILE [--model M] [--init V] "
+          "[--timeout S] [--html OUT]\n"
+          "                      [--format jsonl|edn|etcd] [--help]\n"
+          "\n"
+          "Checks that the history in FILE is linearizable. FILE is a "
+          "faultline history\n"
+          "(JSON Lines), Jepsen EDN op maps, or a Jepsen etcd log; the "
+          "format is detected.\n"
+          "\n"
+          "  --model M     the sequential specification (default: guessed "
+          "from FILE):\n", out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "                  %-9s %s\n", models[i]->name,
+                models[i]->summary);
+    fputs("  --init V      the initial value: an integer, nil, or a "
+          "string\n"
+          "  --timeout S   give up after S seconds (0 = never; default 0)\n"
+          "  --html OUT    also write a page visualizing the history and "
+          "the failing window\n"
+          "  --format F    read FILE as jsonl, edn or etcd instead of "
+          "detecting it\n"
+          "\n"
+          "Prints 'linearizable: yes', 'linearizable: NO' with the smallest "
+          "failing window\n"
+          "found, or 'linearizable: unknown (timeout)'. Exit status: 0 yes, "
+          "1 no, 2 bad\n"
+          "input or usage, 3 unknown.\n", out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("faultline: check: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see faultline check --help)\n", stderr);
+    return FL_EXIT_INPUT;
+}
+
+/* "--name VALUE" or "--name=VALUE": the value, advancing *i; NULL if this
+ * argument is not the option. *missing is set when the value is absent. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name,
+                             bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_timeout(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || errno || !isfinite(v) || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One option at argv[*i]: 0 handled, 1 not an option, 2 usage error. */
+static int parse_option(int argc, char **argv, int *i, check_opts *o)
+{
+    bool missing = false;
+    const char *v;
+    const char *a = argv[*i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        o->help = true;
+        return 0;
+    }
+    if ((v = opt_value(argc, argv, i, "--model", &missing))) {
+        o->model = v;
+    } else if ((v = opt_value(argc, argv, i, "--init", &missing))) {
+        o->init = v;
+    } else if ((v = opt_value(argc, argv, i, "--html", &missing))) {
+        o->html = v;
+    } else if ((v = opt_value(argc, argv, i, "--timeout", &missing))) {
+        if (parse_timeout(v, &o->timeout) != 0)
+            return usage_error("--timeout: expected seconds >= 0, found "
+                               "'%s'", v);
+    } else if ((v = opt_value(argc, argv, i, "--format", &missing))) {
+        o->format = fl_hist_format_parse(v);
+        if (o->format == FL_HFMT_AUTO)
+            return usage_error("--format: expected jsonl, edn or etcd, "
+                               "found '%s'", v);
+    } else if (missing) {
+        return usage_error("%s: expected a value", a);
+    } else if (a[0] == '-' && a[1] != '\0') {
+        return usage_error("unknown option '%s'", a);
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, check_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        int rc = parse_option(argc, argv, &i, o);
+        if (rc == 2)
+            return FL_EXIT_INPUT;
+        if (rc == 0)
+            continue;
+        if (o->file)
+            return usage_error("expected one FILE, found another: '%s'",
+                               argv[i]);
+        o->file = argv[i];
+    }
+    if (!o->help && !o->file)
+        return usage_error("%s", "expected a history FILE");
+    if (o->model && !fl_model_find(o->model))
+        return usage_error("--model: no model named '%s'", o->model);
+    return 0;
+}
+
+/* --init: nil, an integer, or a string ("" or '' quotes are stripped). */
+static fl_lin_val parse_init(const char *s)
+{
+    if (strcmp(s, "nil") == 0 || strcmp(s, "null") == 0)
+        return fl_lin_nil();
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s && *end == '\0' && errno == 0)
+        return fl_lin_int(v);
+    size_t n = strlen(s);
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
+        return (fl_lin_val){ .type = FL_LV_STR, .n = n - 2, .u.s = s + 1 };
+    return (fl_lin_val){ .type = FL_LV_STR, .n = n, .u.s = s };
+}
+
+static void print_verdict(const fl_lin_report *r, const char *model,
+                          fl_hist_format fmt, double timeout)
+{
+    switch (r->result) {
+    case FL_LIN_OK:
+        printf("linearizable: yes\n");
+        break;
+    case FL_LIN_VIOLATION:
+        printf("linearizable: NO\n");
+        break;
+    case FL_LIN_UNKNOWN:
+        printf("linearizable: unknown (timeout)\n");
+        printf("%zu of %zu partitions not decided within %g s\n",
+               r->partitions_unknown, r->partitions, timeout);
+        break;
+    case FL_LIN_ERROR:
+    case FL_LIN_UNAVAILABLE:
+        return;
+    }
+    printf("model %s, %s history: %zu ops in %zu partition%s\n", model,
+           fl_hist_format_name(fmt), r->ops, r->partitions,
+           r->partitions == 1 ? "" : "s");
+    if (r->result == FL_LIN_VIOLATION)
+        fl_lin_report_print(r, stdout);
+}
+
+/* Reads, checks, prints; returns the exit status. */
+static int run_check(const check_opts *o)
+{
+    fl_lin_history h;
+    fl_lin_report r;
+    fl_error err = { { 0 } };
+    fl_hist_format fmt = FL_HFMT_AUTO;
+    fl_lin_report_init(&r);
+    int status = FL_EXIT_INPUT;
+    if (fl_hist_read_file(o->file, o->format, &h, &fmt, &err) != 0) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        goto out;
+    }
+    const char *name = o->model ? o->model : fl_hist_guess_model(&h);
+    fl_lin_val init = o->init ? parse_init(o->init) : fl_lin_nil();
+    fl_lin_result res = fl_lin_check(&h, fl_model_find(name),
+                                     o->init ? &init : NULL, o->timeout, &r);
+    if (res == FL_LIN_ERROR) {
+        fprintf(stderr, "faultline: %s\n", r.err.msg);
+        goto out;
+    }
+    print_verdict(&r, name, fmt, o->timeout);
+    fflush(stdout);
+    if (o->html && fl_lin_write_html(&h, &r, o->html, &err) != 0) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        goto out;
+    }
+    status = (int)res;
+out:
+    fl_lin_report_free(&r);
+    fl_lin_history_free(&h);
+    return status;
+}
+
+int fl_cmd_check(int argc, char **argv)
+{
+    check_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fl_cmd_check_usage(stdout);
+        return FL_EXIT_OK;
+    }
+    return run_check(&o);
+}

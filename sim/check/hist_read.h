@@ -1,0 +1,49 @@
+/* hist_read.h — reading histories for the linearizability checker:
+ * faultline's own JSON Lines, Jepsen etcd logs (as shipped with Porcupine)
+ * and Jepsen EDN op maps, detected automatically. Every error names the
+ * file and line: "FILE:LINE: what was expected".
+ *
+ * Semantics (Jepsen's): an invoke opens an op for its process; the next
+ * :ok / :fail / :info of that process completes it. :fail ops are dropped
+ * (they did not happen) — except in etcd logs, where `:fail :cas` is a CAS
+ * that ran and returned false, as Porcupine reads it. A CAS that returned
+ * false is otherwise `:ok` with `:result false`. :info ops, and ops never
+ * completed, may take effect any time after their call or never. Nemesis
+ * ops (`:process :nemesis`) are skipped. */
+#ifndef FL_CHECK_HIST_READ_H
+#define FL_CHECK_HIST_READ_H
+
+#include <stddef.h>
+
+#include "sim/check/linop.h"
+#include "sim/error.h"
+
+typedef enum fl_hist_format {
+    FL_HFMT_AUTO,
+    FL_HFMT_JSONL,   /* {"process":0,"type":"invoke","f":"read",...} per line */
+    FL_HFMT_ETCD,    /* INFO  jepsen.util - 3 :invoke :cas [1 2] */
+    FL_HFMT_EDN      /* {:process 0, :type :invoke, :f :cas, :value [1 2]} */
+} fl_hist_format;
+
+const char *fl_hist_format_name(fl_hist_format f);   /* "jsonl", ... */
+/* FL_HFMT_AUTO for an unknown name. */
+fl_hist_format fl_hist_format_parse(const char *name);
+
+/* Reads `path` into `out` (initialised here; free it with
+ * fl_lin_history_free even on error). `*found` (may be NULL) receives the
+ * format read. Returns 0, or -1 with "FILE:LINE: ..." in err. */
+int fl_hist_read_file(const char *path, fl_hist_format fmt,
+                      fl_lin_history *out, fl_hist_format *found,
+                      fl_error *err);
+
+/* The same from memory; `name` is used in messages. */
+int fl_hist_read_text(const char *name, const char *text, size_t len,
+                      fl_hist_format fmt, fl_lin_history *out,
+                      fl_hist_format *found, fl_error *err);
+
+/* The model a history most likely wants: "kv" for strings or appends,
+ * "lock" for acquire/release, "set" for set-valued reads, "counter" for
+ * adds, else "register". */
+const char *fl_hist_guess_model(const fl_lin_history *h);
+
+#endif
