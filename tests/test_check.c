@@ -781,6 +781,58 @@ static void roundtrip(bool bad)
     fl_history_destroy(&h);
 }
 
+/* Lock and counter histories survive both writers with their verdicts. */
+static void roundtrip_model(const fl_history *h, const char *model)
+{
+    fl_lin_result want = fl_lin_check_history(h, model, FL_NIL, 0, NULL);
+    for (int edn = 0; edn < 2; edn++) {
+        char *text = written(h, edn);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        fl_lin_history lh;
+        fl_error err;
+        CU_ASSERT_EQUAL_FATAL(fl_hist_read_text("rt", text, strlen(text),
+                                                FL_HFMT_AUTO, &lh, NULL, &err),
+                              0);
+        CU_ASSERT_STRING_EQUAL(fl_hist_guess_model(&lh), model);
+        CU_ASSERT_EQUAL(fl_lin_check(&lh, fl_model_find(model), NULL, 0, NULL),
+                        want);
+        fl_lin_history_free(&lh);
+        free(text);
+    }
+}
+
+static void test_roundtrip_lock_counter(void)
+{
+    for (int bad = 0; bad < 2; bad++) {
+        fl_history h;
+        fl_history_init(&h);
+        uint64_t a = invoke(&h, 0, FL_OP_ACQUIRE, 500, 0, 1);
+        uint64_t b = invoke(&h, 1, FL_OP_ACQUIRE, 500, 0, 2);
+        fl_history_complete(&h, a, FL_HIST_OK, 10, 3);
+        fl_history_complete(&h, invoke(&h, 0, FL_OP_RELEASE, 10, 0, 4),
+                            FL_HIST_OK, 0, 5);
+        fl_history_complete(&h, b, FL_HIST_OK, bad ? 9 : 11, 6);
+        uint64_t c = invoke(&h, 2, FL_OP_ACQUIRE, 500, 0, 7);
+        fl_history_complete(&h, c, FL_HIST_INFO, 0, 8);
+        roundtrip_model(&h, "lock");
+        CU_ASSERT_EQUAL(fl_lin_check_history(&h, "lock", FL_NIL, 0, NULL),
+                        bad ? FL_LIN_VIOLATION : FL_LIN_OK);
+        fl_history_destroy(&h);
+
+        fl_history_init(&h);
+        uint64_t x = invoke(&h, 0, FL_OP_ADD, 2, 0, 1);
+        uint64_t y = invoke(&h, 1, FL_OP_ADD, 3, 0, 2);
+        fl_history_complete(&h, x, FL_HIST_OK, 0, 3);
+        uint64_t r = invoke(&h, 2, FL_OP_READ, 0, 0, 4);
+        fl_history_complete(&h, r, FL_HIST_OK, bad ? 4 : 2, 5);
+        fl_history_complete(&h, y, FL_HIST_FAIL, 0, 6);
+        roundtrip_model(&h, "counter");
+        CU_ASSERT_EQUAL(fl_lin_check_history(&h, "counter", FL_NIL, 0, NULL),
+                        bad ? FL_LIN_VIOLATION : FL_LIN_OK);
+        fl_history_destroy(&h);
+    }
+}
+
 static void test_roundtrip_ok(void)
 {
     roundtrip(false);
@@ -1110,6 +1162,7 @@ static const fl_cu_test fl_history_tests[] = {
     { "writer format", test_writer_format },
     { "round trip, linearizable", test_roundtrip_ok },
     { "round trip, violation", test_roundtrip_bad },
+    { "round trip, lock and counter", test_roundtrip_lock_counter },
     { NULL, NULL },
 };
 

@@ -9,7 +9,15 @@
  * that ran and returned false, as Porcupine reads it. A CAS that returned
  * false is otherwise `:ok` with `:result false`. :info ops, and ops never
  * completed, may take effect any time after their call or never. Nemesis
- * ops (`:process :nemesis`) are skipped. */
+ * ops (`:process :nemesis`) are skipped. A `:fail` read (e.g. Jepsen's
+ * `:fail :read :timed-out`) and an `:info` read constrain nothing.
+ *
+ * Values: nil, integers, strings, [a b] for CAS, and vectors / lists / sets
+ * of integers for set reads. JSON Lines numbers must be integers within
+ * +-2^53 (cJSON reads numbers as doubles); EDN integers may use all 64
+ * bits. Display times are `time_ns` / `:time` when every line has one,
+ * else line numbers; the checker orders ops by their position in the file,
+ * never by time, so equal or missing times cannot reorder anything. */
 #ifndef FL_CHECK_HIST_READ_H
 #define FL_CHECK_HIST_READ_H
 
