@@ -31,5 +31,6 @@ int fl_cmd_run(int argc, char **argv);
 int fl_cmd_list(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_experiment(int argc, char **argv);
+int fl_cmd_viz(int argc, char **argv);     /* viz/viz_cmd.c */
 
 #endif

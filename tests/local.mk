@@ -6,3 +6,4 @@ include tests/scenario.mk
 include tests/check.mk
 include tests/raft.mk
 include tests/experiment.mk
+include tests/viz.mk

@@ -1,1 +1,21 @@
-# (empty for now)
+# The SDL2 visualizer. `faultline viz` exists in every build (viz_cmd.c);
+# without SDL it says what to install and exits 2. The core (the recorded
+# stream, trace reading, live stepping) needs no SDL and is also compiled
+# into tests/test_viz_model.
+faultline_SOURCES += viz/viz_cmd.c
+VIZ_CORE = \
+	viz/vec.c viz/vec.h \
+	viz/model.c viz/model_log.c viz/model.h viz/model_internal.h \
+	viz/parse.c viz/parse.h \
+	viz/replay.c viz/replay.h \
+	viz/live.c viz/live.h
+VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h
+if HAVE_SDL
+faultline_SOURCES += $(VIZ_CORE) $(VIZ_LAYOUT) \
+	viz/viz.c viz/viz.h viz/window.c viz/input.c \
+	viz/geom.c viz/geom.h viz/sprite.c viz/sprite.h viz/text.c viz/text.h \
+	viz/draw.h viz/render.c \
+	viz/draw_cluster.c viz/draw_logs.c viz/panel.c viz/timeline.c
+faultline_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
+endif
+EXTRA_DIST += viz/README.md

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# test_viz.sh — the visualizer from the command line, headless: screenshots
+# of live runs and of trace replays are written (PNG, non-trivial, no
+# temporary file left behind), a live run watched to its end has the
+# headless run's trace hash, and bad input (missing or garbage trace, bad
+# options) exits 2. In a build without SDL, `faultline viz` must say how
+# to get it and exit 2; the rest is skipped.
+src=${FL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+fl=${FAULTLINE:-./faultline}
+fl=$(cd "$(dirname "$fl")" && pwd)/$(basename "$fl")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "PASS: $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL: $1"; }
+expect_status() {   # want, description, command...
+    local want=$1 what=$2; shift 2
+    "$@" > "$tmp/out" 2> "$tmp/err"; local got=$?
+    if [ "$got" -eq "$want" ]; then ok "$what"; else bad "$what (exit $got, wanted $want)"; sed 's/^/    /' "$tmp/err" | head -5; fi
+}
+is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
+size_of() { wc -c < "$1" | tr -d ' '; }
+
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}   # a window without a display
+export SDL_AUDIODRIVER=dummy
+
+"$fl" viz --trace "$tmp/none.jsonl" > "$tmp/out" 2> "$tmp/err"; st=$?
+if grep -q "built without the visualizer" "$tmp/err"; then
+    [ "$st" -eq 2 ] && ok "without SDL: viz exits 2" || bad "without SDL: viz exits 2 (got $st)"
+    grep -q "libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev" "$tmp/err" && ok "without SDL: says what to install" || bad "without SDL: says what to install"
+    echo "SKIP: the rest needs the SDL build"
+    echo "fl-tests: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]; exit
+fi
+
+tour="$src/scenarios/kv/faults-tour.json"
+# a live run, drawn at 1.5 s (client 3 partitioned away)
+expect_status 0 "screenshot of a live run" "$fl" viz "$tour" --screenshot "$tmp/tour.png" --at-ms 1500
+is_png "$tmp/tour.png" && ok "it is a PNG" || bad "it is a PNG"
+[ "$(size_of "$tmp/tour.png")" -gt 20000 ] && ok "it is not blank ($(size_of "$tmp/tour.png") bytes)" || bad "it is not blank ($(size_of "$tmp/tour.png") bytes)"
+ls "$tmp" | grep -q partial && bad "no temporary file left" || ok "no temporary file left"
+grep -q "t = 1500.000 ms" "$tmp/out" && ok "reports the time drawn" || bad "reports the time drawn"
+# other sizes
+expect_status 0 "screenshot at 800x600" "$fl" viz "$tour" --screenshot "$tmp/small.png" --at-ms 4100 --size 800x600
+is_png "$tmp/small.png" && ok "small PNG written" || bad "small PNG written"
+cmp -s "$tmp/tour.png" "$tmp/small.png" && bad "different frames differ" || ok "different frames differ"
+# deterministic: the same frame twice is the same bytes
+"$fl" viz "$tour" --screenshot "$tmp/tour2.png" --at-ms 1500 > /dev/null 2>&1
+cmp -s "$tmp/tour.png" "$tmp/tour2.png" && ok "same frame, same PNG" || bad "same frame, same PNG"
+
+# watched to the end, the live run has the headless run's hash
+want=$("$fl" run "$tour" --quiet | sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p')
+"$fl" viz "$tour" --screenshot "$tmp/end.png" --at-ms 100000 > "$tmp/out" 2> "$tmp/err"
+got=$(sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p' "$tmp/out")
+[ -n "$want" ] && [ "$want" = "$got" ] && ok "live run hash = headless hash ($got)" || bad "live run hash = headless hash ($got vs $want)"
+
+# replay a recorded trace
+"$fl" run "$src/scenarios/raft/leader-crash.json" --quiet --trace "$tmp/lc.jsonl" > /dev/null
+expect_status 0 "screenshot of a replay" "$fl" viz --trace "$tmp/lc.jsonl" --screenshot "$tmp/lc.png" --at-ms 3250
+is_png "$tmp/lc.png" && [ "$(size_of "$tmp/lc.png")" -gt 20000 ] && ok "replay PNG written" || bad "replay PNG written"
+
+# bad input: exit 2, a message, no PNG
+expect_status 2 "missing trace file" "$fl" viz --trace "$tmp/nope.jsonl" --screenshot "$tmp/x.png" --at-ms 0
+grep -q "nope.jsonl" "$tmp/err" && ok "names the missing file" || bad "names the missing file"
+printf 'this is not a trace\n{"t":1}\n' > "$tmp/garbage.jsonl"
+expect_status 2 "garbage trace" "$fl" viz --trace "$tmp/garbage.jsonl" --screenshot "$tmp/x.png" --at-ms 0
+grep -q "garbage.jsonl:1: not a faultline trace" "$tmp/err" && ok "says where and why" || bad "says where and why"
+head -1 "$tmp/lc.jsonl" > "$tmp/bad2.jsonl"; echo '{"t":0,"ev":"explode","node":0}' >> "$tmp/bad2.jsonl"
+expect_status 2 "bad event line" "$fl" viz --trace "$tmp/bad2.jsonl" --screenshot "$tmp/x.png" --at-ms 0
+grep -q "bad2.jsonl:2: unknown event type" "$tmp/err" && ok "names the line" || bad "names the line"
+[ ! -e "$tmp/x.png" ] && ok "no PNG after bad input" || bad "no PNG after bad input"
+expect_status 2 "missing scenario" "$fl" viz "$tmp/nope.json" --screenshot "$tmp/x.png" --at-ms 0
+expect_status 2 "no source" "$fl" viz
+expect_status 2 "scenario and trace" "$fl" viz "$tour" --trace "$tmp/lc.jsonl"
+expect_status 2 "screenshot without --at" "$fl" viz "$tour" --screenshot "$tmp/x.png"
+expect_status 2 "bad speed" "$fl" viz "$tour" --speed fast
+expect_status 2 "bad size" "$fl" viz "$tour" --size 10x10 --screenshot "$tmp/x.png" --at-ms 0
+expect_status 2 "unknown option" "$fl" viz "$tour" --frob 1
+expect_status 2 "unwritable screenshot" "$fl" viz "$tour" --screenshot "$tmp/no/dir/x.png" --at-ms 0
+# a real window (SDL's dummy video driver, or a display if one is set):
+# N frames, and the README flow driven by scripted keys — select the
+# leader, crash it, save the run as a scenario, which `faultline run`
+# replays to the same trace hash
+basic="$src/scenarios/raft/basic.json"
+"$fl" viz "$basic" --frames 20 --stats > "$tmp/out" 2> "$tmp/err"; st=$?
+if grep -q "cannot open a window" "$tmp/err"; then
+    echo "SKIP: no video driver for a window ($(head -1 "$tmp/err"))"
+else
+    [ "$st" -eq 0 ] && ok "window: 20 frames" || bad "window: 20 frames (exit $st)"
+    grep -q "20 frames, draw time" "$tmp/out" && ok "window: --stats" || bad "window: --stats"
+    mkdir -p "$tmp/keys"
+    (cd "$tmp/keys" && "$fl" viz "$basic" --keys "@2000 sL c @3500 S @100000 q") > "$tmp/out" 2> "$tmp/err"
+    st=$?
+    [ "$st" -eq 0 ] && ok "keys: crash the leader, save" || bad "keys: crash the leader, save (exit $st)"
+    saved=$(ls "$tmp/keys"/*.json 2>/dev/null | head -1)
+    [ -n "$saved" ] && grep -q '"type":[[:space:]]*"crash"' "$saved" && ok "saved scenario has the crash" || bad "saved scenario has the crash"
+    h_viz=$(sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p' "$tmp/out")
+    h_run=$("$fl" run "$saved" --quiet 2>/dev/null | sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p')
+    h_orig=$("$fl" run "$basic" --quiet | sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p')
+    [ -n "$h_viz" ] && [ "$h_viz" = "$h_run" ] && ok "saved scenario replays to the same hash ($h_run)" || bad "saved scenario replays to the same hash ($h_viz vs $h_run)"
+    [ "$h_run" != "$h_orig" ] && ok "the crash changed the run" || bad "the crash changed the run"
+    "$fl" viz --trace "$tmp/lc.jsonl" --keys "@3000 right right left sL a ? space plus minus end home q" > "$tmp/out" 2> "$tmp/err"
+    [ $? -eq 0 ] && ok "keys on a replay" || bad "keys on a replay"
+fi
+
+expect_status 0 "help" "$fl" help viz
+grep -q "usage: faultline viz" "$tmp/out" && ok "help shows usage" || bad "help shows usage"
+
+echo "fl-tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,418 @@
+/* test_viz_model.c — the visualizer's core, without SDL: stepping a run
+ * through the visualizer's live path gives the headless run's trace hash
+ * (bug scenarios that stop on a violation included); the model built live
+ * equals the model read back from the trace file; keyframed state equals
+ * state rebuilt from the start; messages in flight, election timers and
+ * inferred log terms are right; bad trace files are refused with a
+ * message naming the file and line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/check/invcheck.h"
+#include "sim/engine.h"
+#include "sim/registry.h"
+#include "sim/scenario.h"
+#include "tests/cu.h"
+#include "viz/live.h"
+#include "viz/replay.h"
+
+typedef struct path_buf {
+    char s[1024];
+} path_buf;
+
+static const char *scenario_path(const char *rel, path_buf *buf)
+{
+    snprintf(buf->s, sizeof buf->s, "%s/scenarios/%s", fl_cu_srcdir(), rel);
+    return buf->s;
+}
+
+/* As `faultline run` does it; `trace` may be NULL. */
+static uint64_t headless_hash(const char *path, FILE *trace)
+{
+    fl_error err = { { 0 } };
+    fl_scenario *s = fl_scenario_load(path, &err);
+    const fl_algorithm *alg = s ? fl_registry_find(s->algorithm) : NULL;
+    if (!s || !alg || fl_scenario_bind(s, alg, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+        fl_scenario_free(s);
+        return 0;
+    }
+    fl_engine *e = fl_engine_new(s, alg, s->has_seed ? s->seed : 1, s->duration, &err);
+    fl_invcheck *ic = e ? fl_invcheck_new(s->algorithm, e) : NULL;
+    uint64_t h = 0;
+    if (e && ic && (!s->expect.invariants || fl_invcheck_attach(ic, e) == 0)) {
+        if (trace)
+            fl_engine_trace_to(e, trace);
+        fl_engine_run(e);
+        fl_engine_finish(e);
+        h = fl_engine_trace_hash(e);
+    }
+    fl_invcheck_free(ic);
+    fl_engine_free(e);
+    fl_scenario_free(s);
+    return h;
+}
+
+static viz_live *live_to_end(const char *path, fl_time chunk)
+{
+    fl_error err = { { 0 } };
+    viz_live_opts o = { path, 0, false, NULL };
+    viz_live *l = viz_live_open(&o, NULL, &err);
+    if (!l) {
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+        return NULL;
+    }
+    for (fl_time t = 0; !viz_live_done(l); t += chunk)
+        if (viz_live_advance(l, t, &err) < 0) {
+            fprintf(stderr, "%s: %s\n", path, err.msg);
+            viz_live_free(l);
+            return NULL;
+        }
+    return l;
+}
+
+static void same_hash(const char *rel)
+{
+    path_buf pb;
+    const char *path = scenario_path(rel, &pb);
+    uint64_t want = headless_hash(path, NULL);
+    CU_ASSERT_NOT_EQUAL_FATAL(want, 0);
+    static const fl_time chunks[] = { FL_MS(1), FL_MS(137), FL_SEC(1000) };
+    for (size_t i = 0; i < 3; i++) {
+        viz_live *l = live_to_end(path, chunks[i]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+        if (viz_live_hash(l) != want)
+            fprintf(stderr, "%s: viz hash %016llx, headless %016llx\n", rel,
+                    (unsigned long long)viz_live_hash(l), (unsigned long long)want);
+        CU_ASSERT_EQUAL(viz_live_hash(l), want);
+        viz_live_free(l);
+    }
+}
+
+static void test_hash_kv_tour(void) { same_hash("kv/faults-tour.json"); }
+static void test_hash_kv_crash(void) { same_hash("kv/crash-restart.json"); }
+static void test_hash_raft_partition(void) { same_hash("raft/partition.json"); }
+static void test_hash_raft_leader_crash(void) { same_hash("raft/leader-crash.json"); }
+static void test_hash_raft_bug(void) { same_hash("raft/bugs/vote-twice.json"); }
+
+/* ---- Live model == replayed model ----------------------------------------------- */
+
+typedef struct models {
+    viz_live  *live;
+    viz_model *replay;
+} models;
+
+static models both(const char *rel)
+{
+    models out = { NULL, NULL };
+    char tmp[] = "/tmp/fl-viz-test-XXXXXX";
+    int fd = mkstemp(tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp)
+        return out;
+    path_buf pb;
+    headless_hash(scenario_path(rel, &pb), fp);
+    fclose(fp);
+    fl_error err = { { 0 } };
+    out.replay = viz_replay_load(tmp, &err);
+    if (!out.replay)
+        fprintf(stderr, "%s\n", err.msg);
+    unlink(tmp);
+    out.live = live_to_end(scenario_path(rel, &pb), FL_MS(50));
+    return out;
+}
+
+static void free_both(models *m)
+{
+    viz_live_free(m->live);
+    viz_model_free(m->replay);
+}
+
+static bool same_state(const viz_model *a, const viz_state *sa, const viz_model *b,
+                       const viz_state *sb)
+{
+    if (memcmp(sa->links, sb->links, sa->nnodes * sa->nnodes) != 0)
+        return false;
+    for (size_t i = 0; i < sa->nnodes; i++) {
+        const viz_node_state *x = &sa->nodes[i], *y = &sb->nodes[i];
+        if (x->alive != y->alive || x->paused != y->paused || x->booted != y->booted)
+            return false;
+        const viz_view *vx = viz_model_view(a, x->view), *vy = viz_model_view(b, y->view);
+        if (!vx != !vy)
+            return false;
+        if (vx && (vx->kind != vy->kind || vx->term != vy->term || vx->commit != vy->commit ||
+                   vx->log_last != vy->log_last || vx->leader != vy->leader))
+            return false;
+    }
+    return true;
+}
+
+static void test_live_equals_replay(void)
+{
+    models m = both("raft/partition.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.live);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.replay);
+    const viz_model *a = viz_live_model(m.live), *b = m.replay;
+    CU_ASSERT_EQUAL(viz_model_event_count(a), viz_model_event_count(b));
+    CU_ASSERT_EQUAL(viz_model_msg_count(a), viz_model_msg_count(b));
+    CU_ASSERT_EQUAL(viz_model_op_count(a), viz_model_op_count(b));
+    CU_ASSERT_EQUAL(viz_model_mark_count(a), viz_model_mark_count(b));
+    CU_ASSERT_EQUAL(viz_model_node_count(a), viz_model_node_count(b));
+    viz_state *sa = viz_state_new(a), *sb = viz_state_new(b);
+    size_t n = viz_model_event_count(a);
+    for (size_t idx = 0; idx <= n; idx += n / 37 + 1) {
+        viz_model_state_at(a, idx, sa);
+        viz_model_state_at(b, idx, sb);
+        CU_ASSERT(same_state(a, sa, b, sb));
+    }
+    viz_state_free(sa);
+    viz_state_free(sb);
+    free_both(&m);
+}
+
+/* Keyframes + replay from the keyframe == replay from event 0. */
+static void test_keyframes(void)
+{
+    models m = both("kv/faults-tour.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.replay);
+    const viz_model *b = m.replay;
+    viz_state *fast = viz_state_new(b), *slow = viz_state_new(b);
+    size_t n = viz_model_event_count(b);
+    for (size_t idx = 0; idx <= n; idx += 211) {
+        viz_model_state_at(b, idx, fast);
+        viz_model_state_at(b, 0, slow);
+        viz_model_state_advance(b, slow, idx);     /* from event 0, no keyframes */
+        CU_ASSERT(same_state(b, fast, b, slow));
+        CU_ASSERT_EQUAL(fast->idx, idx);
+    }
+    viz_state_free(fast);
+    viz_state_free(slow);
+    free_both(&m);
+}
+
+/* The faults-tour partition cuts client 3 off at 1 s and heals at 2 s. */
+static void test_partition_links(void)
+{
+    models m = both("kv/faults-tour.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.replay);
+    const viz_model *b = m.replay;
+    viz_state *st = viz_state_new(b);
+    size_t n = viz_model_node_count(b);
+    viz_model_state_at(b, viz_model_events_until(b, FL_MS(1500)), st);
+    CU_ASSERT(st->links[3 * n + 0] & VIZ_LINK_SPLIT);
+    CU_ASSERT(st->links[0 * n + 3] & VIZ_LINK_SPLIT);
+    CU_ASSERT_FALSE(st->links[0 * n + 1] & VIZ_LINK_SPLIT);
+    viz_model_state_at(b, viz_model_events_until(b, FL_MS(2200)), st);
+    CU_ASSERT_EQUAL(st->links[3 * n + 0], 0);
+    viz_model_state_at(b, viz_model_events_until(b, FL_MS(2600)), st);
+    CU_ASSERT(st->links[4 * n + 0] & VIZ_LINK_CUT);     /* one way: 4 -> 0 */
+    CU_ASSERT_FALSE(st->links[0 * n + 4] & VIZ_LINK_CUT);
+    viz_model_state_at(b, viz_model_events_until(b, FL_MS(4100)), st);
+    CU_ASSERT(st->nodes[0].paused);
+    viz_state_free(st);
+    free_both(&m);
+}
+
+typedef struct flying {
+    fl_time t;
+    int     n, bad;
+} flying;
+
+static void count_msg(void *arg, const viz_msg *g)
+{
+    flying *f = arg;
+    f->n++;
+    if (g->t0 > f->t)
+        f->bad++;
+    if (g->end == VIZ_MSG_DELIVERED && g->t1 < f->t)
+        f->bad++;
+    if (g->end == VIZ_MSG_DROPPED && g->t1 + VIZ_DROP_LINGER <= f->t)
+        f->bad++;
+}
+
+static void test_messages_in_flight(void)
+{
+    models m = both("raft/partition.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.replay);
+    const viz_model *b = m.replay;
+    int seen = 0;
+    for (fl_time t = FL_MS(100); t < FL_SEC(10); t += FL_MS(97)) {
+        flying f = { t, 0, 0 };
+        viz_model_msgs_at(b, t, viz_model_events_until(b, t), count_msg, &f);
+        CU_ASSERT_EQUAL(f.bad, 0);
+        seen += f.n;
+        /* brute force: every message sent before t and ending after t */
+        int want = 0;
+        for (uint32_t i = 0; i < viz_model_msg_count(b); i++) {
+            const viz_msg *g = viz_model_msg(b, i);
+            bool on = g->t0 <= t && (g->end == VIZ_MSG_FLYING || g->t1 > t ||
+                                     (g->end == VIZ_MSG_DROPPED && g->t1 + VIZ_DROP_LINGER > t));
+            want += on;
+        }
+        CU_ASSERT_EQUAL(f.n, want);
+    }
+    CU_ASSERT(seen > 50);
+    free_both(&m);
+}
+
+static void test_election_timer(void)
+{
+    models m = both("raft/leader-crash.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.live);
+    const viz_model *a = viz_live_model(m.live);
+    viz_state *st = viz_state_new(a);
+    /* at 3.05 s the leader (node 0) has just crashed: followers time out */
+    fl_time t = FL_MS(3050);
+    viz_model_state_at(a, viz_model_events_until(a, t), st);
+    int armed = 0, exact = 0;
+    for (fl_node_id i = 0; i < 5; i++) {
+        viz_timer_arc arc = viz_model_election_timer(a, i, t, st);
+        if (!arc.armed)
+            continue;
+        armed++;
+        exact += arc.exact;
+        CU_ASSERT(arc.start <= t);
+        CU_ASSERT(arc.deadline > arc.start);
+    }
+    CU_ASSERT(armed >= 3);
+    CU_ASSERT(exact >= 1);
+    viz_state_free(st);
+    free_both(&m);
+}
+
+/* Inferred terms (replay) agree with the exact ones (live) on committed entries. */
+static void test_inferred_terms(void)
+{
+    models m = both("raft/partition.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.live);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m.replay);
+    const viz_model *a = viz_live_model(m.live), *b = m.replay;
+    CU_ASSERT_TRUE(viz_model_exact_entries(a));
+    CU_ASSERT_FALSE(viz_model_exact_entries(b));
+    viz_state *st = viz_state_new(a);
+    int checked = 0, wrong = 0;
+    for (fl_time t = FL_SEC(1); t <= FL_SEC(10); t += FL_SEC(1)) {
+        viz_model_state_at(a, viz_model_events_until(a, t), st);
+        for (fl_node_id i = 0; i < 5; i++) {
+            const viz_view *v = viz_model_view(a, st->nodes[i].view);
+            if (!v || !st->nodes[i].alive)
+                continue;
+            for (int64_t k = 1; k <= v->commit; k++) {
+                viz_entry x = viz_model_entry(a, i, t, k), y = viz_model_entry(b, i, t, k);
+                checked++;
+                wrong += !x.known || !y.known || x.term != y.term;
+            }
+        }
+    }
+    CU_ASSERT(checked > 500);
+    CU_ASSERT_EQUAL(wrong, 0);
+    viz_state_free(st);
+    free_both(&m);
+}
+
+/* ---- Bad trace files ---------------------------------------------------------------- */
+
+static int load_text(const char *text, char *msg, size_t len)
+{
+    char tmp[] = "/tmp/fl-viz-bad-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return -2;
+    if (write(fd, text, strlen(text)) < 0) {
+        close(fd);
+        unlink(tmp);
+        return -2;
+    }
+    close(fd);
+    fl_error err = { { 0 } };
+    viz_model *m = viz_replay_load(tmp, &err);
+    snprintf(msg, len, "%s", err.msg);
+    int rc = m ? (int)viz_model_event_count(m) : -1;
+    viz_model_free(m);
+    unlink(tmp);
+    return rc;
+}
+
+#define HEADER "{\"format\":\"faultline-trace\",\"version\":1,\"abi\":1,\"seed\":\"0x0000000000000001\"," \
+               "\"scenario\":\"x\",\"scenario_hash\":\"0x0000000000000000\",\"algorithm\":\"raft\"," \
+               "\"nodes\":[{\"id\":0,\"role\":\"server\"},{\"id\":1,\"role\":\"server\"}]}\n"
+
+static void test_bad_traces(void)
+{
+    char msg[1024];
+    fl_error err = { { 0 } };
+    CU_ASSERT_PTR_NULL(viz_replay_load("/nonexistent/trace.jsonl", &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot open"));
+    CU_ASSERT_EQUAL(load_text("", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "empty"));
+    CU_ASSERT_EQUAL(load_text("garbage\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, ":1: not a faultline trace"));
+    CU_ASSERT_EQUAL(load_text("{\"format\":\"other\"}\n", msg, sizeof msg), -1);
+    CU_ASSERT_EQUAL(load_text(HEADER, msg, sizeof msg), -1);          /* no events */
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":0,\"ev\":\"boot\",\"node\":0}\nnope\n"
+                              "{\"t\":1,\"ev\":\"boot\",\"node\":1}\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, ":3: "));
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":0,\"ev\":\"frob\",\"node\":0}\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "unknown event type"));
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":0,\"ev\":\"boot\",\"node\":7}\n", msg, sizeof msg), -1);
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":5,\"ev\":\"boot\",\"node\":0}\n"
+                              "{\"t\":4,\"ev\":\"boot\",\"node\":1}\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "backwards"));
+    /* a last line cut short is skipped */
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":0,\"ev\":\"boot\",\"node\":0}\n{\"t\":1,\"ev\":\"bo",
+                              msg, sizeof msg), 1);
+}
+
+static void test_added_fault_and_save(void)
+{
+    fl_error err = { { 0 } };
+    cJSON *added = cJSON_Parse("[{\"at_ms\":1500,\"type\":\"crash\",\"node\":0}]");
+    path_buf pb;
+    viz_live_opts o = { scenario_path("raft/partition.json", &pb), 0, false, NULL };
+    viz_live *l = viz_live_open(&o, added, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    while (!viz_live_done(l))
+        viz_live_advance(l, FL_SEC(100), &err);
+    uint64_t h = viz_live_hash(l);
+    char tmp[] = "/tmp/fl-viz-save-XXXXXX.json";
+    int fd = mkstemps(tmp, 5);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    CU_ASSERT_EQUAL(viz_live_save(l, tmp, &err), 0);
+    CU_ASSERT_EQUAL(headless_hash(tmp, NULL), h);    /* the saved scenario replays it */
+    CU_ASSERT_NOT_EQUAL(headless_hash(o.scenario, NULL), h);
+    unlink(tmp);
+    viz_live_free(l);
+    cJSON_Delete(added);
+}
+
+int main(void)
+{
+    static const fl_cu_test hash[] = {
+        { "kv faults tour", test_hash_kv_tour },
+        { "kv crash restart", test_hash_kv_crash },
+        { "raft partition", test_hash_raft_partition },
+        { "raft leader crash", test_hash_raft_leader_crash },
+        { "raft bug stops on a violation", test_hash_raft_bug },
+        { "added fault, saved, replays", test_added_fault_and_save },
+        { NULL, NULL },
+    };
+    static const fl_cu_test model[] = {
+        { "live model equals replayed model", test_live_equals_replay },
+        { "keyframes", test_keyframes },
+        { "partitions and links", test_partition_links },
+        { "messages in flight", test_messages_in_flight },
+        { "election timers", test_election_timer },
+        { "inferred log terms", test_inferred_terms },
+        { "bad traces", test_bad_traces },
+        { NULL, NULL },
+    };
+    static const fl_cu_suite suites[] = {
+        { "viz: same hash as headless", hash },
+        { "viz: model", model },
+        { NULL, NULL },
+    };
+    return fl_cu_main(suites);
+}

@@ -1,0 +1,79 @@
+/* viz.h — the visualizer as a command: options, the source (a live run
+ * or a trace), the position shown, and the two ways to show it (a window,
+ * or one frame written as PNG). `viz_app` is the whole state of a session;
+ * there are no globals. */
+#ifndef FL_VIZ_VIZ_H
+#define FL_VIZ_VIZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL.h>
+#include <cjson/cJSON.h>
+
+#include "viz/draw.h"
+#include "viz/layout.h"
+#include "viz/live.h"
+#include "viz/model.h"
+
+/* How far ahead of the screen a live engine runs (messages sent before
+ * the shown time have their delivery known, election deadlines too). */
+#define VIZ_HORIZON FL_MS(600)
+
+typedef struct viz_opts {
+    const char *scenario, *trace, *impl, *screenshot;
+    uint64_t    seed;
+    bool        has_seed;
+    double      speed;         /* simulated seconds per wall second */
+    fl_time     at;            /* start (or screenshot) time, -1 none */
+    int         w, h;
+    long        frames;        /* -1: run until closed */
+    long        select;        /* node selected at start, -1 none */
+    const char *keys;          /* scripted input (tests), or NULL */
+    bool        stats;
+} viz_opts;
+
+typedef struct viz_app {
+    viz_opts    o;
+    viz_live   *live;          /* NULL when replaying */
+    viz_model  *trace_model;   /* owned when replaying */
+    cJSON      *added;         /* faults added by hand (live) */
+    viz_state  *st;
+    viz_layout  lay;
+    viz_gfx     gfx;
+    fl_time     t;
+    size_t      idx;
+    fl_node_id  selected;
+    bool        playing, help, all_events, dragging, quit;
+    char        notice[200];
+    uint64_t    notice_until;  /* SDL ticks */
+    char        violation[160];
+    const char *script;        /* the rest of --keys */
+} viz_app;
+
+/* `faultline viz` (argv[0] is "viz"). Exit status as for run. */
+int viz_main(int argc, char **argv);
+
+/* ---- Shared by viz.c and window.c ------------------------------------------- */
+
+viz_model *viz_app_model(const viz_app *a);
+/* Moves the shown position to time t (all events up to t applied). */
+int  viz_app_seek(viz_app *a, fl_time t);
+/* Moves by one event (+1 / -1). */
+void viz_app_step(viz_app *a, int dir);
+/* The frame description for the current position. */
+void viz_app_frame(viz_app *a, viz_frame *f);
+/* (Re)starts the live run with a->added; keeps the position. */
+int  viz_app_restart_live(viz_app *a, fl_error *err);
+void viz_app_notice(viz_app *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* input.c: a key press; the next token of the --keys script (sets
+ * a->script to NULL at its end). */
+void viz_input_key(viz_app *a, SDL_Keycode key, bool shift);
+void viz_input_script_step(viz_app *a);
+
+/* window.c: the interactive loop. */
+int viz_window_run(viz_app *a);
+
+#endif

@@ -1,0 +1,198 @@
+/* window.c — the interactive visualizer: a resizable window, playback
+ * paced against the wall clock, the mouse (select, seek by dragging on the
+ * timeline), keys (through input.c) and frame-time statistics. */
+#include "config.h"
+
+#include "viz/viz.h"
+
+#include <SDL.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_STATS 100000
+
+typedef struct frame_stats {
+    double *ms;
+    size_t  n;
+} frame_stats;
+
+static fl_node_id row_at(const viz_app *a, float x, float y)
+{
+    const viz_layout *l = &a->lay;
+    if (!viz_in_rect(&l->logs, x, y) || !l->nrows)
+        return FL_NO_NODE;
+    float top = l->logs.y + 47 * l->s;
+    int r = (int)floorf((y - top) / l->row_h);
+    return r >= 0 && (size_t)r < l->nrows ? l->rows[r] : FL_NO_NODE;
+}
+
+static void on_click(viz_app *a, float x, float y)
+{
+    if (viz_in_rect(&a->lay.timeline, x, y)) {
+        a->dragging = true;
+        (void)viz_app_seek(a, viz_layout_time_at(&a->lay, x, viz_model_end(viz_app_model(a))));
+        return;
+    }
+    fl_node_id n = viz_layout_node_at(&a->lay, x, y);
+    if (n == FL_NO_NODE)
+        n = row_at(a, x, y);
+    if (n != FL_NO_NODE)
+        a->selected = a->selected == n ? FL_NO_NODE : n;
+}
+
+static void on_resize(viz_app *a, int w, int h)
+{
+    float old = a->lay.s;
+    if (viz_layout_init(&a->lay, viz_app_model(a), w, h) < 0) {
+        a->quit = true;
+        return;
+    }
+    if (fabsf(old - a->lay.s) > 0.01f)
+        (void)viz_text_rescale(a->gfx.text, a->lay.s);
+}
+
+static void handle(viz_app *a, const SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT: a->quit = true; break;
+    case SDL_KEYDOWN:
+        viz_input_key(a, e->key.keysym.sym, (e->key.keysym.mod & KMOD_SHIFT) != 0);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            on_click(a, (float)e->button.x, (float)e->button.y);
+        break;
+    case SDL_MOUSEBUTTONUP: a->dragging = false; break;
+    case SDL_MOUSEMOTION:
+        if (a->dragging)
+            (void)viz_app_seek(a, viz_layout_time_at(&a->lay, (float)e->motion.x,
+                                                    viz_model_end(viz_app_model(a))));
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            on_resize(a, e->window.data1, e->window.data2);
+        break;
+    default: break;
+    }
+}
+
+/* ---- The loop ---------------------------------------------------------------------------- */
+
+static void advance(viz_app *a, double wall_s)
+{
+    if (!a->playing || a->dragging)
+        return;
+    fl_time dt = (fl_time)(wall_s * a->o.speed * 1e9);
+    const viz_model *m = viz_app_model(a);
+    bool over = !a->live || viz_live_done(a->live);
+    (void)viz_app_seek(a, a->t + dt);
+    m = viz_app_model(a);
+    if (over && a->t >= viz_model_last_time(m))
+        a->playing = false;
+}
+
+static void record(frame_stats *fs, double ms)
+{
+    if (fs->n < MAX_STATS)
+        fs->ms[fs->n++] = ms;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static void print_stats(frame_stats *fs)
+{
+    if (!fs->n)
+        return;
+    double sum = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        sum += fs->ms[i];
+    qsort(fs->ms, fs->n, sizeof *fs->ms, cmp_double);
+    printf("viz: %zu frames, draw time ms: mean %.2f, median %.2f, p95 %.2f, max %.2f "
+           "(%.0f fps possible at the median)\n", fs->n, sum / (double)fs->n,
+           fs->ms[fs->n / 2], fs->ms[(fs->n * 95) / 100], fs->ms[fs->n - 1],
+           1000.0 / (fs->ms[fs->n / 2] > 0.01 ? fs->ms[fs->n / 2] : 0.01));
+}
+
+static int open_window(viz_app *a, SDL_Window **win)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "faultline: cannot open a window: %s\n(no display? use "
+                        "--screenshot OUT.png --at MS, or xvfb-run)\n", SDL_GetError());
+        return 2;
+    }
+    *win = SDL_CreateWindow("faultline viz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                            a->o.w, a->o.h, SDL_WINDOW_RESIZABLE);
+    if (!*win) {
+        fprintf(stderr, "faultline: cannot open a window: %s\n", SDL_GetError());
+        return 2;
+    }
+    a->gfx.r = SDL_CreateRenderer(*win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!a->gfx.r)
+        a->gfx.r = SDL_CreateRenderer(*win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->gfx.r) {
+        fprintf(stderr, "faultline: cannot create a renderer: %s\n", SDL_GetError());
+        return 2;
+    }
+    a->gfx.sprites.r = a->gfx.r;
+    fl_error err = { { 0 } };
+    a->gfx.text = viz_text_new(a->gfx.r, a->lay.s, &err);
+    if (!a->gfx.text) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        return 2;
+    }
+    return 0;
+}
+
+static void loop(viz_app *a, frame_stats *fs)
+{
+    uint64_t freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
+    for (long frame = 0; !a->quit && (a->o.frames < 0 || frame < a->o.frames); frame++) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e))
+            handle(a, &e);
+        if (a->script)
+            viz_input_script_step(a);
+        uint64_t now = SDL_GetPerformanceCounter();
+        double wall = (double)(now - last) / (double)freq;
+        last = now;
+        advance(a, wall > 0.1 ? 0.1 : wall);
+        viz_frame f;
+        viz_app_frame(a, &f);
+        uint64_t t0 = SDL_GetPerformanceCounter();
+        viz_render(&a->gfx, &a->lay, &f);
+        record(fs, (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)freq);
+        SDL_RenderPresent(a->gfx.r);
+        double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
+        if (spent < 1.0 / 60)
+            SDL_Delay((uint32_t)((1.0 / 60 - spent) * 1000));
+    }
+}
+
+int viz_window_run(viz_app *a)
+{
+    SDL_Window *win = NULL;
+    frame_stats fs = { calloc(MAX_STATS, sizeof(double)), 0 };
+    int rc = fs.ms ? open_window(a, &win) : 2;
+    if (rc == 0)
+        loop(a, &fs);
+    if (a->o.stats)
+        print_stats(&fs);
+    free(fs.ms);
+    viz_text_free(a->gfx.text);
+    a->gfx.text = NULL;
+    viz_geom_free(&a->gfx.geom);
+    viz_sprites_free(&a->gfx.sprites);
+    if (a->gfx.r)
+        SDL_DestroyRenderer(a->gfx.r);
+    if (win)
+        SDL_DestroyWindow(win);
+    return rc;
+}
