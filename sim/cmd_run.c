@@ -248,7 +248,9 @@ static void print_summary(const run_opts *o, const fl_engine *e,
         printf("  the last events:\n");
         fl_trace_print_recent(fl_engine_trace(e), stdout, "    ");
     }
-    printf("check linearizable: %s%s%s\n", state_text(v->linearizable),
+    static const char *const lin_text[] = { "yes", "NO", "unknown (timeout)",
+                                            "not checked" };
+    printf("linearizable: %s%s%s\n", lin_text[v->linearizable],
            v->lin_detail[0] ? "  " : "", v->lin_detail);
     if (v->min_ops != CHECK_SKIPPED)
         printf("check liveness.min_ok_ops (>= %" PRId64 "): %s\n",

@@ -51,6 +51,13 @@ head -1 "$tmp/t.jsonl" | grep -q '"format":"faultline-trace"' && ok "trace heade
 "$fl" run "$src/scenarios/kv/basic.json" --seed 0x5eed --trace "$tmp/t2.jsonl" > "$tmp/out2"
 h2=$(sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p' "$tmp/out2")
 [ -n "$h1" ] && [ "$h1" = "$h2" ] && cmp -s "$tmp/t.jsonl" "$tmp/t2.jsonl" && ok "rerun: same hash, same trace bytes" || bad "rerun: same hash, same trace bytes"
+grep -q '^linearizable: yes' "$tmp/out" && ok "run prints linearizable: yes" || bad "run prints linearizable: yes"
+expect_status 1 "a non-linearizable run exits 1" "$fl" run "$src/scenarios/kv/bugs/stale-reads.json"
+grep -q '^linearizable: NO' "$tmp/out" && ok "run prints linearizable: NO" || bad "run prints linearizable: NO"
+grep -q '^longest linearizable prefix' "$tmp/out" && ok "a violation is explained" || bad "a violation is explained"
+"$fl" run "$src/scenarios/kv/crash-restart.json" --history "$tmp/ch.jsonl" --history-edn "$tmp/ch.edn" > /dev/null
+expect_status 0 "check reads run's JSONL history" "$fl" check "$tmp/ch.jsonl" --model kv
+expect_status 0 "check reads run's EDN history" "$fl" check "$tmp/ch.edn" --model kv
 expect_status 0 "quiet run" "$fl" run "$src/scenarios/kv/basic.json" --quiet
 [ "$(wc -l < "$tmp/out")" -le 3 ] && ok "--quiet is short" || bad "--quiet is short"
 expect_status 0 "list" "$fl" list "$src/scenarios"
