@@ -32,5 +32,12 @@ int fl_cmd_list(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_experiment(int argc, char **argv);
 int fl_cmd_viz(int argc, char **argv);     /* viz/viz_cmd.c */
+/* The bug-hunting workflow (issue 6). */
+int fl_cmd_grade(int argc, char **argv);    /* sim/cmd_grade.c */
+int fl_cmd_explore(int argc, char **argv);  /* sim/cmd_explore.c */
+int fl_cmd_merge(int argc, char **argv);    /* sim/cmd_explore.c */
+int fl_cmd_shrink(int argc, char **argv);   /* sim/cmd_shrink.c */
+int fl_cmd_diff(int argc, char **argv);     /* sim/cmd_diff.c */
+int fl_cmd_new(int argc, char **argv);      /* sim/cmd_new.c */
 
 #endif

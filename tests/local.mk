@@ -7,3 +7,4 @@ include tests/check.mk
 include tests/raft.mk
 include tests/experiment.mk
 include tests/viz.mk
+include tests/grade.mk

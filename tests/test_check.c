@@ -484,6 +484,284 @@ static void test_differential_others(void)
     differential(RM_LOCK, FL_DIFF_CASES, FL_DIFF_OPS);
 }
 
+/* ---- generated from sequential executions -------------------------------------------- */
+
+#define FL_SEQ_KEYS 4
+
+/* Appends to h the history of a sequential execution: op i takes effect
+ * at position 10 i + 5, on its key's state, with the result the model
+ * gives there; its call and return are drawn up to `spread` before and
+ * after that point, so ops overlap their neighbours at random. An op the
+ * model refuses where it falls (releasing a free lock, acquiring a held
+ * one) is drawn again. About one op in eight is indeterminate: no result,
+ * and it took effect at its point or never. Linearizable by construction;
+ * the ops end up in call order. */
+static void sequential_history(fl_lin_history *h, rnd_gen *g, rnd_model rm,
+                               size_t n, unsigned keys, unsigned spread)
+{
+    const fl_model *m = fl_model_find(rnd_model_names[rm]);
+    fl_lin_buf st[FL_SEQ_KEYS] = { { 0 } };
+    h->has_strings = rm == RM_KV;
+    for (unsigned k = 0; k < keys; k++)
+        m->init(NULL, h, &st[k], NULL);
+    for (size_t i = 0; i < n; i++) {
+        int64_t point = 10 * (int64_t)i + 5;
+        for (int tries = 0; tries < 20; tries++) {
+            fl_lin_op op;
+            random_op(h, g, rm, &op);
+            op.status = rnd_below(g, 8) ? FL_LIN_STATUS_OK
+                                        : FL_LIN_STATUS_INFO;
+            op.out = fl_lin_none();
+            op.ret = FL_LIN_NEVER;
+            unsigned k = rnd_below(g, keys);
+            op.key = keys > 1 ? fl_lin_int(k) : fl_lin_none();
+            op.call = point - rnd_below(g, spread + 1);
+            if (op.status == FL_LIN_STATUS_OK) {
+                op.ret = point + 1 + rnd_below(g, spread + 1);
+                right_result(h, m, rm, &st[k], &op);
+            }
+            fl_lin_buf next = { 0 };
+            bool fits = m->step((fl_lin_state){ st[k].data, st[k].len }, &op,
+                                &next);
+            if (fits && (op.status == FL_LIN_STATUS_OK || rnd_below(g, 2))) {
+                st[k].len = 0;
+                fl_lin_buf_put(&st[k], next.data, next.len);
+            }
+            fl_lin_buf_free(&next);
+            if (fits) {
+                fl_lin_history_add(h, &op);
+                break;
+            }
+        }
+    }
+    qsort(h->ops, h->len, sizeof *h->ops, by_call);
+    for (unsigned k = 0; k < keys; k++)
+        fl_lin_buf_free(&st[k]);
+}
+
+static void print_history(const fl_lin_history *h)
+{
+    for (size_t i = 0; i < h->len; i++) {
+        char t[200];
+        fprintf(stderr, "  [%" PRId64 ", %" PRId64 "] %s\n", h->ops[i].call,
+                h->ops[i].ret, fl_lin_op_format(&h->ops[i], t, sizeof t));
+    }
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Changes the result of one ok op that has one (a read, a cas, an
+ * acquire); false if there is none. */
+static bool mutate_result(fl_lin_history *h, rnd_gen *g, rnd_model rm)
+{
+    size_t cand[64], nc = 0;
+    for (size_t i = 0; i < h->len && nc < 64; i++) {
+        const fl_lin_op *op = &h->ops[i];
+        if (op->status == FL_LIN_STATUS_OK &&
+            (op->kind == FL_LIN_READ || op->kind == FL_LIN_CAS ||
+             (op->kind == FL_LIN_ACQUIRE && op->out.type == FL_LV_INT)))
+            cand[nc++] = i;
+    }
+    if (nc == 0)
+        return false;
+    fl_lin_op *op = &h->ops[cand[rnd_below(g, (unsigned)nc)]];
+    if (op->kind == FL_LIN_CAS) {
+        op->out = fl_lin_bool(op->out.u.i == 0);
+    } else if (op->kind == FL_LIN_ACQUIRE) {
+        op->out = fl_lin_int(op->out.u.i + (rnd_below(g, 2) ? 1 : -1));
+    } else if (rm == RM_COUNTER) {
+        op->out = fl_lin_int(op->out.u.i + (rnd_below(g, 2) ? 1 : -1));
+    } else if (rm == RM_SET) {
+        /* add or drop one element of 1..3 */
+        int64_t *list = fl_arena_alloc(&h->arena, 8 * sizeof *list);
+        int64_t flip = 1 + rnd_below(g, 3);
+        size_t k = 0;
+        bool had = false;
+        for (size_t i = 0; i < op->out.n; i++) {
+            if (op->out.u.list[i] == flip)
+                had = true;
+            else
+                list[k++] = op->out.u.list[i];
+        }
+        if (!had) {
+            list[k++] = flip;
+            qsort(list, k, sizeof *list, i64_cmp);
+        }
+        op->out = (fl_lin_val){ .type = FL_LV_LIST, .n = k, .u.list = list };
+    } else {
+        fl_lin_val v = op->out;
+        for (int tries = 0; tries < 10 && fl_lin_val_equal(&v, &op->out);
+             tries++)
+            v = small_value(h, g, rm == RM_KV);
+        if (fl_lin_val_equal(&v, &op->out))
+            return false;
+        op->out = v;
+    }
+    return true;
+}
+
+static fl_lin_result check_whole(const fl_lin_history *h, const fl_model *m)
+{
+    fl_lin_options o = { .timeout_s = 20, .no_partition = true };
+    return fl_lin_check_opts(h, m, NULL, &o, NULL);
+}
+
+/* Histories of sequential executions with random overlap, up to 120 ops
+ * on up to three keys, must always pass; on several keys, also checked as
+ * a whole (P-compositionality off), and once one result is changed the
+ * two ways of checking must agree. */
+static void sequential_pass(rnd_model rm, unsigned cases)
+{
+    const fl_model *m = fl_model_find(rnd_model_names[rm]);
+    rnd_gen g = { 0x5eed5eed12345ull ^ (uint64_t)(rm + 7) * 0x9e37ull };
+    unsigned pass = 0, whole = 0, agree = 0, mutated = 0;
+    for (unsigned c = 0; c < cases; c++) {
+        fl_lin_history h;
+        fl_lin_history_init(&h, "sequential");
+        unsigned keys = 1 + rnd_below(&g, 3);
+        size_t n = 2 + rnd_below(&g, 119);
+        sequential_history(&h, &g, rm, n, keys, rnd_below(&g, 61));
+        fl_lin_result got = fl_lin_check(&h, m, NULL, 0, NULL);
+        pass += got == FL_LIN_OK;
+        if (got != FL_LIN_OK) {
+            fprintf(stderr, "%s case %u: a sequential execution gives %s\n",
+                    m->name, c, fl_lin_result_name(got));
+            print_history(&h);
+        }
+        CU_ASSERT_EQUAL(got, FL_LIN_OK);
+        if (keys > 1 && h.len <= 40) {
+            fl_lin_result w = check_whole(&h, m);
+            whole++;
+            CU_ASSERT_EQUAL(w, FL_LIN_OK);
+            if (mutate_result(&h, &g, rm)) {
+                fl_lin_result a = fl_lin_check(&h, m, NULL, 0, NULL);
+                fl_lin_result b = check_whole(&h, m);
+                mutated++;
+                agree += a == b;
+                if (a != b) {
+                    fprintf(stderr, "%s case %u: by key %s, whole %s\n",
+                            m->name, c, fl_lin_result_name(a),
+                            fl_lin_result_name(b));
+                    print_history(&h);
+                }
+                CU_ASSERT_EQUAL(a, b);
+            }
+        }
+        fl_lin_history_free(&h);
+    }
+    printf("%s: %u of %u sequential executions pass; %u checked whole too; "
+           "%u of %u mutated agree by key and whole\n", m->name, pass,
+           cases, whole, agree, mutated);
+}
+
+static void test_sequential_pass(void)
+{
+    for (rnd_model rm = RM_REGISTER; rm <= RM_LOCK; rm++)
+        sequential_pass(rm, 300);
+}
+
+/* The same, small enough for brute force, with one result changed: the
+ * checker must reject it exactly when brute force does. */
+static void mutated_vs_brute(rnd_model rm, unsigned cases)
+{
+    const fl_model *m = fl_model_find(rnd_model_names[rm]);
+    rnd_gen g = { 0xfeedbeefcafeull ^ (uint64_t)(rm + 3) * 0x51edull };
+    unsigned tried = 0, rejected = 0, agree = 0;
+    for (unsigned c = 0; c < cases; c++) {
+        fl_lin_history h;
+        fl_lin_history_init(&h, "mutated");
+        sequential_history(&h, &g, rm, 2 + rnd_below(&g, 6), 1,
+                           rnd_below(&g, 31));
+        fl_lin_buf init = { 0 };
+        m->init(NULL, &h, &init, NULL);
+        CU_ASSERT(brute(&h, m, init.data, init.len, 0));   /* as built */
+        if (mutate_result(&h, &g, rm)) {
+            bool want = brute(&h, m, init.data, init.len, 0);
+            fl_lin_result got = fl_lin_check(&h, m, NULL, 0, NULL);
+            tried++;
+            rejected += !want;
+            agree += (got == FL_LIN_OK) == want;
+            if ((got == FL_LIN_OK) != want)
+                report_case(c, want, got, &h);
+            CU_ASSERT_EQUAL(got == FL_LIN_OK, want);
+        }
+        fl_lin_buf_free(&init);
+        fl_lin_history_free(&h);
+    }
+    printf("%s: %u of %u mutated sequential executions agree with brute "
+           "force (%u rejected)\n", m->name, agree, tried, rejected);
+}
+
+static void test_mutated_vs_brute(void)
+{
+    for (rnd_model rm = RM_REGISTER; rm <= RM_LOCK; rm++)
+        mutated_vs_brute(rm, 1500);
+}
+
+/* ---- limits ----------------------------------------------------------------------------- */
+
+/* A memory limit too small for the search gives unknown, saying so,
+ * rather than a crash; a sensible one changes nothing. */
+static void test_memory_limit(void)
+{
+    const fl_model *m = fl_model_find("kv");
+    rnd_gen g = { 42 };
+    fl_lin_history h;
+    fl_lin_history_init(&h, "limited");
+    sequential_history(&h, &g, RM_KV, 300, 2, 40);
+    fl_lin_options o = { .max_memory = 16 << 10 };
+    fl_lin_report r;
+    CU_ASSERT_EQUAL(fl_lin_check_opts(&h, m, NULL, &o, &r), FL_LIN_UNKNOWN);
+    CU_ASSERT_EQUAL(r.partitions_memory, r.partitions_unknown);
+    CU_ASSERT(r.partitions_memory >= 1);
+    CU_ASSERT_EQUAL(r.max_memory, (size_t)16 << 10);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.summary, "unknown: the search reached "
+                                             "its memory limit of 16 KiB"));
+    fl_lin_report_free(&r);
+    /* the same through the composite state */
+    o.no_partition = true;
+    CU_ASSERT_EQUAL(fl_lin_check_opts(&h, m, NULL, &o, &r), FL_LIN_UNKNOWN);
+    CU_ASSERT_EQUAL(r.partitions_memory, 1);
+    fl_lin_report_free(&r);
+    o = (fl_lin_options){ .max_memory = 64 << 20 };
+    CU_ASSERT_EQUAL(fl_lin_check_opts(&h, m, NULL, &o, &r), FL_LIN_OK);
+    CU_ASSERT(r.peak_memory > 0 && r.peak_memory <= o.max_memory);
+    CU_ASSERT_EQUAL(r.partitions_memory, 0);
+    fl_lin_report_free(&r);
+    fl_lin_history_free(&h);
+    /* the default: something sane */
+    size_t def = fl_lin_default_max_memory();
+    CU_ASSERT(def >= (size_t)64 << 20);
+    char buf[32];
+    CU_ASSERT_STRING_EQUAL(fl_lin_format_bytes(16 << 10, buf, sizeof buf),
+                           "16 KiB");
+    CU_ASSERT_STRING_EQUAL(fl_lin_format_bytes((size_t)3 << 29, buf,
+                                               sizeof buf), "1.5 GiB");
+}
+
+/* A file over the size limit is refused with a clear message before it
+ * is read; so is one through the command's --max-memory. */
+static void test_file_too_large(void)
+{
+    char path[1200];
+    fixture(path, sizeof path, "kv-lost-write.edn");
+    fl_lin_history h;
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_hist_read_file_max(path, FL_HFMT_AUTO, 100, &h, NULL,
+                                          &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "kv-lost-write.edn: too large to "
+                                           "check: 707 bytes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "at most 100 bytes"));
+    fl_lin_history_free(&h);
+    CU_ASSERT_EQUAL(fl_hist_read_file_max(path, FL_HFMT_AUTO, 707, &h, NULL,
+                                          &err), 0);
+    fl_lin_history_free(&h);
+}
+
 /* ---- the engine's entry point ------------------------------------------------------ */
 
 static uint64_t invoke(fl_history *h, int64_t p, fl_op_kind k, int64_t a,
@@ -556,9 +834,11 @@ static void test_engine_api(void)
     fl_history_destroy(&h);
 }
 
-/* 24 concurrent writes and, concurrent with all of them, a read of a
- * value nobody wrote: the search must try every subset of the writes
- * (2^24) before it can say no, so the timeout ends it first. */
+/* 24 concurrent writes and, concurrent with all of them, a read of 5
+ * and a successful cas 7 -> 5 although nobody wrote 7: the search must
+ * try every subset of the writes (2^24) before it can say no, so the
+ * timeout ends it first. (The cas keeps the register model from seeing
+ * at once that the read can never fit: something might set 5.) */
 static void test_timeout(void)
 {
     fl_history h;
@@ -566,8 +846,10 @@ static void test_timeout(void)
     fl_history_init(&h);
     for (int i = 0; i < 24; i++)
         id[i] = invoke(&h, i, FL_OP_WRITE, 100 + i, 0, i);
+    uint64_t cas = invoke(&h, 98, FL_OP_CAS, 7, 5, 40);
     uint64_t rd = invoke(&h, 99, FL_OP_READ, 0, 0, 50);
     fl_history_complete(&h, rd, FL_HIST_OK, 5, 60);
+    fl_history_complete(&h, cas, FL_HIST_OK, 1, 65);
     for (int i = 0; i < 24; i++)
         fl_history_complete(&h, id[i], FL_HIST_OK, 0, 70 + i);
     fl_lin_report r;
@@ -1066,6 +1348,61 @@ static void test_cmd_exit_codes(void)
                                                  "5" }), 1);
     CU_ASSERT_EQUAL(run_cmd(4, (const char *[]){ "check", ok, "--model",
                                                  "lock" }), 2);
+    /* P-compositionality off: the same verdicts */
+    CU_ASSERT_EQUAL(run_cmd(3, (const char *[]){ "check", bad,
+                                                 "--no-partition" }), 1);
+    CU_ASSERT_EQUAL(run_cmd(3, (const char *[]){ "check", ok,
+                                                 "--no-partition" }), 0);
+    /* limits: 4K leaves 1K for the file (707 bytes) but is too little for
+     * the search; with 1K the file itself is refused */
+    CU_ASSERT_EQUAL(run_cmd(4, (const char *[]){ "check", bad,
+                                                 "--max-memory", "4K" }), 3);
+    CU_ASSERT_EQUAL(run_cmd(3, (const char *[]){ "check", bad,
+                                                 "--max-memory=1KiB" }), 2);
+    CU_ASSERT_EQUAL(run_cmd(4, (const char *[]){ "check", bad,
+                                                 "--max-memory", "1G" }), 1);
+    CU_ASSERT_EQUAL(run_cmd(4, (const char *[]){ "check", bad,
+                                                 "--max-memory", "lots" }), 2);
+    CU_ASSERT_EQUAL(run_cmd(4, (const char *[]){ "check", "--bench",
+                                                 "--reps", "0" }), 2);
+}
+
+static char *slurp(const char *path);
+
+/* --bench on a folder laid out like Porcupine's: a row per file, and
+ * exit 1 when a verdict differs from EXPECTED.txt. */
+static void test_cmd_bench(void)
+{
+    char dir[] = "/tmp/fl-check-bench-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char kv[1200], in[1200], out[1200];
+    snprintf(kv, sizeof kv, "%s/kv", dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(kv, 0700), 0);
+    fixture(in, sizeof in, "kv-lost-write.edn");
+    char *text = slurp(in);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    snprintf(out, sizeof out, "%s/lost.edn", kv);
+    FILE *f = fopen(out, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    CU_ASSERT_EQUAL(run_cmd(5, (const char *[]){ "check", "--bench", dir,
+                                                 "--reps", "1" }), 0);
+    snprintf(out, sizeof out, "%s/EXPECTED.txt", dir);
+    f = fopen(out, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("kv/lost.edn LINEARIZABLE\n", f);          /* it is not */
+    fclose(f);
+    CU_ASSERT_EQUAL(run_cmd(5, (const char *[]){ "check", "--bench", dir,
+                                                 "--reps", "1" }), 1);
+    unlink(out);
+    snprintf(out, sizeof out, "%s/lost.edn", kv);
+    unlink(out);
+    rmdir(kv);
+    CU_ASSERT_EQUAL(run_cmd(3, (const char *[]){ "check", "--bench", dir }),
+                    2);                                  /* nothing there */
+    rmdir(dir);
 }
 
 static int count_entries(const char *dir)
@@ -1153,6 +1490,10 @@ static const fl_cu_test fl_verdict_tests[] = {
     { "random registers vs brute force", test_differential_register },
     { "random kv vs brute force", test_differential_kv },
     { "random counter/set/lock vs brute force", test_differential_others },
+    { "sequential executions always pass", test_sequential_pass },
+    { "one result changed: as brute force says", test_mutated_vs_brute },
+    { "memory limit gives unknown", test_memory_limit },
+    { "file too large", test_file_too_large },
     { NULL, NULL },
 };
 
@@ -1177,6 +1518,7 @@ static const fl_cu_test fl_reader_tests[] = {
 static const fl_cu_test fl_cmd_tests[] = {
     { "exit codes", test_cmd_exit_codes },
     { "html page", test_cmd_html },
+    { "--bench", test_cmd_bench },
     { NULL, NULL },
 };
 

@@ -137,6 +137,116 @@ static void test_msg_roundtrip(void)
     raft_buf_free(&b);
 }
 
+/* Leadership transfer (thesis §3.10): TimeoutNow, and RequestVote's
+ * transfer flag, which is one trailing byte present only when set. */
+static void test_msg_transfer_roundtrip(void)
+{
+    raft_buf b;
+    raft_buf_init(&b);
+    raft_msg m, d;
+
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_TIMEOUT_NOW;
+    m.term = 11;
+    m.u.timeout_now.last_index = 345;
+    CU_ASSERT_EQUAL_FATAL(roundtrip(&m, &d, &b), 0);
+    CU_ASSERT_EQUAL(b.len, 18);
+    CU_ASSERT_EQUAL(d.type, RAFT_MSG_TIMEOUT_NOW);
+    CU_ASSERT_EQUAL(d.term, 11);
+    CU_ASSERT_EQUAL(d.u.timeout_now.last_index, 345);
+    CU_ASSERT_STRING_EQUAL(raft_msg_type_name(d.type), "TimeoutNow");
+    raft_msg_free(&d);
+
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_VOTE;
+    m.term = 12;
+    m.u.vote.last_index = 345;
+    m.u.vote.last_term = 11;
+    CU_ASSERT_EQUAL_FATAL(roundtrip(&m, &d, &b), 0);
+    CU_ASSERT_EQUAL(b.len, 26);             /* the ordinary layout */
+    CU_ASSERT_FALSE(d.u.vote.transfer);
+    m.u.vote.transfer = true;
+    CU_ASSERT_EQUAL_FATAL(roundtrip(&m, &d, &b), 0);
+    CU_ASSERT_EQUAL(b.len, 27);
+    CU_ASSERT_EQUAL(b.data[26], 1);
+    CU_ASSERT_TRUE(d.u.vote.transfer);
+    CU_ASSERT_EQUAL(d.u.vote.last_index, 345);
+    CU_ASSERT_EQUAL(d.u.vote.last_term, 11);
+    /* A PreVote never carries the flag. */
+    m.type = RAFT_MSG_PREVOTE;
+    CU_ASSERT_EQUAL_FATAL(roundtrip(&m, &d, &b), 0);
+    CU_ASSERT_EQUAL(b.len, 26);
+    CU_ASSERT_FALSE(d.u.vote.transfer);
+    raft_buf_free(&b);
+}
+
+/* Truncations, corruptions and trailing bytes of TimeoutNow and of a
+ * flagged RequestVote are rejected or decode without a crash; a flag byte
+ * other than 1, or one on a PreVote, is rejected. */
+static void test_msg_transfer_garbage(void)
+{
+    raft_msg m, d;
+    raft_buf b;
+    raft_buf_init(&b);
+    uint8_t copy[64];
+
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_TIMEOUT_NOW;
+    m.term = 3;
+    m.u.timeout_now.last_index = 9;
+    CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
+    CU_ASSERT_FATAL(b.len < sizeof copy);
+    for (size_t len = 0; len < b.len; len++)
+        CU_ASSERT_EQUAL(raft_msg_decode(b.data, len, &d), -1);
+    for (size_t i = 0; i < b.len; i++) {
+        for (unsigned v = 0; v < 256; v += 37) {
+            memcpy(copy, b.data, b.len);
+            copy[i] ^= (uint8_t)(v | 1);
+            if (raft_msg_decode(copy, b.len, &d) == 0)
+                raft_msg_free(&d);
+        }
+    }
+    memcpy(copy, b.data, b.len);
+    copy[b.len] = 0;
+    CU_ASSERT_EQUAL(raft_msg_decode(copy, b.len + 1, &d), -1);
+    memcpy(copy, b.data, b.len);
+    copy[b.len - 1] = 0x80;                 /* last_index < 0 */
+    CU_ASSERT_EQUAL(raft_msg_decode(copy, b.len, &d), -1);
+
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_VOTE;
+    m.term = 4;
+    m.u.vote.last_index = 9;
+    m.u.vote.last_term = 3;
+    m.u.vote.transfer = true;
+    CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
+    for (size_t len = 0; len < 26; len++)
+        CU_ASSERT_EQUAL(raft_msg_decode(b.data, len, &d), -1);
+    for (size_t i = 0; i < b.len; i++) {
+        for (unsigned v = 0; v < 256; v += 37) {
+            memcpy(copy, b.data, b.len);
+            copy[i] ^= (uint8_t)(v | 1);
+            if (raft_msg_decode(copy, b.len, &d) == 0)
+                raft_msg_free(&d);
+        }
+    }
+    memcpy(copy, b.data, b.len);
+    for (unsigned flag = 0; flag < 256; flag++) {
+        copy[26] = (uint8_t)flag;
+        CU_ASSERT_EQUAL(raft_msg_decode(copy, 27, &d), flag == 1 ? 0 : -1);
+    }
+    copy[26] = 1;
+    copy[27] = 1;
+    CU_ASSERT_EQUAL(raft_msg_decode(copy, 28, &d), -1);
+    copy[1] = RAFT_MSG_PREVOTE;
+    CU_ASSERT_EQUAL(raft_msg_decode(copy, 27, &d), -1);
+    CU_ASSERT_EQUAL(raft_msg_decode(copy, 26, &d), 0);
+    raft_buf_free(&b);
+    /* The type after the last one is garbage. */
+    static const uint8_t next_type[10] = {1, RAFT_MSG_TYPE_END};
+    CU_ASSERT_EQUAL(raft_msg_decode(next_type, sizeof next_type, &d), -1);
+}
+
 /* Every prefix, every single-byte corruption and trailing garbage of a
  * valid message is either rejected or decodes without a crash. */
 static void test_msg_garbage(void)
@@ -205,6 +315,21 @@ static void test_describe(void)
     CU_ASSERT_STRING_EQUAL(info.kind, "RequestVote");
     CU_ASSERT_FALSE(info.is_reply);
     CU_ASSERT_EQUAL(info.ok, -1);
+    m.u.vote.transfer = true;
+    CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
+    raft_describe(b.data, b.len, &info);
+    CU_ASSERT_STRING_EQUAL(info.kind, "RequestVote");
+    CU_ASSERT_EQUAL(info.term, 3);
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_TIMEOUT_NOW;
+    m.term = 7;
+    m.u.timeout_now.last_index = 20;
+    CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
+    raft_describe(b.data, b.len, &info);
+    CU_ASSERT_STRING_EQUAL(info.kind, "TimeoutNow");
+    CU_ASSERT_FALSE(info.is_reply);
+    CU_ASSERT_EQUAL(info.ok, -1);
+    CU_ASSERT_EQUAL(info.term, 7);
     raft_buf_free(&b);
 }
 
@@ -420,6 +545,14 @@ static void test_params(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "prevote"));
     CU_ASSERT_EQUAL(validate("{\"snapshot_every\":-1}", err, sizeof err), -1);
     CU_ASSERT_EQUAL(validate("{\"snapshot_every\":2.5}", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":1500}", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":0}", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":-1}", err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "transfer_every_ms: must be"));
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":1.5}", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":true}", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":3600001}", err, sizeof err),
+                    -1);
     CU_ASSERT_EQUAL(validate("{\"read\":\"lease\"}", err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "read"));
     CU_ASSERT_EQUAL(validate("{\"bugs\":[\"no-such-bug\"]}", err,
@@ -532,7 +665,8 @@ static char **e2e_list(const char *sub)
     struct dirent *de;
     while (names && n < 255 && (de = readdir(d))) {
         size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") ||
+            strcmp(de->d_name, "suite.json") == 0)
             continue;
         names[n] = malloc(strlen(dir) + len + 2);
         if (!names[n])
@@ -667,6 +801,123 @@ static void test_e2e_plugin(void)
     }
 }
 
+/* Leadership transfer end to end: leadership-transfer.json (transfer every
+ * 1.5 s, prevote and check_quorum on, no loss) passes its checks, and its
+ * trace shows leadership really moving: many terms with a leader, several
+ * servers leading in turn, elections won after TimeoutNow (the servers'
+ * "transfers" scalars), and never two leaders in one term. */
+typedef struct xfer_stats {
+    int64_t  leader_of[64];     /* by term (< 64): the leader seen, or -1 */
+    int64_t  transfers[16];     /* by node: the largest "transfers" seen */
+    size_t   leader_terms;      /* terms in which some server led */
+    size_t   two_leaders;       /* terms in which two different servers led */
+    size_t   timeout_now;       /* TimeoutNow messages sent */
+    bool     linearizable;
+} xfer_stats;
+
+static void xfer_view(const cJSON *j, xfer_stats *x)
+{
+    const cJSON *node = cJSON_GetObjectItem(j, "node");
+    const cJSON *role = cJSON_GetObjectItem(j, "role");
+    const cJSON *term = cJSON_GetObjectItem(j, "term");
+    if (!cJSON_IsNumber(node) || node->valueint < 0 || node->valueint >= 16)
+        return;
+    const cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "scalars"),
+                                         "transfers");
+    if (cJSON_IsNumber(t) && (int64_t)t->valuedouble > x->transfers[node->valueint])
+        x->transfers[node->valueint] = (int64_t)t->valuedouble;
+    if (!cJSON_IsString(role) || strcmp(role->valuestring, "leader") ||
+        !cJSON_IsNumber(term) || term->valueint < 0 || term->valueint >= 64)
+        return;
+    int64_t *l = &x->leader_of[term->valueint];
+    if (*l < 0) {
+        *l = node->valueint;
+        x->leader_terms++;
+    } else if (*l != node->valueint) {
+        x->two_leaders++;
+    }
+}
+
+static int xfer_run(uint64_t seed, xfer_stats *x, int *status)
+{
+    memset(x, 0, sizeof *x);
+    for (size_t i = 0; i < 64; i++)
+        x->leader_of[i] = -1;
+    char trace[] = "/tmp/fl-raft-xfer-XXXXXX";
+    int fd = mkstemp(trace);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s/scenarios/raft/leadership-transfer"
+             ".json' --seed %" PRIu64 " --trace '%s' 2>&1", e2e_binary(),
+             fl_cu_srcdir(), seed, trace);
+    FILE *fp = popen(cmd, "r");
+    if (!fp) {
+        unlink(trace);
+        return -1;
+    }
+    char line[4096];
+    while (fgets(line, sizeof line, fp))
+        x->linearizable |= !strncmp(line, "linearizable: yes", 17);
+    int st = pclose(fp);
+    *status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    FILE *tf = fopen(trace, "r");
+    char *buf = NULL;
+    size_t cap = 0;
+    while (tf && getline(&buf, &cap, tf) > 0) {
+        bool view = strstr(buf, "\"ev\":\"view\"") != NULL;
+        bool sent = strstr(buf, "\"ev\":\"send\"") != NULL &&
+                    strstr(buf, "\"kind\":\"TimeoutNow\"") != NULL;
+        if (sent)
+            x->timeout_now++;
+        if (!view)
+            continue;
+        cJSON *j = cJSON_Parse(buf);
+        if (j)
+            xfer_view(j, x);
+        cJSON_Delete(j);
+    }
+    free(buf);
+    if (tf)
+        fclose(tf);
+    unlink(trace);
+    return tf ? 0 : -1;
+}
+
+static void test_e2e_leadership_transfer(void)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        xfer_stats x;
+        int status = -1;
+        CU_ASSERT_EQUAL_FATAL(xfer_run(seed, &x, &status), 0);
+        size_t leaders = 0;
+        int64_t transfers = 0;
+        for (size_t n = 0; n < 16; n++) {
+            bool led = false;
+            for (size_t t = 0; t < 64; t++)
+                led |= x.leader_of[t] == (int64_t)n;
+            leaders += led;
+            transfers += x.transfers[n];
+        }
+        if (status != 0 || transfers < 5 || leaders < 3)
+            fprintf(stderr, "\n  leadership-transfer --seed %" PRIu64
+                    ": exit %d, %zu leader terms, %zu leaders, %" PRId64
+                    " transfers, %zu TimeoutNow\n", seed, status,
+                    x.leader_terms, leaders, transfers, x.timeout_now);
+        CU_ASSERT_EQUAL(status, 0);         /* invariants, linearizability,
+                                               min_ok_ops, leader_within */
+        CU_ASSERT_TRUE(x.linearizable);
+        CU_ASSERT_EQUAL(x.two_leaders, 0);
+        /* 12 s at one transfer per 1.5 s of leadership: about 7. */
+        CU_ASSERT_TRUE(transfers >= 5);
+        CU_ASSERT_TRUE(x.leader_terms >= (size_t)transfers);
+        CU_ASSERT_TRUE(x.leader_terms >= 6);
+        CU_ASSERT_TRUE(leaders >= 3);
+        CU_ASSERT_TRUE(x.timeout_now >= (size_t)transfers);
+    }
+}
+
 /* Bad params are rejected before anything runs, naming the key. */
 static void test_e2e_bad_params(void)
 {
@@ -700,6 +951,8 @@ static const fl_cu_test codec_tests[] = {
     {"message round trip", test_msg_roundtrip},
     {"truncated and corrupted messages", test_msg_garbage},
     {"describe", test_describe},
+    {"leadership transfer round trip", test_msg_transfer_roundtrip},
+    {"leadership transfer garbage", test_msg_transfer_garbage},
     {NULL, NULL},
 };
 
@@ -722,6 +975,7 @@ static const fl_cu_test e2e_tests[] = {
     {"bug scenarios fail with their declared invariant", test_e2e_bugs_caught},
     {"runs are deterministic", test_e2e_deterministic},
     {"plug-in build matches the built-in", test_e2e_plugin},
+    {"leadership moves by transfer", test_e2e_leadership_transfer},
     {"bad params exit 2 naming the key", test_e2e_bad_params},
     {NULL, NULL},
 };

@@ -909,6 +909,7 @@ static int fl_find_json(const char *dir, const char *prefix, fl_paths *out)
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             rc = fl_find_json(path, prefix, out);
         else if (fl_ends_with(e->d_name, ".json") &&
+                 strcmp(e->d_name, "suite.json") != 0 &&
                  strncmp(e->d_name, prefix, strlen(prefix)) == 0)
             rc = fl_paths_add(out, path);
         free(path);

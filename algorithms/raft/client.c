@@ -229,6 +229,12 @@ void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
     }
     if (s && req->seq < s->seq)
         return;                     /* its client has moved on */
+    if (r->transfer_to != FL_NO_NODE) {
+        /* Thesis §3.10: no new requests while leadership moves; the
+         * target will lead (or we resume after an election timeout). */
+        fl_redirect(ctx, req, r->transfer_to);
+        return;
+    }
     raft_forget_older(r, req->client, req->seq);
     if (req->op.kind == FL_OP_READ && r->p.read_mode == RAFT_READ_INDEX)
         raft_add_read(ctx, r, req);

@@ -278,6 +278,8 @@ static void raft_put_body(raft_buf *b, const raft_msg *m)
     case RAFT_MSG_PREVOTE:
         raft_put_i64(b, m->u.vote.last_index);
         raft_put_i64(b, m->u.vote.last_term);
+        if (m->type == RAFT_MSG_VOTE && m->u.vote.transfer)
+            raft_put_u8(b, 1);     /* canonical: only present when set */
         break;
     case RAFT_MSG_VOTE_REPLY:
     case RAFT_MSG_PREVOTE_REPLY:
@@ -308,6 +310,9 @@ static void raft_put_body(raft_buf *b, const raft_msg *m)
         raft_put_u64(b, m->u.snapshot.round);
         raft_put_u32(b, m->u.snapshot.data_len);
         raft_put_bytes(b, m->u.snapshot.data, m->u.snapshot.data_len);
+        break;
+    case RAFT_MSG_TIMEOUT_NOW:
+        raft_put_i64(b, m->u.timeout_now.last_index);
         break;
     case RAFT_MSG_TYPE_END:
         break;
@@ -350,14 +355,28 @@ static int raft_get_append(raft_reader *r, raft_msg *m)
     return 0;
 }
 
+static int raft_get_vote(raft_reader *r, raft_msg *m)
+{
+    m->u.vote.last_index = raft_get_i64(r);
+    m->u.vote.last_term = raft_get_i64(r);
+    if (r->bad || m->u.vote.last_index < 0 || m->u.vote.last_term < 0)
+        return -1;
+    /* RequestVote's optional transfer flag: exactly one byte, value 1. A
+     * PreVote never carries it (the caller rejects the trailing byte). */
+    if (m->type == RAFT_MSG_VOTE && raft_reader_left(r) == 1) {
+        if (raft_get_u8(r) != 1)
+            return -1;
+        m->u.vote.transfer = true;
+    }
+    return 0;
+}
+
 static int raft_get_body(raft_reader *r, raft_msg *m)
 {
     switch ((raft_msg_type)m->type) {
     case RAFT_MSG_VOTE:
     case RAFT_MSG_PREVOTE:
-        m->u.vote.last_index = raft_get_i64(r);
-        m->u.vote.last_term = raft_get_i64(r);
-        return (m->u.vote.last_index < 0 || m->u.vote.last_term < 0) ? -1 : 0;
+        return raft_get_vote(r, m);
     case RAFT_MSG_VOTE_REPLY:
     case RAFT_MSG_PREVOTE_REPLY: {
         uint8_t g = raft_get_u8(r);
@@ -387,6 +406,9 @@ static int raft_get_body(raft_reader *r, raft_msg *m)
         if (m->u.snapshot.last_index < 1 || m->u.snapshot.last_term < 0)
             return -1;
         return 0;
+    case RAFT_MSG_TIMEOUT_NOW:
+        m->u.timeout_now.last_index = raft_get_i64(r);
+        return m->u.timeout_now.last_index < 0 ? -1 : 0;
     case RAFT_MSG_TYPE_END:
         break;
     }
@@ -434,6 +456,7 @@ const char *raft_msg_type_name(uint8_t type)
     case RAFT_MSG_APPEND_REPLY:   return "AppendEntriesReply";
     case RAFT_MSG_SNAPSHOT:       return "InstallSnapshot";
     case RAFT_MSG_SNAPSHOT_REPLY: return "InstallSnapshotReply";
+    case RAFT_MSG_TIMEOUT_NOW:    return "TimeoutNow";
     case RAFT_MSG_TYPE_END:       break;
     }
     return "garbage";

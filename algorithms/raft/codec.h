@@ -103,6 +103,7 @@ typedef enum raft_msg_type {
     RAFT_MSG_APPEND_REPLY,
     RAFT_MSG_SNAPSHOT,             /* InstallSnapshot (Raft §7) */
     RAFT_MSG_SNAPSHOT_REPLY,
+    RAFT_MSG_TIMEOUT_NOW,          /* leadership transfer (thesis §3.10) */
     RAFT_MSG_TYPE_END
 } raft_msg_type;
 
@@ -118,6 +119,12 @@ typedef struct raft_msg {
         struct {                   /* VOTE, PREVOTE (term = proposed term) */
             int64_t last_index;
             int64_t last_term;
+            /* VOTE only: the election was started by TimeoutNow (thesis
+             * §3.10), so voters must not refuse it for a live leader (the
+             * lease of §4.2.3 / §6.2). On the wire: one trailing byte 1,
+             * present only when set, so ordinary RequestVotes keep their
+             * bytes. */
+            bool    transfer;
         } vote;
         struct {                   /* VOTE_REPLY, PREVOTE_REPLY */
             bool granted;
@@ -146,6 +153,10 @@ typedef struct raft_msg {
             uint32_t data_len;
             const uint8_t *data;   /* decoded: points into the input */
         } snapshot;
+        struct {                   /* TIMEOUT_NOW (term = the leader's) */
+            int64_t last_index;    /* the leader's last index, which the
+                                      target was seen to hold */
+        } timeout_now;
     } u;
 } raft_msg;
 

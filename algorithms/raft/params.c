@@ -122,6 +122,13 @@ static int raft_parse_key(const cJSON *v, raft_params *p, char *err,
                                   "must be an integer >= 0 (0 = off)");
         return 0;
     }
+    if (!strcmp(k, "transfer_every_ms")) {
+        if (!raft_json_int(v, 0, 3600000, &p->transfer_every_ms))
+            return raft_param_err(err, errlen, k,
+                                  "must be an integer in [0, 3600000] "
+                                  "(0 = off)");
+        return 0;
+    }
     if (!strcmp(k, "read"))
         return raft_parse_read(v, p, err, errlen);
     if (!strcmp(k, "bugs"))
@@ -129,7 +136,7 @@ static int raft_parse_key(const cJSON *v, raft_params *p, char *err,
     return raft_param_err(err, errlen, k,
                           "unknown parameter (known: election_timeout_ms, "
                           "heartbeat_ms, prevote, check_quorum, "
-                          "snapshot_every, read, bugs)");
+                          "snapshot_every, transfer_every_ms, read, bugs)");
 }
 
 int raft_params_parse(const cJSON *params, raft_params *p, char *err,

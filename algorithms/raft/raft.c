@@ -99,6 +99,7 @@ static int raft_init(fl_ctx *ctx, void *state, const cJSON *params)
     r->npeers = n;
     r->voted_for = FL_NO_NODE;
     r->leader = FL_NO_NODE;
+    r->transfer_to = FL_NO_NODE;
     r->role = RAFT_FOLLOWER;
     raft_log_init(&r->log);
     raft_kv_init(&r->kv);
@@ -175,6 +176,9 @@ static void raft_dispatch(fl_ctx *ctx, raft_node *r, fl_node_id from,
     case RAFT_MSG_SNAPSHOT:
         raft_on_snapshot(ctx, r, from, m);
         break;
+    case RAFT_MSG_TIMEOUT_NOW:
+        raft_on_timeout_now(ctx, r, from, m);
+        break;
     case RAFT_MSG_TYPE_END:
         break;
     }
@@ -222,7 +226,11 @@ static void raft_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
             return;
         raft_on_retry_timer(ctx, r);
         break;
-    case FL_TIMER_TICK:
+    case FL_TIMER_TICK:             /* leadership transfer (thesis §3.10) */
+        if (cookie != r->transfer_cookie)
+            return;
+        raft_on_transfer_timer(ctx, r);
+        break;
     case FL_TIMER_KIND_COUNT:
         break;
     }
@@ -298,6 +306,9 @@ static void raft_inspect(const void *state, fl_view *v)
     raft_add_scalar(v, "durable", r->durable);
     raft_add_scalar(v, "pending", (int64_t)(r->npending + r->nreads));
     raft_add_scalar(v, "elections", r->elections);
+    raft_add_scalar(v, "transfers", r->transfers);
+    if (r->role == RAFT_LEADER && r->transfer_to != FL_NO_NODE)
+        raft_add_scalar(v, "transfer_to", r->transfer_to);
 }
 
 static bool raft_inspect_entry(const void *state, int64_t index,
@@ -357,6 +368,7 @@ void raft_describe(const void *msg, size_t len, fl_msg_info *info)
     case RAFT_MSG_PREVOTE:
     case RAFT_MSG_APPEND:
     case RAFT_MSG_SNAPSHOT:
+    case RAFT_MSG_TIMEOUT_NOW:
     case RAFT_MSG_TYPE_END:
         break;
     }

@@ -5,7 +5,8 @@
  *                messages and timers, durable flush, inspect and describe
  *   params.c     the scenario's "params": parsing and validation
  *   election.c   roles, election timers, PreVote and RequestVote (§5.2,
- *                §5.4.1, thesis §9.6), check-quorum (thesis §6.2)
+ *                §5.4.1, thesis §9.6), check-quorum (thesis §6.2),
+ *                leadership transfer and TimeoutNow (thesis §3.10)
  *   replicate.c  AppendEntries, commit (§5.3, §5.4.2), snapshots and
  *                InstallSnapshot (§7)
  *   client.c     client requests, sessions, applying entries, ReadIndex
@@ -65,6 +66,9 @@ typedef struct raft_params {
     bool           prevote;
     bool           check_quorum;
     int64_t        snapshot_every;     /* entries; 0 = never */
+    int64_t        transfer_every_ms;  /* leadership transfer (thesis
+                                          §3.10) after leading this long;
+                                          0 = never */
     raft_read_mode read_mode;
     unsigned       bugs;               /* RAFT_BUG(...) bits */
 } raft_params;
@@ -146,6 +150,17 @@ typedef struct raft_node {
     raft_read     *reads;
     size_t         nreads, cap_reads;
 
+    /* Leadership transfer (thesis §3.10, params.transfer_every_ms). */
+    fl_timer_id    transfer_timer; /* leader: start, or give up, a transfer */
+    uint64_t       transfer_cookie;
+    fl_node_id     transfer_to;    /* leader: the target of the transfer in
+                                      progress (no new client requests
+                                      meanwhile); FL_NO_NODE if none */
+    int64_t        transfer_term;  /* candidate: the term of an election
+                                      TimeoutNow started; 0 if none */
+    int64_t        transfers;      /* elections this node won after a
+                                      TimeoutNow: leadership moved here */
+
     raft_buf       out;            /* scratch for encoding messages */
     int64_t        elections;      /* elections this node started */
 } raft_node;
@@ -184,6 +199,12 @@ void raft_on_vote(fl_ctx *ctx, raft_node *r, fl_node_id from,
                   const raft_msg *m);
 void raft_on_vote_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
                         const raft_msg *m);
+/* Leadership transfer (thesis §3.10). */
+void raft_on_transfer_timer(fl_ctx *ctx, raft_node *r);
+/* Leader: `p` acknowledged entries; TimeoutNow once it holds our log. */
+void raft_transfer_progress(fl_ctx *ctx, raft_node *r, const raft_peer *p);
+void raft_on_timeout_now(fl_ctx *ctx, raft_node *r, fl_node_id from,
+                         const raft_msg *m);
 
 /* ---- replicate.c -------------------------------------------------------- */
 

@@ -164,6 +164,7 @@ void raft_on_append_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
         raft_advance_commit(ctx, r);
         if (p->next <= raft_log_last(&r->log))
             raft_send_append(ctx, r, p);
+        raft_transfer_progress(ctx, r, p);
     } else {
         int64_t next = raft_backtrack(r, m);
         if (next > last + 1)

@@ -21,8 +21,14 @@ typedef struct check_opts {
     double         timeout;       /* 0: none */
     const char    *html;          /* NULL: no page */
     fl_hist_format format;
+    size_t         max_memory;    /* 0: the default */
+    bool           no_partition;
+    bool           bench;         /* FILE is then the data folder */
+    int            reps;          /* --bench: runs per measurement */
     bool           help;
 } check_opts;
+
+#define FL_BENCH_DATA "../shared/data/porcupine"
 
 void fl_cmd_check_usage(FILE *out)
 {
@@ -30,7 +36,10 @@ void fl_cmd_check_usage(FILE *out)
     const fl_model *const *models = fl_models(&n);
     fputs("usage: faultline check FILE [--model M] [--init V] "
           "[--timeout S] [--html OUT]\n"
-          "                      [--format jsonl|edn|etcd] [--help]\n"
+          "                      [--format jsonl|edn|etcd] "
+          "[--max-memory SIZE] [--no-partition]\n"
+          "       faultline check --bench [DATADIR] [--reps N] "
+          "[--timeout S] [--max-memory SIZE]\n"
           "\n"
           "Checks that the history in FILE is linearizable. FILE is a "
           "faultline history\n"
@@ -49,12 +58,29 @@ void fl_cmd_check_usage(FILE *out)
           "the failing window\n"
           "  --format F    read FILE as jsonl, edn or etcd instead of "
           "detecting it\n"
+          "  --max-memory SIZE  memory the search's tables may take, e.g. "
+          "512M or 8G\n"
+          "                (default: half the physical memory); past it "
+          "the answer is\n"
+          "                unknown. FILE itself may be at most a quarter "
+          "of it.\n"
+          "  --no-partition  check the history as a whole even where the "
+          "model splits it\n"
+          "                by key (P-compositionality off: much slower)\n"
+          "  --bench [DATADIR]  time the checker on every history of "
+          "Porcupine's test data\n"
+          "                (default DATADIR: " FL_BENCH_DATA "), "
+          "with and without\n"
+          "                partitioning, with peak memory, against "
+          "Porcupine's figures\n"
+          "  --reps N      --bench: runs per measurement, the median "
+          "reported (default 3)\n"
           "\n"
           "Prints 'linearizable: yes', 'linearizable: NO' with the smallest "
           "failing window\n"
-          "found, or 'linearizable: unknown (timeout)'. Exit status: 0 yes, "
-          "1 no, 2 bad\n"
-          "input or usage, 3 unknown.\n", out);
+          "found, or 'linearizable: unknown (timeout)' / 'unknown (memory "
+          "limit)'. Exit\n"
+          "status: 0 yes, 1 no, 2 bad input or usage, 3 unknown.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -96,6 +122,29 @@ static int parse_timeout(const char *s, double *out)
     return 0;
 }
 
+/* "512M", "8G", "2GiB", "65536": bytes, or 0 if malformed. */
+static size_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v <= 0)
+        return 0;
+    double mult = 1;
+    switch (*end) {
+    case 'k': case 'K': mult = 1024.0; end++; break;
+    case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
+    case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+    case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (mult > 1 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0))
+        end += strlen(end);
+    if (*end != '\0' || v * mult >= 9e18 || v * mult < 1)
+        return 0;
+    return (size_t)(v * mult);
+}
+
 /* One option at argv[*i]: 0 handled, 1 not an option, 2 usage error. */
 static int parse_option(int argc, char **argv, int *i, check_opts *o)
 {
@@ -104,6 +153,14 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
     const char *a = argv[*i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
         o->help = true;
+        return 0;
+    }
+    if (strcmp(a, "--no-partition") == 0) {
+        o->no_partition = true;
+        return 0;
+    }
+    if (strcmp(a, "--bench") == 0) {
+        o->bench = true;
         return 0;
     }
     if ((v = opt_value(argc, argv, i, "--model", &missing))) {
@@ -116,6 +173,17 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
         if (parse_timeout(v, &o->timeout) != 0)
             return usage_error("--timeout: expected seconds >= 0, found "
                                "'%s'", v);
+    } else if ((v = opt_value(argc, argv, i, "--max-memory", &missing))) {
+        o->max_memory = parse_size(v);
+        if (o->max_memory == 0)
+            return usage_error("--max-memory: expected a size such as 512M "
+                               "or 8G, found '%s'", v);
+    } else if ((v = opt_value(argc, argv, i, "--reps", &missing))) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || n < 1 || n > 64)
+            return usage_error("--reps: expected 1 to 64, found '%s'", v);
+        o->reps = (int)n;
     } else if ((v = opt_value(argc, argv, i, "--format", &missing))) {
         o->format = fl_hist_format_parse(v);
         if (o->format == FL_HFMT_AUTO)
@@ -145,7 +213,7 @@ static int parse_args(int argc, char **argv, check_opts *o)
                                argv[i]);
         o->file = argv[i];
     }
-    if (!o->help && !o->file)
+    if (!o->help && !o->file && !o->bench)
         return usage_error("%s", "expected a history FILE");
     if (o->model && !fl_model_find(o->model))
         return usage_error("--model: no model named '%s'", o->model);
@@ -169,7 +237,7 @@ static fl_lin_val parse_init(const char *s)
 }
 
 static void print_verdict(const fl_lin_report *r, const char *model,
-                          fl_hist_format fmt, double timeout)
+                          fl_hist_format fmt)
 {
     switch (r->result) {
     case FL_LIN_OK:
@@ -179,9 +247,12 @@ static void print_verdict(const fl_lin_report *r, const char *model,
         printf("linearizable: NO\n");
         break;
     case FL_LIN_UNKNOWN:
-        printf("linearizable: unknown (timeout)\n");
-        printf("%zu of %zu partitions not decided within %g s\n",
-               r->partitions_unknown, r->partitions, timeout);
+        printf("linearizable: unknown (%s)\n",
+               r->partitions_memory == 0 ? "timeout"
+               : r->partitions_memory == r->partitions_unknown
+                   ? "memory limit"
+                   : "timeout, memory limit");
+        printf("%s\n", r->summary);
         break;
     case FL_LIN_ERROR:
     case FL_LIN_UNAVAILABLE:
@@ -203,19 +274,24 @@ static int run_check(const check_opts *o)
     fl_hist_format fmt = FL_HFMT_AUTO;
     fl_lin_report_init(&r);
     int status = FL_EXIT_INPUT;
-    if (fl_hist_read_file(o->file, o->format, &h, &fmt, &err) != 0) {
+    size_t max_memory = o->max_memory ? o->max_memory
+                                      : fl_lin_default_max_memory();
+    if (fl_hist_read_file_max(o->file, o->format, max_memory / 4, &h, &fmt,
+                              &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }
     const char *name = o->model ? o->model : fl_hist_guess_model(&h);
     fl_lin_val init = o->init ? parse_init(o->init) : fl_lin_nil();
-    fl_lin_result res = fl_lin_check(&h, fl_model_find(name),
-                                     o->init ? &init : NULL, o->timeout, &r);
+    fl_lin_options lo = { .timeout_s = o->timeout, .max_memory = max_memory,
+                          .no_partition = o->no_partition };
+    fl_lin_result res = fl_lin_check_opts(&h, fl_model_find(name),
+                                          o->init ? &init : NULL, &lo, &r);
     if (res == FL_LIN_ERROR) {
         fprintf(stderr, "faultline: %s\n", r.err.msg);
         goto out;
     }
-    print_verdict(&r, name, fmt, o->timeout);
+    print_verdict(&r, name, fmt);
     fflush(stdout);
     if (o->html && fl_lin_write_html(&h, &r, o->html, &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
@@ -237,6 +313,11 @@ int fl_cmd_check(int argc, char **argv)
     if (o.help) {
         fl_cmd_check_usage(stdout);
         return FL_EXIT_OK;
+    }
+    if (o.bench) {
+        fl_check_bench_opts b = { .reps = o.reps, .timeout_s = o.timeout,
+                                  .max_memory = o.max_memory };
+        return fl_check_bench(o.file ? o.file : FL_BENCH_DATA, &b, stdout);
     }
     return run_check(&o);
 }

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "sim/check/lin.h"
 
 /* ---- generic values: what a parsed EDN or JSON datum looks like ----------- */
 
@@ -1183,14 +1186,32 @@ int fl_hist_read_text(const char *name, const char *text, size_t len,
     return rc;
 }
 
-int fl_hist_read_file(const char *path, fl_hist_format fmt,
-                      fl_lin_history *out, fl_hist_format *found,
-                      fl_error *err)
+static int too_large(fl_error *err, const char *path, size_t size,
+                     size_t max_bytes)
+{
+    char a[32], b[32];
+    return fl_error_set(err, "%s: too large to check: %s%s, and a history "
+                        "file may have at most %s here (it takes a few "
+                        "times its size in memory; see --max-memory)",
+                        path, size > max_bytes ? "" : "over ",
+                        fl_lin_format_bytes(size, a, sizeof a),
+                        fl_lin_format_bytes(max_bytes, b, sizeof b));
+}
+
+int fl_hist_read_file_max(const char *path, fl_hist_format fmt,
+                          size_t max_bytes, fl_lin_history *out,
+                          fl_hist_format *found, fl_error *err)
 {
     fl_lin_history_init(out, path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return fl_error_set(err, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (max_bytes && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (uintmax_t)sb.st_size > (uintmax_t)max_bytes) {
+        fclose(f);
+        return too_large(err, path, (size_t)sb.st_size, max_bytes);
+    }
     char *text = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -1208,6 +1229,11 @@ int fl_hist_read_file(const char *path, fl_hist_format fmt,
         len += got;
         if (got == 0)
             break;
+        if (max_bytes && len > max_bytes) {       /* a pipe, say */
+            free(text);
+            fclose(f);
+            return too_large(err, path, max_bytes, max_bytes);
+        }
     }
     int bad = ferror(f);
     fclose(f);
@@ -1219,6 +1245,14 @@ int fl_hist_read_file(const char *path, fl_hist_format fmt,
     int rc = fl_hist_read_text(path, text, len, fmt, out, found, err);
     free(text);
     return rc;
+}
+
+int fl_hist_read_file(const char *path, fl_hist_format fmt,
+                      fl_lin_history *out, fl_hist_format *found,
+                      fl_error *err)
+{
+    return fl_hist_read_file_max(path, fmt, fl_lin_default_max_memory() / 4,
+                                 out, found, err);
 }
 
 const char *fl_hist_guess_model(const fl_lin_history *h)

@@ -44,6 +44,15 @@ int fl_hist_read_file(const char *path, fl_hist_format fmt,
                       fl_lin_history *out, fl_hist_format *found,
                       fl_error *err);
 
+/* The same, refusing with a clear message ("FILE: too large to check:
+ * ...") a file of more than `max_bytes` bytes (0: no limit) rather than
+ * running out of memory reading it. A history takes a few times its size
+ * in memory once read; fl_hist_read_file allows a quarter of the
+ * checker's default memory limit (fl_lin_default_max_memory). */
+int fl_hist_read_file_max(const char *path, fl_hist_format fmt,
+                          size_t max_bytes, fl_lin_history *out,
+                          fl_hist_format *found, fl_error *err);
+
 /* The same from memory; `name` is used in messages. */
 int fl_hist_read_text(const char *name, const char *text, size_t len,
                       fl_hist_format fmt, fl_lin_history *out,

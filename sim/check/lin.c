@@ -40,7 +40,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- small utilities -------------------------------------------------------- */
 
@@ -77,14 +79,41 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The bytes a search's tables hold, against a limit (fl_lin_options:
+ * max_memory). Every table that grows with the search is charged here
+ * before it grows; when a growth would pass the limit, it is refused and
+ * `hit` set, and the search stops with UNKNOWN. */
+typedef struct lin_mem {
+    size_t used, limit, peak;
+    bool   hit;
+} lin_mem;
+
+/* Accounts for a block going from `old` to `now` bytes: false (and hit)
+ * if that passes the limit. */
+static bool mem_resize(lin_mem *m, size_t old, size_t now)
+{
+    size_t used = m->used - old + now;
+    if (now > old && used > m->limit) {
+        m->hit = true;
+        return false;
+    }
+    m->used = used;
+    if (used > m->peak)
+        m->peak = used;
+    return true;
+}
+
 /* Grows *p (an array of `size`-byte elements) to hold at least `need`. */
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+static int grow(lin_mem *mem, void **p, size_t *cap, size_t need,
+                size_t size)
 {
     if (need <= *cap)
         return 0;
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
+    if (!mem_resize(mem, *cap * size, c * size))
+        return -1;
     void *q = realloc(*p, c * size);
     if (!q)
         return -1;
@@ -97,6 +126,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 
 typedef struct lin_states {
     const fl_model *m;
+    lin_mem   *mem;
     fl_arena   bytes;            /* all states, in chunks that never move */
     const unsigned char **ptr;
     size_t    *len;
@@ -126,6 +156,9 @@ static bool state_equal(const lin_states *t, fl_lin_state a, fl_lin_state b)
 static int states_rehash(lin_states *t)
 {
     size_t tcap = t->tcap ? t->tcap * 2 : 64;
+    if (!mem_resize(t->mem, t->tcap * sizeof *t->table,
+                    tcap * sizeof *t->table))
+        return -1;
     uint32_t *tab = calloc(tcap, sizeof *tab);
     if (!tab)
         return -1;
@@ -158,15 +191,17 @@ static int64_t state_intern(lin_states *t, fl_lin_state s)
     if ((t->n + 1) * 2 > t->tcap && states_rehash(t) != 0)
         return -1;
     size_t c = t->cap;
-    if (grow((void **)&t->ptr, &c, t->n + 1, sizeof *t->ptr) != 0)
+    if (grow(t->mem, (void **)&t->ptr, &c, t->n + 1, sizeof *t->ptr) != 0)
         return -1;
     c = t->cap;
-    if (grow((void **)&t->len, &c, t->n + 1, sizeof *t->len) != 0)
+    if (grow(t->mem, (void **)&t->len, &c, t->n + 1, sizeof *t->len) != 0)
         return -1;
     c = t->cap;
-    if (grow((void **)&t->hash, &c, t->n + 1, sizeof *t->hash) != 0)
+    if (grow(t->mem, (void **)&t->hash, &c, t->n + 1, sizeof *t->hash) != 0)
         return -1;
     t->cap = c;
+    if (!mem_resize(t->mem, 0, (s.len + 31u) & ~(size_t)15u))
+        return -1;
     unsigned char *copy = fl_arena_alloc_raw(&t->bytes, s.len);
     if (!copy)
         return -1;
@@ -181,6 +216,20 @@ static int64_t state_intern(lin_states *t, fl_lin_state s)
         i = (i + 1) & (t->tcap - 1);
     t->table[i] = (uint32_t)id + 1;
     return (int64_t)id;
+}
+
+static void states_reset(lin_states *t)
+{
+    t->n = 0;
+    if (t->table)
+        memset(t->table, 0, t->tcap * sizeof *t->table);
+    fl_arena_reset(&t->bytes);
+}
+
+static size_t states_bytes(const lin_states *t)
+{
+    return t->cap * (sizeof *t->ptr + sizeof *t->len + sizeof *t->hash) +
+           t->tcap * sizeof *t->table;
 }
 
 static void states_free(lin_states *t)
@@ -200,6 +249,7 @@ typedef struct lin_memo {
     uint64_t *keys;
     int32_t  *vals;
     size_t    n, cap;
+    lin_mem  *mem;
 } lin_memo;
 
 static size_t memo_home(uint64_t key, size_t cap)
@@ -210,6 +260,9 @@ static size_t memo_home(uint64_t key, size_t cap)
 static int memo_grow(lin_memo *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 1024;
+    size_t each = sizeof *m->keys + sizeof *m->vals;
+    if (!mem_resize(m->mem, m->cap * each, cap * each))
+        return -1;
     uint64_t *keys = malloc(cap * sizeof *keys);
     int32_t *vals = malloc(cap * sizeof *vals);
     if (!keys || !vals) {
@@ -245,6 +298,13 @@ static size_t memo_slot(const lin_memo *m, uint64_t key)
     return i;
 }
 
+static void memo_reset(lin_memo *m)
+{
+    m->n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        m->keys[i] = MEMO_EMPTY;
+}
+
 static void memo_free(lin_memo *m)
 {
     free(m->keys);
@@ -253,11 +313,19 @@ static void memo_free(lin_memo *m)
 
 /* ---- visited configurations ------------------------------------------------------ */
 
+/* Configurations with the same ok ops and state, differing in their info
+ * ops, form a group: the table holds the first (the head), which links
+ * the others, so that a lookup compares the ok ops once and then only the
+ * info ops, and a large group does not crowd the table. */
 typedef struct lin_cfg {
     uint64_t hash;               /* of the ok ops and the state */
-    size_t   off;                /* into words: nw ok words, then inw */
+    size_t   off;                /* into words: the nw ok words */
+    size_t   ioff;               /* into words: the inw info words */
     uint32_t state, lo, nw;      /* ok ops: words lo..lo+nw-1 */
     uint32_t ilo, inw;           /* info ops: words ilo..ilo+inw-1 */
+    uint32_t link;               /* the group's next cfg, 0 = none (cfg 0
+                                    is a head, never a member) */
+    bool     head;               /* in the table */
 } lin_cfg;
 
 typedef struct lin_cache {
@@ -265,17 +333,23 @@ typedef struct lin_cache {
     size_t    n, cap;
     uint64_t *words;
     size_t    nwords, wcap;
-    uint32_t *table;             /* cfg index + 1, 0 = empty */
-    size_t    tcap;
+    uint32_t *table;             /* head cfg index + 1, 0 = empty */
+    size_t    tcap, heads;
+    lin_mem  *mem;
 } lin_cache;
 
 static int cache_rehash(lin_cache *c)
 {
     size_t tcap = c->tcap ? c->tcap * 2 : 1024;
+    if (!mem_resize(c->mem, c->tcap * sizeof *c->table,
+                    tcap * sizeof *c->table))
+        return -1;
     uint32_t *tab = calloc(tcap, sizeof *tab);
     if (!tab)
         return -1;
     for (size_t k = 0; k < c->n; k++) {
+        if (!c->cfg[k].head)
+            continue;
         size_t i = c->cfg[k].hash & (tcap - 1);
         while (tab[i])
             i = (i + 1) & (tcap - 1);
@@ -285,6 +359,15 @@ static int cache_rehash(lin_cache *c)
     c->table = tab;
     c->tcap = tcap;
     return 0;
+}
+
+static void cache_reset(lin_cache *c)
+{
+    c->n = 0;
+    c->nwords = 0;
+    c->heads = 0;
+    if (c->table)
+        memset(c->table, 0, c->tcap * sizeof *c->table);
 }
 
 static void cache_free(lin_cache *c)
@@ -342,17 +425,139 @@ typedef struct lin_search {
 
     double    deadline;          /* wall clock; 0 = none */
     uint64_t  steps;
+
+    /* for the model's may_fit: the ops that may take effect before a read,
+     * and the return entries of the reads to ask about */
+    const fl_lin_op **avail;
+    uint32_t *apart;             /* (composite states) their partitions */
+    uint8_t  *want;
+
+    /* P-compositionality off (fl_lin_options.no_partition) for a model
+     * that partitions: a state in `st` is then an array of uint32 ids, one
+     * per partition, of that partition's state in `sub` */
+    bool        product;
+    uint32_t    nparts;
+    const uint32_t   *pidx;      /* local op -> its partition */
+    const fl_lin_val *const *pkey;   /* partition -> its key */
+    lin_states  sub;
+    lin_memo    submemo;
+    fl_lin_buf  pscratch;
+
+    lin_mem     mem;             /* what the tables above hold */
 } lin_search;
 
-enum { SEARCH_OK = 1, SEARCH_FAIL = 0, SEARCH_TIMEOUT = -1, SEARCH_OOM = -2 };
+/* The tables a search fills, handed from one partition's search to the
+ * next: their memory is reused rather than freed and faulted in again. */
+typedef struct lin_tables {
+    lin_states st, sub;
+    lin_memo   memo, submemo;
+    lin_cache  cache;
+    fl_lin_buf scratch, pscratch;
+} lin_tables;
+
+static void tables_free(lin_tables *t)
+{
+    states_free(&t->st);
+    states_free(&t->sub);
+    memo_free(&t->memo);
+    memo_free(&t->submemo);
+    cache_free(&t->cache);
+    fl_lin_buf_free(&t->scratch);
+    fl_lin_buf_free(&t->pscratch);
+}
+
+/* Gives the search the tables, emptied, and charges what they hold. */
+static void tables_take(lin_search *s, lin_tables *t)
+{
+    s->st = t->st;
+    s->sub = t->sub;
+    s->memo = t->memo;
+    s->submemo = t->submemo;
+    s->cache = t->cache;
+    s->scratch = t->scratch;
+    s->pscratch = t->pscratch;
+    states_reset(&s->st);
+    states_reset(&s->sub);
+    memo_reset(&s->memo);
+    memo_reset(&s->submemo);
+    cache_reset(&s->cache);
+    s->scratch.len = s->pscratch.len = 0;
+    s->scratch.oom = s->pscratch.oom = false;
+    s->st.mem = s->memo.mem = s->cache.mem = &s->mem;
+    s->sub.mem = s->submemo.mem = &s->mem;
+    size_t each = sizeof *s->memo.keys + sizeof *s->memo.vals;
+    mem_resize(&s->mem, 0, states_bytes(&s->st) + states_bytes(&s->sub) +
+               (s->memo.cap + s->submemo.cap) * each +
+               s->cache.cap * sizeof *s->cache.cfg +
+               s->cache.wcap * sizeof *s->cache.words +
+               s->cache.tcap * sizeof *s->cache.table);
+}
+
+/* Hands them back for the next search. */
+static void tables_give(lin_search *s, lin_tables *t)
+{
+    t->st = s->st;
+    t->sub = s->sub;
+    t->memo = s->memo;
+    t->submemo = s->submemo;
+    t->cache = s->cache;
+    t->scratch = s->scratch;
+    t->pscratch = s->pscratch;
+}
+
+enum { SEARCH_OK = 1, SEARCH_FAIL = 0, SEARCH_TIMEOUT = -1, SEARCH_OOM = -2,
+       SEARCH_MEMORY = -3 };
+
+/* Composite states (no_partition) are compared and hashed as bytes. */
+static const fl_model product_model = { .name = "product" };
 
 static const fl_lin_op *op_of(const lin_search *s, uint32_t o)
 {
     return &s->ops[s->gi[o]];
 }
 
-/* -1 if the model refuses op `o` in `state`, -2 on OOM, else the next state. */
-static int64_t step(lin_search *s, uint32_t state, uint32_t o)
+/* The model's step by op `o` from `state` of table `st`, memoized in
+ * `memo`: -1 if the model refuses it, -2 on OOM, else the next state. A
+ * read-only op that fits leaves the state as it is (model.h), so its
+ * result is not even interned. */
+static int64_t model_step(lin_search *s, lin_states *st, lin_memo *memo,
+                          uint32_t state, uint32_t o)
+{
+    if ((memo->n + 1) * 2 > memo->cap && memo_grow(memo) != 0)
+        return -2;
+    uint64_t key = ((uint64_t)state << 32) | o;
+    size_t slot = memo_slot(memo, key);
+    if (memo->keys[slot] == key)
+        return memo->vals[slot];
+    s->scratch.len = 0;
+    s->steps++;
+    int64_t next = -1;
+    if (s->m->step(state_get(st, state), op_of(s, o), &s->scratch)) {
+        if (s->scratch.oom)
+            return -2;
+        next = s->ro[o] ? (int64_t)state
+                        : state_intern(st, (fl_lin_state){ s->scratch.data,
+                                                           s->scratch.len });
+        if (next < 0 || next > INT32_MAX)
+            return -2;
+    }
+    memo->keys[slot] = key;
+    memo->vals[slot] = (int32_t)next;
+    memo->n++;
+    return next;
+}
+
+/* Partition p's state (an id in s->sub) in composite state `state`. */
+static uint32_t sub_id(const lin_search *s, uint32_t state, uint32_t p)
+{
+    uint32_t id;
+    memcpy(&id, s->st.ptr[state] + 4u * p, sizeof id);
+    return id;
+}
+
+/* A step of the composite state: the op's partition steps, the others
+ * stay. Memoized like model_step. */
+static int64_t product_step(lin_search *s, uint32_t state, uint32_t o)
 {
     if ((s->memo.n + 1) * 2 > s->memo.cap && memo_grow(&s->memo) != 0)
         return -2;
@@ -360,21 +565,35 @@ static int64_t step(lin_search *s, uint32_t state, uint32_t o)
     size_t slot = memo_slot(&s->memo, key);
     if (s->memo.keys[slot] == key)
         return s->memo.vals[slot];
-    s->scratch.len = 0;
-    s->steps++;
-    int64_t next = -1;
-    if (s->m->step(state_get(&s->st, state), op_of(s, o), &s->scratch)) {
-        if (s->scratch.oom)
+    uint32_t p = s->pidx[o], sub = sub_id(s, state, p);
+    int64_t nsub = model_step(s, &s->sub, &s->submemo, sub, o);
+    int64_t next = nsub < 0 ? nsub : (int64_t)state;
+    if (nsub >= 0 && nsub != (int64_t)sub) {
+        fl_lin_state cs = state_get(&s->st, state);
+        uint32_t v = (uint32_t)nsub;
+        s->pscratch.len = 0;
+        fl_lin_buf_put(&s->pscratch, cs.data, cs.len);
+        if (s->pscratch.oom)
             return -2;
-        next = state_intern(&s->st, (fl_lin_state){ s->scratch.data,
-                                                     s->scratch.len });
-        if (next < 0 || next > INT32_MAX)
-            return -2;
+        memcpy(s->pscratch.data + 4u * p, &v, sizeof v);
+        next = state_intern(&s->st, (fl_lin_state){ s->pscratch.data,
+                                                     s->pscratch.len });
+        if (next > INT32_MAX)
+            next = -2;
     }
+    if (next < -1)
+        return -2;
     s->memo.keys[slot] = key;
     s->memo.vals[slot] = (int32_t)next;
     s->memo.n++;
     return next;
+}
+
+/* -1 if the model refuses op `o` in `state`, -2 on OOM, else the next state. */
+static int64_t step(lin_search *s, uint32_t state, uint32_t o)
+{
+    return s->product ? product_step(s, state, o)
+                      : model_step(s, &s->st, &s->memo, state, o);
 }
 
 static bool is_info(const lin_search *s, uint32_t o)
@@ -450,7 +669,7 @@ static void bit_clear(lin_search *s, uint32_t o)
 /* Whether the info ops of g are a subset of the current ones. */
 static bool info_subset(const lin_search *s, const lin_cfg *g)
 {
-    const uint64_t *w = s->cache.words + g->off + g->nw;
+    const uint64_t *w = s->cache.words + g->ioff;
     for (uint32_t k = 0; k < g->inw; k++) {
         uint32_t at = g->ilo + k;
         uint64_t cur = at < s->iwords ? s->ibits[at] : 0;
@@ -470,36 +689,56 @@ static int cache_add(lin_search *s, uint32_t state)
     uint32_t ilo = inw ? s->ilo : 0;
     const uint64_t *w = s->bits + s->lo;
     uint64_t h = s->zh ^ splitmix64(state + 0x51ull);
+    int64_t head = -1;
     if (c->tcap) {
         for (size_t i = h & (c->tcap - 1); c->table[i];
              i = (i + 1) & (c->tcap - 1)) {
             const lin_cfg *g = &c->cfg[c->table[i] - 1];
             if (g->hash == h && g->state == state && g->lo == s->lo &&
                 g->nw == nw &&
-                (nw == 0 || memcmp(c->words + g->off, w, nw * 8u) == 0) &&
-                info_subset(s, g))
-                return 0;
+                (nw == 0 || memcmp(c->words + g->off, w, nw * 8u) == 0)) {
+                head = c->table[i] - 1;
+                break;
+            }
         }
     }
+    /* the head, then the newest first (measured: faster than oldest) */
+    for (int64_t k = head; k >= 0;
+         k = c->cfg[k].link ? (int64_t)c->cfg[k].link : -1)
+        if (info_subset(s, &c->cfg[k]))
+            return 0;
     if (c->n >= UINT32_MAX - 1)
         return -1;
-    if ((c->n + 1) * 2 > c->tcap && cache_rehash(c) != 0)
+    if (head < 0 && (c->heads + 1) * 2 > c->tcap && cache_rehash(c) != 0)
         return -1;
-    if (grow((void **)&c->cfg, &c->cap, c->n + 1, sizeof *c->cfg) != 0 ||
-        grow((void **)&c->words, &c->wcap, c->nwords + nw + inw + 1,
+    size_t need = c->nwords + (head < 0 ? nw : 0) + inw + 1;
+    if (grow(c->mem, (void **)&c->cfg, &c->cap, c->n + 1,
+             sizeof *c->cfg) != 0 ||
+        grow(c->mem, (void **)&c->words, &c->wcap, need,
              sizeof *c->words) != 0)
         return -1;
     lin_cfg *g = &c->cfg[c->n];
-    *g = (lin_cfg){ h, c->nwords, state, s->lo, nw, ilo, inw };
-    if (nw)
-        memcpy(c->words + c->nwords, w, nw * 8u);
+    *g = (lin_cfg){ .hash = h, .state = state, .lo = s->lo, .nw = nw,
+                    .ilo = ilo, .inw = inw, .head = head < 0 };
+    if (head >= 0) {                       /* join the group */
+        g->off = c->cfg[head].off;
+        g->link = c->cfg[head].link;
+        c->cfg[head].link = (uint32_t)c->n;
+    } else {
+        g->off = c->nwords;
+        if (nw)
+            memcpy(c->words + c->nwords, w, nw * 8u);
+        c->nwords += nw;
+        size_t i = h & (c->tcap - 1);
+        while (c->table[i])
+            i = (i + 1) & (c->tcap - 1);
+        c->table[i] = (uint32_t)c->n + 1;
+        c->heads++;
+    }
+    g->ioff = c->nwords;
     if (inw)
-        memcpy(c->words + c->nwords + nw, s->ibits + ilo, inw * 8u);
-    c->nwords += nw + inw;
-    size_t i = h & (c->tcap - 1);
-    while (c->table[i])
-        i = (i + 1) & (c->tcap - 1);
-    c->table[i] = (uint32_t)c->n + 1;
+        memcpy(c->words + c->nwords, s->ibits + ilo, inw * 8u);
+    c->nwords += inw;
     c->n++;
     return 1;
 }
@@ -707,6 +946,75 @@ static int info_useful(lin_search *s, uint32_t state, uint32_t o,
     return 0;
 }
 
+/* How far ahead doomed() looks for reads, in list entries; four times as
+ * far for a composite state, whose list mixes all partitions. (Measured on
+ * Porcupine's kv histories: 8 to 32 all cut c50-ok's configurations from
+ * 170k to under 10k; looking further costs more than it saves.) */
+#define LIN_LOOKAHEAD 32
+
+/* Whether some ok read not yet linearized can never fit (the model's
+ * may_fit: not from this state, whatever the ops that may still take
+ * effect before the read returns do): then this configuration fails.
+ * 1 doomed, 0 not, -2 OOM. Every op linearized so far precedes such a
+ * read, whether it is called yet or not, so this holds for reads still to
+ * come as much as for the pending ones; the reads among the first
+ * LIN_LOOKAHEAD entries of the list are asked about, in one walk that
+ * gathers the ops that may take effect and asks about each read when its
+ * return entry is reached. */
+static int doomed(lin_search *s, uint32_t state)
+{
+    if (!s->m->may_fit)
+        return 0;
+    uint32_t nread = 0, seen = 0;
+    uint32_t window = s->product ? 4 * LIN_LOOKAHEAD : LIN_LOOKAHEAD;
+    int rc = 0;
+    size_t n = 0;
+    for (int32_t x = s->next[s->ne];
+         x >= 0 && (nread > 0 || seen < window); x = s->next[x]) {
+        uint32_t o = s->e_op[x];
+        seen++;
+        if (s->e_call[x]) {
+            if (!s->ro[o]) {
+                if (s->product)
+                    s->apart[n] = s->pidx[o];
+                s->avail[n++] = op_of(s, o);
+            } else if (!rc && seen <= window && !is_info(s, o)) {
+                int64_t fit = step(s, state, o);
+                if (fit == -2)
+                    rc = -2;
+                if (fit == -1) {
+                    s->want[s->e_match[x]] = 1;
+                    nread++;
+                }
+            }
+            continue;
+        }
+        if (!s->want[x])
+            continue;
+        s->want[x] = 0;
+        nread--;
+        if (rc)
+            continue;                     /* only clearing the marks */
+        const fl_lin_op *g = op_of(s, o);
+        if (!s->product) {
+            if (!s->m->may_fit(state_get(&s->st, state), g, s->avail, n))
+                rc = 1;
+            continue;
+        }
+        /* a composite state: the read's partition alone */
+        uint32_t p = s->pidx[o];
+        size_t k = 0;
+        const fl_lin_op **mine = s->avail + n;
+        for (size_t i = 0; i < n; i++)
+            if (s->apart[i] == p)
+                mine[k++] = s->avail[i];
+        if (!s->m->may_fit(state_get(&s->sub, sub_id(s, state, p)), g,
+                           mine, k))
+            rc = 1;
+    }
+    return rc;
+}
+
 /* At a new configuration: takes a forced read-only op if there is one.
  * 1 taken, 0 none, -1 this configuration fails, -2 OOM. */
 static int take_forced(lin_search *s, uint32_t *state, uint32_t *left)
@@ -724,6 +1032,7 @@ static int search(lin_search *s, uint32_t state)
 {
     uint32_t left = s->nok;                  /* ok ops not yet linearized */
     bool arrived = true;                     /* at a new configuration */
+    bool forced = false;                     /* ... by a forced op */
     int32_t e = -1;
     uint64_t iter = 0;
     while (left > 0) {
@@ -732,9 +1041,16 @@ static int search(lin_search *s, uint32_t state)
             return SEARCH_TIMEOUT;
         if (arrived) {
             arrived = false;
-            int rc = take_forced(s, &state, &left);
+            /* (a forced op changes neither the state nor what else may
+             * take effect: no need to look for doomed reads again) */
+            int rc = forced ? 0 : doomed(s, state);
+            if (rc == 0)
+                rc = take_forced(s, &state, &left);
+            else if (rc == 1)
+                rc = -1;
             if (rc == -2)
                 return SEARCH_OOM;
+            forced = rc == 1;
             if (rc == 1) {
                 arrived = true;
                 continue;
@@ -808,10 +1124,9 @@ static void search_free(lin_search *s)
     free(s->stk_state);
     free(s->best_op);
     free(s->best_state);
-    states_free(&s->st);
-    memo_free(&s->memo);
-    cache_free(&s->cache);
-    fl_lin_buf_free(&s->scratch);
+    free(s->avail);
+    free(s->want);
+    free(s->apart);
 }
 
 static int search_alloc(lin_search *s)
@@ -836,13 +1151,19 @@ static int search_alloc(lin_search *s)
     s->stk_state = malloc((n + 1) * sizeof *s->stk_state);
     s->best_op = malloc((n + 1) * sizeof *s->best_op);
     s->best_state = malloc((n + 1) * sizeof *s->best_state);
+    s->avail = malloc((2 * n + 1) * sizeof *s->avail);
+    s->want = calloc(ne + 1, 1);
+    s->apart = malloc((n + 1) * sizeof *s->apart);
     if (!s->e_op || !s->e_match || !s->e_call || !s->next || !s->prev ||
-        !s->twin || !s->ro || !s->blind || !s->stk_forced || !s->bits || !s->ibits ||
-        !s->idx || !s->z || !s->stk_entry || !s->stk_state ||
-        !s->best_op || !s->best_state)
+        !s->twin || !s->ro || !s->blind || !s->stk_forced || !s->bits ||
+        !s->ibits || !s->idx || !s->z || !s->stk_entry || !s->stk_state ||
+        !s->best_op || !s->best_state || !s->avail || !s->want ||
+        !s->apart)
         return -1;
-    fl_arena_init(&s->st.bytes);
-    return 0;
+    /* what these arrays take, charged at once */
+    size_t fixed = (ne + 1) * 18 + (n + 1) * 67 +
+                   ((size_t)s->words + s->iwords + 2) * 8;
+    return mem_resize(&s->mem, 0, fixed) ? 0 : -1;
 }
 
 /* Symmetry: ops A and B with equal kind, key, argument and result, where
@@ -966,10 +1287,32 @@ void fl_lin_report_free(fl_lin_report *r)
     fl_lin_report_init(r);
 }
 
+static void key_text(const fl_lin_val *key, char *buf, size_t len);
+
+/* A readable state; for a composite state, {key: state, ...} over the
+ * partitions not in their initial state. */
 static void describe_state(const lin_search *s, uint32_t id, char *buf,
                            size_t len)
 {
-    s->m->describe(state_get(&s->st, id), buf, len);
+    if (!s->product) {
+        s->m->describe(state_get(&s->st, id), buf, len);
+        return;
+    }
+    size_t at = (size_t)snprintf(buf, len, "{");
+    for (uint32_t p = 0; p < s->nparts && at < len; p++) {
+        uint32_t sub = sub_id(s, id, p);
+        if (sub == 0)
+            continue;                    /* id 0: the initial state */
+        char k[64], v[128];
+        key_text(s->pkey[p], k, sizeof k);
+        s->m->describe(state_get(&s->sub, sub), v, sizeof v);
+        at += (size_t)snprintf(buf + at, len - at, "%s%s: %s",
+                               at > 1 ? ", " : "", k, v);
+    }
+    if (at < len)
+        snprintf(buf + at, len - at, "}");
+    else if (len > 4)
+        memcpy(buf + len - 4, "...", 4);
 }
 
 static void report_line(const lin_search *s, uint32_t o,
@@ -1097,12 +1440,14 @@ typedef struct lin_parts {
     size_t *order;               /* history indices grouped by partition */
     size_t *start;               /* partition p: order[start[p]..start[p+1]) */
     size_t  count;
+    size_t *part_of;             /* history index -> partition, or SIZE_MAX */
 } lin_parts;
 
 static void parts_free(lin_parts *p)
 {
     free(p->order);
     free(p->start);
+    free(p->part_of);
 }
 
 /* Info reads change nothing and constrain nothing: leave them out. */
@@ -1124,18 +1469,18 @@ static int make_parts(const fl_lin_history *h, const fl_model *m,
     size_t n = h->len, tcap = 16;
     while (tcap < 2 * n + 2)
         tcap *= 2;
-    size_t *part_of = malloc((n + 1) * sizeof *part_of);
     size_t *first = malloc((n + 1) * sizeof *first);     /* op of partition */
     size_t *tab = calloc(tcap, sizeof *tab);             /* partition + 1 */
     size_t *count = calloc(n + 2, sizeof *count);
+    p->part_of = malloc((n + 1) * sizeof *p->part_of);
     p->order = malloc((n + 1) * sizeof *p->order);
     p->start = calloc(n + 2, sizeof *p->start);
     p->count = 0;
     int rc = -1;
-    if (!part_of || !first || !tab || !count || !p->order || !p->start)
+    if (!p->part_of || !first || !tab || !count || !p->order || !p->start)
         goto out;
     for (size_t i = 0; i < n; i++) {
-        part_of[i] = SIZE_MAX;
+        p->part_of[i] = SIZE_MAX;
         if (!checked(&h->ops[i]))
             continue;
         const fl_lin_val *k = part_key(m, &h->ops[i]);
@@ -1149,18 +1494,17 @@ static int make_parts(const fl_lin_history *h, const fl_model *m,
             first[p->count] = i;
             tab[slot] = ++p->count;
         }
-        part_of[i] = tab[slot] - 1;
-        count[part_of[i]]++;
+        p->part_of[i] = tab[slot] - 1;
+        count[p->part_of[i]]++;
     }
     for (size_t q = 0; q < p->count; q++)
         p->start[q + 1] = p->start[q] + count[q];
     memset(count, 0, (n + 2) * sizeof *count);
     for (size_t i = 0; i < n; i++)
-        if (part_of[i] != SIZE_MAX)
-            p->order[p->start[part_of[i]] + count[part_of[i]]++] = i;
+        if (p->part_of[i] != SIZE_MAX)
+            p->order[p->start[p->part_of[i]] + count[p->part_of[i]]++] = i;
     rc = 0;
 out:
-    free(part_of);
     free(first);
     free(tab);
     free(count);
@@ -1174,8 +1518,17 @@ typedef struct lin_run {
     const fl_model       *m;
     fl_lin_buf            init;   /* the initial state's bytes */
     double                deadline;
+    size_t                max_memory;
+    size_t                peak_memory;
     fl_lin_report        *r;
     uint64_t              steps, configurations;
+    /* no_partition with a partitioning model: one search over all ops,
+     * whose states are tuples of the partitions' states */
+    bool                  product;
+    const lin_parts      *parts;
+    uint32_t             *pidx;       /* per op of the search */
+    const fl_lin_val    **pkey;       /* per partition */
+    lin_tables            tabs;       /* reused by each partition */
 } lin_run;
 
 static int check_accepts(const fl_lin_history *h, const fl_model *m,
@@ -1196,6 +1549,25 @@ static int check_accepts(const fl_lin_history *h, const fl_model *m,
     return 0;
 }
 
+/* The initial state: the model's, or for a composite state every
+ * partition's (sub-state id 0). -1 on OOM. */
+static int64_t initial_state(lin_search *s, const lin_run *run)
+{
+    fl_lin_state init = { run->init.data, run->init.len };
+    if (!s->product)
+        return state_intern(&s->st, init);
+    if (state_intern(&s->sub, init) != 0)
+        return -1;
+    for (uint32_t p = 0; p < s->nparts; p++) {
+        uint32_t zero = 0;
+        fl_lin_buf_put(&s->pscratch, &zero, sizeof zero);
+    }
+    if (s->pscratch.oom)
+        return -1;
+    return state_intern(&s->st, (fl_lin_state){ s->pscratch.data,
+                                                 s->pscratch.len });
+}
+
 /* Checks one partition until `deadline` (0: none): a SEARCH_* code. */
 static int check_part(lin_run *run, const size_t *gi, size_t n,
                       double deadline)
@@ -1206,8 +1578,18 @@ static int check_part(lin_run *run, const size_t *gi, size_t n,
     s.ops = run->h->ops;
     s.gi = gi;
     s.n = (uint32_t)n;
-    s.st.m = run->m;
     s.deadline = deadline;
+    s.mem.limit = run->max_memory;
+    tables_take(&s, &run->tabs);
+    s.st.m = run->m;
+    if (run->product) {
+        s.product = true;
+        s.nparts = (uint32_t)run->parts->count;
+        s.pidx = run->pidx;
+        s.pkey = run->pkey;
+        s.st.m = &product_model;
+        s.sub.m = run->m;
+    }
     for (size_t o = 0; o < n; o++) {
         s.ne++;
         if (run->h->ops[gi[o]].status == FL_LIN_STATUS_OK) {
@@ -1220,8 +1602,9 @@ static int check_part(lin_run *run, const size_t *gi, size_t n,
     int rc = SEARCH_OOM;
     if (search_alloc(&s) != 0 || search_build(&s) != 0)
         goto out;
-    int64_t init = state_intern(&s.st, (fl_lin_state){ run->init.data,
-                                                       run->init.len });
+    if (s.product)        /* a write no longer sets the whole state */
+        memset(s.blind, 0, s.n + 1);
+    int64_t init = initial_state(&s, run);
     if (init < 0)
         goto out;
     rc = search(&s, (uint32_t)init);
@@ -1229,49 +1612,61 @@ static int check_part(lin_run *run, const size_t *gi, size_t n,
         report_violation(&s, run->r, (uint32_t)init) != 0)
         rc = SEARCH_OOM;
 out:
+    if (rc == SEARCH_OOM && s.mem.hit)
+        rc = SEARCH_MEMORY;
     run->steps += s.steps;
     run->configurations += s.cache.n;
+    if (s.mem.peak > run->peak_memory)
+        run->peak_memory = s.mem.peak;
+    tables_give(&s, &run->tabs);
     search_free(&s);
     return rc;
 }
 
 /* The deadline of partition q on the first pass: a fair share of the
  * time left, so that one hard partition cannot starve the others. */
-static double share(const lin_run *run, const lin_parts *p, size_t q)
+static double share(const lin_run *run, size_t count, size_t q)
 {
     if (run->deadline <= 0)
         return 0;
     double now = wall_seconds();
-    return now + (run->deadline - now) / (double)(p->count - q);
+    return now + (run->deadline - now) / (double)(count - q);
 }
 
-/* Checks the partitions in order, stopping at the first violation. With a
- * timeout, a first pass gives each partition its share of the time and a
- * second pass gives the ones that ran out whatever is left. */
-static fl_lin_result check_parts(lin_run *run, const lin_parts *p)
+/* Checks the groups of ops order[start[q]..start[q+1]) in order, stopping
+ * at the first violation. With a timeout, a first pass gives each its
+ * share of the time and a second pass gives the ones that ran out
+ * whatever is left. A group that reaches the memory limit stays
+ * undecided. */
+static fl_lin_result check_parts(lin_run *run, const size_t *order,
+                                 const size_t *start, size_t count)
 {
-    unsigned char *timed = calloc(p->count + 1, 1);
+    unsigned char *timed = calloc(count + 1, 1);
     if (!timed)
         return FL_LIN_ERROR;
     int stop = SEARCH_OK;                    /* FAIL or OOM end the check */
-    size_t unknown = 0;
+    size_t unknown = 0, memory = 0;
     for (int pass = 0; pass < 2 && stop == SEARCH_OK; pass++) {
-        unknown = 0;
-        for (size_t q = 0; q < p->count && stop == SEARCH_OK; q++) {
+        unknown = memory;
+        for (size_t q = 0; q < count && stop == SEARCH_OK; q++) {
             if (pass == 1 && !timed[q])
                 continue;
-            size_t from = p->start[q], n = p->start[q + 1] - from;
-            double dl = pass == 0 ? share(run, p, q) : run->deadline;
-            int rc = check_part(run, p->order + from, n, dl);
+            size_t from = start[q], n = start[q + 1] - from;
+            double dl = pass == 0 ? share(run, count, q) : run->deadline;
+            int rc = check_part(run, order + from, n, dl);
             timed[q] = rc == SEARCH_TIMEOUT;
             unknown += timed[q];
-            if (rc == SEARCH_FAIL && run->r)
-                key_text(part_key(run->m, &run->h->ops[p->order[from]]),
+            if (rc == SEARCH_MEMORY) {
+                memory++;
+                unknown++;
+            }
+            if (rc == SEARCH_FAIL && run->r && !run->product)
+                key_text(part_key(run->m, &run->h->ops[order[from]]),
                          run->r->key, sizeof run->r->key);
             if (rc == SEARCH_FAIL || rc == SEARCH_OOM)
                 stop = rc;
         }
-        if (!unknown)
+        if (unknown == memory)
             break;
     }
     free(timed);
@@ -1283,9 +1678,45 @@ static fl_lin_result check_parts(lin_run *run, const lin_parts *p)
                          run->h->source, run->h->source[0] ? ": " : "");
         return FL_LIN_ERROR;
     }
-    if (run->r)
+    if (run->r) {
         run->r->partitions_unknown = unknown;
+        run->r->partitions_memory = memory;
+    }
     return unknown ? FL_LIN_UNKNOWN : FL_LIN_OK;
+}
+
+/* no_partition with a partitioning model: all ops in one search, each
+ * knowing its partition. */
+static fl_lin_result check_whole(lin_run *run, const lin_parts *p)
+{
+    size_t n = p->start[p->count];
+    size_t *order = malloc((n + 1) * sizeof *order);
+    run->pidx = malloc((n + 1) * sizeof *run->pidx);
+    run->pkey = malloc((p->count + 1) * sizeof *run->pkey);
+    fl_lin_result res = FL_LIN_ERROR;
+    if (!order || !run->pidx || !run->pkey) {
+        if (run->r)
+            fl_error_set(&run->r->err, "out of memory");
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < run->h->len; i++) {
+        if (p->part_of[i] == SIZE_MAX)
+            continue;
+        run->pidx[k] = (uint32_t)p->part_of[i];
+        order[k++] = i;
+    }
+    for (size_t q = 0; q < p->count; q++)
+        run->pkey[q] = part_key(run->m, &run->h->ops[p->order[p->start[q]]]);
+    run->product = true;
+    run->parts = p;
+    size_t start[2] = { 0, n };
+    res = check_parts(run, order, start, 1);
+out:
+    free(order);
+    free(run->pidx);
+    free(run->pkey);
+    return res;
 }
 
 static void set_summary(fl_lin_report *r, const char *fmt, ...)
@@ -1308,10 +1739,25 @@ static const fl_lin_report_line *stuck_line(const fl_lin_report *r)
     return r->npending ? &r->pending[0] : NULL;
 }
 
+char *fl_lin_format_bytes(size_t bytes, char *buf, size_t len)
+{
+    double b = (double)bytes;
+    if (bytes >= (size_t)1 << 30)
+        snprintf(buf, len, "%.1f GiB", b / (double)(1u << 30));
+    else if (bytes >= (size_t)1 << 20)
+        snprintf(buf, len, "%.0f MiB", b / (double)(1u << 20));
+    else if (bytes >= (size_t)1 << 10)
+        snprintf(buf, len, "%.0f KiB", b / (double)(1u << 10));
+    else
+        snprintf(buf, len, "%zu bytes", bytes);
+    return buf;
+}
+
 /* The one-line summary of a finished check. */
 static void summarize(fl_lin_report *r, double timeout_s)
 {
     const fl_lin_report_line *l;
+    char lim[32];
     switch (r->result) {
     case FL_LIN_OK:
         set_summary(r, "linearizable (model %s: %zu ops, %zu partition%s)",
@@ -1325,9 +1771,20 @@ static void summarize(fl_lin_report *r, double timeout_s)
                     r->key, l ? l->text : "an op", r->state);
         break;
     case FL_LIN_UNKNOWN:
-        set_summary(r, "unknown: the check timed out after %g s (%zu of %zu "
-                    "partitions undecided)", timeout_s, r->partitions_unknown,
-                    r->partitions);
+        fl_lin_format_bytes(r->max_memory, lim, sizeof lim);
+        if (r->partitions_memory == r->partitions_unknown)
+            set_summary(r, "unknown: the search reached its memory limit of "
+                        "%s (%zu of %zu partitions undecided)", lim,
+                        r->partitions_unknown, r->partitions);
+        else if (r->partitions_memory)
+            set_summary(r, "unknown: the check timed out after %g s or "
+                        "reached its memory limit of %s (%zu of %zu "
+                        "partitions undecided)", timeout_s, lim,
+                        r->partitions_unknown, r->partitions);
+        else
+            set_summary(r, "unknown: the check timed out after %g s (%zu of "
+                        "%zu partitions undecided)", timeout_s,
+                        r->partitions_unknown, r->partitions);
         break;
     case FL_LIN_ERROR:
         set_summary(r, "%s", r->err.msg);
@@ -1338,17 +1795,64 @@ static void summarize(fl_lin_report *r, double timeout_s)
     }
 }
 
-fl_lin_result fl_lin_check(const fl_lin_history *h, const fl_model *m,
-                           const fl_lin_val *init, double timeout_s,
-                           fl_lin_report *report)
+/* ---- the memory limit ----------------------------------------------------------------- */
+
+static size_t three_quarters_min(size_t cur, unsigned long long lim)
 {
+    if (lim == 0 || lim == (unsigned long long)RLIM_INFINITY)
+        return cur;
+    unsigned long long q = lim / 4 * 3;
+    return q < cur ? (size_t)q : cur;
+}
+
+static size_t default_max_memory(void)
+{
+    size_t lim = (size_t)4 << 30;            /* if nothing else is known */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        lim = (size_t)pages / 2 * (size_t)page;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0)
+        lim = three_quarters_min(lim, rl.rlim_cur);
+    if (getrlimit(RLIMIT_DATA, &rl) == 0)
+        lim = three_quarters_min(lim, rl.rlim_cur);
+    FILE *f = fopen("/sys/fs/cgroup/memory.max", "r");
+    if (f) {
+        unsigned long long v;
+        if (fscanf(f, "%llu", &v) == 1)
+            lim = three_quarters_min(lim, v);
+        fclose(f);
+    }
+    size_t floor = (size_t)64 << 20;
+    return lim < floor ? floor : lim;
+}
+
+size_t fl_lin_default_max_memory(void)
+{
+    static _Atomic size_t cached;            /* the limits do not change */
+    size_t v = cached;
+    if (!v)
+        cached = v = default_max_memory();
+    return v;
+}
+
+fl_lin_result fl_lin_check_opts(const fl_lin_history *h, const fl_model *m,
+                                const fl_lin_val *init,
+                                const fl_lin_options *opts,
+                                fl_lin_report *report)
+{
+    fl_lin_options defaults = { 0 };
+    const fl_lin_options *o = opts ? opts : &defaults;
     double t0 = wall_seconds();
     fl_lin_report scratch;
     fl_lin_report *r = report ? report : &scratch;
     fl_lin_report_init(r);
     snprintf(r->model, sizeof r->model, "%s", m->name);
     lin_run run = { .h = h, .m = m, .r = report,
-                    .deadline = timeout_s > 0 ? t0 + timeout_s : 0 };
+                    .deadline = o->timeout_s > 0 ? t0 + o->timeout_s : 0,
+                    .max_memory = o->max_memory ? o->max_memory
+                                                : fl_lin_default_max_memory() };
+    r->max_memory = run.max_memory;
     lin_parts parts = { 0 };
     fl_lin_result res = FL_LIN_ERROR;
     if (check_accepts(h, m, &r->err) != 0)
@@ -1359,21 +1863,46 @@ fl_lin_result fl_lin_check(const fl_lin_history *h, const fl_model *m,
         fl_error_set(&r->err, "out of memory");
         goto out;
     }
-    r->partitions = parts.count;
     r->time_is_ns = h->time_is_ns;
     r->ops = parts.count ? parts.start[parts.count] : 0;
-    res = check_parts(&run, &parts);
+    for (size_t q = 0; q < parts.count; q++) {
+        if (parts.start[q + 1] - parts.start[q] >= INT32_MAX / 2 ||
+            (o->no_partition && r->ops >= INT32_MAX / 2)) {
+            fl_error_set(&r->err, "%s%stoo many ops to check (%zu; at most "
+                         "%d in one partition)", h->source,
+                         h->source[0] ? ": " : "", r->ops, INT32_MAX / 2 - 1);
+            goto out;
+        }
+    }
+    r->partitioned = m->partition && !o->no_partition;
+    if (m->partition && o->no_partition && parts.count > 1) {
+        r->partitions = 1;
+        res = check_whole(&run, &parts);
+    } else {
+        r->partitions = parts.count;
+        res = check_parts(&run, parts.order, parts.start, parts.count);
+    }
 out:
     r->result = res;
     r->steps = run.steps;
     r->configurations = run.configurations;
+    r->peak_memory = run.peak_memory;
     r->seconds = wall_seconds() - t0;
-    summarize(r, timeout_s);
+    summarize(r, o->timeout_s);
     parts_free(&parts);
+    tables_free(&run.tabs);
     fl_lin_buf_free(&run.init);
     if (!report)
         fl_lin_report_free(&scratch);
     return res;
+}
+
+fl_lin_result fl_lin_check(const fl_lin_history *h, const fl_model *m,
+                           const fl_lin_val *init, double timeout_s,
+                           fl_lin_report *report)
+{
+    fl_lin_options o = { .timeout_s = timeout_s };
+    return fl_lin_check_opts(h, m, init, &o, report);
 }
 
 /* A report that says only `res` and, for errors, why. */

@@ -64,7 +64,13 @@ typedef struct fl_lin_report {
     char     model[32];
     size_t   ops;                 /* ops checked (info reads dropped) */
     size_t   partitions;
-    size_t   partitions_unknown;  /* partitions stopped by the timeout */
+    size_t   partitions_unknown;  /* partitions not decided: stopped by
+                                     the timeout or the memory limit */
+    size_t   partitions_memory;   /* ... of which by the memory limit */
+    size_t   max_memory;          /* the limit applied, bytes */
+    size_t   peak_memory;         /* the most any partition's search
+                                     tables held, bytes */
+    bool     partitioned;         /* split by the model's partition */
     uint64_t steps;               /* model steps tried, all partitions */
     uint64_t configurations;      /* distinct (linearized set, state) seen */
     double   seconds;             /* wall clock, for information only */
@@ -96,10 +102,37 @@ void fl_lin_report_print(const fl_lin_report *r, FILE *out);
 
 /* Checks `h` against model `m`, whose initial state comes from `init`
  * (NULL for the model's default). timeout_s <= 0 means no limit. `report`
- * may be NULL; otherwise it is filled (see fl_lin_report). */
+ * may be NULL; otherwise it is filled (see fl_lin_report). The memory
+ * limit is fl_lin_default_max_memory(). */
 fl_lin_result fl_lin_check(const fl_lin_history *h, const fl_model *m,
                            const fl_lin_val *init, double timeout_s,
                            fl_lin_report *report);
+
+typedef struct fl_lin_options {
+    double timeout_s;     /* give up with UNKNOWN after this; <= 0: never */
+    size_t max_memory;    /* bytes the search's tables (visited
+                             configurations, states, memoized steps) may
+                             hold; past it the check stops with UNKNOWN
+                             rather than being killed for lack of memory.
+                             0: fl_lin_default_max_memory() */
+    bool   no_partition;  /* check the history as a whole even if the
+                             model partitions it (P-compositionality off):
+                             a state is then every partition's state */
+} fl_lin_options;
+
+/* The same with options; opts NULL = all defaults. */
+fl_lin_result fl_lin_check_opts(const fl_lin_history *h, const fl_model *m,
+                                const fl_lin_val *init,
+                                const fl_lin_options *opts,
+                                fl_lin_report *report);
+
+/* The default memory limit: half the physical memory, and no more than
+ * three quarters of an address-space, data-size or cgroup limit; at least
+ * 64 MiB. */
+size_t fl_lin_default_max_memory(void);
+
+/* "512 MiB", "8.0 GiB": a size for messages; returns buf. */
+char *fl_lin_format_bytes(size_t bytes, char *buf, size_t len);
 
 /* Writes a self-contained HTML page showing the history — one row per
  * process, one bar per op over (event-order) time — with the failing

@@ -23,17 +23,34 @@ struct fl_arena_chunk {
 void fl_arena_init(fl_arena *a)
 {
     a->head = NULL;
+    a->spare = NULL;
 }
 
-void fl_arena_free(fl_arena *a)
+static void chunks_free(fl_arena_chunk *c)
 {
-    fl_arena_chunk *c = a->head;
     while (c) {
         fl_arena_chunk *next = c->next;
         free(c);
         c = next;
     }
-    a->head = NULL;
+}
+
+void fl_arena_free(fl_arena *a)
+{
+    chunks_free(a->head);
+    chunks_free(a->spare);
+    fl_arena_init(a);
+}
+
+void fl_arena_reset(fl_arena *a)
+{
+    while (a->head) {
+        fl_arena_chunk *c = a->head;
+        a->head = c->next;
+        c->used = 0;
+        c->next = a->spare;
+        a->spare = c;
+    }
 }
 
 void *fl_arena_alloc_raw(fl_arena *a, size_t n)
@@ -43,12 +60,17 @@ void *fl_arena_alloc_raw(fl_arena *a, size_t n)
         n = 16;
     fl_arena_chunk *c = a->head;
     if (!c || c->cap - c->used < n) {
-        size_t cap = n > FL_ARENA_CHUNK ? n : FL_ARENA_CHUNK;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->cap = cap;
-        c->used = 0;
+        if (a->spare && a->spare->cap >= n) {
+            c = a->spare;
+            a->spare = c->next;
+        } else {
+            size_t cap = n > FL_ARENA_CHUNK ? n : FL_ARENA_CHUNK;
+            c = malloc(sizeof *c + cap);
+            if (!c)
+                return NULL;
+            c->cap = cap;
+            c->used = 0;
+        }
         c->next = a->head;
         a->head = c;
     }

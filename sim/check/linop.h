@@ -21,10 +21,13 @@
 typedef struct fl_arena_chunk fl_arena_chunk;
 typedef struct fl_arena {
     fl_arena_chunk *head;
+    fl_arena_chunk *spare;    /* emptied by fl_arena_reset, for reuse */
 } fl_arena;
 
 void  fl_arena_init(fl_arena *a);
 void  fl_arena_free(fl_arena *a);
+/* Forgets every allocation but keeps the memory for the next ones. */
+void  fl_arena_reset(fl_arena *a);
 /* 16-byte aligned, zeroed; NULL when out of memory. */
 void *fl_arena_alloc(fl_arena *a, size_t n);
 /* The same, not zeroed. */

@@ -63,6 +63,19 @@ typedef struct fl_model {
      * on an earlier one. NULL = no such ops. */
     bool (*blind)(const fl_lin_op *op);
 
+    /* Optional: false when the read-only op `r`, which does not fit
+     * `st`, can never fit after `st` whatever ops of avail[0..n) take
+     * effect, in any order, each at most once; true when it might (or the
+     * model cannot tell). The checker passes the ops that are neither
+     * linearized nor read-only and are called before r returns — the only
+     * ones that can take effect before r — and abandons the configuration
+     * at once when a pending read has become impossible, rather than when
+     * the read's return is reached: for appends, a wrong order of two
+     * appends is dropped at the first read that saw the right order. NULL
+     * = always true. */
+    bool (*may_fit)(fl_lin_state st, const fl_lin_op *r,
+                    const fl_lin_op *const *avail, size_t n);
+
     /* A readable state, truncated to fit ("3", "\"x 0 y\"", "held by
      * token 7"). */
     void (*describe)(fl_lin_state st, char *buf, size_t len);
@@ -106,5 +119,8 @@ bool        fl_model_register_blind(const fl_lin_op *op);
 bool        fl_model_register_read_only(const fl_lin_op *op);
 void        fl_model_register_describe(fl_lin_state st, char *buf,
                                        size_t len);
+bool        fl_model_register_may_fit(fl_lin_state st, const fl_lin_op *r,
+                                      const fl_lin_op *const *avail,
+                                      size_t n);
 
 #endif

@@ -62,6 +62,7 @@ const fl_model fl_model_kv = {
     .step = kv_step,
     .read_only = fl_model_register_read_only,
     .blind = fl_model_register_blind,
+    .may_fit = fl_model_register_may_fit,
     .describe = fl_model_register_describe,
     .partition = fl_model_partition_by_key,
 };

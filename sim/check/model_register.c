@@ -5,6 +5,7 @@
 #include "sim/check/model.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static bool same_value(const fl_lin_val *a, const fl_lin_val *b)
 {
@@ -99,6 +100,47 @@ void fl_model_register_describe(fl_lin_state st, char *buf, size_t len)
         fl_lin_val_format(&cur, buf, len);
 }
 
+/* Whether a value `base` can become `v` through appends (none unless
+ * `appends`): equal, or a string prefix of it (nil counts as ""). */
+static bool reaches(const fl_lin_val *base, const fl_lin_val *v, bool appends)
+{
+    if (same_value(base, v))
+        return true;
+    if (!appends || v->type != FL_LV_STR)
+        return false;
+    if (base->type == FL_LV_NIL || base->type == FL_LV_NONE)
+        return true;
+    return base->type == FL_LV_STR && base->n <= v->n &&
+           (base->n == 0 || memcmp(base->u.s, v->u.s, base->n) == 0);
+}
+
+/* A read of v can still fit if the value now, or one that a write or CAS
+ * among `avail` sets, is v — or, with appends among them (kv), a prefix
+ * of v: the value a read sees is the last value set, plus appends. */
+bool fl_model_register_may_fit(fl_lin_state st, const fl_lin_op *r,
+                               const fl_lin_op *const *avail, size_t n)
+{
+    fl_lin_val cur;
+    if (r->kind != FL_LIN_READ || r->out.type == FL_LV_NONE ||
+        !fl_lin_val_decode(st.data, st.len, &cur))
+        return true;
+    bool appends = false;
+    for (size_t i = 0; i < n; i++)
+        appends |= avail[i]->kind == FL_LIN_APPEND;
+    if (reaches(&cur, &r->out, appends))
+        return true;
+    for (size_t i = 0; i < n; i++) {
+        const fl_lin_op *x = avail[i];
+        if (x->kind == FL_LIN_WRITE && reaches(&x->arg, &r->out, appends))
+            return true;
+        if (x->kind == FL_LIN_CAS && x->arg.type == FL_LV_PAIR &&
+            !(x->out.type == FL_LV_BOOL && x->out.u.i == 0) &&
+            reaches(&x->arg.u.pair[1], &r->out, appends))
+            return true;
+    }
+    return false;
+}
+
 static int register_init(const fl_lin_val *init, const fl_lin_history *h,
                          fl_lin_buf *out, fl_error *err)
 {
@@ -118,6 +160,7 @@ const fl_model fl_model_register = {
     .step = fl_model_register_step,
     .read_only = fl_model_register_read_only,
     .blind = fl_model_register_blind,
+    .may_fit = fl_model_register_may_fit,
     .describe = fl_model_register_describe,
     .partition = fl_model_partition_by_key,
 };
