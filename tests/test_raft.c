@@ -754,6 +754,56 @@ static void test_e2e_bugs_caught(void)
     e2e_free(files);
 }
 
+/* Writes FILE without its params.bugs to a temporary file whose path goes
+ * to `out`: the same scenario with every bug switch off. */
+static bool e2e_without_bugs(const char *file, char *out, size_t len)
+{
+    FILE *fp = fopen(file, "r");
+    if (!fp)
+        return false;
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = 0;
+    cJSON *j = cJSON_Parse(buf);
+    cJSON *params = cJSON_GetObjectItem(j, "params");
+    bool had = cJSON_GetObjectItem(params, "bugs") != NULL;
+    cJSON_DeleteItemFromObject(params, "bugs");
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(j, "expect"), "violation");
+    char *text = cJSON_Print(j);
+    cJSON_Delete(j);
+    snprintf(out, len, "/tmp/fl-test-raft-%ld.json", (long)getpid());
+    FILE *w = text ? fopen(out, "w") : NULL;
+    bool ok = w && fputs(text, w) >= 0;
+    if (w && fclose(w) != 0)
+        ok = false;
+    free(text);
+    return ok && had;
+}
+
+/* Each bug scenario is a fair test: with its switch off it passes. */
+static void test_e2e_bugs_off_pass(void)
+{
+    char **files = e2e_list("/bugs");
+    CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
+    for (size_t i = 0; files[i]; i++) {
+        char tmp[128];
+        CU_ASSERT_TRUE_FATAL(e2e_without_bugs(files[i], tmp, sizeof tmp));
+        for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
+            e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(e2e_run(tmp, seed, NULL, &o), 0);
+            if (o.status != 0 || !o.invariants_held)
+                fprintf(stderr, "\n  %s without bugs --seed %" PRIu64
+                        ": exit %d %s\n", files[i], seed, o.status,
+                        o.violated);
+            CU_ASSERT_EQUAL(o.status, 0);
+            CU_ASSERT_TRUE(o.invariants_held);
+        }
+        remove(tmp);
+    }
+    e2e_free(files);
+}
+
 /* Same scenario and seed: the same trace hash, run after run; another
  * seed: another run. */
 static void test_e2e_deterministic(void)
@@ -973,6 +1023,7 @@ static const fl_cu_test kv_tests[] = {
 static const fl_cu_test e2e_tests[] = {
     {"scenarios pass over seeds 1..5", test_e2e_scenarios_pass},
     {"bug scenarios fail with their declared invariant", test_e2e_bugs_caught},
+    {"bug scenarios pass with the switch off", test_e2e_bugs_off_pass},
     {"runs are deterministic", test_e2e_deterministic},
     {"plug-in build matches the built-in", test_e2e_plugin},
     {"leadership moves by transfer", test_e2e_leadership_transfer},

@@ -95,7 +95,9 @@ static void raft_maybe_snapshot(fl_ctx *ctx, raft_node *r)
 
 void raft_apply(fl_ctx *ctx, raft_node *r)
 {
-    while (r->applied < r->commit) {
+    int64_t upto = raft_bug(r, RAFT_BUG(APPLY_EARLY)) ?
+                   raft_log_last(&r->log) : r->commit;
+    while (r->applied < upto) {
         const raft_entry *e = raft_log_get(&r->log, r->applied + 1);
         if (!e)
             break;
@@ -211,6 +213,8 @@ static void raft_propose(fl_ctx *ctx, raft_node *r, const fl_request *req)
     p->index = raft_log_last(&r->log);
     raft_broadcast_append(ctx, r);  /* flushes the new entry first */
     raft_advance_commit(ctx, r);    /* a cluster of one commits at once */
+    if (raft_bug(r, RAFT_BUG(APPLY_EARLY)))
+        raft_apply(ctx, r);
 }
 
 void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)

@@ -43,13 +43,16 @@ typedef enum raft_read_mode {
  *                        skips the leader's no-op (Figure 8, §5.4.2)
  *   no-up-to-date-check  votes for candidates with stale logs (§5.4.1)
  *   no-truncate          keeps conflicting entries instead of truncating
- *                        them (§5.3) */
+ *                        them (§5.3)
+ *   apply-before-commit  applies (and answers) entries as soon as they are
+ *                        in the log, before a majority holds them (§5.3) */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
     X(COMMIT_OLD_TERM, "commit-old-term")        \
     X(NO_UP_TO_DATE,   "no-up-to-date-check")    \
-    X(NO_TRUNCATE,     "no-truncate")
+    X(NO_TRUNCATE,     "no-truncate")            \
+    X(APPLY_EARLY,     "apply-before-commit")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,
