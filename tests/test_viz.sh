@@ -88,6 +88,8 @@ if grep -q "cannot open a window" "$tmp/err"; then
 else
     [ "$st" -eq 0 ] && ok "window: 20 frames" || bad "window: 20 frames (exit $st)"
     grep -q "20 frames, draw time" "$tmp/out" && ok "window: --stats" || bad "window: --stats"
+    grep -Eq "messages on screen: mean [0-9]+, max [1-9][0-9]*$" "$tmp/out" &&
+        ok "window: --stats counts messages" || bad "window: --stats counts messages"
     mkdir -p "$tmp/keys"
     (cd "$tmp/keys" && "$fl" viz "$basic" --keys "@2000 sL c @3500 S @100000 q") > "$tmp/out" 2> "$tmp/err"
     st=$?

@@ -15,9 +15,14 @@
 
 #define MAX_STATS 100000
 
+/* Per frame: draw time, whole-frame work time (input, seeking, drawing)
+ * and the messages on screen. */
 typedef struct frame_stats {
     double *ms;
+    double *work_ms;
     size_t  n;
+    double  msgs_sum;
+    size_t  msgs_max;
 } frame_stats;
 
 static fl_node_id row_at(const viz_app *a, float x, float y)
@@ -95,10 +100,23 @@ static void advance(viz_app *a, double wall_s)
         a->playing = false;
 }
 
-static void record(frame_stats *fs, double ms)
+static void count_msg(void *arg, const viz_msg *msg)
 {
-    if (fs->n < MAX_STATS)
-        fs->ms[fs->n++] = ms;
+    (void)msg;
+    (*(size_t *)arg)++;
+}
+
+static void record(frame_stats *fs, const viz_frame *f, double ms, double work_ms)
+{
+    if (fs->n >= MAX_STATS)
+        return;
+    size_t msgs = 0;
+    viz_model_msgs_at(f->m, f->t, f->idx, count_msg, &msgs);
+    fs->msgs_sum += (double)msgs;
+    if (msgs > fs->msgs_max)
+        fs->msgs_max = msgs;
+    fs->work_ms[fs->n] = work_ms;
+    fs->ms[fs->n++] = ms;
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -115,10 +133,15 @@ static void print_stats(frame_stats *fs)
     for (size_t i = 0; i < fs->n; i++)
         sum += fs->ms[i];
     qsort(fs->ms, fs->n, sizeof *fs->ms, cmp_double);
+    qsort(fs->work_ms, fs->n, sizeof *fs->work_ms, cmp_double);
     printf("viz: %zu frames, draw time ms: mean %.2f, median %.2f, p95 %.2f, max %.2f "
            "(%.0f fps possible at the median)\n", fs->n, sum / (double)fs->n,
            fs->ms[fs->n / 2], fs->ms[(fs->n * 95) / 100], fs->ms[fs->n - 1],
            1000.0 / (fs->ms[fs->n / 2] > 0.01 ? fs->ms[fs->n / 2] : 0.01));
+    printf("viz: frame work ms (input, seeking, simulating, drawing): median %.2f, "
+           "p95 %.2f, max %.2f; messages on screen: mean %.0f, max %zu\n",
+           fs->work_ms[fs->n / 2], fs->work_ms[(fs->n * 95) / 100],
+           fs->work_ms[fs->n - 1], fs->msgs_sum / (double)fs->n, fs->msgs_max);
 }
 
 static int open_window(viz_app *a, SDL_Window **win)
@@ -158,6 +181,7 @@ static void loop(viz_app *a, frame_stats *fs)
         SDL_Event e;
         while (SDL_PollEvent(&e))
             handle(a, &e);
+        uint64_t start = SDL_GetPerformanceCounter();
         if (a->script)
             viz_input_script_step(a);
         uint64_t now = SDL_GetPerformanceCounter();
@@ -168,7 +192,9 @@ static void loop(viz_app *a, frame_stats *fs)
         viz_app_frame(a, &f);
         uint64_t t0 = SDL_GetPerformanceCounter();
         viz_render(&a->gfx, &a->lay, &f);
-        record(fs, (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)freq);
+        uint64_t t1 = SDL_GetPerformanceCounter();
+        record(fs, &f, (double)(t1 - t0) * 1000.0 / (double)freq,
+               (double)(t1 - start) * 1000.0 / (double)freq);
         SDL_RenderPresent(a->gfx.r);
         double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
         if (spent < 1.0 / 60)
@@ -179,13 +205,15 @@ static void loop(viz_app *a, frame_stats *fs)
 int viz_window_run(viz_app *a)
 {
     SDL_Window *win = NULL;
-    frame_stats fs = { calloc(MAX_STATS, sizeof(double)), 0 };
-    int rc = fs.ms ? open_window(a, &win) : 2;
+    frame_stats fs = { calloc(MAX_STATS, sizeof(double)),
+                       calloc(MAX_STATS, sizeof(double)), 0, 0, 0 };
+    int rc = fs.ms && fs.work_ms ? open_window(a, &win) : 2;
     if (rc == 0)
         loop(a, &fs);
     if (a->o.stats)
         print_stats(&fs);
     free(fs.ms);
+    free(fs.work_ms);
     viz_text_free(a->gfx.text);
     a->gfx.text = NULL;
     viz_geom_free(&a->gfx.geom);
