@@ -1,8 +1,10 @@
 #!/bin/sh
 # check_bench.sh [DATADIR] [REPS] — times the linearizability checker on
-# Porcupine's histories: all jepsen/etcd_*.log together, and kv/c50-ok.txt;
-# prints the median (and min) of REPS runs. Builds a small driver from the
-# sources with -O2, so it works before or without `make`.
+# Porcupine's histories, as `faultline check --bench DATADIR --reps REPS`
+# does: every file partitioned, every kv/ file whole too, the median (and
+# min) of REPS runs, peak memory, and the ratios to Porcupine's figures.
+# Builds a small driver from the sources with -O2, so it works before or
+# without `make`.
 #   DATADIR  default: ../shared/data/porcupine beside the source tree
 #   REPS     default: 7
 set -eu
@@ -21,7 +23,8 @@ cat > "$tmp/main.c" <<'C'
 #include "sim/check/cmd_check.h"
 int main(int argc, char **argv)
 {
-    return argc == 3 ? fl_check_bench(argv[1], atoi(argv[2]), stdout) : 2;
+    fl_check_bench_opts o = { .reps = argc == 3 ? atoi(argv[2]) : 0 };
+    return argc == 3 ? fl_check_bench(argv[1], &o, stdout) : 2;
 }
 C
 srcs="sim/error.c sim/history.c sim/check/linop.c sim/check/lin.c

@@ -7,3 +7,7 @@ tests_test_check_CFLAGS = $(TEST_CF)
 tests_test_check_LDADD = $(TEST_LIBS)
 tests_test_check_LDFLAGS = $(TEST_LD)
 EXTRA_DIST += tests/fixtures/check
+# The --html page: self-contained, and rendered by headless Chromium
+# where one is installed (skipped, saying so, where not).
+TESTS += tests/test_check_html.sh
+EXTRA_DIST += tests/test_check_html.sh

@@ -702,6 +702,86 @@ static void test_mutated_vs_brute(void)
         mutated_vs_brute(rm, 1500);
 }
 
+/* Makes one ok read of h (register, kv, counter or set) return what no
+ * execution can produce: a value never written, a count above the sum of
+ * every add, an element never added. False if h has no ok read. */
+static bool mutate_impossible(fl_lin_history *h, rnd_gen *g, rnd_model rm)
+{
+    size_t cand[256], nc = 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < h->len; i++) {
+        const fl_lin_op *op = &h->ops[i];
+        if (op->kind == FL_LIN_ADD && op->arg.type == FL_LV_INT)
+            total += op->arg.u.i;
+        if (op->status == FL_LIN_STATUS_OK && op->kind == FL_LIN_READ &&
+            nc < 256)
+            cand[nc++] = i;
+    }
+    if (nc == 0)
+        return false;
+    fl_lin_op *op = &h->ops[cand[rnd_below(g, (unsigned)nc)]];
+    if (rm == RM_KV) {
+        const char *s = fl_arena_strndup(&h->arena, "never", 5);
+        op->out = (fl_lin_val){ .type = FL_LV_STR, .n = 5, .u.s = s };
+    } else if (rm == RM_COUNTER) {
+        op->out = fl_lin_int(total + 1);
+    } else if (rm == RM_SET) {
+        int64_t *list = fl_arena_alloc(&h->arena, (op->out.n + 1) *
+                                                  sizeof *list);
+        for (size_t i = 0; i < op->out.n; i++)
+            list[i] = op->out.u.list[i];
+        list[op->out.n] = 99;                 /* the values are 1..3 */
+        op->out = (fl_lin_val){ .type = FL_LV_LIST, .n = op->out.n + 1,
+                                .u.list = list };
+    } else {
+        op->out = fl_lin_int(999);            /* written: nil, 1..3 */
+    }
+    return true;
+}
+
+/* Sequential executions too large for brute force (up to 200 ops, up to
+ * three keys) pass as built, and each is rejected, by key and as a whole,
+ * once one read returns something impossible. */
+static void impossible_read(rnd_model rm, unsigned cases)
+{
+    const fl_model *m = fl_model_find(rnd_model_names[rm]);
+    rnd_gen g = { 0xbadc0ffee0ddf00dull ^ (uint64_t)(rm + 11) * 0x7f4aull };
+    unsigned mutated = 0, rejected = 0;
+    for (unsigned c = 0; c < cases; c++) {
+        fl_lin_history h;
+        fl_lin_history_init(&h, "impossible");
+        unsigned keys = 1 + rnd_below(&g, 3);
+        sequential_history(&h, &g, rm, 20 + rnd_below(&g, 181), keys,
+                           rnd_below(&g, 31));
+        CU_ASSERT_EQUAL(fl_lin_check(&h, m, NULL, 0, NULL), FL_LIN_OK);
+        if (mutate_impossible(&h, &g, rm)) {
+            fl_lin_result a = fl_lin_check(&h, m, NULL, 0, NULL);
+            fl_lin_result b = h.len <= 40 ? check_whole(&h, m)
+                                          : FL_LIN_VIOLATION;
+            mutated++;
+            rejected += a == FL_LIN_VIOLATION && b == FL_LIN_VIOLATION;
+            if (a != FL_LIN_VIOLATION || b != FL_LIN_VIOLATION) {
+                fprintf(stderr, "%s case %u: an impossible read gives %s "
+                        "by key, %s whole\n", m->name, c,
+                        fl_lin_result_name(a), fl_lin_result_name(b));
+                print_history(&h);
+            }
+            CU_ASSERT_EQUAL(a, FL_LIN_VIOLATION);
+            CU_ASSERT_EQUAL(b, FL_LIN_VIOLATION);
+        }
+        fl_lin_history_free(&h);
+    }
+    printf("%s: %u of %u histories with an impossible read rejected\n",
+           m->name, rejected, mutated);
+    CU_ASSERT(mutated >= cases / 2);          /* the test tests something */
+}
+
+static void test_impossible_read(void)
+{
+    for (rnd_model rm = RM_REGISTER; rm <= RM_SET; rm++)
+        impossible_read(rm, 200);
+}
+
 /* ---- limits ----------------------------------------------------------------------------- */
 
 /* A memory limit too small for the search gives unknown, saying so,
@@ -1188,6 +1268,50 @@ static void test_reader_errors(void)
     }
 }
 
+/* Up to 300 processes with ops open at once, completed in call order
+ * or in reverse, each process then invoking again: every completion must
+ * find its invocation. (The process table once lost a process whose
+ * probe passed a slot freed by an earlier completion: 21 processes
+ * completed in order were enough.) */
+static int many_processes(int np, bool reverse)
+{
+    size_t cap = (size_t)np * 4 * 64 + 1, len = 0;
+    char *t = malloc(cap);
+    if (!t)
+        return -1;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < np; i++)
+            len += (size_t)snprintf(t + len, cap - len, "{:process %d, "
+                                    ":type :invoke, :f :write, :value %d}\n",
+                                    i, round * np + i);
+        for (int j = 0; j < np; j++) {
+            int i = reverse ? np - 1 - j : j;
+            len += (size_t)snprintf(t + len, cap - len, "{:process %d, "
+                                    ":type :ok, :f :write, :value %d}\n",
+                                    i, round * np + i);
+        }
+    }
+    fl_lin_history h;
+    fl_error err = { { 0 } };
+    int rc = fl_hist_read_text("t", t, len, FL_HFMT_AUTO, &h, NULL, &err);
+    if (rc != 0)
+        fprintf(stderr, "%d processes: %s\n", np, err.msg);
+    else if (h.len != (size_t)np * 2)
+        rc = -1;
+    fl_lin_history_free(&h);
+    free(t);
+    return rc;
+}
+
+static void test_reader_many_processes(void)
+{
+    int bad = 0;
+    for (int np = 1; np <= 100; np++)
+        bad += many_processes(np, false) != 0 || many_processes(np, true) != 0;
+    bad += many_processes(300, false) != 0;
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 static void test_reader_file_errors(void)
 {
     char path[1200], want[1300];
@@ -1369,6 +1493,96 @@ static void test_cmd_exit_codes(void)
 
 static char *slurp(const char *path);
 
+/* run_cmd with stdout and stderr caught: *out and *err (to free). */
+static int run_cmd_caught(int argc, const char *const *argv, char **out,
+                          char **err)
+{
+    char dir[] = "/tmp/fl-check-cmd-XXXXXX", po[64], pe[64];
+    *out = *err = NULL;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(po, sizeof po, "%s/out", dir);
+    snprintf(pe, sizeof pe, "%s/err", dir);
+    fflush(stdout);
+    fflush(stderr);
+    int so = dup(1), se = dup(2);
+    FILE *fo = fopen(po, "w"), *fe = fopen(pe, "w");
+    int rc = -1;
+    if (so >= 0 && se >= 0 && fo && fe && dup2(fileno(fo), 1) >= 0 &&
+        dup2(fileno(fe), 2) >= 0) {
+        rc = run_cmd(argc, argv);
+        fflush(stdout);
+        fflush(stderr);
+    }
+    if (so >= 0) {
+        dup2(so, 1);
+        close(so);
+    }
+    if (se >= 0) {
+        dup2(se, 2);
+        close(se);
+    }
+    if (fo)
+        fclose(fo);
+    if (fe)
+        fclose(fe);
+    *out = slurp(po);
+    *err = slurp(pe);
+    unlink(po);
+    unlink(pe);
+    rmdir(dir);
+    return rc;
+}
+
+/* What the command prints: the verdict on stdout; for bad input
+ * "faultline: FILE:LINE: ..." on stderr and nothing on stdout; a
+ * history the search cannot finish in --timeout is unknown, exit 3. */
+static void test_cmd_messages(void)
+{
+    char path[1200], want[1300], *out, *err;
+    fixture(path, sizeof path, "bad-line3.edn");
+    CU_ASSERT_EQUAL(run_cmd_caught(2, (const char *[]){ "check", path },
+                                   &out, &err), 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    snprintf(want, sizeof want, "faultline: %s:3: expected :f", path);
+    if (strncmp(err, want, strlen(want)) != 0)
+        fprintf(stderr, "stderr: %s\n", err);
+    CU_ASSERT_EQUAL(strncmp(err, want, strlen(want)), 0);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    free(out);
+    free(err);
+
+    fixture(path, sizeof path, "kv-lost-write.edn");
+    CU_ASSERT_EQUAL(run_cmd_caught(2, (const char *[]){ "check", path },
+                                   &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_EQUAL(strncmp(out, "linearizable: NO\n", 17), 0);
+    free(out);
+    free(err);
+
+    /* 2^24 subsets of writes to try: 0.3 s is not enough */
+    fixture(path, sizeof path, "register-timeout.edn");
+    CU_ASSERT_EQUAL(run_cmd_caught(4, (const char *[]){ "check", path,
+                                                        "--timeout", "0.3" },
+                                   &out, &err), 3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    if (strncmp(out, "linearizable: unknown (timeout)\n", 32) != 0)
+        fprintf(stderr, "stdout: %s\n", out);
+    CU_ASSERT_EQUAL(strncmp(out, "linearizable: unknown (timeout)\n", 32),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "26 ops"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(run_cmd_caught(2, (const char *[]){ "check", "--help" },
+                                   &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: faultline check FILE"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 unknown"));
+    free(out);
+    free(err);
+}
+
 /* --bench on a folder laid out like Porcupine's: a row per file, and
  * exit 1 when a verdict differs from EXPECTED.txt. */
 static void test_cmd_bench(void)
@@ -1492,6 +1706,7 @@ static const fl_cu_test fl_verdict_tests[] = {
     { "random counter/set/lock vs brute force", test_differential_others },
     { "sequential executions always pass", test_sequential_pass },
     { "one result changed: as brute force says", test_mutated_vs_brute },
+    { "an impossible read is rejected", test_impossible_read },
     { "memory limit gives unknown", test_memory_limit },
     { "file too large", test_file_too_large },
     { NULL, NULL },
@@ -1510,6 +1725,7 @@ static const fl_cu_test fl_history_tests[] = {
 static const fl_cu_test fl_reader_tests[] = {
     { "errors name the line", test_reader_errors },
     { "file errors", test_reader_file_errors },
+    { "up to 300 processes at once", test_reader_many_processes },
     { "etcd log semantics", test_etcd_semantics },
     { "formats and open ops", test_formats },
     { NULL, NULL },
@@ -1517,6 +1733,7 @@ static const fl_cu_test fl_reader_tests[] = {
 
 static const fl_cu_test fl_cmd_tests[] = {
     { "exit codes", test_cmd_exit_codes },
+    { "messages, timeout", test_cmd_messages },
     { "html page", test_cmd_html },
     { "--bench", test_cmd_bench },
     { NULL, NULL },

@@ -19,6 +19,8 @@ typedef struct check_opts {
     const char    *model;         /* NULL: guess */
     const char    *init;          /* NULL: the model's default */
     double         timeout;       /* 0: none */
+    bool           timeout_set;   /* else FL_CHECK_TIMEOUT (--bench: its
+                                     own default) */
     const char    *html;          /* NULL: no page */
     fl_hist_format format;
     size_t         max_memory;    /* 0: the default */
@@ -29,6 +31,9 @@ typedef struct check_opts {
 } check_opts;
 
 #define FL_BENCH_DATA "../shared/data/porcupine"
+
+/* Generous, but a check never hangs unless asked to (--timeout 0). */
+#define FL_CHECK_TIMEOUT 600.0
 
 void fl_cmd_check_usage(FILE *out)
 {
@@ -53,7 +58,9 @@ void fl_cmd_check_usage(FILE *out)
                 models[i]->summary);
     fputs("  --init V      the initial value: an integer, nil, or a "
           "string\n"
-          "  --timeout S   give up after S seconds (0 = never; default 0)\n"
+          "  --timeout S   give up after S seconds: the answer is then "
+          "unknown (default 600;\n"
+          "                0 = never; with --bench: 30)\n"
           "  --html OUT    also write a page visualizing the history and "
           "the failing window\n"
           "  --format F    read FILE as jsonl, edn or etcd instead of "
@@ -80,7 +87,9 @@ void fl_cmd_check_usage(FILE *out)
           "failing window\n"
           "found, or 'linearizable: unknown (timeout)' / 'unknown (memory "
           "limit)'. Exit\n"
-          "status: 0 yes, 1 no, 2 bad input or usage, 3 unknown.\n", out);
+          "status: 0 yes, 1 no, 2 bad input or usage, 3 unknown. Bad input "
+          "is reported on\n"
+          "stderr as 'faultline: FILE:LINE: what was expected'.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -173,6 +182,7 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
         if (parse_timeout(v, &o->timeout) != 0)
             return usage_error("--timeout: expected seconds >= 0, found "
                                "'%s'", v);
+        o->timeout_set = true;
     } else if ((v = opt_value(argc, argv, i, "--max-memory", &missing))) {
         o->max_memory = parse_size(v);
         if (o->max_memory == 0)
@@ -283,7 +293,9 @@ static int run_check(const check_opts *o)
     }
     const char *name = o->model ? o->model : fl_hist_guess_model(&h);
     fl_lin_val init = o->init ? parse_init(o->init) : fl_lin_nil();
-    fl_lin_options lo = { .timeout_s = o->timeout, .max_memory = max_memory,
+    fl_lin_options lo = { .timeout_s = o->timeout_set ? o->timeout
+                                                      : FL_CHECK_TIMEOUT,
+                          .max_memory = max_memory,
                           .no_partition = o->no_partition };
     fl_lin_result res = fl_lin_check_opts(&h, fl_model_find(name),
                                           o->init ? &init : NULL, &lo, &r);

@@ -65,9 +65,12 @@ typedef struct rd_pairer {
     size_t         *ret_line;
     int64_t        *call_t, *ret_t;
     size_t          cap;
-    /* process -> index of its open op + 1 (open addressing) */
+    /* process -> index of its open op + 1, 0 for none (open addressing;
+     * a slot once used stays used, so probing never stops short at a
+     * process that has completed its op) */
     int64_t        *procs;
     size_t         *open;
+    unsigned char  *used;
     size_t          pcap, pn;
 } rd_pairer;
 
@@ -87,30 +90,35 @@ static int procs_grow(rd_pairer *p)
     size_t cap = p->pcap ? p->pcap * 2 : 64;
     int64_t *procs = malloc(cap * sizeof *procs);
     size_t *open = calloc(cap, sizeof *open);
-    if (!procs || !open) {
+    unsigned char *used = calloc(cap, sizeof *used);
+    if (!procs || !open || !used) {
         free(procs);
         free(open);
+        free(used);
         return -1;
     }
     for (size_t j = 0; j < p->pcap; j++) {
-        if (!p->open[j])
+        if (!p->used[j])
             continue;
         size_t i = proc_home(p->procs[j], cap);
-        while (open[i])
+        while (used[i])
             i = (i + 1) & (cap - 1);
         procs[i] = p->procs[j];
         open[i] = p->open[j];
+        used[i] = 1;
     }
     free(p->procs);
     free(p->open);
+    free(p->used);
     p->procs = procs;
     p->open = open;
+    p->used = used;
     p->pcap = cap;
     return 0;
 }
 
-/* The open-op slot of `proc`: open[i] == 0 if it has none. Slots are
- * never removed, only set to 0, so a process's slot stays put. */
+/* The open-op slot of `proc`: 0 if it has none. Slots are never
+ * removed, only set to 0, so a process's slot stays put. */
 static size_t *proc_slot(rd_pairer *p, int64_t proc, bool insert)
 {
     if (insert && (p->pn + 1) * 2 > p->pcap && procs_grow(p) != 0)
@@ -119,14 +127,16 @@ static size_t *proc_slot(rd_pairer *p, int64_t proc, bool insert)
         return NULL;
     size_t i = proc_home(proc, p->pcap);
     for (;; i = (i + 1) & (p->pcap - 1)) {
-        if (p->open[i] && p->procs[i] == proc)
+        if (p->used[i] && p->procs[i] == proc)
             return &p->open[i];
-        if (!p->open[i])
+        if (!p->used[i])
             break;
     }
     if (!insert)
         return NULL;
     p->procs[i] = proc;
+    p->open[i] = 0;
+    p->used[i] = 1;
     p->pn++;
     return &p->open[i];
 }
@@ -406,6 +416,7 @@ static void pairer_free(rd_pairer *p)
     free(p->ret_t);
     free(p->procs);
     free(p->open);
+    free(p->used);
 }
 
 /* ---- op maps (EDN and JSON) to raw events ---------------------------------------------- */
