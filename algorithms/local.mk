@@ -2,3 +2,7 @@
 include algorithms/kv/local.mk
 include algorithms/bench/local.mk
 include algorithms/raft/local.mk
+include algorithms/counter/local.mk
+include algorithms/lock/local.mk
+include algorithms/sort/local.mk
+include algorithms/paxos/local.mk

@@ -9,6 +9,10 @@
  *                   per trial, for the eleven election-timeout ranges of Figure 16 (ten
  *                   distinct: 150-300 ms is in both of its panels).
  *
+ *   sort-scaling    the distributed sample sort (algorithms/sort/) with
+ *                   N = 2..64 workers and 10^4..10^6 keys: simulated
+ *                   completion time, messages, bytes and load imbalance.
+ *
  * Every trial is an ordinary engine run built from a JSON scenario, observed
  * through a step hook, with Raft's invariants checked after every event.
  * Outputs depend only on the simulation (never on the wall clock), so the
@@ -78,6 +82,7 @@ static const exp_range exp_ranges[] = {
 typedef struct exp_opts {
     const char        *name;
     long               trials;
+    bool               trials_set;   /* --trials given (sort-scaling's default is 3) */
     const char        *out;
     const exp_network *net;
 } exp_opts;
@@ -115,6 +120,7 @@ static int parse_args(int argc, char **argv, exp_opts *o)
 {
     o->name = NULL;
     o->trials = EXP_DEFAULT_TRIALS;
+    o->trials_set = false;
     o->out = "notebooks-data";
     o->net = &exp_networks[0];
     for (int i = 1; i < argc; i++) {
@@ -134,6 +140,7 @@ static int parse_args(int argc, char **argv, exp_opts *o)
                 return fl_cli_usage_error("experiment", "--trials %s: expected 1..%d", v,
                                           EXP_MAX_TRIALS);
             o->trials = (long)n;
+            o->trials_set = true;
         } else if (strcmp(a, "--network") == 0) {
             if (!(o->net = exp_find_network(v)))
                 return fl_cli_usage_error("experiment", "--network %s: expected paper or lan", v);
@@ -146,9 +153,11 @@ static int parse_args(int argc, char **argv, exp_opts *o)
         }
     }
     if (!o->name)
-        return fl_cli_usage_error("experiment", "no experiment given (known: raft-election)");
-    if (strcmp(o->name, "raft-election") != 0)
-        return fl_cli_usage_error("experiment", "unknown experiment \"%s\" (known: raft-election)",
+        return fl_cli_usage_error("experiment", "no experiment given (known: raft-election, "
+                                  "sort-scaling)");
+    if (strcmp(o->name, "raft-election") != 0 && strcmp(o->name, "sort-scaling") != 0)
+        return fl_cli_usage_error("experiment", "unknown experiment \"%s\" (known: "
+                                  "raft-election, sort-scaling)",
                                   o->name);
     return 0;
 }
@@ -503,11 +512,145 @@ static int raft_election(const exp_opts *o)
     return status;
 }
 
+/* ---- sort-scaling -------------------------------------------------------------------- */
+
+/* The sample sort on a LAN (about 0.5 ms one way) with its default cost
+ * model (sorting m keys takes m * log2(m) * 5 ns of simulated CPU), no
+ * faults. A trial stops when the coordinator holds the whole output; the
+ * sort's checks (sorted, permutation, balance) run after every event. */
+static const unsigned sort_exp_workers[] = { 2, 4, 8, 16, 32, 64 };
+static const unsigned sort_exp_keys[] = { 10000, 100000, 1000000 };
+#define SORT_EXP_NW   (sizeof sort_exp_workers / sizeof sort_exp_workers[0])
+#define SORT_EXP_NK   (sizeof sort_exp_keys / sizeof sort_exp_keys[0])
+#define SORT_EXP_CAP_MS 60000
+
+typedef struct sort_watch {
+    fl_time done_at;         /* -1 until the coordinator is done */
+} sort_watch;
+
+static int sort_exp_hook(void *arg, fl_engine *e, fl_node_id node,
+                         const fl_view *before, const fl_view *after)
+{
+    sort_watch *w = arg;
+    (void)before;
+    const char *role = fl_engine_node_role(e, node);
+    if (role && strcmp(role, "coordinator") == 0 && after->label &&
+        strcmp(after->label, "done") == 0) {
+        w->done_at = fl_engine_now(e);
+        return 1;
+    }
+    return 0;
+}
+
+static int64_t sort_exp_scalar(const fl_view *v, const char *name)
+{
+    for (size_t i = 0; v && i < v->nscalars; i++)
+        if (strcmp(v->scalars[i].name, name) == 0)
+            return v->scalars[i].value;
+    return 0;
+}
+
+/* One trial: a CSV row, or 1 (a check failed / never done) or 2. */
+static int sort_exp_trial(const fl_algorithm *alg, unsigned nw, unsigned keys,
+                          uint64_t seed, FILE *csv)
+{
+    char json[1024];
+    fl_error err = { { 0 } };
+    snprintf(json, sizeof json,
+             "{\"name\":\"sort-scaling-%u-%u\",\"algorithm\":\"sort\","
+             "\"params\":{\"keys\":%u},\"nodes\":{\"coordinator\":1,\"worker\":%u},"
+             "\"duration_ms\":%d,\"network\":{\"latency\":{\"dist\":\"lognormal\","
+             "\"median_ms\":0.5,\"sigma\":0.3}}}", nw, keys, keys, nw, SORT_EXP_CAP_MS);
+    fl_scenario *s = fl_scenario_parse(json, strlen(json), "(sort-scaling)", &err);
+    if (!s || fl_scenario_bind(s, alg, &err) < 0) {
+        fprintf(stderr, "faultline: experiment: %s\n", err.msg);
+        fl_scenario_free(s);
+        return 2;
+    }
+    fl_engine *e = fl_engine_new(s, alg, seed, s->duration, &err);
+    fl_invcheck *ic = e ? fl_invcheck_new("sort", e) : NULL;
+    sort_watch w = { .done_at = -1 };
+    int rc = 0;
+    if (!e || !ic || fl_invcheck_attach(ic, e) < 0 ||
+        fl_engine_add_hook(e, sort_exp_hook, &w) < 0) {
+        fprintf(stderr, "faultline: experiment: %s\n", e ? "out of memory" : err.msg);
+        rc = 2;
+    } else {
+        fl_engine_run(e);
+    }
+    const fl_violation *v = rc == 0 ? fl_invcheck_violation(ic) : NULL;
+    if (v) {
+        fprintf(stderr, "\nfaultline: experiment sort-scaling: %u workers, %u keys, seed %"
+                PRIu64 ": %s violated: %s\n", nw, keys, seed, v->name, v->msg);
+        rc = 1;
+    } else if (rc == 0 && w.done_at < 0) {
+        fprintf(stderr, "\nfaultline: experiment sort-scaling: %u workers, %u keys, seed %"
+                PRIu64 ": not done after %d ms\n", nw, keys, seed, SORT_EXP_CAP_MS);
+        rc = 1;
+    }
+    if (rc == 0) {
+        int64_t bytes = 0;
+        for (size_t i = 0; i < fl_engine_node_count(e); i++)
+            bytes += sort_exp_scalar(fl_engine_node_view(e, (fl_node_id)i), "bytes");
+        int64_t max_bucket = 0;
+        for (size_t i = 0; i < fl_engine_node_count(e); i++)
+            if (strcmp(fl_engine_node_role(e, (fl_node_id)i), "coordinator") == 0)
+                max_bucket = sort_exp_scalar(fl_engine_node_view(e, (fl_node_id)i),
+                                             "max_bucket");
+        /* imbalance = largest bucket / mean bucket, in thousandths */
+        int64_t imb = max_bucket * (int64_t)nw * 1000 / (int64_t)keys;
+        fprintf(csv, "%u,%u,%" PRIu64 ",", nw, keys, seed);
+        exp_print_ms(csv, w.done_at);
+        fprintf(csv, ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%03" PRId64 "\n",
+                fl_engine_stats_get(e)->sent, bytes, max_bucket, imb / 1000, imb % 1000);
+    }
+    fl_invcheck_free(ic);
+    fl_engine_free(e);
+    fl_scenario_free(s);
+    return rc;
+}
+
+static int sort_scaling(const exp_opts *o)
+{
+    const fl_algorithm *alg = fl_registry_find("sort");
+    if (!alg) {
+        fprintf(stderr, "faultline: sort is not built in\n");
+        return 2;
+    }
+    long trials = o->trials_set ? o->trials : 3;
+    exp_file csv = { 0 };
+    int status = 2;
+    if (exp_make_dir(o->out) == 0 && exp_file_open(&csv, o->out, "sort-scaling.csv") == 0) {
+        fprintf(stderr, "faultline experiment sort-scaling: %zu worker counts x %zu sizes "
+                "x %ld trials\n", SORT_EXP_NW, SORT_EXP_NK, trials);
+        double t0 = wall_seconds();
+        fprintf(csv.fp, "workers,keys,seed,completion_ms,messages,bytes,max_bucket,"
+                        "imbalance\n");
+        status = 0;
+        for (size_t k = 0; k < SORT_EXP_NK && status == 0; k++)
+            for (size_t i = 0; i < SORT_EXP_NW && status == 0; i++) {
+                for (long t = 0; t < trials && status == 0; t++)
+                    status = sort_exp_trial(alg, sort_exp_workers[i], sort_exp_keys[k],
+                                            (uint64_t)t + 1, csv.fp);
+                fprintf(stderr, "  %u keys, %2u workers: done\n", sort_exp_keys[k],
+                        sort_exp_workers[i]);
+            }
+        fprintf(stderr, "wall time %.1f s\n", wall_seconds() - t0);
+    }
+    if (exp_file_close(&csv, status == 0) < 0)
+        status = 2;
+    if (status == 0)
+        printf("wrote %s/sort-scaling.csv\n", o->out);
+    return status;
+}
+
 int fl_cmd_experiment(int argc, char **argv)
 {
     exp_opts o;
     int status = parse_args(argc, argv, &o);
     if (status != 0)
         return status;
+    if (strcmp(o.name, "sort-scaling") == 0)
+        return sort_scaling(&o);
     return raft_election(&o);
 }

@@ -2,12 +2,16 @@
  * implementation from templates/: DIR/ALGO.c (every handler empty, the
  * ops table filled in), DIR/Makefile (builds DIR/ALGO.so with
  * `pkg-config faultline`) and DIR/README.md. Placeholders in the templates:
- * @ALGO@, @FAULTLINE@ (this executable's path) and @SCENARIOS@ (the
- * scenario folder it found). Existing files are never overwritten unless
- * --force is given. */
+ * @ALGO@, @FAULTLINE@ (this executable's path), @SCENARIOS@ (the scenario
+ * folder it found) and @INCLUDEDIR@ (the folder holding this faultline's
+ * own faultline/algorithm.h: include/ in a build tree, PREFIX/include when
+ * installed; "" if neither), so a skeleton builds against the header of
+ * the faultline that grades it, installed or not. Existing files are never
+ * overwritten unless --force is given. */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@ typedef struct subst {
     const char *algo;
     char        faultline[4096];
     char        scenarios[4096];
+    char        includedir[4096];
 } subst;
 
 static int parse_args(int argc, char **argv, new_opts *o)
@@ -86,13 +91,15 @@ static char *read_template(const char *path)
 /* Writes `text` with the placeholders replaced. */
 static void put_substituted(FILE *out, const char *text, const subst *s)
 {
-    static const char *const keys[] = { "@ALGO@", "@FAULTLINE@", "@SCENARIOS@" };
-    const char *vals[] = { s->algo, s->faultline, s->scenarios };
+    static const char *const keys[] = { "@ALGO@", "@FAULTLINE@", "@SCENARIOS@",
+                                        "@INCLUDEDIR@" };
+    const char *vals[] = { s->algo, s->faultline, s->scenarios, s->includedir };
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
     while (*text) {
         size_t k = 0;
-        while (k < 3 && strncmp(text, keys[k], strlen(keys[k])) != 0)
+        while (k < NKEYS && strncmp(text, keys[k], strlen(keys[k])) != 0)
             k++;
-        if (k < 3) {
+        if (k < NKEYS) {
             fputs(vals[k], out);
             text += strlen(keys[k]);
         } else {
@@ -162,6 +169,30 @@ static int make_dir(const new_opts *o, const char *const *names, size_t n)
     return 0;
 }
 
+/* The include folder of this faultline: `include` beside the executable
+ * (a build tree makes include/faultline/algorithm.h), else `../include`
+ * (an installed one); "" if neither holds the header. */
+static void find_includedir(char *out, size_t len)
+{
+    static const char *const rel[] = { "include", "../include" };
+    char self[4096];
+    out[0] = '\0';
+    fl_datadir_self(self, sizeof self);
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        char dir[4200], hdr[4300], real[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/%s", self, rel[i]);
+        snprintf(hdr, sizeof hdr, "%s/faultline/algorithm.h", dir);
+        if (access(hdr, R_OK) == 0 && realpath(dir, real)) {
+            snprintf(out, len, "%s", real);
+            return;
+        }
+    }
+}
+
 int fl_cmd_new(int argc, char **argv)
 {
     new_opts o;
@@ -178,6 +209,7 @@ int fl_cmd_new(int argc, char **argv)
         return rc;
     subst s = { .algo = o.algo };
     fl_datadir_self(s.faultline, sizeof s.faultline);
+    find_includedir(s.includedir, sizeof s.includedir);
     char scen[4096];
     if (fl_datadir_find("scenarios", scen, sizeof scen) && !realpath(scen, s.scenarios))
         snprintf(s.scenarios, sizeof s.scenarios, "%s", scen);
@@ -194,7 +226,9 @@ int fl_cmd_new(int argc, char **argv)
     if (rc != 0)
         return rc;
     printf("wrote %s, %s and %s\n", dst[0], dst[1], dst[2]);
-    printf("next: cd %s && make && make grade   (make needs faultline installed, or "
-           "FAULTLINE_CFLAGS; see the Makefile)\n", o.dir);
+    printf("next: cd %s && make && make grade\n", o.dir);
+    if (!s.includedir[0])
+        printf("(this faultline has no faultline/algorithm.h beside it: make needs "
+               "`pkg-config faultline` or FAULTLINE_CFLAGS; see the Makefile)\n");
     return 0;
 }

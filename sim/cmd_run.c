@@ -15,6 +15,7 @@
 #include "sim/engine.h"
 #include "sim/registry.h"
 #include "sim/scenario.h"
+#include "sim/suite.h"
 
 typedef struct run_opts {
     const char *scenario;
@@ -296,6 +297,11 @@ static int prepare(run_ctx *rc)
     fl_error err = { { 0 } };
     rc->s = fl_scenario_load(rc->o.scenario, &err);
     if (!rc->s) {
+        if (fl_suite_sniff(rc->o.scenario)) {   /* scenarios/ALG/suite.json */
+            fprintf(stderr, "faultline: %s: this is a grading suite, not a scenario: use "
+                    "faultline grade --suite %s\n", rc->o.scenario, rc->o.scenario);
+            return 2;
+        }
         fprintf(stderr, "faultline: %s\n", err.msg);
         return 2;
     }

@@ -5,13 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithms/counter/counter.h"
 #include "algorithms/kv/kv.h"
+#include "algorithms/lock/lock.h"
+#include "algorithms/paxos/paxos_table.h"
 #include "algorithms/raft/raft_table.h"
+#include "algorithms/sort/sort_table.h"
 
 /* One line per built-in algorithm. */
 static const fl_algorithm *const builtins[] = {
     &fl_kv_algorithm,
     &fl_raft_algorithm,
+    &fl_counter_raft_algorithm,
+    &fl_counter_crdt_algorithm,
+    &fl_lock_algorithm,
+    &fl_sort_algorithm,
+    &fl_paxos_algorithm,
+    &fl_multipaxos_algorithm,
 };
 
 const fl_algorithm *fl_registry_at(size_t i)

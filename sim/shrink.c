@@ -387,7 +387,8 @@ void fl_shrink_describe(const cJSON *root, char *buf, size_t len)
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "workload");
     char nbuf[256] = "";
     if (cJSON_IsNumber(nodes)) {
-        snprintf(nbuf, sizeof nbuf, "%.0f servers", nodes->valuedouble);
+        snprintf(nbuf, sizeof nbuf, "%.0f server%s", nodes->valuedouble,
+                 nodes->valuedouble == 1 ? "" : "s");
     } else if (cJSON_IsObject(nodes)) {
         size_t n = 0;
         for (const cJSON *r = nodes->child; r && n < sizeof nbuf; r = r->next) {

@@ -391,6 +391,20 @@ fl_suite *fl_suite_load(const char *path, fl_error *err)
     return su;
 }
 
+bool fl_suite_sniff(const char *path)
+{
+    fl_error err = { { 0 } };
+    char *text = read_file(path, &err);
+    if (!text)
+        return false;
+    cJSON *root = cJSON_Parse(text);
+    bool yes = cJSON_IsObject(root) &&
+               cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "tests"));
+    cJSON_Delete(root);
+    free(text);
+    return yes;
+}
+
 void fl_suite_free(fl_suite *s)
 {
     if (!s)

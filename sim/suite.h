@@ -69,6 +69,9 @@ int       fl_suite_set_seed_count(fl_suite *s, size_t n, fl_error *err);
 /* Keeps only the tests named in the comma-separated `names`; -1 with a
  * message naming the first unknown one. */
 int       fl_suite_select(fl_suite *s, const char *names, fl_error *err);
+/* True if `path` is JSON whose top level has a "tests" array: a grading
+ * suite, so commands that expect a scenario can say so. */
+bool      fl_suite_sniff(const char *path);
 size_t    fl_suite_run_count(const fl_suite *s);
 double    fl_suite_max_score(const fl_suite *s);
 

@@ -5,6 +5,7 @@
 # the reference Raft plus one hand-written mistake each (tests/plugins/
 # student_*.c); Raft's sources are compiled once more into a convenience
 # library of PIC objects that each of them links.
+TESTS += tests/test_grade.sh tests/test_grade_tools.sh
 EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/grade templates \
 	tests/plugins/student_wrap.h
 

@@ -5,6 +5,10 @@ include tests/engine.mk
 include tests/scenario.mk
 include tests/check.mk
 include tests/raft.mk
+include tests/sort.mk
+include tests/paxos.mk
+include tests/counter.mk
+include tests/lock.mk
 include tests/experiment.mk
 include tests/viz.mk
 include tests/grade.mk

@@ -7,6 +7,7 @@
 # builds against the header). Bad input exits 2 and names what was wrong.
 src=${FL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 fl=${FAULTLINE:-./faultline}
+fl=$(cd "$(dirname "$fl")" && pwd)/$(basename "$fl")   # some steps run in another folder
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -24,6 +25,11 @@ for cmd in grade explore merge shrink diff new; do
     expect_status 0 "help $cmd" "$fl" help "$cmd"
     grep -q "usage: faultline $cmd" "$tmp/out" && ok "help $cmd shows usage" || bad "help $cmd shows usage"
 done
+
+# a suite is not a scenario: run says which command takes it
+expect_status 2 "run on a suite file" "$fl" run "$raft/suite.json"
+grep -q 'is a grading suite, not a scenario: use faultline grade --suite' "$tmp/err" \
+    && ok "run on a suite file points to grade" || bad "run on a suite file points to grade"
 
 # --- explore ------------------------------------------------------------------
 expect_status 0 "explore: 40 seeds of basic pass" "$fl" explore "$raft/basic.json" --seeds 1-40 --jobs 2 --csv "$tmp/all.csv" --quiet

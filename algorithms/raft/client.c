@@ -11,11 +11,30 @@
 /* Bounds what one leader buffers for clients; beyond it requests fail. */
 #define RAFT_MAX_PENDING 4096u
 
+/* Answers without a flush (refusals that wrote nothing). */
+static void raft_answer(fl_ctx *ctx, raft_node *r, const fl_request *req,
+                        fl_status status, int64_t value)
+{
+    if (r->answer)
+        r->answer(ctx, r, req, status, value, FL_NO_NODE);
+    else
+        fl_reply(ctx, req, status, value);
+}
+
+static void raft_redirect(fl_ctx *ctx, raft_node *r, const fl_request *req,
+                          fl_node_id hint)
+{
+    if (r->answer)
+        r->answer(ctx, r, req, FL_STATUS_REDIRECT, FL_NIL, hint);
+    else
+        fl_redirect(ctx, req, hint);
+}
+
 static void raft_reply(fl_ctx *ctx, raft_node *r, const fl_request *req,
                        fl_status status, int64_t value)
 {
     raft_flush(ctx, r);             /* an answer never outruns the disk */
-    fl_reply(ctx, req, status, value);
+    raft_answer(ctx, r, req, status, value);
 }
 
 void raft_drop_clients(raft_node *r)
@@ -103,8 +122,8 @@ void raft_apply(fl_ctx *ctx, raft_node *r)
             break;
         int64_t result;
         fl_status status;
-        raft_apply_outcome o = raft_kv_apply(&r->kv, &e->cmd, &result,
-                                             &status);
+        raft_apply_outcome o = r->sm_ops->apply(r->sm, &e->cmd, &result,
+                                                &status);
         if (o == RAFT_APPLY_OOM) {
             fl_log(ctx, "raft: out of memory applying index %lld",
                    (long long)(r->applied + 1));
@@ -159,7 +178,7 @@ void raft_process_reads(fl_ctx *ctx, raft_node *r)
         if (rd.round && raft_round_acked(r, rd.round) &&
             r->applied >= rd.read_index)
             raft_reply(ctx, r, &rd.req, FL_STATUS_OK,
-                       raft_kv_get(&r->kv, rd.req.op.key));
+                       r->sm_ops->query(r->sm, &rd.req.op));
         else
             r->reads[k++] = rd;
     }
@@ -178,7 +197,7 @@ static void raft_add_read(fl_ctx *ctx, raft_node *r, const fl_request *req)
     if (r->nreads >= RAFT_MAX_PENDING ||
         !raft_array_grow((void **)&r->reads, &r->cap_reads,
                          r->nreads + 1, sizeof *r->reads)) {
-        fl_reply(ctx, req, FL_STATUS_FAIL, 0);
+        raft_answer(ctx, r, req, FL_STATUS_FAIL, 0);
         return;
     }
     raft_read *rd = &r->reads[r->nreads++];
@@ -199,13 +218,15 @@ static void raft_propose(fl_ctx *ctx, raft_node *r, const fl_request *req)
     if (r->npending >= RAFT_MAX_PENDING ||
         !raft_array_grow((void **)&r->pending, &r->cap_pending,
                          r->npending + 1, sizeof *r->pending)) {
-        fl_reply(ctx, req, FL_STATUS_FAIL, 0);
+        raft_answer(ctx, r, req, FL_STATUS_FAIL, 0);
         return;
     }
     raft_cmd cmd = {.type = RAFT_CMD_OP, .client = req->client,
                     .seq = req->seq, .op = req->op};
+    if (r->sm_ops->stamp)
+        r->sm_ops->stamp(r->sm, ctx, &cmd.op);
     if (raft_append_local(ctx, r, r->term, &cmd) != 0) {
-        fl_reply(ctx, req, FL_STATUS_FAIL, 0);
+        raft_answer(ctx, r, req, FL_STATUS_FAIL, 0);
         return;
     }
     p = &r->pending[r->npending++];
@@ -222,11 +243,11 @@ void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
     raft_node *r = state;
     if (r->role != RAFT_LEADER) {
         /* Raft §8: clients find the leader through redirects. */
-        fl_redirect(ctx, req, r->leader == r->self ? FL_NO_NODE : r->leader);
+        raft_redirect(ctx, r, req, r->leader == r->self ? FL_NO_NODE : r->leader);
         return;
     }
     /* Thesis §6.3: a retry of an applied operation gets the stored result. */
-    const raft_session *s = raft_kv_session(&r->kv, req->client);
+    const raft_session *s = r->sm_ops->session(r->sm, req->client);
     if (s && s->seq == req->seq) {
         raft_reply(ctx, r, req, (fl_status)s->status, s->result);
         return;
@@ -236,7 +257,7 @@ void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
     if (r->transfer_to != FL_NO_NODE) {
         /* Thesis §3.10: no new requests while leadership moves; the
          * target will lead (or we resume after an election timeout). */
-        fl_redirect(ctx, req, r->transfer_to);
+        raft_redirect(ctx, r, req, r->transfer_to);
         return;
     }
     raft_forget_older(r, req->client, req->seq);

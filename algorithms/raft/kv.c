@@ -66,7 +66,7 @@ const raft_session *raft_kv_session(const raft_kv *kv, fl_node_id client)
                ? &kv->sessions[i] : NULL;
 }
 
-static int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value)
+int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value)
 {
     size_t i = raft_kv_lower(kv, key);
     if (i < kv->npairs && kv->pairs[i].key == key) {
@@ -104,9 +104,11 @@ static raft_session *raft_session_get(raft_kv *kv, fl_node_id client)
 /* ---- Applying ----------------------------------------------------------- */
 
 /* Runs one operation against the map. */
-static int raft_kv_run(raft_kv *kv, const fl_op *op, int64_t *result,
-                       fl_status *status)
+static int raft_kv_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
+                       int64_t *result, fl_status *status)
 {
+    (void)cfg;
+    const fl_op *op = &cmd->op;
     int64_t cur = raft_kv_get(kv, op->key);
     *status = FL_STATUS_OK;
     switch (op->kind) {
@@ -133,8 +135,10 @@ static int raft_kv_run(raft_kv *kv, const fl_op *op, int64_t *result,
     return 0;
 }
 
-raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
-                                 int64_t *result, fl_status *status)
+raft_apply_outcome raft_kv_apply_with(raft_kv *kv, const raft_cmd *cmd,
+                                      raft_kv_run_fn run, const void *cfg,
+                                      size_t reserve, int64_t *result,
+                                      fl_status *status)
 {
     *result = 0;
     *status = FL_STATUS_OK;
@@ -152,15 +156,22 @@ raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
     if (!raft_array_grow((void **)&kv->sessions, &kv->cap_sessions,
                    kv->nsessions + 1, sizeof *kv->sessions) ||
         !raft_array_grow((void **)&kv->pairs, &kv->cap_pairs,
-                         kv->npairs + 1, sizeof *kv->pairs))
+                         kv->npairs + (reserve ? reserve : 1),
+                         sizeof *kv->pairs))
         return RAFT_APPLY_OOM;
-    if (raft_kv_run(kv, &cmd->op, result, status) != 0)
+    if (run(kv, cmd, cfg, result, status) != 0)
         return RAFT_APPLY_OOM;
     raft_session *s = raft_session_get(kv, cmd->client);
     s->seq = cmd->seq;
     s->result = *result;
     s->status = (uint8_t)*status;
     return RAFT_APPLY_DONE;
+}
+
+raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
+                                 int64_t *result, fl_status *status)
+{
+    return raft_kv_apply_with(kv, cmd, raft_kv_run, NULL, 1, result, status);
 }
 
 /* ---- Snapshots ---------------------------------------------------------- */

@@ -48,6 +48,24 @@ const raft_session *raft_kv_session(const raft_kv *kv, fl_node_id client);
 raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
                                  int64_t *result, fl_status *status);
 
+/* For state machines built on this map (algorithms/lock/, counter/): runs
+ * one client command (cmd->op, from cmd->client), changing the map only
+ * through raft_kv_put. Returns 0, or -1 out of memory. `cfg` is the state
+ * machine's configuration. */
+typedef int (*raft_kv_run_fn)(raft_kv *kv, const raft_cmd *cmd,
+                              const void *cfg, int64_t *result,
+                              fl_status *status);
+/* raft_kv_apply with another meaning for operations, and the same
+ * sessions; `reserve` = how many new keys one operation may add at most
+ * (room is made first, so running out of memory changes nothing). */
+raft_apply_outcome raft_kv_apply_with(raft_kv *kv, const raft_cmd *cmd,
+                                      raft_kv_run_fn run, const void *cfg,
+                                      size_t reserve, int64_t *result,
+                                      fl_status *status);
+/* Sets `key`; 0, or -1 out of memory (room reserved by apply_with never
+ * fails). */
+int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value);
+
 /* Snapshot bytes: u32 npairs, (u32 key, i64 value)*, u32 nsessions,
  * (u32 client, u64 seq, i64 result, u8 status)*; all little-endian. */
 int  raft_kv_encode(const raft_kv *kv, raft_buf *out);

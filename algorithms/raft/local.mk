@@ -11,6 +11,7 @@ RAFT_SOURCES = \
 	algorithms/raft/codec.c algorithms/raft/codec.h \
 	algorithms/raft/log.c algorithms/raft/log.h \
 	algorithms/raft/kv.c algorithms/raft/kv.h \
+	algorithms/raft/sm.h algorithms/raft/sm_kv.c \
 	algorithms/raft/storage.c algorithms/raft/storage.h
 libfl_a_SOURCES += $(RAFT_SOURCES)
 

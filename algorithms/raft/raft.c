@@ -61,11 +61,13 @@ int raft_append_local(fl_ctx *ctx, raft_node *r, int64_t term,
 
 /* ---- Lifecycle ---------------------------------------------------------- */
 
-static void raft_destroy(void *state)
+void raft_server_destroy(void *state)
 {
     raft_node *r = state;
     raft_log_free(&r->log);
-    raft_kv_free(&r->kv);
+    if (r->sm_ops)
+        r->sm_ops->destroy(r->sm);
+    r->sm = NULL;
     raft_buf_free(&r->out);
     raft_free_clients(r);
     free(r->snap_data);
@@ -75,10 +77,15 @@ static void raft_destroy(void *state)
     r->npeers = 0;
 }
 
-static int raft_init(fl_ctx *ctx, void *state, const cJSON *params)
+int raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
+                     const raft_sm_ops *ops, const void *cfg,
+                     raft_answer_fn answer)
 {
     raft_node *r = state;
     memset(r, 0, sizeof *r);
+    r->sm_ops = ops;
+    r->sm_cfg = cfg;
+    r->answer = answer;
     char err[256];
     if (raft_params_parse(params, &r->p, err, sizeof err) != 0) {
         fl_log(ctx, "raft: bad params: %s", err);
@@ -102,9 +109,18 @@ static int raft_init(fl_ctx *ctx, void *state, const cJSON *params)
     r->transfer_to = FL_NO_NODE;
     r->role = RAFT_FOLLOWER;
     raft_log_init(&r->log);
-    raft_kv_init(&r->kv);
     raft_buf_init(&r->out);
+    r->sm = ops->create(cfg);
+    if (!r->sm) {
+        fl_log(ctx, "raft: out of memory");
+        return -1;
+    }
     return 0;
+}
+
+static int raft_init(fl_ctx *ctx, void *state, const cJSON *params)
+{
+    return raft_server_init(ctx, state, params, &raft_kv_sm, NULL, NULL);
 }
 
 /* Rebuilds the persistent state and the snapshot from the disk alone. */
@@ -116,13 +132,8 @@ static void raft_recover(fl_ctx *ctx, raft_node *r)
     r->term = rec.term;
     r->voted_for = rec.vote;
     if (rec.snap) {
-        raft_kv kv;
-        if (raft_kv_decode(rec.snap, rec.snap_len, &kv) == 0) {
-            raft_kv_swap(&r->kv, &kv);
-            raft_kv_free(&kv);
-        } else {
+        if (r->sm_ops->restore(r->sm, rec.snap, rec.snap_len) != 0)
             fl_log(ctx, "raft: snapshot state machine is corrupt");
-        }
         r->snap_data = rec.snap;
         r->snap_len = rec.snap_len;
     }
@@ -135,7 +146,7 @@ static void raft_recover(fl_ctx *ctx, raft_node *r)
            (long long)raft_log_last(&r->log));
 }
 
-static void raft_start(fl_ctx *ctx, void *state, bool recovering)
+void raft_server_start(fl_ctx *ctx, void *state, bool recovering)
 {
     raft_node *r = state;
     if (recovering)
@@ -184,7 +195,7 @@ static void raft_dispatch(fl_ctx *ctx, raft_node *r, fl_node_id from,
     }
 }
 
-static void raft_on_message(fl_ctx *ctx, void *state, fl_node_id from,
+void raft_server_on_message(fl_ctx *ctx, void *state, fl_node_id from,
                             const void *msg, size_t len)
 {
     raft_node *r = state;
@@ -201,7 +212,7 @@ static void raft_on_message(fl_ctx *ctx, void *state, fl_node_id from,
     raft_flush(ctx, r);
 }
 
-static void raft_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
+void raft_server_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
                           uint64_t cookie)
 {
     raft_node *r = state;
@@ -272,7 +283,7 @@ static void raft_inspect_peers(const raft_node *r, fl_view *v)
     }
 }
 
-static void raft_inspect(const void *state, fl_view *v)
+void raft_server_inspect(const void *state, fl_view *v)
 {
     const raft_node *r = state;
     static const fl_view_kind kinds[] = {
@@ -305,13 +316,17 @@ static void raft_inspect(const void *state, fl_view *v)
     raft_add_scalar(v, "snapshot_index", r->log.base);
     raft_add_scalar(v, "durable", r->durable);
     raft_add_scalar(v, "pending", (int64_t)(r->npending + r->nreads));
+    if (r->sm_ops->inspect) {
+        r->sm_ops->inspect(r->sm, v);   /* room for the state machine */
+        return;
+    }
     raft_add_scalar(v, "elections", r->elections);
     raft_add_scalar(v, "transfers", r->transfers);
     if (r->role == RAFT_LEADER && r->transfer_to != FL_NO_NODE)
         raft_add_scalar(v, "transfer_to", r->transfer_to);
 }
 
-static bool raft_inspect_entry(const void *state, int64_t index,
+bool raft_server_inspect_entry(const void *state, int64_t index,
                                fl_view_entry *out)
 {
     const raft_node *r = state;
@@ -380,13 +395,13 @@ const fl_role raft_roles[] = {
         .name = "server",
         .state_size = sizeof(raft_node),
         .init = raft_init,
-        .start = raft_start,
-        .on_message = raft_on_message,
-        .on_timer = raft_on_timer,
+        .start = raft_server_start,
+        .on_message = raft_server_on_message,
+        .on_timer = raft_server_on_timer,
         .on_request = raft_on_request,
-        .inspect = raft_inspect,
-        .inspect_entry = raft_inspect_entry,
-        .destroy = raft_destroy,
+        .inspect = raft_server_inspect,
+        .inspect_entry = raft_server_inspect_entry,
+        .destroy = raft_server_destroy,
     },
     {.name = NULL},
 };

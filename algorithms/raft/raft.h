@@ -12,6 +12,8 @@
  *   client.c     client requests, sessions, applying entries, ReadIndex
  *                (§8, thesis §6.3-§6.4)
  *   codec.c log.c kv.c storage.c   pure data and file formats
+ *   sm.h sm_kv.c the state machine as a table of functions; kv.c's store is
+ *                the default, algorithms/lock/ and counter/ bring their own
  *
  * Algorithm code sees the world only through algorithms/algorithm.h. The
  * node keeps everything in this struct (no globals: a plug-in's nodes share
@@ -27,6 +29,7 @@
 #include "algorithms/raft/codec.h"
 #include "algorithms/raft/kv.h"
 #include "algorithms/raft/log.h"
+#include "algorithms/raft/sm.h"
 #include "algorithms/raft/storage.h"
 
 /* ---- Parameters (params.c) --------------------------------------------- */
@@ -132,7 +135,10 @@ typedef struct raft_node {
     fl_node_id     leader;
     int64_t        commit;
     int64_t        applied;
-    raft_kv        kv;
+    const raft_sm_ops *sm_ops;     /* what entries mean (sm.h) */
+    const void    *sm_cfg;         /* the host's config for sm_ops */
+    void          *sm;             /* the state machine */
+    raft_answer_fn answer;         /* NULL: fl_reply to built-in clients */
     uint8_t       *snap_data;      /* last snapshot's state machine bytes */
     size_t         snap_len;
 
@@ -179,6 +185,23 @@ static inline size_t raft_majority(const raft_node *r)
 }
 
 /* ---- raft.c ------------------------------------------------------------- */
+
+/* The server role's handlers, for hosts that run their own state machine
+ * on Raft (algorithms/lock/, algorithms/counter/): a host's init calls
+ * raft_server_init with its table, then uses the rest unchanged. `params`
+ * are Raft's own (params.c). `answer` may be NULL (see sm.h). */
+int  raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
+                      const raft_sm_ops *ops, const void *cfg,
+                      raft_answer_fn answer);
+void raft_server_start(fl_ctx *ctx, void *state, bool recovering);
+void raft_server_on_message(fl_ctx *ctx, void *state, fl_node_id from,
+                            const void *msg, size_t len);
+void raft_server_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
+                          uint64_t cookie);
+void raft_server_inspect(const void *state, fl_view *view);
+bool raft_server_inspect_entry(const void *state, int64_t index,
+                               fl_view_entry *out);
+void raft_server_destroy(void *state);
 
 raft_peer *raft_peer_of(raft_node *r, fl_node_id id);
 /* Makes every write so far durable (writing term/vote first if they

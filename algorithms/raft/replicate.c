@@ -297,12 +297,12 @@ static void raft_snapshot_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
 static int raft_install(fl_ctx *ctx, raft_node *r, const raft_msg *m)
 {
     int64_t idx = m->u.snapshot.last_index;
-    raft_kv kv;
-    if (raft_kv_decode(m->u.snapshot.data, m->u.snapshot.data_len, &kv) != 0)
-        return -1;
     uint8_t *copy = malloc(m->u.snapshot.data_len ? m->u.snapshot.data_len : 1);
-    if (!copy) {
-        raft_kv_free(&kv);
+    if (!copy)
+        return -1;
+    if (r->sm_ops->restore(r->sm, m->u.snapshot.data,
+                           m->u.snapshot.data_len) != 0) {
+        free(copy);
         return -1;
     }
     memcpy(copy, m->u.snapshot.data, m->u.snapshot.data_len);
@@ -314,8 +314,6 @@ static int raft_install(fl_ctx *ctx, raft_node *r, const raft_msg *m)
     else
         raft_log_reset(&r->log, idx, m->u.snapshot.last_term,
                        m->u.snapshot.last_chain, m->u.snapshot.last_cmd);
-    raft_kv_swap(&r->kv, &kv);
-    raft_kv_free(&kv);
     free(r->snap_data);
     r->snap_data = copy;
     r->snap_len = m->u.snapshot.data_len;
@@ -356,7 +354,7 @@ void raft_take_snapshot(fl_ctx *ctx, raft_node *r)
         return;
     raft_buf b;
     raft_buf_init(&b);
-    if (raft_kv_encode(&r->kv, &b) != 0) {
+    if (r->sm_ops->encode(r->sm, &b) != 0) {
         raft_buf_free(&b);
         return;
     }

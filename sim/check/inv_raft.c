@@ -259,6 +259,13 @@ static int inv_lm_walk(inv_lm *s, const fl_world *w, fl_node_id node,
         inv_slot *k = inv_map_find(&s->seen, i, e.term);
         if (k && k->hash == e.chain)
             break;
+        if (k && k->node == node)
+            return inv_fail(msg, msglen,
+                            "node %d holds index %" PRId64 " in term %" PRId64
+                            " with a log that differs up to it from the log "
+                            "it held there before (chain %016" PRIx64
+                            " vs %016" PRIx64 ")", (int)node, i, e.term,
+                            k->hash, e.chain);
         if (k)
             return inv_fail(msg, msglen,
                             "node %d and node %d both hold index %" PRId64
@@ -460,7 +467,7 @@ static void inv_sms_destroy(void *state)
 
 /* ---- The table ---------------------------------------------------------- */
 
-static const fl_invariant inv_election_safety = {
+const fl_invariant fl_inv_raft_election_safety = {
     .name = "raft.election_safety",
     .summary = "at most one leader per term (Raft §5.2)",
     .state_size = sizeof(inv_es),
@@ -468,7 +475,7 @@ static const fl_invariant inv_election_safety = {
     .destroy = inv_es_destroy,
 };
 
-static const fl_invariant inv_leader_append_only = {
+const fl_invariant fl_inv_raft_leader_append_only = {
     .name = "raft.leader_append_only",
     .summary = "a leader never overwrites or deletes its entries (Raft §5.3)",
     .state_size = sizeof(inv_lao),
@@ -477,7 +484,7 @@ static const fl_invariant inv_leader_append_only = {
     .destroy = inv_lao_destroy,
 };
 
-static const fl_invariant inv_log_matching = {
+const fl_invariant fl_inv_raft_log_matching = {
     .name = "raft.log_matching",
     .summary = "entries with the same index and term have identical "
                "prefixes (Raft §5.3)",
@@ -487,7 +494,7 @@ static const fl_invariant inv_log_matching = {
     .destroy = inv_lm_destroy,
 };
 
-static const fl_invariant inv_leader_completeness = {
+const fl_invariant fl_inv_raft_leader_completeness = {
     .name = "raft.leader_completeness",
     .summary = "a committed entry is in the log of every later leader "
                "(Raft §5.4)",
@@ -497,7 +504,7 @@ static const fl_invariant inv_leader_completeness = {
     .destroy = inv_lc_destroy,
 };
 
-static const fl_invariant inv_state_machine_safety = {
+const fl_invariant fl_inv_raft_state_machine_safety = {
     .name = "raft.state_machine_safety",
     .summary = "no two nodes apply different commands at one index "
                "(Raft §5.4.3)",
@@ -507,11 +514,11 @@ static const fl_invariant inv_state_machine_safety = {
 };
 
 static const fl_invariant *const inv_raft_table[] = {
-    &inv_election_safety,
-    &inv_leader_append_only,
-    &inv_log_matching,
-    &inv_leader_completeness,
-    &inv_state_machine_safety,
+    &fl_inv_raft_election_safety,
+    &fl_inv_raft_leader_append_only,
+    &fl_inv_raft_log_matching,
+    &fl_inv_raft_leader_completeness,
+    &fl_inv_raft_state_machine_safety,
 };
 
 const fl_invariant *const *fl_raft_invariants(size_t *n)

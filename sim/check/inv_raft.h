@@ -13,5 +13,11 @@
 /* The Raft invariants, most fundamental first: when one event breaks
  * several, the first listed is the one reported. */
 const fl_invariant *const *fl_raft_invariants(size_t *n);
+/* One by one, for families that check Raft's invariants and more. */
+extern const fl_invariant fl_inv_raft_election_safety;
+extern const fl_invariant fl_inv_raft_leader_append_only;
+extern const fl_invariant fl_inv_raft_log_matching;
+extern const fl_invariant fl_inv_raft_leader_completeness;
+extern const fl_invariant fl_inv_raft_state_machine_safety;
 
 #endif

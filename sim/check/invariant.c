@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+#include "sim/check/inv_paxos.h"
+#include "sim/check/inv_counter.h"
+#include "sim/check/inv_lock.h"
 #include "sim/check/inv_raft.h"
+#include "sim/check/inv_sort.h"
 
 typedef struct fl_inv_family {
     const char *name;
@@ -15,6 +19,12 @@ typedef struct fl_inv_family {
 
 static const fl_inv_family fl_inv_families[] = {
     {"raft", fl_raft_invariants},
+    {"counter-raft", fl_counter_raft_invariants},
+    {"counter-crdt", fl_counter_crdt_invariants},
+    {"lock", fl_lock_invariants},
+    {"sort", fl_sort_invariants},
+    {"paxos", fl_paxos_invariants},
+    {"multipaxos", fl_paxos_invariants},
     {NULL, NULL},
 };
 

@@ -1,0 +1,7 @@
+# The lock service with leases and fencing tokens (issue 8), on Raft.
+libfl_a_SOURCES += algorithms/lock/lock.h \
+	algorithms/lock/sm.c \
+	algorithms/lock/server.c \
+	algorithms/lock/client.c \
+	algorithms/lock/storage.c \
+	algorithms/lock/wire.c

@@ -1,0 +1,79 @@
+/* params.h — the scenario "params" of both Paxos algorithms: defaults,
+ * parsing, validation, and the deliberate bugs the scenarios under
+ * scenarios/paxos/bugs/ switch on. Unknown keys and bad values are
+ * rejected with "key: what is wrong". */
+#ifndef FL_PAXOS_PARAMS_H
+#define FL_PAXOS_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algorithms/algorithm.h"
+
+/* Deliberate bugs (both algorithms read every switch that applies):
+ *   forget-promise        an acceptor keeps its promise only in memory, so
+ *                         a restart forgets it (PMS §2.3: an acceptor must
+ *                         remember its promise "even if it fails")
+ *   ignore-accepted       a proposer ignores the accepted values reported
+ *                         in phase 1b and proposes its own (PMS §2.2 P2c)
+ *   non-unique-ballots    ballots are the round alone, so two proposers can
+ *                         share one (PMS §2.5)
+ *   accept-below-promise  an acceptor accepts whatever ballot comes
+ *                         (PMS §2.2 P1a)
+ *   learner-double-count  a learner counts Accepted messages, not distinct
+ *                         acceptors, so one acceptor heard twice makes a
+ *                         majority (PMS §2.3)
+ *   infer-any-ballot      a Multi-Paxos follower takes every slot it
+ *                         accepted at or below the leader's commit as
+ *                         chosen, whatever ballot it accepted it in (only
+ *                         a slot accepted in the leader's own ballot is
+ *                         known to carry the leader's value) */
+#define PAXOS_BUG_MAP(X)                              \
+    X(FORGET_PROMISE,  "forget-promise")              \
+    X(IGNORE_ACCEPTED, "ignore-accepted")             \
+    X(NON_UNIQUE,      "non-unique-ballots")          \
+    X(ACCEPT_BELOW,    "accept-below-promise")        \
+    X(DOUBLE_COUNT,    "learner-double-count")       \
+    X(INFER_ANY,       "infer-any-ballot")
+
+enum paxos_bug_bit {
+#define PAXOS_X_BIT(id, name) PAXOS_BUG_BIT_##id,
+    PAXOS_BUG_MAP(PAXOS_X_BIT)
+#undef PAXOS_X_BIT
+    PAXOS_BUG_COUNT
+};
+#define PAXOS_BUG(id) (1u << PAXOS_BUG_BIT_##id)
+
+typedef enum paxos_family {
+    PAXOS_FAMILY_BASIC,    /* "paxos": single decree */
+    PAXOS_FAMILY_MULTI     /* "multipaxos" */
+} paxos_family;
+
+typedef struct paxos_params {
+    /* basic Paxos */
+    int64_t  backoff_lo_ms;    /* a beaten proposer waits this long... */
+    int64_t  backoff_hi_ms;    /* ...times 2^min(failures, 4) */
+    int64_t  retry_ms;         /* resend unanswered phase messages */
+    /* Multi-Paxos */
+    int64_t  election_lo_ms;   /* a follower's leader-failure timeout */
+    int64_t  election_hi_ms;
+    int64_t  heartbeat_ms;
+    int64_t  initial_leader;   /* server index that campaigns at boot; -1 */
+    int64_t  batch;            /* most proposals / decisions per Accept */
+    unsigned bugs;             /* PAXOS_BUG(...) bits */
+} paxos_params;
+
+/* Fills `p` from a params object (NULL = defaults). Returns 0, or -1 with
+ * "key: what is wrong" in `err`. */
+int paxos_params_parse(paxos_family fam, const cJSON *params, paxos_params *p,
+                       char *err, size_t errlen);
+/* The bug's name, NULL past the end (tests and messages). */
+const char *paxos_bug_name(unsigned bit);
+
+static inline bool paxos_has_bug(const paxos_params *p, unsigned bug)
+{
+    return (p->bugs & bug) != 0;
+}
+
+#endif
