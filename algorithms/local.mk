@@ -1,4 +1,5 @@
 # Built-in algorithms. Each folder lists its sources in its own local.mk.
+include algorithms/wire/local.mk
 include algorithms/kv/local.mk
 include algorithms/bench/local.mk
 include algorithms/raft/local.mk

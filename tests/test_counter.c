@@ -132,8 +132,8 @@ static void test_sm_add_read(void)
     CU_ASSERT_EQUAL(st, FL_STATUS_FAIL);
     CU_ASSERT_EQUAL(ops->query(sm, &q), 3);
     /* Snapshot round trip, and garbage leaves the state alone. */
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     CU_ASSERT_EQUAL(ops->encode(sm, &b), 0);
     void *copy = ops->create(NULL);
     CU_ASSERT_EQUAL(ops->restore(copy, b.data, b.len), 0);
@@ -141,7 +141,7 @@ static void test_sm_add_read(void)
     CU_ASSERT_EQUAL(ops->restore(copy, b.data, b.len - 1), -1);
     CU_ASSERT_EQUAL(ops->query(copy, &q), 3);
     CU_ASSERT_PTR_NOT_NULL(ops->session(copy, 10));
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     ops->destroy(copy);
     ops->destroy(sm);
 }

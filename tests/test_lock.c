@@ -203,13 +203,13 @@ static void test_sm(void)
     CU_ASSERT_EQUAL(scalar(&v, "expiry_ms"), 330);
     CU_ASSERT_EQUAL(scalar(&v, "last_token"), 3);
     /* Snapshots round trip. */
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     CU_ASSERT_EQUAL(lock_sm_ops.encode(e.sm, &b), 0);
     void *copy = lock_sm_ops.create(&e.cfg);
     CU_ASSERT_EQUAL(lock_sm_ops.restore(copy, b.data, b.len), 0);
     CU_ASSERT_EQUAL(lock_sm_ops.query(copy, &q), 3);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     lock_sm_ops.destroy(copy);
     lock_sm_ops.destroy(e.sm);
 }

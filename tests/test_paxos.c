@@ -99,8 +99,8 @@ static void test_msg_roundtrip(void)
 {
     paxos_entry e[2], dd[1];
     paxos_msg m, d;
-    paxos_buf b;
-    paxos_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     build_msg(&m, e, dd);
     CU_ASSERT_EQUAL_FATAL(paxos_msg_encode(&m, &b), 0);
     CU_ASSERT_EQUAL_FATAL(paxos_msg_decode(b.data, b.len, &d), 0);
@@ -121,15 +121,15 @@ static void test_msg_roundtrip(void)
     CU_ASSERT_EQUAL(paxos_ballot(1, 2, false), paxos_ballot(1, 1, false));
     CU_ASSERT_EQUAL(paxos_ballot_round(paxos_ballot(7, 3, true)), 7);
     CU_ASSERT_EQUAL(paxos_ballot_owner(paxos_ballot(7, 3, true)), 3);
-    paxos_buf_free(&b);
+    wire_buf_free(&b);
 }
 
 static void test_msg_garbage(void)
 {
     paxos_entry e[2], dd[1];
     paxos_msg m, d;
-    paxos_buf b;
-    paxos_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     build_msg(&m, e, dd);
     CU_ASSERT_EQUAL_FATAL(paxos_msg_encode(&m, &b), 0);
     for (size_t len = 0; len < b.len; len++)
@@ -168,7 +168,7 @@ static void test_msg_garbage(void)
     CU_ASSERT_STRING_EQUAL(info.kind, "Promise");
     CU_ASSERT_TRUE(info.is_reply);
     CU_ASSERT_EQUAL(info.ok, 0);
-    paxos_buf_free(&b);
+    wire_buf_free(&b);
 }
 
 /* ---- storage, acceptor, log, kv -------------------------------------------- */

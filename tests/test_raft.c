@@ -60,7 +60,7 @@ static void test_cmd_roundtrip(void)
     CU_ASSERT_EQUAL(raft_cmd_decode(b, 1, &d), -1);
 }
 
-static int roundtrip(const raft_msg *m, raft_msg *out, raft_buf *b)
+static int roundtrip(const raft_msg *m, raft_msg *out, wire_buf *b)
 {
     if (raft_msg_encode(m, b) != 0)
         return -1;
@@ -69,8 +69,8 @@ static int roundtrip(const raft_msg *m, raft_msg *out, raft_buf *b)
 
 static void test_msg_roundtrip(void)
 {
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     raft_msg m, d;
 
     memset(&m, 0, sizeof m);
@@ -134,15 +134,15 @@ static void test_msg_roundtrip(void)
     CU_ASSERT_EQUAL(d.u.snapshot.data_len, sizeof data);
     CU_ASSERT_EQUAL(memcmp(d.u.snapshot.data, data, sizeof data), 0);
     raft_msg_free(&d);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
 }
 
 /* Leadership transfer (thesis §3.10): TimeoutNow, and RequestVote's
  * transfer flag, which is one trailing byte present only when set. */
 static void test_msg_transfer_roundtrip(void)
 {
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     raft_msg m, d;
 
     memset(&m, 0, sizeof m);
@@ -177,7 +177,7 @@ static void test_msg_transfer_roundtrip(void)
     CU_ASSERT_EQUAL_FATAL(roundtrip(&m, &d, &b), 0);
     CU_ASSERT_EQUAL(b.len, 26);
     CU_ASSERT_FALSE(d.u.vote.transfer);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
 }
 
 /* Truncations, corruptions and trailing bytes of TimeoutNow and of a
@@ -186,8 +186,8 @@ static void test_msg_transfer_roundtrip(void)
 static void test_msg_transfer_garbage(void)
 {
     raft_msg m, d;
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     uint8_t copy[64];
 
     memset(&m, 0, sizeof m);
@@ -241,7 +241,7 @@ static void test_msg_transfer_garbage(void)
     copy[1] = RAFT_MSG_PREVOTE;
     CU_ASSERT_EQUAL(raft_msg_decode(copy, 27, &d), -1);
     CU_ASSERT_EQUAL(raft_msg_decode(copy, 26, &d), 0);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     /* The type after the last one is garbage. */
     static const uint8_t next_type[10] = {1, RAFT_MSG_TYPE_END};
     CU_ASSERT_EQUAL(raft_msg_decode(next_type, sizeof next_type, &d), -1);
@@ -262,8 +262,8 @@ static void test_msg_garbage(void)
     m.term = 1;
     m.u.append.n = 2;
     m.u.append.entries = ents;
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
     raft_msg d;
     for (size_t len = 0; len < b.len; len++)
@@ -286,7 +286,7 @@ static void test_msg_garbage(void)
     copy[42] = 0xff;
     CU_ASSERT_EQUAL(raft_msg_decode(copy, b.len, &d), -1);
     free(copy);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     CU_ASSERT_EQUAL(raft_msg_decode(NULL, 0, &d), -1);
     fl_msg_info info;
     raft_describe("\x01\x63", 2, &info);
@@ -300,8 +300,8 @@ static void test_describe(void)
     m.type = RAFT_MSG_VOTE_REPLY;
     m.term = 3;
     m.u.vote_reply.granted = true;
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     CU_ASSERT_EQUAL_FATAL(raft_msg_encode(&m, &b), 0);
     fl_msg_info info;
     raft_describe(b.data, b.len, &info);
@@ -330,7 +330,7 @@ static void test_describe(void)
     CU_ASSERT_FALSE(info.is_reply);
     CU_ASSERT_EQUAL(info.ok, -1);
     CU_ASSERT_EQUAL(info.term, 7);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
 }
 
 /* ---- log ---------------------------------------------------------------- */
@@ -488,24 +488,24 @@ static void test_kv_snapshot(void)
                             (k * 2654435761u) % 97, (int64_t)k * 3, 0);
         raft_kv_apply(&kv, &c, &res, &st);
     }
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     CU_ASSERT_EQUAL_FATAL(raft_kv_encode(&kv, &b), 0);
     CU_ASSERT_EQUAL_FATAL(raft_kv_decode(b.data, b.len, &back), 0);
     CU_ASSERT_EQUAL(back.npairs, kv.npairs);
     CU_ASSERT_EQUAL(back.nsessions, 7);
     for (uint32_t k = 0; k < 97; k++)
         CU_ASSERT_EQUAL(raft_kv_get(&back, k), raft_kv_get(&kv, k));
-    raft_buf b2;
-    raft_buf_init(&b2);
+    wire_buf b2;
+    wire_buf_init(&b2);
     CU_ASSERT_EQUAL(raft_kv_encode(&back, &b2), 0);
     CU_ASSERT_EQUAL(b2.len, b.len);
     CU_ASSERT_EQUAL(memcmp(b.data, b2.data, b.len), 0);
     raft_kv bad;
     for (size_t len = 0; len < b.len; len++)
         CU_ASSERT_EQUAL(raft_kv_decode(b.data, len, &bad), -1);
-    raft_buf_free(&b);
-    raft_buf_free(&b2);
+    wire_buf_free(&b);
+    wire_buf_free(&b2);
     raft_kv_free(&kv);
     raft_kv_free(&back);
 }

@@ -71,7 +71,7 @@ static const raft_session *counter_session(const void *sm, fl_node_id c)
     return raft_kv_session(sm, c);
 }
 
-static int counter_encode(const void *sm, raft_buf *out)
+static int counter_encode(const void *sm, wire_buf *out)
 {
     return raft_kv_encode(sm, out);
 }

@@ -160,7 +160,7 @@ static const raft_session *lock_sm_session(const void *sm, fl_node_id c)
     return raft_kv_session(&s->kv, c);
 }
 
-static int lock_sm_encode(const void *sm, raft_buf *out)
+static int lock_sm_encode(const void *sm, wire_buf *out)
 {
     const lock_sm *s = sm;
     return raft_kv_encode(&s->kv, out);

@@ -77,7 +77,7 @@ static int paxos_acc_mark_dirty(paxos_acceptor *a, int64_t slot)
     for (size_t i = 0; i < a->ndirty; i++)
         if (a->dirty[i] == slot)
             return 0;
-    if (!paxos_array_grow((void **)&a->dirty, &a->cap_dirty, a->ndirty + 1,
+    if (!wire_array_grow((void **)&a->dirty, &a->cap_dirty, a->ndirty + 1,
                           sizeof *a->dirty))
         return -1;
     a->dirty[a->ndirty++] = slot;
@@ -178,7 +178,7 @@ bool paxos_slot_entry(const paxos_slot *s, fl_view_entry *out)
         return false;
     out->term = s->acc_ballot;
     out->command = paxos_cmd_hash(&s->acc_cmd);
-    out->chain = paxos_hash_bytes(&out->command, sizeof out->command) ^
+    out->chain = wire_hash_bytes(&out->command, sizeof out->command) ^
                  (uint64_t)s->acc_ballot;
     out->committed = false;
     out->durable = s->acc_durable;

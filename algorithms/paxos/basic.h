@@ -60,7 +60,7 @@ int  bpx_acceptor_index(const bpx_peers *p, fl_node_id id);
 bool bpx_is(const fl_node_id *ids, size_t n, fl_node_id id);
 size_t bpx_majority(const bpx_peers *p);
 /* Encodes `m` and sends it to `to` (the caller flushed the disk). */
-void bpx_send(fl_ctx *ctx, paxos_buf *out, fl_node_id to, const paxos_msg *m);
+void bpx_send(fl_ctx *ctx, wire_buf *out, fl_node_id to, const paxos_msg *m);
 /* A log line with a ballot as "round.id". */
 void bpx_log_ballot(fl_ctx *ctx, const char *what, int64_t ballot);
 
@@ -102,7 +102,7 @@ typedef struct bpx_proposer {
     uint64_t     backoff_gen;
     bool         backoff_armed;
     int64_t      rounds;         /* ballots started (a statistic) */
-    paxos_buf    out;
+    wire_buf    out;
 } bpx_proposer;
 
 /* The role's handlers (the table is in basic.c). */
@@ -125,7 +125,7 @@ typedef struct bpx_acceptor {
     bpx_peers      peers;
     paxos_acceptor acc;
     paxos_log      log;          /* slot 1 */
-    paxos_buf      out;
+    wire_buf      out;
 } bpx_acceptor;
 
 /* Distinct acceptors that reported accepting (ballot, value). */
@@ -145,7 +145,7 @@ typedef struct bpx_learner {
     int64_t      highest;        /* highest ballot heard of; -1 */
     paxos_log    log;            /* slot 1, once learned */
     int64_t      queries;
-    paxos_buf    out;
+    wire_buf    out;
 } bpx_learner;
 
 int  bpx_acc_init(fl_ctx *ctx, void *state, const cJSON *params);

@@ -350,7 +350,7 @@ static bool bpx_enqueue(bpx_proposer *P, const fl_request *req)
     if (found)
         return true;
     if (P->npending >= BPX_MAX_PENDING ||
-        !paxos_array_grow((void **)&P->pending, &P->cap_pending,
+        !wire_array_grow((void **)&P->pending, &P->cap_pending,
                           P->npending + 1, sizeof *P->pending))
         return false;
     P->pending[P->npending++] = *req;
@@ -398,7 +398,7 @@ int bpx_prop_init(fl_ctx *ctx, void *state, const cJSON *params)
     P->chosen_ballot = PAXOS_NO_BALLOT;
     P->prop_ballot = PAXOS_NO_BALLOT;
     paxos_reg_init(&P->round_reg, "round");
-    paxos_buf_init(&P->out);
+    wire_buf_init(&P->out);
     return 0;
 }
 
@@ -420,7 +420,7 @@ void bpx_prop_destroy(void *state)
     free(P->pending);
     P->pending = NULL;
     P->npending = P->cap_pending = 0;
-    paxos_buf_free(&P->out);
+    wire_buf_free(&P->out);
 }
 
 /* ---- Views -------------------------------------------------------------------- */

@@ -51,7 +51,7 @@ size_t bpx_majority(const bpx_peers *p)
     return p->nacc / 2 + 1;
 }
 
-void bpx_send(fl_ctx *ctx, paxos_buf *out, fl_node_id to, const paxos_msg *m)
+void bpx_send(fl_ctx *ctx, wire_buf *out, fl_node_id to, const paxos_msg *m)
 {
     if (paxos_msg_encode(m, out) != 0) {
         fl_log(ctx, "paxos: out of memory encoding %s",
@@ -178,7 +178,7 @@ int bpx_acc_init(fl_ctx *ctx, void *state, const cJSON *params)
     A->self = fl_self(ctx);
     paxos_acc_init(&A->acc, A->p.bugs);
     paxos_log_init(&A->log);
-    paxos_buf_init(&A->out);
+    wire_buf_init(&A->out);
     return 0;
 }
 
@@ -202,7 +202,7 @@ void bpx_acc_destroy(void *state)
     bpx_acceptor *A = state;
     paxos_acc_free(&A->acc);
     paxos_log_free(&A->log);
-    paxos_buf_free(&A->out);
+    wire_buf_free(&A->out);
 }
 
 void bpx_acc_inspect(const void *state, fl_view *v)
@@ -366,7 +366,7 @@ int bpx_learn_init(fl_ctx *ctx, void *state, const cJSON *params)
     L->self = fl_self(ctx);
     L->highest = PAXOS_NO_BALLOT;
     paxos_log_init(&L->log);
-    paxos_buf_init(&L->out);
+    wire_buf_init(&L->out);
     return 0;
 }
 
@@ -380,7 +380,7 @@ void bpx_learn_destroy(void *state)
 {
     bpx_learner *L = state;
     paxos_log_free(&L->log);
-    paxos_buf_free(&L->out);
+    wire_buf_free(&L->out);
 }
 
 void bpx_learn_inspect(const void *state, fl_view *v)

@@ -20,52 +20,10 @@
 #include <stdint.h>
 
 #include "algorithms/algorithm.h"
-
-/* ---- Byte buffers ------------------------------------------------------- */
-
-typedef struct paxos_buf {
-    uint8_t *data;
-    size_t   len;
-    size_t   cap;
-    bool     oom;          /* an allocation failed; the contents are partial */
-} paxos_buf;
-
-void paxos_buf_init(paxos_buf *b);
-void paxos_buf_free(paxos_buf *b);
-void paxos_put_u8(paxos_buf *b, uint8_t v);
-void paxos_put_u32(paxos_buf *b, uint32_t v);
-void paxos_put_u64(paxos_buf *b, uint64_t v);
-void paxos_put_i64(paxos_buf *b, int64_t v);
-void paxos_put_bytes(paxos_buf *b, const void *p, size_t n);
-
-/* Grows a malloc'd array to hold `need` elements of `elem` bytes (doubling).
- * False, with the array untouched, when out of memory. */
-bool paxos_array_grow(void **arr, size_t *cap, size_t need, size_t elem);
-
-typedef struct paxos_reader {
-    const uint8_t *p;
-    size_t         len;
-    size_t         pos;
-    bool           bad;    /* a read ran past the end */
-} paxos_reader;
-
-void     paxos_reader_init(paxos_reader *r, const void *p, size_t len);
-uint8_t  paxos_get_u8(paxos_reader *r);
-uint32_t paxos_get_u32(paxos_reader *r);
-uint64_t paxos_get_u64(paxos_reader *r);
-int64_t  paxos_get_i64(paxos_reader *r);
-/* Points into the buffer (no copy); NULL and `bad` if short. */
-const uint8_t *paxos_get_bytes(paxos_reader *r, size_t n);
-size_t   paxos_reader_left(const paxos_reader *r);
-
-void     paxos_le_put64(uint8_t *p, uint64_t v);
-uint64_t paxos_le_get64(const uint8_t *p);
-void     paxos_le_put32(uint8_t *p, uint32_t v);
-uint32_t paxos_le_get32(const uint8_t *p);
+#include "algorithms/wire/wire.h"
 
 /* ---- Hashes ------------------------------------------------------------- */
 
-uint64_t paxos_hash_bytes(const void *p, size_t n);      /* FNV-1a + mix64 */
 /* The chosen log's chain: hash(previous chain, command bytes). Equal
  * chains at a slot mean equal chosen prefixes. */
 uint64_t paxos_chain_hash(uint64_t prev, const uint8_t *cmd, size_t len);
@@ -168,7 +126,7 @@ typedef struct paxos_msg {
 } paxos_msg;
 
 /* Encodes into `b` (reset first). Returns 0, or -1 out of memory. */
-int  paxos_msg_encode(const paxos_msg *m, paxos_buf *b);
+int  paxos_msg_encode(const paxos_msg *m, wire_buf *b);
 /* Decodes `len` bytes; on success the caller frees with paxos_msg_free. */
 int  paxos_msg_decode(const void *p, size_t len, paxos_msg *m);
 void paxos_msg_free(paxos_msg *m);

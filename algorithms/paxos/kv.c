@@ -137,9 +137,9 @@ paxos_apply_outcome paxos_kv_apply(paxos_kv *kv, const paxos_cmd *cmd,
     if (old && cmd->seq < old->seq)
         return PAXOS_APPLY_STALE;
     /* Reserve room first so a failed allocation changes nothing. */
-    if (!paxos_array_grow((void **)&kv->sessions, &kv->cap_sessions,
+    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
                           kv->nsessions + 1, sizeof *kv->sessions) ||
-        !paxos_array_grow((void **)&kv->pairs, &kv->cap_pairs,
+        !wire_array_grow((void **)&kv->pairs, &kv->cap_pairs,
                           kv->npairs + 1, sizeof *kv->pairs))
         return PAXOS_APPLY_OOM;
     paxos_kv_run(kv, &cmd->op, result, status);

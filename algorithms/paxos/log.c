@@ -43,7 +43,7 @@ paxos_slot *paxos_log_ensure(paxos_log *l, int64_t slot)
     if (slot < 1 || slot > PAXOS_MAX_SLOT)
         return NULL;
     if (slot > l->last) {
-        if (!paxos_array_grow((void **)&l->s, &l->cap, (size_t)slot,
+        if (!wire_array_grow((void **)&l->s, &l->cap, (size_t)slot,
                               sizeof *l->s))
             return NULL;
         for (int64_t i = l->last; i < slot; i++)

@@ -561,7 +561,7 @@ static void mpx_on_request(fl_ctx *ctx, void *state, const fl_request *req)
     if (found)
         return;
     if (x->npending >= MPX_MAX_PENDING ||
-        !paxos_array_grow((void **)&x->pending, &x->cap_pending,
+        !wire_array_grow((void **)&x->pending, &x->cap_pending,
                           x->npending + 1, sizeof *x->pending)) {
         fl_reply(ctx, req, FL_STATUS_FAIL, 0);
         return;
@@ -616,7 +616,7 @@ static int mpx_init(fl_ctx *ctx, void *state, const cJSON *params)
     paxos_acc_init(&x->acc, x->p.bugs);
     paxos_log_init(&x->log);
     paxos_kv_init(&x->kv);
-    paxos_buf_init(&x->out);
+    wire_buf_init(&x->out);
     return x->me < 0 ? -1 : 0;
 }
 
@@ -646,7 +646,7 @@ static void mpx_destroy(void *state)
     paxos_acc_free(&x->acc);
     paxos_log_free(&x->log);
     paxos_kv_free(&x->kv);
-    paxos_buf_free(&x->out);
+    wire_buf_free(&x->out);
     free(x->pending);
     x->pending = NULL;
     x->npending = x->cap_pending = 0;

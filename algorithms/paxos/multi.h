@@ -80,7 +80,7 @@ typedef struct mpx_node {
     uint64_t       heartbeat_cookie;
     int64_t        prop_lo, prop_hi; /* proposals made in this step */
     int64_t        elections;
-    paxos_buf      out;
+    wire_buf      out;
 } mpx_node;
 
 #endif

@@ -23,11 +23,11 @@ int paxos_reg_write(fl_ctx *ctx, paxos_reg *r, int64_t value)
 {
     uint8_t slot[PAXOS_REG_SLOT];
     uint64_t seq = r->seq + 1;
-    paxos_le_put32(slot, PAXOS_REG_MAGIC);
-    paxos_le_put32(slot + 4, 0);
-    paxos_le_put64(slot + 8, seq);
-    paxos_le_put64(slot + 16, (uint64_t)value);
-    paxos_le_put64(slot + 24, paxos_hash_bytes(slot, 24));
+    wire_le_put32(slot, PAXOS_REG_MAGIC);
+    wire_le_put32(slot + 4, 0);
+    wire_le_put64(slot + 8, seq);
+    wire_le_put64(slot + 16, (uint64_t)value);
+    wire_le_put64(slot + 24, wire_hash_bytes(slot, 24));
     if (fl_disk_write(ctx, r->file, (seq % 2) * PAXOS_REG_SLOT, slot,
                       sizeof slot) != 0)
         return -1;
@@ -37,8 +37,8 @@ int paxos_reg_write(fl_ctx *ctx, paxos_reg *r, int64_t value)
 
 static bool paxos_reg_slot_ok(const uint8_t *s)
 {
-    return paxos_le_get32(s) == PAXOS_REG_MAGIC &&
-           paxos_le_get64(s + 24) == paxos_hash_bytes(s, 24);
+    return wire_le_get32(s) == PAXOS_REG_MAGIC &&
+           wire_le_get64(s + 24) == wire_hash_bytes(s, 24);
 }
 
 int64_t paxos_reg_read(fl_ctx *ctx, paxos_reg *r, int64_t dflt)
@@ -50,12 +50,12 @@ int64_t paxos_reg_read(fl_ctx *ctx, paxos_reg *r, int64_t dflt)
     int64_t got = fl_disk_read(ctx, r->file, 0, buf, sizeof buf);
     for (int k = 0; k < 2 && got > 0; k++) {
         const uint8_t *s = buf + k * PAXOS_REG_SLOT;
-        uint64_t seq = paxos_le_get64(s + 8);
+        uint64_t seq = wire_le_get64(s + 8);
         if ((int64_t)((k + 1) * PAXOS_REG_SLOT) > got ||
             !paxos_reg_slot_ok(s) || seq < r->seq)
             continue;
         r->seq = seq;
-        value = (int64_t)paxos_le_get64(s + 16);
+        value = (int64_t)wire_le_get64(s + 16);
     }
     return value;
 }
@@ -66,13 +66,13 @@ size_t paxos_rec_encode(int64_t slot, int64_t ballot, const paxos_cmd *cmd,
                         uint8_t out[PAXOS_REC_MAX])
 {
     uint8_t *p = out + PAXOS_REC_HEAD;
-    paxos_le_put64(p, (uint64_t)slot);
-    paxos_le_put64(p + 8, (uint64_t)ballot);
+    wire_le_put64(p, (uint64_t)slot);
+    wire_le_put64(p + 8, (uint64_t)ballot);
     size_t n = paxos_cmd_encode(cmd, p + PAXOS_REC_MIN);
     p[16] = (uint8_t)n;
     size_t plen = PAXOS_REC_MIN + n;
-    paxos_le_put32(out, (uint32_t)plen);
-    paxos_le_put32(out + 4, (uint32_t)paxos_hash_bytes(p, plen));
+    wire_le_put32(out, (uint32_t)plen);
+    wire_le_put32(out + 4, (uint32_t)wire_hash_bytes(p, plen));
     return PAXOS_REC_HEAD + plen;
 }
 
@@ -93,15 +93,15 @@ static bool paxos_rec_one(const uint8_t *buf, size_t len, size_t *used,
 {
     if (len < PAXOS_REC_HEAD)
         return false;
-    uint32_t plen = paxos_le_get32(buf);
-    uint32_t check = paxos_le_get32(buf + 4);
+    uint32_t plen = wire_le_get32(buf);
+    uint32_t check = wire_le_get32(buf + 4);
     const uint8_t *p = buf + PAXOS_REC_HEAD;
     if (plen < PAXOS_REC_MIN || plen > PAXOS_REC_MIN + PAXOS_CMD_MAX_BYTES ||
         len - PAXOS_REC_HEAD < plen ||
-        check != (uint32_t)paxos_hash_bytes(p, plen))
+        check != (uint32_t)wire_hash_bytes(p, plen))
         return false;
-    *slot = (int64_t)paxos_le_get64(p);
-    *ballot = (int64_t)paxos_le_get64(p + 8);
+    *slot = (int64_t)wire_le_get64(p);
+    *ballot = (int64_t)wire_le_get64(p + 8);
     if (p[16] != plen - PAXOS_REC_MIN || *slot < 1 || *ballot < 0 ||
         paxos_cmd_decode(p + PAXOS_REC_MIN, p[16], cmd) != 0)
         return false;

@@ -195,7 +195,7 @@ static void raft_add_read(fl_ctx *ctx, raft_node *r, const fl_request *req)
         }
     }
     if (r->nreads >= RAFT_MAX_PENDING ||
-        !raft_array_grow((void **)&r->reads, &r->cap_reads,
+        !wire_array_grow((void **)&r->reads, &r->cap_reads,
                          r->nreads + 1, sizeof *r->reads)) {
         raft_answer(ctx, r, req, FL_STATUS_FAIL, 0);
         return;
@@ -216,7 +216,7 @@ static void raft_propose(fl_ctx *ctx, raft_node *r, const fl_request *req)
         return;
     }
     if (r->npending >= RAFT_MAX_PENDING ||
-        !raft_array_grow((void **)&r->pending, &r->cap_pending,
+        !wire_array_grow((void **)&r->pending, &r->cap_pending,
                          r->npending + 1, sizeof *r->pending)) {
         raft_answer(ctx, r, req, FL_STATUS_FAIL, 0);
         return;

@@ -15,53 +15,10 @@
 #include <stdint.h>
 
 #include "algorithms/algorithm.h"
-
-/* ---- Byte buffers ------------------------------------------------------- */
-
-typedef struct raft_buf {
-    uint8_t *data;
-    size_t   len;
-    size_t   cap;
-    bool     oom;          /* an allocation failed; the contents are partial */
-} raft_buf;
-
-void raft_buf_init(raft_buf *b);
-void raft_buf_free(raft_buf *b);
-void raft_put_u8(raft_buf *b, uint8_t v);
-void raft_put_u32(raft_buf *b, uint32_t v);
-void raft_put_u64(raft_buf *b, uint64_t v);
-void raft_put_i64(raft_buf *b, int64_t v);
-void raft_put_bytes(raft_buf *b, const void *p, size_t n);
-
-/* Grows a malloc'd array to hold `need` elements of `elem` bytes (doubling).
- * False, with the array untouched, when out of memory. */
-bool raft_array_grow(void **arr, size_t *cap, size_t need, size_t elem);
-
-typedef struct raft_reader {
-    const uint8_t *p;
-    size_t         len;
-    size_t         pos;
-    bool           bad;    /* a read ran past the end */
-} raft_reader;
-
-void     raft_reader_init(raft_reader *r, const void *p, size_t len);
-uint8_t  raft_get_u8(raft_reader *r);
-uint32_t raft_get_u32(raft_reader *r);
-uint64_t raft_get_u64(raft_reader *r);
-int64_t  raft_get_i64(raft_reader *r);
-/* Points into the buffer (no copy); NULL and `bad` if short. */
-const uint8_t *raft_get_bytes(raft_reader *r, size_t n);
-size_t   raft_reader_left(const raft_reader *r);
-
-/* Plain fixed-width little-endian helpers for disk headers. */
-void     raft_le_put64(uint8_t *p, uint64_t v);
-uint64_t raft_le_get64(const uint8_t *p);
-void     raft_le_put32(uint8_t *p, uint32_t v);
-uint32_t raft_le_get32(const uint8_t *p);
+#include "algorithms/wire/wire.h"
 
 /* ---- Hashes ------------------------------------------------------------- */
 
-uint64_t raft_hash_bytes(const void *p, size_t n);        /* FNV-1a + mix64 */
 /* Raft's chain: hash(previous chain, term, command bytes). Equal chains at
  * an index mean equal logs up to it (Raft §5.3, Log Matching). */
 uint64_t raft_chain_hash(uint64_t prev_chain, int64_t term,
@@ -161,7 +118,7 @@ typedef struct raft_msg {
 } raft_msg;
 
 /* Encodes into `b` (reset first). Returns 0, or -1 out of memory. */
-int  raft_msg_encode(const raft_msg *m, raft_buf *b);
+int  raft_msg_encode(const raft_msg *m, wire_buf *b);
 /* Decodes `len` bytes; on success the caller frees with raft_msg_free. */
 int  raft_msg_decode(const void *p, size_t len, raft_msg *m);
 void raft_msg_free(raft_msg *m);

@@ -73,7 +73,7 @@ int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value)
         kv->pairs[i].value = value;
         return 0;
     }
-    if (!raft_array_grow((void **)&kv->pairs, &kv->cap_pairs,
+    if (!wire_array_grow((void **)&kv->pairs, &kv->cap_pairs,
                          kv->npairs + 1, sizeof *kv->pairs))
         return -1;
     memmove(kv->pairs + i + 1, kv->pairs + i,
@@ -90,7 +90,7 @@ static raft_session *raft_session_get(raft_kv *kv, fl_node_id client)
     size_t i = raft_session_lower(kv, client);
     if (i < kv->nsessions && kv->sessions[i].client == client)
         return &kv->sessions[i];
-    if (!raft_array_grow((void **)&kv->sessions, &kv->cap_sessions,
+    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
                    kv->nsessions + 1, sizeof *kv->sessions))
         return NULL;
     memmove(kv->sessions + i + 1, kv->sessions + i,
@@ -153,9 +153,9 @@ raft_apply_outcome raft_kv_apply_with(raft_kv *kv, const raft_cmd *cmd,
     if (old && cmd->seq < old->seq)
         return RAFT_APPLY_STALE;
     /* Reserve room first so a failed allocation changes nothing. */
-    if (!raft_array_grow((void **)&kv->sessions, &kv->cap_sessions,
+    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
                    kv->nsessions + 1, sizeof *kv->sessions) ||
-        !raft_array_grow((void **)&kv->pairs, &kv->cap_pairs,
+        !wire_array_grow((void **)&kv->pairs, &kv->cap_pairs,
                          kv->npairs + (reserve ? reserve : 1),
                          sizeof *kv->pairs))
         return RAFT_APPLY_OOM;
@@ -176,36 +176,36 @@ raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
 
 /* ---- Snapshots ---------------------------------------------------------- */
 
-int raft_kv_encode(const raft_kv *kv, raft_buf *out)
+int raft_kv_encode(const raft_kv *kv, wire_buf *out)
 {
     out->len = 0;
     out->oom = false;
-    raft_put_u32(out, (uint32_t)kv->npairs);
+    wire_put_u32(out, (uint32_t)kv->npairs);
     for (size_t i = 0; i < kv->npairs; i++) {
-        raft_put_u32(out, kv->pairs[i].key);
-        raft_put_i64(out, kv->pairs[i].value);
+        wire_put_u32(out, kv->pairs[i].key);
+        wire_put_i64(out, kv->pairs[i].value);
     }
-    raft_put_u32(out, (uint32_t)kv->nsessions);
+    wire_put_u32(out, (uint32_t)kv->nsessions);
     for (size_t i = 0; i < kv->nsessions; i++) {
-        raft_put_u32(out, (uint32_t)kv->sessions[i].client);
-        raft_put_u64(out, kv->sessions[i].seq);
-        raft_put_i64(out, kv->sessions[i].result);
-        raft_put_u8(out, kv->sessions[i].status);
+        wire_put_u32(out, (uint32_t)kv->sessions[i].client);
+        wire_put_u64(out, kv->sessions[i].seq);
+        wire_put_i64(out, kv->sessions[i].result);
+        wire_put_u8(out, kv->sessions[i].status);
     }
     return out->oom ? -1 : 0;
 }
 
-static int raft_kv_decode_pairs(raft_reader *r, raft_kv *kv)
+static int raft_kv_decode_pairs(wire_reader *r, raft_kv *kv)
 {
-    uint32_t n = raft_get_u32(r);
-    if (r->bad || (size_t)n * 12 > raft_reader_left(r))
+    uint32_t n = wire_get_u32(r);
+    if (r->bad || (size_t)n * 12 > wire_reader_left(r))
         return -1;
-    if (!raft_array_grow((void **)&kv->pairs, &kv->cap_pairs, n ? n : 1,
+    if (!wire_array_grow((void **)&kv->pairs, &kv->cap_pairs, n ? n : 1,
                    sizeof *kv->pairs))
         return -1;
     for (uint32_t i = 0; i < n; i++) {
-        kv->pairs[i].key = raft_get_u32(r);
-        kv->pairs[i].value = raft_get_i64(r);
+        kv->pairs[i].key = wire_get_u32(r);
+        kv->pairs[i].value = wire_get_i64(r);
         if (i > 0 && kv->pairs[i].key <= kv->pairs[i - 1].key)
             return -1;              /* must be strictly sorted */
     }
@@ -213,20 +213,20 @@ static int raft_kv_decode_pairs(raft_reader *r, raft_kv *kv)
     return r->bad ? -1 : 0;
 }
 
-static int raft_kv_decode_sessions(raft_reader *r, raft_kv *kv)
+static int raft_kv_decode_sessions(wire_reader *r, raft_kv *kv)
 {
-    uint32_t n = raft_get_u32(r);
-    if (r->bad || (size_t)n * 21 > raft_reader_left(r))
+    uint32_t n = wire_get_u32(r);
+    if (r->bad || (size_t)n * 21 > wire_reader_left(r))
         return -1;
-    if (!raft_array_grow((void **)&kv->sessions, &kv->cap_sessions, n ? n : 1,
+    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions, n ? n : 1,
                    sizeof *kv->sessions))
         return -1;
     for (uint32_t i = 0; i < n; i++) {
         raft_session *s = &kv->sessions[i];
-        s->client = (fl_node_id)raft_get_u32(r);
-        s->seq = raft_get_u64(r);
-        s->result = raft_get_i64(r);
-        s->status = raft_get_u8(r);
+        s->client = (fl_node_id)wire_get_u32(r);
+        s->seq = wire_get_u64(r);
+        s->result = wire_get_i64(r);
+        s->status = wire_get_u8(r);
         if (s->status > FL_STATUS_UNKNOWN ||
             (i > 0 && s->client <= kv->sessions[i - 1].client))
             return -1;
@@ -238,10 +238,10 @@ static int raft_kv_decode_sessions(raft_reader *r, raft_kv *kv)
 int raft_kv_decode(const uint8_t *p, size_t len, raft_kv *kv)
 {
     raft_kv_init(kv);
-    raft_reader r;
-    raft_reader_init(&r, p, len);
+    wire_reader r;
+    wire_reader_init(&r, p, len);
     if (raft_kv_decode_pairs(&r, kv) != 0 ||
-        raft_kv_decode_sessions(&r, kv) != 0 || raft_reader_left(&r) != 0) {
+        raft_kv_decode_sessions(&r, kv) != 0 || wire_reader_left(&r) != 0) {
         raft_kv_free(kv);
         return -1;
     }

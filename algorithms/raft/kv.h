@@ -68,7 +68,7 @@ int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value);
 
 /* Snapshot bytes: u32 npairs, (u32 key, i64 value)*, u32 nsessions,
  * (u32 client, u64 seq, i64 result, u8 status)*; all little-endian. */
-int  raft_kv_encode(const raft_kv *kv, raft_buf *out);
+int  raft_kv_encode(const raft_kv *kv, wire_buf *out);
 /* Replaces nothing on failure: fills a fresh `kv` (init'ed by the call). */
 int  raft_kv_decode(const uint8_t *p, size_t len, raft_kv *kv);
 void raft_kv_swap(raft_kv *a, raft_kv *b);

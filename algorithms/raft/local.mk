@@ -20,7 +20,7 @@ libfl_a_SOURCES += $(RAFT_SOURCES)
 # so it never binds to the executable's copy of the same functions.
 # (If another fragment also builds a plug-in, move the "=" to Makefile.am.)
 noinst_LTLIBRARIES = algorithms/raft/raft.la
-algorithms_raft_raft_la_SOURCES = $(RAFT_SOURCES) algorithms/raft/plugin.c
+algorithms_raft_raft_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES) algorithms/raft/plugin.c
 algorithms_raft_raft_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 algorithms_raft_raft_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 algorithms_raft_raft_la_LIBADD = $(CJSON_LIBS)

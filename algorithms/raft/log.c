@@ -67,7 +67,7 @@ int raft_log_append(raft_log *l, int64_t term, const raft_cmd *cmd)
     raft_entry *e = &l->e[l->len];
     e->term = term;
     e->cmd = *cmd;
-    e->cmd_hash = raft_hash_bytes(bytes, n);
+    e->cmd_hash = wire_hash_bytes(bytes, n);
     e->chain = raft_chain_hash(raft_log_last_chain(l), term, bytes, n);
     e->file_off = 0;
     l->len++;

@@ -68,7 +68,7 @@ void raft_server_destroy(void *state)
     if (r->sm_ops)
         r->sm_ops->destroy(r->sm);
     r->sm = NULL;
-    raft_buf_free(&r->out);
+    wire_buf_free(&r->out);
     raft_free_clients(r);
     free(r->snap_data);
     free(r->peers);
@@ -109,7 +109,7 @@ int raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
     r->transfer_to = FL_NO_NODE;
     r->role = RAFT_FOLLOWER;
     raft_log_init(&r->log);
-    raft_buf_init(&r->out);
+    wire_buf_init(&r->out);
     r->sm = ops->create(cfg);
     if (!r->sm) {
         fl_log(ctx, "raft: out of memory");

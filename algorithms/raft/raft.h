@@ -170,7 +170,7 @@ typedef struct raft_node {
     int64_t        transfers;      /* elections this node won after a
                                       TimeoutNow: leadership moved here */
 
-    raft_buf       out;            /* scratch for encoding messages */
+    wire_buf       out;            /* scratch for encoding messages */
     int64_t        elections;      /* elections this node started */
 } raft_node;
 

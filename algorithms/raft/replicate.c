@@ -352,10 +352,10 @@ void raft_take_snapshot(fl_ctx *ctx, raft_node *r)
     if (r->p.snapshot_every <= 0 || upto - r->log.base < r->p.snapshot_every ||
         upto > raft_log_last(&r->log))
         return;
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     if (r->sm_ops->encode(r->sm, &b) != 0) {
-        raft_buf_free(&b);
+        wire_buf_free(&b);
         return;
     }
     raft_log_compact(&r->log, upto);

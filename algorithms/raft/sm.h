@@ -37,7 +37,7 @@ typedef struct raft_sm_ops {
      * none. */
     const raft_session *(*session)(const void *sm, fl_node_id client);
     /* Snapshot bytes (Raft §7) into `out` (reset first); 0 or -1 (OOM). */
-    int  (*encode)(const void *sm, raft_buf *out);
+    int  (*encode)(const void *sm, wire_buf *out);
     /* Replaces the state with a snapshot's; on error (-1) nothing changes. */
     int  (*restore)(void *sm, const uint8_t *p, size_t len);
     /* Optional. The leader may rewrite an operation before proposing it,

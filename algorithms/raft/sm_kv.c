@@ -37,7 +37,7 @@ static const raft_session *kv_sm_session(const void *sm, fl_node_id client)
     return raft_kv_session(sm, client);
 }
 
-static int kv_sm_encode(const void *sm, raft_buf *out)
+static int kv_sm_encode(const void *sm, wire_buf *out)
 {
     return raft_kv_encode(sm, out);
 }

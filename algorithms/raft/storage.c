@@ -50,11 +50,11 @@ int raft_store_meta(fl_ctx *ctx, raft_storage *st, int64_t term,
 {
     uint8_t slot[RAFT_META_SLOT];
     uint64_t seq = st->meta_seq + 1;
-    raft_le_put32(slot, RAFT_META_MAGIC);
-    raft_le_put32(slot + 4, (uint32_t)vote);
-    raft_le_put64(slot + 8, seq);
-    raft_le_put64(slot + 16, (uint64_t)term);
-    raft_le_put64(slot + 24, raft_hash_bytes(slot, 24));
+    wire_le_put32(slot, RAFT_META_MAGIC);
+    wire_le_put32(slot + 4, (uint32_t)vote);
+    wire_le_put64(slot + 8, seq);
+    wire_le_put64(slot + 16, (uint64_t)term);
+    wire_le_put64(slot + 24, wire_hash_bytes(slot, 24));
     if (fl_disk_write(ctx, "meta", (seq % 2) * RAFT_META_SLOT, slot,
                       sizeof slot) != 0)
         return -1;
@@ -64,9 +64,9 @@ int raft_store_meta(fl_ctx *ctx, raft_storage *st, int64_t term,
 
 static bool raft_meta_slot_ok(const uint8_t *s)
 {
-    return raft_le_get32(s) == RAFT_META_MAGIC &&
-           raft_le_get64(s + 24) == raft_hash_bytes(s, 24) &&
-           (int64_t)raft_le_get64(s + 16) >= 0;
+    return wire_le_get32(s) == RAFT_META_MAGIC &&
+           wire_le_get64(s + 24) == wire_hash_bytes(s, 24) &&
+           (int64_t)wire_le_get64(s + 16) >= 0;
 }
 
 static void raft_load_meta(fl_ctx *ctx, raft_storage *st, raft_recovered *out)
@@ -80,12 +80,12 @@ static void raft_load_meta(fl_ctx *ctx, raft_storage *st, raft_recovered *out)
         return;
     for (int k = 0; k < 2; k++) {
         const uint8_t *s = buf + k * RAFT_META_SLOT;
-        uint64_t seq = raft_le_get64(s + 8);
+        uint64_t seq = wire_le_get64(s + 8);
         if (!raft_meta_slot_ok(s) || seq < st->meta_seq)
             continue;
         st->meta_seq = seq;
-        out->vote = (fl_node_id)raft_le_get32(s + 4);
-        out->term = (int64_t)raft_le_get64(s + 16);
+        out->vote = (fl_node_id)wire_le_get32(s + 4);
+        out->term = (int64_t)wire_le_get64(s + 16);
     }
 }
 
@@ -95,13 +95,13 @@ static size_t raft_record_encode(const raft_entry *e, int64_t index,
                                  uint8_t out[RAFT_REC_HEAD + RAFT_REC_MAX])
 {
     uint8_t *p = out + RAFT_REC_HEAD;
-    raft_le_put64(p, (uint64_t)index);
-    raft_le_put64(p + 8, (uint64_t)e->term);
+    wire_le_put64(p, (uint64_t)index);
+    wire_le_put64(p + 8, (uint64_t)e->term);
     size_t n = raft_cmd_encode(&e->cmd, p + 17);
     p[16] = (uint8_t)n;
     size_t plen = RAFT_REC_MIN + n;
-    raft_le_put32(out, (uint32_t)plen);
-    raft_le_put32(out + 4, (uint32_t)raft_hash_bytes(p, plen));
+    wire_le_put32(out, (uint32_t)plen);
+    wire_le_put32(out + 4, (uint32_t)wire_hash_bytes(p, plen));
     return RAFT_REC_HEAD + plen;
 }
 
@@ -111,14 +111,14 @@ static int raft_write_entries(fl_ctx *ctx, raft_storage *st, raft_log *log,
 {
     char name[32];
     raft_log_name(name, sizeof name, st->gen);
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     for (int64_t i = from; i <= raft_log_last(log); i++) {
         raft_entry *e = (raft_entry *)raft_log_get(log, i);
         uint8_t rec[RAFT_REC_HEAD + RAFT_REC_MAX];
         size_t n = raft_record_encode(e, i, rec);
         e->file_off = st->log_size + b.len;
-        raft_put_bytes(&b, rec, n);
+        wire_put_bytes(&b, rec, n);
     }
     int rc = b.oom ? -1 : 0;
     if (rc == 0 && b.len > 0) {
@@ -126,7 +126,7 @@ static int raft_write_entries(fl_ctx *ctx, raft_storage *st, raft_log *log,
         if (rc == 0)
             st->log_size += b.len;
     }
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     return rc;
 }
 
@@ -159,15 +159,15 @@ static size_t raft_parse_records(const uint8_t *buf, size_t len,
 {
     size_t off = 0;
     while (len - off >= RAFT_REC_HEAD) {
-        uint32_t plen = raft_le_get32(buf + off);
-        uint32_t check = raft_le_get32(buf + off + 4);
+        uint32_t plen = wire_le_get32(buf + off);
+        uint32_t check = wire_le_get32(buf + off + 4);
         const uint8_t *p = buf + off + RAFT_REC_HEAD;
         if (plen < RAFT_REC_MIN || plen > RAFT_REC_MAX ||
             len - off - RAFT_REC_HEAD < plen ||
-            check != (uint32_t)raft_hash_bytes(p, plen))
+            check != (uint32_t)wire_hash_bytes(p, plen))
             break;
-        int64_t index = (int64_t)raft_le_get64(p);
-        int64_t term = (int64_t)raft_le_get64(p + 8);
+        int64_t index = (int64_t)wire_le_get64(p);
+        int64_t term = (int64_t)wire_le_get64(p + 8);
         raft_cmd cmd;
         if (p[16] != plen - RAFT_REC_MIN || term < 0 ||
             raft_cmd_decode(p + 17, p[16], &cmd) != 0 ||
@@ -201,29 +201,29 @@ int raft_store_snapshot(fl_ctx *ctx, raft_storage *st, raft_log *log,
 {
     uint32_t gen = st->gen + 1;
     char name[32];
-    raft_buf b;
-    raft_buf_init(&b);
+    wire_buf b;
+    wire_buf_init(&b);
     uint8_t head[RAFT_SNAP_HEAD];
     memset(head, 0, sizeof head);
-    raft_le_put32(head, RAFT_SNAP_MAGIC);
-    raft_le_put32(head + 4, gen);
-    raft_le_put64(head + 8, (uint64_t)log->base);
-    raft_le_put64(head + 16, (uint64_t)log->base_term);
-    raft_le_put64(head + 24, log->base_chain);
-    raft_le_put64(head + 32, log->base_cmd);
-    raft_le_put32(head + 40, (uint32_t)len);
-    raft_put_bytes(&b, head, sizeof head);
-    raft_put_bytes(&b, data, len);
-    raft_put_u64(&b, raft_hash_bytes(b.data, b.len));
+    wire_le_put32(head, RAFT_SNAP_MAGIC);
+    wire_le_put32(head + 4, gen);
+    wire_le_put64(head + 8, (uint64_t)log->base);
+    wire_le_put64(head + 16, (uint64_t)log->base_term);
+    wire_le_put64(head + 24, log->base_chain);
+    wire_le_put64(head + 32, log->base_cmd);
+    wire_le_put32(head + 40, (uint32_t)len);
+    wire_put_bytes(&b, head, sizeof head);
+    wire_put_bytes(&b, data, len);
+    wire_put_u64(&b, wire_hash_bytes(b.data, b.len));
     if (b.oom) {
-        raft_buf_free(&b);
+        wire_buf_free(&b);
         return -1;
     }
     raft_snap_name(name, sizeof name, gen);
     int rc = fl_disk_truncate(ctx, name, 0);
     if (rc == 0)
         rc = fl_disk_write(ctx, name, 0, b.data, b.len);
-    raft_buf_free(&b);
+    wire_buf_free(&b);
     if (rc != 0)
         return -1;
     /* The new generation's log: the entries after the snapshot. */
@@ -247,15 +247,15 @@ int raft_store_snapshot(fl_ctx *ctx, raft_storage *st, raft_log *log,
 static int64_t raft_snap_check(const uint8_t *buf, size_t len)
 {
     if (!buf || len < RAFT_SNAP_HEAD + 8 ||
-        raft_le_get32(buf) != RAFT_SNAP_MAGIC)
+        wire_le_get32(buf) != RAFT_SNAP_MAGIC)
         return -1;
-    size_t dlen = raft_le_get32(buf + 40);
+    size_t dlen = wire_le_get32(buf + 40);
     if (dlen != len - RAFT_SNAP_HEAD - 8 ||
-        raft_le_get64(buf + len - 8) != raft_hash_bytes(buf, len - 8) ||
-        (int64_t)raft_le_get64(buf + 8) < 1 ||
-        (int64_t)raft_le_get64(buf + 16) < 0)
+        wire_le_get64(buf + len - 8) != wire_hash_bytes(buf, len - 8) ||
+        (int64_t)wire_le_get64(buf + 8) < 1 ||
+        (int64_t)wire_le_get64(buf + 16) < 0)
         return -1;
-    return raft_le_get32(buf + 4);
+    return wire_le_get32(buf + 4);
 }
 
 /* Applies the newest valid snapshot to `log` and `out`. */
@@ -283,9 +283,9 @@ static int raft_load_snapshot(fl_ctx *ctx, raft_storage *st, raft_log *log,
     st->gen = best_gen < 0 ? 0 : (uint32_t)best_gen;
     if (!best)
         return 0;
-    raft_log_reset(log, (int64_t)raft_le_get64(best + 8),
-                   (int64_t)raft_le_get64(best + 16), raft_le_get64(best + 24),
-                   raft_le_get64(best + 32));
+    raft_log_reset(log, (int64_t)wire_le_get64(best + 8),
+                   (int64_t)wire_le_get64(best + 16), wire_le_get64(best + 24),
+                   wire_le_get64(best + 32));
     out->snap_len = best_len - RAFT_SNAP_HEAD - 8;
     out->snap = malloc(out->snap_len ? out->snap_len : 1);
     if (!out->snap) {
