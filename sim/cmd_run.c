@@ -243,9 +243,14 @@ static void print_summary(const run_opts *o, const fl_engine *e,
     printf("check invariants (%zu): %s\n", fl_invcheck_count(ic),
            state_text(v->invariants));
     if (v->violation) {
-        printf("  violated: %s at %.3f ms after node %d stepped\n  %s\n",
-               v->violation->name, (double)v->violation->time / 1e6,
-               v->violation->node, v->violation->msg);
+        if (v->violation->node == FL_NO_NODE)
+            printf("  violated: %s at the end of the run (%.3f ms)\n  %s\n",
+                   v->violation->name, (double)v->violation->time / 1e6,
+                   v->violation->msg);
+        else
+            printf("  violated: %s at %.3f ms after node %d stepped\n  %s\n",
+                   v->violation->name, (double)v->violation->time / 1e6,
+                   v->violation->node, v->violation->msg);
         printf("  the last events:\n");
         fl_trace_print_recent(fl_engine_trace(e), stdout, "    ");
     }
@@ -373,6 +378,8 @@ static int write_outputs(run_ctx *rc, const verdicts *v)
 static int finish(run_ctx *rc, fl_time duration)
 {
     fl_engine_finish(rc->e);
+    if (rc->s->expect.invariants)
+        (void)fl_invcheck_finish(rc->ic, rc->e);
     verdicts v;
     memset(&v, 0, sizeof v);
     v.violation = fl_invcheck_violation(rc->ic);

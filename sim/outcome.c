@@ -132,6 +132,8 @@ static int run_once(const fl_scenario *s, const fl_algorithm *alg,
     }
     fl_engine_run(e);
     fl_engine_finish(e);
+    if (s->expect.invariants)
+        (void)fl_invcheck_finish(ic, e);
     *hash = fl_engine_trace_hash(e);
     if (judge) {
         const fl_engine_stats *st = fl_engine_stats_get(e);
@@ -144,8 +146,13 @@ static int run_once(const fl_scenario *s, const fl_algorithm *alg,
         if (v) {
             set_fail(o, FL_OUT_CHECK, v->name);
             o->fail_at = v->time;
-            snprintf(o->detail, sizeof o->detail, "%s violated at %.3f ms after node %d "
-                     "stepped: %s", v->name, (double)v->time / 1e6, v->node, v->msg);
+            if (v->node == FL_NO_NODE)
+                snprintf(o->detail, sizeof o->detail, "%s violated at the end of the "
+                         "run (%.3f ms): %s", v->name, (double)v->time / 1e6, v->msg);
+            else
+                snprintf(o->detail, sizeof o->detail, "%s violated at %.3f ms after "
+                         "node %d stepped: %s", v->name, (double)v->time / 1e6, v->node,
+                         v->msg);
         } else {
             check_history(e, s, spec->lin_timeout_s > 0 ? spec->lin_timeout_s : 10.0, o);
             if (o->kind == FL_OUT_PASS)

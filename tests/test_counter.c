@@ -181,7 +181,8 @@ static void for_each_file(const char *sub, void (*fn)(const char *rel))
     size_t n = 0;
     while ((de = readdir(d))) {
         size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") ||
+            strcmp(de->d_name, "suite.json") == 0)
             continue;
         char rel[600];
         snprintf(rel, sizeof rel, "scenarios/counter%s/%s", sub, de->d_name);

@@ -175,6 +175,48 @@ static const fl_invariant inv_exclusion = {
     .destroy = inv_excl_destroy,
 };
 
+/* ---- lock.progress (liveness) ------------------------------------------ */
+
+typedef struct inv_progress {
+    int64_t writes;           /* writes the storage applied */
+} inv_progress;
+
+static int inv_progress_check(void *state, const fl_world *w, fl_node_id node,
+                              const fl_view *before, const fl_view *after,
+                              char *msg, size_t msglen)
+{
+    inv_progress *s = state;
+    int64_t token, writer;
+    (void)msg;
+    (void)msglen;
+    if (inv_storage_applied(w, node, before, after, &token, &writer))
+        s->writes++;
+    return 0;
+}
+
+/* A lock service that grants nothing keeps every safety check. */
+static int inv_progress_finish(void *state, const fl_world *w, fl_time end,
+                               char *msg, size_t msglen)
+{
+    const inv_progress *s = state;
+    (void)w;
+    if (s->writes > 0)
+        return 0;
+    snprintf(msg, msglen, "in %.0f ms no write reached the storage: no client "
+             "ever held the lock with a token the storage accepted",
+             (double)end / 1e6);
+    return -1;
+}
+
+static const fl_invariant inv_progress_inv = {
+    .name = "lock.progress",
+    .summary = "clients get the lock: at least one fenced write reaches the "
+               "storage in a run",
+    .state_size = sizeof(inv_progress),
+    .check = inv_progress_check,
+    .finish = inv_progress_finish,
+};
+
 /* ---- The family: Raft's invariants, then the lock's ---------------------- */
 
 static const fl_invariant *const inv_lock_table[] = {
@@ -186,6 +228,7 @@ static const fl_invariant *const inv_lock_table[] = {
     &inv_token_monotonic,
     &inv_stale_write,
     &inv_exclusion,
+    &inv_progress_inv,
 };
 
 const fl_invariant *const *fl_lock_invariants(size_t *n)

@@ -178,6 +178,22 @@ static int check_liveness(void *state, const fl_world *w, fl_node_id node,
     return -1;
 }
 
+/* A sort that never finishes may take no step past its bound at all. */
+static int finish_liveness(void *state, const fl_world *w, fl_time end, char *msg,
+                           size_t len)
+{
+    live_state *s = state;
+    if (s->done || s->bound < 0)
+        return 0;
+    fl_time from = fl_engine_last_disruption_end((const fl_engine *)w);
+    if (end <= from + s->bound)
+        return 0;
+    snprintf(msg, len, "the sort never finished: not done %.0f ms after the last "
+             "recovery at %.3f ms (the run ended at %.3f ms)", (double)s->bound / 1e6,
+             (double)from / 1e6, (double)end / 1e6);
+    return -1;
+}
+
 static const fl_invariant inv_sorted = {
     .name = "sort.sorted",
     .summary = "the coordinator's output is in key order",
@@ -199,6 +215,7 @@ static const fl_invariant inv_liveness = {
     .state_size = sizeof(live_state),
     .init = live_init,
     .check = check_liveness,
+    .finish = finish_liveness,
 };
 
 static const fl_invariant *const inv_sort_table[] = {

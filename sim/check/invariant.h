@@ -36,6 +36,11 @@ typedef struct fl_invariant {
                   const fl_view *before, const fl_view *after,
                   char *msg, size_t msglen);
     void (*destroy)(void *state);                      /* may be NULL */
+    /* After a run that ended without a violation, at simulated time `end`
+     * (the run's horizon): for liveness, which an algorithm that does
+     * nothing at all never gives a step to check. May be NULL. */
+    int  (*finish)(void *state, const fl_world *w, fl_time end,
+                   char *msg, size_t msglen);
 } fl_invariant;
 
 /* The invariants registered for an algorithm family (none: *n = 0). */

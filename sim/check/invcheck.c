@@ -91,3 +91,22 @@ const fl_violation *fl_invcheck_violation(const fl_invcheck *ic)
 {
     return ic->failed ? &ic->violation : NULL;
 }
+
+int fl_invcheck_finish(fl_invcheck *ic, fl_engine *e)
+{
+    const fl_world *w = (const fl_world *)e;
+    for (size_t i = 0; i < ic->n && !ic->failed; i++) {
+        const fl_invariant *inv = ic->invs[i];
+        fl_violation *v = &ic->violation;
+        v->msg[0] = '\0';
+        if (inv->finish && inv->finish(ic->states[i], w, fl_engine_end(e), v->msg,
+                                       sizeof v->msg) != 0) {
+            ic->failed = true;
+            v->name = inv->name;
+            v->node = FL_NO_NODE;
+            v->time = fl_engine_end(e);
+            return -1;
+        }
+    }
+    return 0;
+}

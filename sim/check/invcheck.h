@@ -27,6 +27,9 @@ typedef struct fl_violation {
     char        msg[512];
 } fl_violation;
 
+/* At the end of a run that kept every invariant: the liveness checks
+ * (fl_invariant.finish). 0, or -1 and a violation. */
+int          fl_invcheck_finish(fl_invcheck *ic, fl_engine *e);
 /* NULL while every invariant held. */
 const fl_violation *fl_invcheck_violation(const fl_invcheck *ic);
 

@@ -156,6 +156,71 @@ static void storage_destroy(void *state)
     (void)state;
 }
 
+/* ---- The client role: a lock client: acquire a lease and its token from the servers, write to storage with the token, renew, release ---- */
+
+typedef struct client_state {
+    fl_node_id self;
+    /* TODO: everything a client knows (free what you allocate in client_destroy) */
+} client_state;
+
+/* Once per boot, and again after every restart, before start. */
+static int client_init(fl_ctx *ctx, void *state, const cJSON *params)
+{
+    client_state *s = state;
+    (void)params;
+    s->self = fl_self(ctx);
+    return 0;
+}
+
+/* Boot (recovering = false) or restart after a crash (true): read the disk,
+ * set the first timers. */
+static void client_start(fl_ctx *ctx, void *state, bool recovering)
+{
+    (void)ctx;
+    (void)state;
+    (void)recovering;
+}
+
+static void client_on_message(fl_ctx *ctx, void *state, fl_node_id from,
+                           const void *msg, size_t len)
+{
+    (void)ctx;
+    (void)state;
+    (void)from;
+    (void)msg;
+    (void)len;
+}
+
+static void client_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
+                         uint64_t cookie)
+{
+    (void)ctx;
+    (void)state;
+    (void)kind;
+    (void)cookie;
+}
+
+/* Lock clients get no workload operations; ignore. */
+static void client_on_request(fl_ctx *ctx, void *state, const fl_request *req)
+{
+    (void)ctx;
+    (void)state;
+    (void)req;
+}
+
+/* Fill what applies (kind, term and leader of a lock server; scalars such as the holder, the lease expiry and the last token); never change the state here. */
+static void client_inspect(const void *state, fl_view *view)
+{
+    (void)state;
+    view->kind = FL_VIEW_OTHER;
+}
+
+/* On a crash and at the end of a run: free what the handlers allocated. */
+static void client_destroy(void *state)
+{
+    (void)state;
+}
+
 /* ---- Shared by every role ---- */
 
 /* Called before any run with the scenario's "params": reject what you
@@ -193,6 +258,17 @@ static const fl_role lock_roles[] = {
         .on_request = server_on_request,
         .inspect = server_inspect,
         .destroy = server_destroy,
+    },
+    {
+        .name = "client",
+        .state_size = sizeof(client_state),
+        .init = client_init,
+        .start = client_start,
+        .on_message = client_on_message,
+        .on_timer = client_on_timer,
+        .on_request = client_on_request,
+        .inspect = client_inspect,
+        .destroy = client_destroy,
     },
     {
         .name = "storage",
