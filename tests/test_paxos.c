@@ -322,13 +322,13 @@ static void test_invariant_registry(void)
     static const char *const names[] = {
         "paxos.promise", "paxos.unique_ballots", "paxos.validity",
         "paxos.chosen_stays_chosen", "paxos.agreement",
-        "paxos.learn_only_chosen",
+        "paxos.learn_only_chosen", "paxos.progress",
     };
     const char *fams[] = {"paxos", "multipaxos"};
     for (size_t f = 0; f < 2; f++) {
         size_t n = 0;
         const fl_invariant *const *inv = fl_invariants_for(fams[f], &n);
-        CU_ASSERT_EQUAL_FATAL(n, 6);
+        CU_ASSERT_EQUAL_FATAL(n, 7);
         for (size_t i = 0; i < n; i++)
             CU_ASSERT_STRING_EQUAL(inv[i]->name, names[i]);
     }
@@ -529,6 +529,35 @@ static bool e2e_without_bugs(const char *file, char *out, size_t len)
     return ok && had;
 }
 
+/* paxos.progress can fail: the same partition with a bound no cluster can
+ * meet (1 ms to learn after the heal) is caught, at the end of the run. */
+static void test_e2e_progress(void)
+{
+    char file[1024], tmp[128];
+    snprintf(file, sizeof file, "%s/scenarios/paxos/multi-partition.json",
+             fl_cu_srcdir());
+    cJSON *j = e2e_load(file);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    cJSON *params = cJSON_GetObjectItem(j, "params");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cJSON_GetObjectItem(params, "chosen_within_ms"));
+    cJSON_ReplaceItemInObject(params, "chosen_within_ms", cJSON_CreateNumber(1));
+    char *text = cJSON_Print(j);
+    cJSON_Delete(j);
+    snprintf(tmp, sizeof tmp, "/tmp/fl-test-paxos-progress-%ld.json", (long)getpid());
+    FILE *w = text ? fopen(tmp, "w") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    fputs(text, w);
+    fclose(w);
+    free(text);
+    e2e_out o;
+    CU_ASSERT_EQUAL(e2e_run(tmp, 1, NULL, &o), 0);
+    CU_ASSERT_EQUAL(o.status, 1);
+    CU_ASSERT_STRING_EQUAL(o.violated, "paxos.progress");
+    CU_ASSERT_EQUAL(e2e_run(file, 1, NULL, &o), 0);
+    CU_ASSERT_EQUAL(o.status, 0);
+    remove(tmp);
+}
+
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
@@ -674,6 +703,7 @@ static const fl_cu_test e2e_tests[] = {
     {"runs are deterministic", test_e2e_deterministic},
     {"views carry role, ballot, chosen log, scalars", test_e2e_views},
     {"bad params exit 2 naming the key", test_e2e_bad_params},
+    {"paxos.progress catches a missed bound", test_e2e_progress},
     {NULL, NULL},
 };
 

@@ -103,9 +103,12 @@ static int paxos_parse_basic_key(const cJSON *v, paxos_params *p, char *err,
                                "must be > 0 (an integer)", err, errlen);
     if (!strcmp(k, "bugs"))
         return paxos_parse_bugs(v, p, err, errlen);
+    if (!strcmp(k, "chosen_within_ms"))
+        return paxos_parse_int(v, k, 1, 3600000, &p->chosen_within_ms,
+                               "must be > 0 (an integer)", err, errlen);
     return paxos_param_err(err, errlen, k,
                            "unknown parameter (known: backoff_ms, retry_ms, "
-                           "bugs)");
+                           "bugs, chosen_within_ms)");
 }
 
 static int paxos_parse_multi_key(const cJSON *v, paxos_params *p, char *err,
@@ -127,9 +130,13 @@ static int paxos_parse_multi_key(const cJSON *v, paxos_params *p, char *err,
                                "must be an integer in [1, 65536]", err, errlen);
     if (!strcmp(k, "bugs"))
         return paxos_parse_bugs(v, p, err, errlen);
+    if (!strcmp(k, "chosen_within_ms"))
+        return paxos_parse_int(v, k, 1, 3600000, &p->chosen_within_ms,
+                               "must be > 0 (an integer)", err, errlen);
     return paxos_param_err(err, errlen, k,
                            "unknown parameter (known: election_timeout_ms, "
-                           "heartbeat_ms, initial_leader, batch, bugs)");
+                           "heartbeat_ms, initial_leader, batch, bugs, "
+                           "chosen_within_ms)");
 }
 
 int paxos_params_parse(paxos_family fam, const cJSON *params, paxos_params *p,

@@ -62,6 +62,9 @@ typedef struct paxos_params {
     int64_t  initial_leader;   /* server index that campaigns at boot; -1 */
     int64_t  batch;            /* most proposals / decisions per Accept */
     unsigned bugs;             /* PAXOS_BUG(...) bits */
+    /* Not used by the algorithm: the bound of the paxos.progress check (a
+     * value learned this soon after the last heal); 0 = not checked. */
+    int64_t  chosen_within_ms;
 } paxos_params;
 
 /* Fills `p` from a params object (NULL = defaults). Returns 0, or -1 with

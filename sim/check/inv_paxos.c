@@ -33,6 +33,8 @@
 #include <string.h>
 
 #include "algorithms/paxos/view.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
 
 /* ---- A map from (int64, int64, uint64) to a small record ------------------- */
 
@@ -481,9 +483,87 @@ PX_INVARIANT(px_inv_learn, "paxos.learn_only_chosen",
              "a node learns only values a majority of acceptors accepted "
              "(PMS §2.1)", px_init_learn)
 
+/* ---- paxos.progress (liveness) ------------------------------------------ */
+
+typedef struct px_progress {
+    fl_time bound;        /* params.chosen_within_ms; -1: not asked for */
+    bool    single;       /* single decree: once learned, nothing is left */
+    bool    learned_any;
+    fl_time from;         /* the last heal or restart seen so far */
+    fl_time first_learn;  /* the first learning since `from`; -1 none */
+} px_progress;
+
+static int px_progress_init(void *state, const fl_world *w)
+{
+    px_progress *s = state;
+    const fl_scenario *sc = fl_engine_scenario((const fl_engine *)w);
+    const cJSON *b = sc && sc->params ?
+        cJSON_GetObjectItemCaseSensitive(sc->params, "chosen_within_ms") : NULL;
+    s->bound = cJSON_IsNumber(b) && b->valuedouble > 0 ?
+        (fl_time)b->valuedouble * 1000000 : -1;
+    s->single = sc && !strcmp(sc->algorithm, "paxos");
+    s->from = 0;
+    s->first_learn = -1;
+    return 0;
+}
+
+static void px_progress_follow(px_progress *s, const fl_world *w)
+{
+    fl_time from = fl_engine_last_disruption_end((const fl_engine *)w);
+    if (from != s->from) {
+        s->from = from;
+        s->first_learn = -1;
+    }
+}
+
+static int px_progress_check(void *state, const fl_world *w, fl_node_id node,
+                             const fl_view *before, const fl_view *after,
+                             char *msg, size_t msglen)
+{
+    px_progress *s = state;
+    (void)node;
+    (void)msg;
+    (void)msglen;
+    px_progress_follow(s, w);
+    if (after->commit > before->commit && after->commit >= 0) {
+        s->learned_any = true;
+        if (s->first_learn < 0)
+            s->first_learn = fl_world_now(w);
+    }
+    return 0;   /* judged at the end: a partition may still be in force now */
+}
+
+/* At the end of the run: fails when nothing was learned within the bound
+ * after the last heal or restart (and the run lasted that long). */
+static int px_progress_finish(void *state, const fl_world *w, fl_time end,
+                              char *msg, size_t msglen)
+{
+    px_progress *s = state;
+    px_progress_follow(s, w);
+    fl_time deadline = s->from + s->bound;
+    if (s->bound < 0 || (s->single && s->learned_any) || end <= deadline ||
+        (s->first_learn >= 0 && s->first_learn <= deadline))
+        return 0;
+    return px_fail(msg, msglen, "no node learned a value within %.0f ms after "
+                   "the last recovery at %.3f ms (first learned after it: "
+                   "%s%.3f ms)", (double)s->bound / 1e6, (double)s->from / 1e6,
+                   s->first_learn < 0 ? "never, by " : "",
+                   (double)(s->first_learn < 0 ? end : s->first_learn) / 1e6);
+}
+
+static const fl_invariant px_inv_progress = {
+    .name = "paxos.progress",
+    .summary = "a value is learned within params.chosen_within_ms after the "
+               "last heal or restart",
+    .state_size = sizeof(px_progress),
+    .init = px_progress_init,
+    .check = px_progress_check,
+    .finish = px_progress_finish,
+};
+
 static const fl_invariant *const px_table[] = {
     &px_inv_promise, &px_inv_unique, &px_inv_validity,
-    &px_inv_stays, &px_inv_agreement, &px_inv_learn,
+    &px_inv_stays, &px_inv_agreement, &px_inv_learn, &px_inv_progress,
 };
 
 const fl_invariant *const *fl_paxos_invariants(size_t *n)
