@@ -123,7 +123,7 @@ static fl_op make_op(fl_ctx *ctx, fl_client *c)
         op.arg2 = unique_value(c);
         break;
     case FL_OP_ADD:
-        op.arg = fl_random_between(ctx, 1, 5);
+        op.arg = fl_random_between(ctx, w->add_min, w->add_max);
         break;
     case FL_OP_ACQUIRE:
         op.arg = w->timeout / FL_MS(1);

@@ -1041,14 +1041,30 @@ static int parse_workload_times(fl_ld *ld, const cJSON *w, fl_scenario *s)
     return 0;
 }
 
+/* Counter deltas: "add_min" and "add_max" (decrements when negative). */
+static int parse_add_range(fl_ld *ld, const cJSON *j, fl_workload_spec *wl)
+{
+    const int64_t lim = 1000000;
+    if (get_integer(ld, j, "add_min", false, -lim, lim, &wl->add_min) < 0 ||
+        get_integer(ld, j, "add_max", false, -lim, lim, &wl->add_max) < 0)
+        return -1;
+    if (wl->add_min > wl->add_max) {
+        ld_key(ld, "add_max");
+        return ld_fail(ld, "must be >= add_min (%lld)", (long long)wl->add_min);
+    }
+    return 0;
+}
+
 static int parse_workload(fl_ld *ld, const cJSON *root, fl_scenario *s)
 {
     static const char *const keys[] = {
         "clients", "rate_per_s", "model", "keys", "mix", "timeout_ms",
-        "retry_ms", "start_ms", "stop_ms", NULL
+        "retry_ms", "start_ms", "stop_ms", "add_min", "add_max", NULL
     };
     fl_workload_spec *wl = &s->workload;   /* clients: set by parse_nodes */
     wl->rate_per_s = 10;
+    wl->add_min = 1;
+    wl->add_max = 5;
     wl->timeout = FL_MS(1000);
     wl->retry = FL_MS(200);
     wl->start = 0;
@@ -1074,7 +1090,8 @@ static int parse_workload(fl_ld *ld, const cJSON *root, fl_scenario *s)
     }
     wl->keys = (uint32_t)keys_n;
     fl_default_mix(wl->model, wl->mix);
-    if (r && (parse_mix(ld, j, wl) < 0 || parse_workload_times(ld, j, s) < 0))
+    if (r && (parse_mix(ld, j, wl) < 0 || parse_workload_times(ld, j, s) < 0 ||
+              parse_add_range(ld, j, wl) < 0))
         return -1;
     if (r)
         ld_pop(ld, m);

@@ -72,6 +72,8 @@ typedef struct fl_workload_spec {
     fl_time       retry;         /* resend to another server; default 200 ms */
     fl_time       start;         /* first op not before; default 0 */
     fl_time       stop;          /* no new op after; default = duration */
+    int64_t       add_min;       /* counter adds: delta in [add_min, add_max]; */
+    int64_t       add_max;       /* default [1, 5]; negative: decrements */
 } fl_workload_spec;
 
 /* Which node(s) a fault targets. */

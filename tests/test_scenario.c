@@ -272,6 +272,10 @@ static const fl_bad_case bad_cases[] = {
       "must be <= duration_ms (10000)"),
     A("'workload':{'clients':2,'start_ms':500,'stop_ms':100}", "$.workload.stop_ms",
       "must be >= start_ms"),
+    A("'workload':{'clients':2,'add_min':3,'add_max':1}", "$.workload.add_max",
+      "must be >= add_min (3)"),
+    A("'workload':{'clients':2,'add_min':0.5}", "$.workload.add_min",
+      "must be an integer in [-1000000, 1000000]"),
     /* faults: common */
     A("'faults':{}", "$.faults", "must be an array"),
     A("'faults':[5]", "$.faults[0]", "must be an object"),
