@@ -943,3 +943,18 @@ fl_time fl_world_now(const fl_world *w)
 {
     return ((const fl_engine *)w)->now;
 }
+
+const fl_scenario *fl_world_scenario(const fl_world *w)
+{
+    return ((const fl_engine *)w)->scn;
+}
+
+const fl_history *fl_world_history(const fl_world *w)
+{
+    return &((const fl_engine *)w)->history;
+}
+
+fl_time fl_world_last_recovery(const fl_world *w)
+{
+    return ((const fl_engine *)w)->last_disruption_end;
+}

@@ -2,9 +2,8 @@
  * carry each replica's vectors (match[] = P, next[] = N) and the scalars
  * value, p_total, n_total, digest and converge_ms (algorithms/counter/
  * crdt.c). The bounds also need the client history and the workload's
- * schedule, which no view carries: the world handed to invariants is the
- * engine itself (engine.c implements fl_world on it), so these checks read
- * them through the engine's read-only accessors. */
+ * schedule, which no view carries: fl_world_history and
+ * fl_world_scenario give them. */
 #include "sim/check/inv_counter.h"
 
 #include <inttypes.h>
@@ -12,13 +11,6 @@
 #include <string.h>
 
 #include "sim/check/inv_raft.h"
-#include "sim/engine.h"
-
-static const fl_engine *inv_engine(const fl_world *w)
-{
-    return (const fl_engine *)w;
-}
-
 static bool inv_scalar(const fl_view *v, const char *name, int64_t *out)
 {
     for (size_t i = 0; i < v->nscalars; i++)
@@ -63,9 +55,8 @@ static void inv_sums_update(inv_sums *s, const fl_history *h)
  * restart, and the workload's last possible operation timed out. */
 static fl_time inv_deadline(const fl_world *w, fl_time *quiet)
 {
-    const fl_engine *e = inv_engine(w);
-    const fl_scenario *s = fl_engine_scenario(e);
-    fl_time q = fl_engine_last_disruption_end(e);
+    const fl_scenario *s = fl_world_scenario(w);
+    fl_time q = fl_world_last_recovery(w);
     fl_time wl = s->workload.clients ? s->workload.stop + s->workload.timeout
                                      : 0;
     if (wl > q)
@@ -207,7 +198,7 @@ static int inv_bounds_check(void *state, const fl_world *w, fl_node_id node,
 {
     (void)before;
     inv_bounds *s = state;
-    inv_sums_update(&s->sums, fl_engine_history(inv_engine(w)));
+    inv_sums_update(&s->sums, fl_world_history(w));
     if (inv_upper(&s->sums, node, after, msg, msglen) != 0)
         return -1;
     fl_time quiet = 0;

@@ -33,8 +33,6 @@
 #include <string.h>
 
 #include "algorithms/paxos/view.h"
-#include "sim/engine.h"
-#include "sim/scenario.h"
 
 /* ---- A map from (int64, int64, uint64) to a small record ------------------- */
 
@@ -496,7 +494,7 @@ typedef struct px_progress {
 static int px_progress_init(void *state, const fl_world *w)
 {
     px_progress *s = state;
-    const fl_scenario *sc = fl_engine_scenario((const fl_engine *)w);
+    const fl_scenario *sc = fl_world_scenario(w);
     const cJSON *b = sc && sc->params ?
         cJSON_GetObjectItemCaseSensitive(sc->params, "chosen_within_ms") : NULL;
     s->bound = cJSON_IsNumber(b) && b->valuedouble > 0 ?
@@ -509,7 +507,7 @@ static int px_progress_init(void *state, const fl_world *w)
 
 static void px_progress_follow(px_progress *s, const fl_world *w)
 {
-    fl_time from = fl_engine_last_disruption_end((const fl_engine *)w);
+    fl_time from = fl_world_last_recovery(w);
     if (from != s->from) {
         s->from = from;
         s->first_learn = -1;

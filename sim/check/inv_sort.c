@@ -4,14 +4,13 @@
  * re-sorting) and sums a hash of every key and counts them (multiset
  * equality with the input's fingerprint). Balance looks at each worker's
  * largest complete bucket when it steps. Liveness needs the time of the
- * last recovery, which only the engine knows (fl_world is the engine). */
+ * last recovery (fl_world_last_recovery). */
 #include "sim/check/inv_sort.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/engine.h"
 
 static uint64_t inv_sort_key_hash(uint64_t key)
 {
@@ -150,7 +149,7 @@ typedef struct live_state {
 static int live_init(void *state, const fl_world *w)
 {
     live_state *s = state;
-    const fl_scenario *sc = fl_engine_scenario((const fl_engine *)w);
+    const fl_scenario *sc = fl_world_scenario(w);
     const cJSON *b = sc && sc->params ?
         cJSON_GetObjectItemCaseSensitive(sc->params, "done_within_ms") : NULL;
     s->bound = cJSON_IsNumber(b) && b->valuedouble > 0 ?
@@ -168,7 +167,7 @@ static int check_liveness(void *state, const fl_world *w, fl_node_id node,
         s->done = true;
     if (s->done || s->bound < 0)
         return 0;
-    fl_time from = fl_engine_last_disruption_end((const fl_engine *)w);
+    fl_time from = fl_world_last_recovery(w);
     fl_time now = fl_world_now(w);
     if (now <= from + s->bound)
         return 0;
@@ -185,7 +184,7 @@ static int finish_liveness(void *state, const fl_world *w, fl_time end, char *ms
     live_state *s = state;
     if (s->done || s->bound < 0)
         return 0;
-    fl_time from = fl_engine_last_disruption_end((const fl_engine *)w);
+    fl_time from = fl_world_last_recovery(w);
     if (end <= from + s->bound)
         return 0;
     snprintf(msg, len, "the sort never finished: not done %.0f ms after the last "

@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "algorithms/algorithm.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
 
 /* Read-only access to the cluster, provided by the engine. */
 typedef struct fl_world fl_world;
@@ -23,6 +25,11 @@ const fl_view *fl_world_view(const fl_world *w, fl_node_id node);
 bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
                     fl_view_entry *out);
 fl_time fl_world_now(const fl_world *w);
+/* For liveness and history-aware checks: the scenario being run, the client
+ * history so far, and the time of the last heal or restart (0: none). */
+const fl_scenario *fl_world_scenario(const fl_world *w);
+const fl_history  *fl_world_history(const fl_world *w);
+fl_time            fl_world_last_recovery(const fl_world *w);
 
 typedef struct fl_invariant {
     const char *name;            /* "raft.election_safety" */
