@@ -4,7 +4,7 @@
 # the invariant its scenario declares.
 check_PROGRAMS += tests/test_paxos
 TESTS += tests/test_paxos
-tests_test_paxos_SOURCES = tests/test_paxos.c
+tests_test_paxos_SOURCES = tests/test_paxos.c tests/e2e.c tests/e2e.h
 tests_test_paxos_CFLAGS = $(TEST_CF)
 tests_test_paxos_LDADD = $(TEST_LIBS)
 tests_test_paxos_LDFLAGS = $(TEST_LD)

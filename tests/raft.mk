@@ -4,7 +4,7 @@
 # seeds, through both the built-in table and the plug-in.
 check_PROGRAMS += tests/test_raft
 TESTS += tests/test_raft
-tests_test_raft_SOURCES = tests/test_raft.c
+tests_test_raft_SOURCES = tests/test_raft.c tests/e2e.c tests/e2e.h
 tests_test_raft_CFLAGS = $(TEST_CF)
 tests_test_raft_LDADD = $(TEST_LIBS)
 tests_test_raft_LDFLAGS = $(TEST_LD)

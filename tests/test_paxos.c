@@ -23,6 +23,7 @@
 #include "algorithms/paxos/storage.h"
 #include "sim/check/invariant.h"
 #include "tests/cu.h"
+#include "tests/e2e.h"
 
 static paxos_cmd op_cmd(fl_node_id client, uint64_t seq, fl_op_kind kind,
                         uint32_t key, int64_t arg, int64_t arg2)
@@ -345,127 +346,15 @@ static void test_invariant_registry(void)
 
 #define E2E_SEEDS 5
 
-typedef struct e2e_out {
-    int      status;
-    uint64_t hash;
-    char     violated[80];
-    bool     invariants_held;
-    bool     caught;
-} e2e_out;
-
-static const char *e2e_binary(void)
-{
-    const char *b = getenv("FL_FAULTLINE");
-    return b ? b : "./faultline";
-}
-
-static void e2e_parse_line(const char *line, e2e_out *o)
-{
-    const char *p;
-    if ((p = strstr(line, "violated: ")) && !o->violated[0])
-        sscanf(p + 10, "%79s", o->violated);
-    if (strstr(line, "check invariants") && strstr(line, ": held"))
-        o->invariants_held = true;
-    if (strstr(line, "expected violation") && strstr(line, ": caught"))
-        o->caught = true;
-    if (!strncmp(line, "verdict:", 8) && (p = strstr(line, "trace hash ")))
-        o->hash = strtoull(p + 11, NULL, 16);
-}
-
-/* `faultline run FILE [--seed S] [EXTRA]` (seed 0: the file's). */
-static int e2e_run(const char *file, uint64_t seed, const char *extra,
-                   e2e_out *o)
-{
-    memset(o, 0, sizeof *o);
-    o->status = -1;
-    char cmd[2048], seedarg[64] = "";
-    if (seed)
-        snprintf(seedarg, sizeof seedarg, " --seed %" PRIu64, seed);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s'%s %s 2>&1", e2e_binary(), file,
-             seedarg, extra ? extra : "");
-    FILE *fp = popen(cmd, "r");
-    if (!fp)
-        return -1;
-    char line[4096];
-    while (fgets(line, sizeof line, fp))
-        e2e_parse_line(line, o);
-    int st = pclose(fp);
-    o->status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-    return 0;
-}
-
-/* The scenario files of scenarios/paxos/SUB, sorted; NULL-terminated. */
-static char **e2e_list(const char *sub)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/scenarios/paxos%s", fl_cu_srcdir(), sub);
-    DIR *d = opendir(dir);
-    if (!d)
-        return NULL;
-    char **names = calloc(256, sizeof *names);
-    size_t n = 0;
-    struct dirent *de;
-    while (names && n < 255 && (de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json") ||
-            strcmp(de->d_name, "suite.json") == 0)
-            continue;
-        names[n] = malloc(strlen(dir) + len + 2);
-        if (!names[n])
-            break;
-        sprintf(names[n], "%s/%s", dir, de->d_name);
-        n++;
-    }
-    closedir(d);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    return names;
-}
-
-static void e2e_free(char **names)
-{
-    for (size_t i = 0; names && names[i]; i++)
-        free(names[i]);
-    free(names);
-}
-
-static cJSON *e2e_load(const char *file)
-{
-    FILE *fp = fopen(file, "r");
-    if (!fp)
-        return NULL;
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    fclose(fp);
-    buf[n] = 0;
-    return cJSON_Parse(buf);
-}
-
-static bool e2e_declared(const char *file, char *out, size_t len)
-{
-    cJSON *j = e2e_load(file);
-    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "expect"),
-                                         "violation");
-    bool ok = cJSON_IsString(v);
-    if (ok)
-        snprintf(out, len, "%s", v->valuestring);
-    cJSON_Delete(j);
-    return ok;
-}
-
 static void test_e2e_scenarios_pass(void)
 {
-    char **files = e2e_list("");
+    char **files = fl_e2e_list("paxos", "");
     CU_ASSERT_FATAL(files != NULL);
     size_t n = 0;
     for (size_t i = 0; files[i]; i++, n++) {
         for (uint64_t seed = 1; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(files[i], seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
             if (o.status != 0 || !o.invariants_held)
                 fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d %s\n",
                         files[i], seed, o.status, o.violated);
@@ -475,20 +364,20 @@ static void test_e2e_scenarios_pass(void)
         }
     }
     CU_ASSERT_TRUE(n >= 8);
-    e2e_free(files);
+    fl_e2e_free(files);
 }
 
 /* Every bug switch has a scenario, and each is caught by its declared
  * check on every seed tried. */
 static void test_e2e_bugs_caught(void)
 {
-    char **files = e2e_list("/bugs");
+    char **files = fl_e2e_list("paxos", "/bugs");
     CU_ASSERT_FATAL(files != NULL);
     unsigned covered = 0;
     for (size_t i = 0; files[i]; i++) {
         char want[80];
-        CU_ASSERT_TRUE_FATAL(e2e_declared(files[i], want, sizeof want));
-        cJSON *j = e2e_load(files[i]);
+        CU_ASSERT_TRUE_FATAL(fl_e2e_declared(files[i], want, sizeof want));
+        cJSON *j = fl_e2e_load(files[i]);
         const cJSON *b;
         cJSON_ArrayForEach(b, cJSON_GetObjectItem(cJSON_GetObjectItem(j, "params"), "bugs"))
             for (unsigned k = 0; k < PAXOS_BUG_COUNT; k++)
@@ -496,8 +385,8 @@ static void test_e2e_bugs_caught(void)
                     covered |= 1u << k;
         cJSON_Delete(j);
         for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(files[i], seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
             if (o.status != 1 || strcmp(o.violated, want))
                 fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d, "
                         "violated \"%s\", declared %s\n", files[i], seed,
@@ -508,25 +397,7 @@ static void test_e2e_bugs_caught(void)
         }
     }
     CU_ASSERT_EQUAL(covered, (1u << PAXOS_BUG_COUNT) - 1);
-    e2e_free(files);
-}
-
-static bool e2e_without_bugs(const char *file, char *out, size_t len)
-{
-    cJSON *j = e2e_load(file);
-    cJSON *params = cJSON_GetObjectItem(j, "params");
-    bool had = cJSON_GetObjectItem(params, "bugs") != NULL;
-    cJSON_DeleteItemFromObject(params, "bugs");
-    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(j, "expect"), "violation");
-    char *text = cJSON_Print(j);
-    cJSON_Delete(j);
-    snprintf(out, len, "/tmp/fl-test-paxos-%ld.json", (long)getpid());
-    FILE *w = text ? fopen(out, "w") : NULL;
-    bool ok = w && fputs(text, w) >= 0;
-    if (w && fclose(w) != 0)
-        ok = false;
-    free(text);
-    return ok && had;
+    fl_e2e_free(files);
 }
 
 /* paxos.progress can fail: the same partition with a bound no cluster can
@@ -536,7 +407,7 @@ static void test_e2e_progress(void)
     char file[1024], tmp[128];
     snprintf(file, sizeof file, "%s/scenarios/paxos/multi-partition.json",
              fl_cu_srcdir());
-    cJSON *j = e2e_load(file);
+    cJSON *j = fl_e2e_load(file);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     cJSON *params = cJSON_GetObjectItem(j, "params");
     CU_ASSERT_PTR_NOT_NULL_FATAL(cJSON_GetObjectItem(params, "chosen_within_ms"));
@@ -549,11 +420,11 @@ static void test_e2e_progress(void)
     fputs(text, w);
     fclose(w);
     free(text);
-    e2e_out o;
-    CU_ASSERT_EQUAL(e2e_run(tmp, 1, NULL, &o), 0);
+    fl_e2e_out o;
+    CU_ASSERT_EQUAL(fl_e2e_run(tmp, 1, NULL, &o), 0);
     CU_ASSERT_EQUAL(o.status, 1);
     CU_ASSERT_STRING_EQUAL(o.violated, "paxos.progress");
-    CU_ASSERT_EQUAL(e2e_run(file, 1, NULL, &o), 0);
+    CU_ASSERT_EQUAL(fl_e2e_run(file, 1, NULL, &o), 0);
     CU_ASSERT_EQUAL(o.status, 0);
     remove(tmp);
 }
@@ -561,14 +432,14 @@ static void test_e2e_progress(void)
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
-    char **files = e2e_list("/bugs");
+    char **files = fl_e2e_list("paxos", "/bugs");
     CU_ASSERT_FATAL(files != NULL);
     for (size_t i = 0; files[i]; i++) {
         char tmp[128];
-        CU_ASSERT_TRUE_FATAL(e2e_without_bugs(files[i], tmp, sizeof tmp));
+        CU_ASSERT_TRUE_FATAL(fl_e2e_without_bugs(files[i], tmp, sizeof tmp));
         for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(tmp, seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(tmp, seed, NULL, &o), 0);
             if (o.status != 0 || !o.invariants_held)
                 fprintf(stderr, "\n  %s without bugs --seed %" PRIu64
                         ": exit %d %s\n", files[i], seed, o.status,
@@ -578,26 +449,26 @@ static void test_e2e_bugs_off_pass(void)
         }
         remove(tmp);
     }
-    e2e_free(files);
+    fl_e2e_free(files);
 }
 
 static void test_e2e_deterministic(void)
 {
     const char *subs[] = {"", "/bugs"};
     for (size_t k = 0; k < 2; k++) {
-        char **files = e2e_list(subs[k]);
+        char **files = fl_e2e_list("paxos", subs[k]);
         CU_ASSERT_FATAL(files != NULL);
         for (size_t i = 0; files[i]; i++) {
-            e2e_out a, b, c;
-            e2e_run(files[i], 3, NULL, &a);
-            e2e_run(files[i], 3, NULL, &b);
-            e2e_run(files[i], 4, NULL, &c);
+            fl_e2e_out a, b, c;
+            fl_e2e_run(files[i], 3, NULL, &a);
+            fl_e2e_run(files[i], 3, NULL, &b);
+            fl_e2e_run(files[i], 4, NULL, &c);
             CU_ASSERT_NOT_EQUAL(a.hash, 0);
             CU_ASSERT_EQUAL(a.hash, b.hash);
             CU_ASSERT_EQUAL(a.status, b.status);
             CU_ASSERT_NOT_EQUAL(a.hash, c.hash);
         }
-        e2e_free(files);
+        fl_e2e_free(files);
     }
 }
 
@@ -612,8 +483,8 @@ static void test_e2e_views(void)
     snprintf(trace, sizeof trace, "/tmp/fl-test-paxos-%ld.jsonl",
              (long)getpid());
     snprintf(extra, sizeof extra, "--trace '%s'", trace);
-    e2e_out o;
-    CU_ASSERT_EQUAL_FATAL(e2e_run(file, 0, extra, &o), 0);
+    fl_e2e_out o;
+    CU_ASSERT_EQUAL_FATAL(fl_e2e_run(file, 0, extra, &o), 0);
     CU_ASSERT_EQUAL(o.status, 0);
     FILE *fp = fopen(trace, "r");
     CU_ASSERT_FATAL(fp != NULL);
@@ -660,7 +531,7 @@ static void test_e2e_bad_params(void)
     CU_ASSERT_EQUAL(write(fd, text, (size_t)len), len);
     close(fd);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' 2>&1", e2e_binary(), path);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' 2>&1", fl_e2e_binary(), path);
     FILE *fp = popen(cmd, "r");
     CU_ASSERT_FATAL(fp != NULL);
     char line[1024];

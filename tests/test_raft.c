@@ -16,6 +16,7 @@
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/raft_table.h"
 #include "tests/cu.h"
+#include "tests/e2e.h"
 
 /* ---- codec -------------------------------------------------------------- */
 
@@ -595,130 +596,20 @@ static void test_invariant_registry(void)
 
 #define E2E_SEEDS 5
 
-typedef struct e2e_out {
-    int      status;            /* faultline's exit status; -1 failed to run */
-    uint64_t hash;              /* from the verdict line; 0 if absent */
-    char     violated[80];      /* first "violated: NAME" */
-    bool     invariants_held;
-    bool     caught;            /* "expected violation X: caught" */
-} e2e_out;
-
-static const char *e2e_binary(void)
-{
-    const char *b = getenv("FL_FAULTLINE");
-    return b ? b : "./faultline";
-}
-
 static const char *e2e_plugin(void)
 {
     const char *p = getenv("FL_RAFT_PLUGIN");
     return p ? p : "./algorithms/raft/.libs/raft.so";
 }
 
-static void e2e_parse_line(const char *line, e2e_out *o)
-{
-    const char *p;
-    if ((p = strstr(line, "violated: ")) && !o->violated[0])
-        sscanf(p + 10, "%79s", o->violated);
-    if (strstr(line, "check invariants") && strstr(line, ": held"))
-        o->invariants_held = true;
-    if (strstr(line, "expected violation") && strstr(line, ": caught"))
-        o->caught = true;
-    if (!strncmp(line, "verdict:", 8) && (p = strstr(line, "trace hash ")))
-        o->hash = strtoull(p + 11, NULL, 16);
-}
-
-/* Runs `faultline run FILE [--seed S] [--impl SO]` (seed 0: the file's). */
-static int e2e_run(const char *file, uint64_t seed, const char *impl,
-                   e2e_out *o)
-{
-    memset(o, 0, sizeof *o);
-    o->status = -1;
-    char cmd[2048], seedarg[64] = "", implarg[600] = "";
-    if (seed)
-        snprintf(seedarg, sizeof seedarg, " --seed %" PRIu64, seed);
-    if (impl)
-        snprintf(implarg, sizeof implarg, " --impl '%s'", impl);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s'%s%s 2>&1", e2e_binary(), file,
-             seedarg, implarg);
-    FILE *fp = popen(cmd, "r");
-    if (!fp)
-        return -1;
-    char line[4096];
-    while (fgets(line, sizeof line, fp))
-        e2e_parse_line(line, o);
-    int st = pclose(fp);
-    o->status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-    return 0;
-}
-
-/* The scenario files of scenarios/raft/SUB, sorted; NULL-terminated. */
-static char **e2e_list(const char *sub)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/scenarios/raft%s", fl_cu_srcdir(), sub);
-    DIR *d = opendir(dir);
-    if (!d)
-        return NULL;
-    char **names = calloc(256, sizeof *names);
-    size_t n = 0;
-    struct dirent *de;
-    while (names && n < 255 && (de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json") ||
-            strcmp(de->d_name, "suite.json") == 0)
-            continue;
-        names[n] = malloc(strlen(dir) + len + 2);
-        if (!names[n])
-            break;
-        sprintf(names[n], "%s/%s", dir, de->d_name);
-        n++;
-    }
-    closedir(d);
-    for (size_t i = 1; i < n; i++)          /* insertion sort: few files */
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    return names;
-}
-
-static void e2e_free(char **names)
-{
-    for (size_t i = 0; names && names[i]; i++)
-        free(names[i]);
-    free(names);
-}
-
-/* The invariant a bug scenario declares in expect.violation. */
-static bool e2e_declared(const char *file, char *out, size_t len)
-{
-    FILE *fp = fopen(file, "r");
-    if (!fp)
-        return false;
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    fclose(fp);
-    buf[n] = 0;
-    cJSON *j = cJSON_Parse(buf);
-    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "expect"),
-                                         "violation");
-    bool ok = cJSON_IsString(v);
-    if (ok)
-        snprintf(out, len, "%s", v->valuestring);
-    cJSON_Delete(j);
-    return ok;
-}
-
 static void test_e2e_scenarios_pass(void)
 {
-    char **files = e2e_list("");
+    char **files = fl_e2e_list("raft", "");
     CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
     for (size_t i = 0; files[i]; i++) {
         for (uint64_t seed = 1; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(files[i], seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
             if (o.status != 0 || !o.invariants_held)
                 fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d %s\n",
                         files[i], seed, o.status, o.violated);
@@ -727,20 +618,20 @@ static void test_e2e_scenarios_pass(void)
             CU_ASSERT_NOT_EQUAL(o.hash, 0);
         }
     }
-    e2e_free(files);
+    fl_e2e_free(files);
 }
 
 static void test_e2e_bugs_caught(void)
 {
-    char **files = e2e_list("/bugs");
+    char **files = fl_e2e_list("raft", "/bugs");
     CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
     size_t n = 0;
     for (size_t i = 0; files[i]; i++, n++) {
         char want[80];
-        CU_ASSERT_TRUE_FATAL(e2e_declared(files[i], want, sizeof want));
+        CU_ASSERT_TRUE_FATAL(fl_e2e_declared(files[i], want, sizeof want));
         for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(files[i], seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
             if (o.status != 1 || strcmp(o.violated, want))
                 fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d, "
                         "violated \"%s\", declared %s\n", files[i], seed,
@@ -751,47 +642,20 @@ static void test_e2e_bugs_caught(void)
         }
     }
     CU_ASSERT_TRUE(n >= 5);
-    e2e_free(files);
-}
-
-/* Writes FILE without its params.bugs to a temporary file whose path goes
- * to `out`: the same scenario with every bug switch off. */
-static bool e2e_without_bugs(const char *file, char *out, size_t len)
-{
-    FILE *fp = fopen(file, "r");
-    if (!fp)
-        return false;
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    fclose(fp);
-    buf[n] = 0;
-    cJSON *j = cJSON_Parse(buf);
-    cJSON *params = cJSON_GetObjectItem(j, "params");
-    bool had = cJSON_GetObjectItem(params, "bugs") != NULL;
-    cJSON_DeleteItemFromObject(params, "bugs");
-    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(j, "expect"), "violation");
-    char *text = cJSON_Print(j);
-    cJSON_Delete(j);
-    snprintf(out, len, "/tmp/fl-test-raft-%ld.json", (long)getpid());
-    FILE *w = text ? fopen(out, "w") : NULL;
-    bool ok = w && fputs(text, w) >= 0;
-    if (w && fclose(w) != 0)
-        ok = false;
-    free(text);
-    return ok && had;
+    fl_e2e_free(files);
 }
 
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
-    char **files = e2e_list("/bugs");
+    char **files = fl_e2e_list("raft", "/bugs");
     CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
     for (size_t i = 0; files[i]; i++) {
         char tmp[128];
-        CU_ASSERT_TRUE_FATAL(e2e_without_bugs(files[i], tmp, sizeof tmp));
+        CU_ASSERT_TRUE_FATAL(fl_e2e_without_bugs(files[i], tmp, sizeof tmp));
         for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(e2e_run(tmp, seed, NULL, &o), 0);
+            fl_e2e_out o;
+            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(tmp, seed, NULL, &o), 0);
             if (o.status != 0 || !o.invariants_held)
                 fprintf(stderr, "\n  %s without bugs --seed %" PRIu64
                         ": exit %d %s\n", files[i], seed, o.status,
@@ -801,7 +665,7 @@ static void test_e2e_bugs_off_pass(void)
         }
         remove(tmp);
     }
-    e2e_free(files);
+    fl_e2e_free(files);
 }
 
 /* Same scenario and seed: the same trace hash, run after run; another
@@ -810,19 +674,19 @@ static void test_e2e_deterministic(void)
 {
     const char *subs[] = {"", "/bugs"};
     for (size_t k = 0; k < 2; k++) {
-        char **files = e2e_list(subs[k]);
+        char **files = fl_e2e_list("raft", subs[k]);
         CU_ASSERT_FATAL(files != NULL);
         for (size_t i = 0; files[i]; i++) {
-            e2e_out a, b, c;
-            e2e_run(files[i], 3, NULL, &a);
-            e2e_run(files[i], 3, NULL, &b);
-            e2e_run(files[i], 4, NULL, &c);
+            fl_e2e_out a, b, c;
+            fl_e2e_run(files[i], 3, NULL, &a);
+            fl_e2e_run(files[i], 3, NULL, &b);
+            fl_e2e_run(files[i], 4, NULL, &c);
             CU_ASSERT_NOT_EQUAL(a.hash, 0);
             CU_ASSERT_EQUAL(a.hash, b.hash);
             CU_ASSERT_EQUAL(a.status, b.status);
             CU_ASSERT_NOT_EQUAL(a.hash, c.hash);
         }
-        e2e_free(files);
+        fl_e2e_free(files);
     }
 }
 
@@ -836,18 +700,20 @@ static void test_e2e_plugin(void)
     fclose(so);
     const char *subs[] = {"", "/bugs"};
     for (size_t k = 0; k < 2; k++) {
-        char **files = e2e_list(subs[k]);
+        char **files = fl_e2e_list("raft", subs[k]);
         CU_ASSERT_FATAL(files != NULL);
         for (size_t i = 0; files[i]; i++) {
-            e2e_out a, b;
-            e2e_run(files[i], 2, NULL, &a);
-            e2e_run(files[i], 2, e2e_plugin(), &b);
+            fl_e2e_out a, b;
+            fl_e2e_run(files[i], 2, NULL, &a);
+            char extra[600];
+            snprintf(extra, sizeof extra, "--impl '%s'", e2e_plugin());
+            fl_e2e_run(files[i], 2, extra, &b);
             CU_ASSERT_NOT_EQUAL(b.hash, 0);
             CU_ASSERT_EQUAL(a.hash, b.hash);
             CU_ASSERT_EQUAL(a.status, b.status);
             CU_ASSERT_STRING_EQUAL(a.violated, b.violated);
         }
-        e2e_free(files);
+        fl_e2e_free(files);
     }
 }
 
@@ -900,7 +766,7 @@ static int xfer_run(uint64_t seed, xfer_stats *x, int *status)
     close(fd);
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "'%s' run '%s/scenarios/raft/leadership-transfer"
-             ".json' --seed %" PRIu64 " --trace '%s' 2>&1", e2e_binary(),
+             ".json' --seed %" PRIu64 " --trace '%s' 2>&1", fl_e2e_binary(),
              fl_cu_srcdir(), seed, trace);
     FILE *fp = popen(cmd, "r");
     if (!fp) {
@@ -981,7 +847,7 @@ static void test_e2e_bad_params(void)
     CU_ASSERT_EQUAL(write(fd, text, (size_t)len), len);
     close(fd);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' 2>&1", e2e_binary(), path);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' 2>&1", fl_e2e_binary(), path);
     FILE *fp = popen(cmd, "r");
     CU_ASSERT_FATAL(fp != NULL);
     char line[1024];
