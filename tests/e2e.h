@@ -40,4 +40,14 @@ bool fl_e2e_declared(const char *file, char *out, size_t len);
  * file named in `out` (remove it after use). False if FILE had no bugs. */
 bool fl_e2e_without_bugs(const char *file, char *out, size_t len);
 
+/* CUnit checks over a whole folder. Every scenario outside bugs/ passes on
+ * seeds 1..SEEDS (returns how many files); every bug scenario fails with
+ * exactly its declared check on seeds 0..SEEDS (returns how many); each
+ * passes with its switches off; the same seed gives the same hash, another
+ * seed another. */
+size_t fl_e2e_check_pass(const char *alg, uint64_t seeds);
+size_t fl_e2e_check_bugs(const char *alg, uint64_t seeds);
+void   fl_e2e_check_bugs_off(const char *alg, uint64_t seeds);
+void   fl_e2e_check_deterministic(const char *alg);
+
 #endif

@@ -348,35 +348,18 @@ static void test_invariant_registry(void)
 
 static void test_e2e_scenarios_pass(void)
 {
-    char **files = fl_e2e_list("paxos", "");
-    CU_ASSERT_FATAL(files != NULL);
-    size_t n = 0;
-    for (size_t i = 0; files[i]; i++, n++) {
-        for (uint64_t seed = 1; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
-            if (o.status != 0 || !o.invariants_held)
-                fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d %s\n",
-                        files[i], seed, o.status, o.violated);
-            CU_ASSERT_EQUAL(o.status, 0);
-            CU_ASSERT_TRUE(o.invariants_held);
-            CU_ASSERT_NOT_EQUAL(o.hash, 0);
-        }
-    }
-    CU_ASSERT_TRUE(n >= 8);
-    fl_e2e_free(files);
+    CU_ASSERT_TRUE(fl_e2e_check_pass("paxos", E2E_SEEDS) >= 8);
 }
 
 /* Every bug switch has a scenario, and each is caught by its declared
  * check on every seed tried. */
 static void test_e2e_bugs_caught(void)
 {
+    CU_ASSERT_TRUE(fl_e2e_check_bugs("paxos", E2E_SEEDS) >= PAXOS_BUG_COUNT);
     char **files = fl_e2e_list("paxos", "/bugs");
     CU_ASSERT_FATAL(files != NULL);
     unsigned covered = 0;
     for (size_t i = 0; files[i]; i++) {
-        char want[80];
-        CU_ASSERT_TRUE_FATAL(fl_e2e_declared(files[i], want, sizeof want));
         cJSON *j = fl_e2e_load(files[i]);
         const cJSON *b;
         cJSON_ArrayForEach(b, cJSON_GetObjectItem(cJSON_GetObjectItem(j, "params"), "bugs"))
@@ -384,17 +367,6 @@ static void test_e2e_bugs_caught(void)
                 if (cJSON_IsString(b) && !strcmp(b->valuestring, paxos_bug_name(k)))
                     covered |= 1u << k;
         cJSON_Delete(j);
-        for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
-            if (o.status != 1 || strcmp(o.violated, want))
-                fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d, "
-                        "violated \"%s\", declared %s\n", files[i], seed,
-                        o.status, o.violated, want);
-            CU_ASSERT_EQUAL(o.status, 1);
-            CU_ASSERT_STRING_EQUAL(o.violated, want);
-            CU_ASSERT_TRUE(o.caught);
-        }
     }
     CU_ASSERT_EQUAL(covered, (1u << PAXOS_BUG_COUNT) - 1);
     fl_e2e_free(files);
@@ -432,44 +404,12 @@ static void test_e2e_progress(void)
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
-    char **files = fl_e2e_list("paxos", "/bugs");
-    CU_ASSERT_FATAL(files != NULL);
-    for (size_t i = 0; files[i]; i++) {
-        char tmp[128];
-        CU_ASSERT_TRUE_FATAL(fl_e2e_without_bugs(files[i], tmp, sizeof tmp));
-        for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(tmp, seed, NULL, &o), 0);
-            if (o.status != 0 || !o.invariants_held)
-                fprintf(stderr, "\n  %s without bugs --seed %" PRIu64
-                        ": exit %d %s\n", files[i], seed, o.status,
-                        o.violated);
-            CU_ASSERT_EQUAL(o.status, 0);
-            CU_ASSERT_TRUE(o.invariants_held);
-        }
-        remove(tmp);
-    }
-    fl_e2e_free(files);
+    fl_e2e_check_bugs_off("paxos", E2E_SEEDS);
 }
 
 static void test_e2e_deterministic(void)
 {
-    const char *subs[] = {"", "/bugs"};
-    for (size_t k = 0; k < 2; k++) {
-        char **files = fl_e2e_list("paxos", subs[k]);
-        CU_ASSERT_FATAL(files != NULL);
-        for (size_t i = 0; files[i]; i++) {
-            fl_e2e_out a, b, c;
-            fl_e2e_run(files[i], 3, NULL, &a);
-            fl_e2e_run(files[i], 3, NULL, &b);
-            fl_e2e_run(files[i], 4, NULL, &c);
-            CU_ASSERT_NOT_EQUAL(a.hash, 0);
-            CU_ASSERT_EQUAL(a.hash, b.hash);
-            CU_ASSERT_EQUAL(a.status, b.status);
-            CU_ASSERT_NOT_EQUAL(a.hash, c.hash);
-        }
-        fl_e2e_free(files);
-    }
+    fl_e2e_check_deterministic("paxos");
 }
 
 /* The trace's views carry what the visualizer draws: a Multi-Paxos leader

@@ -604,90 +604,25 @@ static const char *e2e_plugin(void)
 
 static void test_e2e_scenarios_pass(void)
 {
-    char **files = fl_e2e_list("raft", "");
-    CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
-    for (size_t i = 0; files[i]; i++) {
-        for (uint64_t seed = 1; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
-            if (o.status != 0 || !o.invariants_held)
-                fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d %s\n",
-                        files[i], seed, o.status, o.violated);
-            CU_ASSERT_EQUAL(o.status, 0);
-            CU_ASSERT_TRUE(o.invariants_held);
-            CU_ASSERT_NOT_EQUAL(o.hash, 0);
-        }
-    }
-    fl_e2e_free(files);
+    CU_ASSERT_TRUE(fl_e2e_check_pass("raft", E2E_SEEDS) >= 10);
 }
 
 static void test_e2e_bugs_caught(void)
 {
-    char **files = fl_e2e_list("raft", "/bugs");
-    CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
-    size_t n = 0;
-    for (size_t i = 0; files[i]; i++, n++) {
-        char want[80];
-        CU_ASSERT_TRUE_FATAL(fl_e2e_declared(files[i], want, sizeof want));
-        for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(files[i], seed, NULL, &o), 0);
-            if (o.status != 1 || strcmp(o.violated, want))
-                fprintf(stderr, "\n  %s --seed %" PRIu64 ": exit %d, "
-                        "violated \"%s\", declared %s\n", files[i], seed,
-                        o.status, o.violated, want);
-            CU_ASSERT_EQUAL(o.status, 1);
-            CU_ASSERT_STRING_EQUAL(o.violated, want);
-            CU_ASSERT_TRUE(o.caught);
-        }
-    }
-    CU_ASSERT_TRUE(n >= 5);
-    fl_e2e_free(files);
+    CU_ASSERT_TRUE(fl_e2e_check_bugs("raft", E2E_SEEDS) >= 5);
 }
 
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
-    char **files = fl_e2e_list("raft", "/bugs");
-    CU_ASSERT_FATAL(files != NULL && files[0] != NULL);
-    for (size_t i = 0; files[i]; i++) {
-        char tmp[128];
-        CU_ASSERT_TRUE_FATAL(fl_e2e_without_bugs(files[i], tmp, sizeof tmp));
-        for (uint64_t seed = 0; seed <= E2E_SEEDS; seed++) {
-            fl_e2e_out o;
-            CU_ASSERT_EQUAL_FATAL(fl_e2e_run(tmp, seed, NULL, &o), 0);
-            if (o.status != 0 || !o.invariants_held)
-                fprintf(stderr, "\n  %s without bugs --seed %" PRIu64
-                        ": exit %d %s\n", files[i], seed, o.status,
-                        o.violated);
-            CU_ASSERT_EQUAL(o.status, 0);
-            CU_ASSERT_TRUE(o.invariants_held);
-        }
-        remove(tmp);
-    }
-    fl_e2e_free(files);
+    fl_e2e_check_bugs_off("raft", E2E_SEEDS);
 }
 
 /* Same scenario and seed: the same trace hash, run after run; another
  * seed: another run. */
 static void test_e2e_deterministic(void)
 {
-    const char *subs[] = {"", "/bugs"};
-    for (size_t k = 0; k < 2; k++) {
-        char **files = fl_e2e_list("raft", subs[k]);
-        CU_ASSERT_FATAL(files != NULL);
-        for (size_t i = 0; files[i]; i++) {
-            fl_e2e_out a, b, c;
-            fl_e2e_run(files[i], 3, NULL, &a);
-            fl_e2e_run(files[i], 3, NULL, &b);
-            fl_e2e_run(files[i], 4, NULL, &c);
-            CU_ASSERT_NOT_EQUAL(a.hash, 0);
-            CU_ASSERT_EQUAL(a.hash, b.hash);
-            CU_ASSERT_EQUAL(a.status, b.status);
-            CU_ASSERT_NOT_EQUAL(a.hash, c.hash);
-        }
-        fl_e2e_free(files);
-    }
+    fl_e2e_check_deterministic("raft");
 }
 
 /* The plug-in build (raft.so through dlopen) is the same code: the same
