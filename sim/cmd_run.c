@@ -13,6 +13,7 @@
 #include "sim/check/lincheck.h"
 #include "sim/cli.h"
 #include "sim/engine.h"
+#include "sim/liveness.h"
 #include "sim/registry.h"
 #include "sim/scenario.h"
 #include "sim/suite.h"
@@ -145,29 +146,18 @@ static const char *state_text(check_state s)
     return "?";
 }
 
+static check_state from_live(fl_live l)
+{
+    return l == FL_LIVE_HELD ? CHECK_HELD : l == FL_LIVE_FAILED ? CHECK_FAILED
+                                                                : CHECK_SKIPPED;
+}
+
 static void check_liveness(const fl_engine *e, const fl_scenario *s, verdicts *v)
 {
-    const fl_engine_stats *st = fl_engine_stats_get(e);
-    v->min_ops = v->leader = CHECK_SKIPPED;
-    if (s->expect.min_ok_ops >= 0)
-        v->min_ops = (int64_t)st->ops_ok >= s->expect.min_ok_ops ? CHECK_HELD
-                                                                  : CHECK_FAILED;
-    if (s->expect.leader_within >= 0) {
-        fl_time since = fl_engine_leader_since(e);
-        fl_time from = fl_engine_last_disruption_end(e);
-        fl_time deadline = from + s->expect.leader_within;
-        if (since >= 0 && since <= deadline)
-            v->leader = CHECK_HELD;
-        else if (deadline > fl_engine_now(e))
-            v->leader = CHECK_SKIPPED;   /* the run ended before the deadline */
-        else
-            v->leader = CHECK_FAILED;
-        snprintf(v->live_detail, sizeof v->live_detail,
-                 "last recovery at %.3f ms, leader %s%.3f ms, bound %.3f ms",
-                 (double)from / 1e6, since >= 0 ? "since " : "none; now ",
-                 (double)(since >= 0 ? since : fl_engine_now(e)) / 1e6,
-                 (double)s->expect.leader_within / 1e6);
-    }
+    char ops_detail[256];
+    v->min_ops = from_live(fl_liveness_min_ops(e, s, ops_detail, sizeof ops_detail));
+    v->leader = from_live(fl_liveness_leader(e, s, v->live_detail,
+                                             sizeof v->live_detail));
 }
 
 static void check_history(const fl_engine *e, const fl_scenario *s, verdicts *v,

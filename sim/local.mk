@@ -12,7 +12,7 @@ libfl_a_SOURCES += \
 	sim/history.h \
 	sim/check/invcheck.c sim/check/invcheck.h sim/check/lincheck.c sim/check/lincheck.h
 include sim/scenario.mk
-libfl_a_SOURCES += sim/child.c sim/child.h sim/outcome.c sim/outcome.h sim/outfile.c sim/outfile.h sim/seeds.c sim/seeds.h sim/suite.c sim/suite.h sim/datadir.c sim/datadir.h sim/progress.c sim/progress.h sim/grade.h sim/grade_report.c sim/cmd_grade.c sim/sweep.c sim/sweep.h sim/cmd_explore.c sim/shrink.c sim/shrink.h sim/cmd_shrink.c sim/cmd_diff.c sim/cmd_new.c
+libfl_a_SOURCES += sim/child.c sim/child.h sim/outcome.c sim/outcome.h sim/liveness.c sim/liveness.h sim/outfile.c sim/outfile.h sim/seeds.c sim/seeds.h sim/suite.c sim/suite.h sim/datadir.c sim/datadir.h sim/progress.c sim/progress.h sim/grade.h sim/grade_report.c sim/cmd_grade.c sim/sweep.c sim/sweep.h sim/cmd_explore.c sim/shrink.c sim/shrink.h sim/cmd_shrink.c sim/cmd_diff.c sim/cmd_new.c
 
 # `faultline new` skeletons include <faultline/algorithm.h>: the build tree
 # gets its own include/faultline/ (as PREFIX/include gets at install), so a

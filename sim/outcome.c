@@ -11,6 +11,7 @@
 #include "sim/check/invcheck.h"
 #include "sim/check/lincheck.h"
 #include "sim/engine.h"
+#include "sim/liveness.h"
 #include "sim/registry.h"
 
 static const char *const kind_names[FL_OUT_KIND_COUNT] = {
@@ -54,36 +55,14 @@ void fl_outcome_repro(char *buf, size_t len, const char *scenario, uint64_t seed
 /* Liveness exactly as `faultline run` judges it. */
 static void check_liveness(const fl_engine *e, const fl_scenario *s, fl_outcome *o)
 {
-    const fl_engine_stats *st = fl_engine_stats_get(e);
-    if (s->expect.min_ok_ops >= 0 && (int64_t)st->ops_ok < s->expect.min_ok_ops) {
+    char detail[256];
+    if (fl_liveness_min_ops(e, s, detail, sizeof detail) == FL_LIVE_FAILED) {
         set_fail(o, FL_OUT_CHECK, "liveness.min_ok_ops");
-        snprintf(o->detail, sizeof o->detail,
-                 "liveness.min_ok_ops: %" PRIu64 " client operations succeeded, "
-                 "the scenario needs at least %" PRId64 " (%" PRIu64 " failed, %"
-                 PRIu64 " timed out)", st->ops_ok, s->expect.min_ok_ops,
-                 st->ops_fail, st->ops_info);
-        return;
+        snprintf(o->detail, sizeof o->detail, "liveness.min_ok_ops: %s", detail);
+    } else if (fl_liveness_leader(e, s, detail, sizeof detail) == FL_LIVE_FAILED) {
+        set_fail(o, FL_OUT_CHECK, "liveness.leader");
+        snprintf(o->detail, sizeof o->detail, "liveness.leader: %s", detail);
     }
-    if (s->expect.leader_within < 0)
-        return;
-    fl_time since = fl_engine_leader_since(e);
-    fl_time from = fl_engine_last_disruption_end(e);
-    fl_time deadline = from + s->expect.leader_within;
-    if ((since >= 0 && since <= deadline) || deadline > fl_engine_now(e))
-        return;
-    set_fail(o, FL_OUT_CHECK, "liveness.leader");
-    if (since >= 0)
-        snprintf(o->detail, sizeof o->detail,
-                 "liveness.leader: after the last recovery at %.3f ms the first "
-                 "leader came at %.3f ms, later than the %.0f ms allowed",
-                 (double)from / 1e6, (double)since / 1e6,
-                 (double)s->expect.leader_within / 1e6);
-    else
-        snprintf(o->detail, sizeof o->detail,
-                 "liveness.leader: no leader within %.0f ms after the last recovery "
-                 "at %.3f ms (none by the end, %.3f ms)",
-                 (double)s->expect.leader_within / 1e6, (double)from / 1e6,
-                 (double)fl_engine_now(e) / 1e6);
 }
 
 static void check_history(const fl_engine *e, const fl_scenario *s, double timeout,
