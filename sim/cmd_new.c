@@ -1,7 +1,7 @@
 /* cmd_new.c — `faultline new ALGO DIR`: write a student's skeleton
  * implementation from templates/: DIR/ALGO.c (every handler empty, the
- * ops table filled in), DIR/Makefile (builds DIR/ALGO.so with
- * `pkg-config faultline`) and DIR/README.md. Placeholders in the templates:
+ * ops table filled in), DIR/Makefile (from templates/student.mk; builds
+ * DIR/ALGO.so with `pkg-config faultline`) and DIR/README.md. Placeholders in the templates:
  * @ALGO@, @FAULTLINE@ (this executable's path), @SCENARIOS@ (the scenario
  * folder it found) and @INCLUDEDIR@ (the folder holding this faultline's
  * own faultline/algorithm.h: include/ in a build tree, PREFIX/include when
@@ -217,7 +217,7 @@ int fl_cmd_new(int argc, char **argv)
         snprintf(s.scenarios, sizeof s.scenarios, "scenarios");
     char src[3][4400], dst[3][4400];
     snprintf(src[0], sizeof src[0], "%s/%s/%s", tdir, o.algo, cfile);
-    snprintf(src[1], sizeof src[1], "%s/Makefile", tdir);
+    snprintf(src[1], sizeof src[1], "%s/student.mk", tdir);
     snprintf(src[2], sizeof src[2], "%s/%s/README.md", tdir, o.algo);
     for (int i = 0; i < 3 && rc == 0; i++) {
         snprintf(dst[i], sizeof dst[i], "%s/%s", o.dir, names[i]);

@@ -30,7 +30,7 @@
 
 typedef struct server_state {
     fl_node_id self;
-    /* TODO: everything a server knows (free what you allocate in server_destroy) */
+    /* Yours to write: everything a server knows (free what you allocate in server_destroy) */
 } server_state;
 
 /* Once per boot, and again after every restart, before start. */
@@ -95,7 +95,7 @@ static void server_destroy(void *state)
 
 typedef struct storage_state {
     fl_node_id self;
-    /* TODO: everything a storage knows (free what you allocate in storage_destroy) */
+    /* Yours to write: everything a storage knows (free what you allocate in storage_destroy) */
 } storage_state;
 
 /* Once per boot, and again after every restart, before start. */
@@ -160,7 +160,7 @@ static void storage_destroy(void *state)
 
 typedef struct client_state {
     fl_node_id self;
-    /* TODO: everything a client knows (free what you allocate in client_destroy) */
+    /* Yours to write: everything a client knows (free what you allocate in client_destroy) */
 } client_state;
 
 /* Once per boot, and again after every restart, before start. */

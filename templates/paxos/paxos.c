@@ -30,7 +30,7 @@
 
 typedef struct server_state {
     fl_node_id self;
-    /* TODO: everything a server knows (free what you allocate in server_destroy) */
+    /* Yours to write: everything a server knows (free what you allocate in server_destroy) */
 } server_state;
 
 /* Once per boot, and again after every restart, before start. */

@@ -41,15 +41,15 @@ typedef struct server {
     /* Persistent state (Figure 2): keep it on disk too. */
     int64_t      current_term;
     fl_node_id   voted_for;       /* FL_NO_NODE: none this term */
-    /* TODO: the log (an array of entries you allocate; free it in destroy) */
+    /* Yours to write: the log (an array of entries you allocate; free it in destroy) */
 
     /* Volatile state. */
     fl_view_kind role;            /* FL_VIEW_FOLLOWER, _CANDIDATE, _LEADER */
     fl_node_id   leader;
     int64_t      commit_index, last_applied;
     fl_timer_id  election_timer;
-    /* TODO: leaders: next_index[], match_index[]; candidates: votes */
-    /* TODO: the key-value state machine and the client sessions */
+    /* Yours to write: leaders: next_index[], match_index[]; candidates: votes */
+    /* Yours to write: the key-value state machine and the client sessions */
 } server;
 
 /* ---- Parameters ------------------------------------------------------------- */
@@ -105,8 +105,8 @@ static void raft_start(fl_ctx *ctx, void *state, bool recovering)
     (void)ctx;
     (void)state;
     (void)recovering;
-    /* TODO: if recovering, read term, vote and log back with fl_disk_read.
-     * TODO: start the election timer:
+    /* Yours to write: if recovering, read term, vote and log back with fl_disk_read.
+     * Yours to write: start the election timer:
      *   server *s = state;
      *   s->election_timer = fl_set_timer(ctx, FL_MS(fl_random_between(ctx,
      *       s->election_lo_ms, s->election_hi_ms)), FL_TIMER_ELECTION, 0); */
@@ -122,7 +122,7 @@ static void raft_on_message(fl_ctx *ctx, void *state, fl_node_id from,
     (void)from;
     (void)msg;
     (void)len;
-    /* TODO: decode (check the length first!) and dispatch: RequestVote,
+    /* Yours to write: decode (check the length first!) and dispatch: RequestVote,
      * its reply, AppendEntries (heartbeats have no entries), its reply.
      * Any message with a newer term makes you a follower in that term. */
 }
@@ -134,7 +134,7 @@ static void raft_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
     (void)state;
     (void)kind;
     (void)cookie;
-    /* TODO: FL_TIMER_ELECTION: become a candidate (term + 1, vote for
+    /* Yours to write: FL_TIMER_ELECTION: become a candidate (term + 1, vote for
      * yourself, persist, ask everyone). FL_TIMER_HEARTBEAT: a leader sends
      * AppendEntries to every follower. */
 }
@@ -146,7 +146,7 @@ static void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
     (void)ctx;
     (void)state;
     (void)req;
-    /* TODO: a follower redirects (fl_redirect(ctx, req, leader)); a
+    /* Yours to write: a follower redirects (fl_redirect(ctx, req, leader)); a
      * leader appends the operation to its log and answers with fl_reply
      * once it is committed and applied. */
 }
@@ -164,7 +164,7 @@ static void raft_inspect(const void *state, fl_view *view)
     view->voted_for = s->voted_for;
     view->commit = s->commit_index;
     view->applied = s->last_applied;
-    /* TODO: view->log_first / log_last (indices you hold, -1 if none) */
+    /* Yours to write: view->log_first / log_last (indices you hold, -1 if none) */
 }
 
 /* One log entry by index, for the log-matching and leader-completeness

@@ -30,7 +30,7 @@
 
 typedef struct worker_state {
     fl_node_id self;
-    /* TODO: everything a worker knows (free what you allocate in worker_destroy) */
+    /* Yours to write: everything a worker knows (free what you allocate in worker_destroy) */
 } worker_state;
 
 /* Once per boot, and again after every restart, before start. */
@@ -95,7 +95,7 @@ static void worker_destroy(void *state)
 
 typedef struct coordinator_state {
     fl_node_id self;
-    /* TODO: everything a coordinator knows (free what you allocate in coordinator_destroy) */
+    /* Yours to write: everything a coordinator knows (free what you allocate in coordinator_destroy) */
 } coordinator_state;
 
 /* Once per boot, and again after every restart, before start. */

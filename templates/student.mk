@@ -1,4 +1,5 @@
-# Makefile — builds @ALGO@.so, the plug-in that faultline loads with --impl.
+# Makefile — builds @ALGO@.so, the plug-in that faultline loads with --impl
+# (written by `faultline new` from faultline's templates/student.mk).
 #
 #   make            build @ALGO@.so
 #   make grade      grade it with faultline's default @ALGO@ suite
