@@ -904,7 +904,7 @@ void fl_ctx_count_op(fl_ctx *ctx, fl_hist_type type)
 
 /* ---- invariant.h: the world, read-only -------------------------------------------- */
 
-#include "sim/check/invariant.h"
+#include "algorithms/invariant.h"
 
 size_t fl_world_node_count(const fl_world *w)
 {

@@ -14,7 +14,7 @@
 #include "algorithms/algorithm.h"
 #include "sim/error.h"
 #include "sim/history.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "sim/trace.h"
 
 typedef struct fl_engine fl_engine;
