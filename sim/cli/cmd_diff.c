@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 
 #define SHOW_MAX 400          /* characters of an event shown */
@@ -32,28 +33,43 @@ typedef struct trace_in {
     uint64_t    events;        /* events read so far */
 } trace_in;
 
+static const fl_cli_opt diff_options[] = {
+    { "context", 'C', true }, { NULL, 0, false },
+};
+
+static int diff_option(void *ctx, const char *a, const char *v)
+{
+    diff_opts *o = ctx;
+    uint64_t n;
+    if (strcmp(a, "--context") != 0)
+        return fl_cli_usage_error("diff", "unknown option %s", a);
+    if (!fl_cli_parse_u64(v, &n) || n > 1000)
+        return fl_cli_usage_error("diff", "--context %s: expected a number of events (0..1000)", v);
+    o->context = (unsigned)n;
+    return 0;
+}
+
+static int diff_operand(void *ctx, const char *a)
+{
+    diff_opts *o = ctx;
+    if (!o->a)
+        o->a = a;
+    else if (!o->b)
+        o->b = a;
+    else
+        return fl_cli_usage_error("diff", "unexpected argument \"%s\"", a);
+    return 0;
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, diff_opts *o)
 {
     o->a = o->b = NULL;
     o->context = 5;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--context") == 0 || strcmp(a, "-C") == 0) {
-            uint64_t n;
-            if (i + 1 >= argc || !fl_cli_parse_u64(argv[i + 1], &n) || n > 1000)
-                return fl_cli_usage_error("diff", "%s: expected a number of events (0..1000)", a);
-            o->context = (unsigned)n;
-            i++;
-        } else if (a[0] == '-' && a[1]) {
-            return fl_cli_usage_error("diff", "unknown option %s", a);
-        } else if (!o->a) {
-            o->a = a;
-        } else if (!o->b) {
-            o->b = a;
-        } else {
-            return fl_cli_usage_error("diff", "unexpected argument \"%s\"", a);
-        }
-    }
+    int rc = fl_cli_parse(&fl_cmd_diff_entry, argc, argv, diff_options, diff_option,
+                          diff_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->a || !o->b)
         return fl_cli_usage_error("diff", "expected two trace files");
     return 0;
@@ -238,7 +254,7 @@ int fl_cmd_diff(int argc, char **argv)
     diff_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc != 0)
-        return rc;
+        return fl_cli_status(rc);
     trace_in a, b;
     cJSON *ha = NULL, *hb = NULL;
     rc = open_trace(&a, o.a, &ha);
@@ -263,3 +279,22 @@ int fl_cmd_diff(int argc, char **argv)
     close_trace(&b);
     return rc;
 }
+
+/* ---- The command-table entry: `faultline help diff` and `faultline diff --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline diff TRACE_A TRACE_B [--context N]\n"
+    "\n"
+    "Compares two traces written by `faultline run --trace`: the header fields\n"
+    "that differ (seed, scenario, algorithm, nodes), then the events in order;\n"
+    "prints the first event that differs (its number, simulated time and the\n"
+    "fields that differ) with the N events before it and after it in each\n"
+    "trace (default 5). For hunting a nondeterminism or seeing what a change\n"
+    "did to a run.\n"
+    "\n"
+    "exit status: 0 identical, 1 different, 2 bad usage or unreadable input\n";
+
+const fl_command fl_cmd_diff_entry = {
+    "diff", "show where two traces diverge", usage_text, fl_cmd_diff, NULL, true,
+};

@@ -1,5 +1,4 @@
-/* cmd_explore.c — `faultline explore`, swarm testing over seeds, and
- * `faultline merge`, which sums up the CSVs of a sweep split into shards.
+/* cmd_explore.c — `faultline explore`, swarm testing over seeds.
  *
  * explore runs one scenario over a range of seeds (optionally with random
  * crash / partition / pause nemeses added, so every seed also gets its own
@@ -7,7 +6,8 @@
  * stops at the first failure unless --keep-going, writes one CSV row per
  * seed in seed order and prints every failure with the command that
  * reproduces it. --shard I/N keeps every N-th seed, so a sweep spreads
- * over a Slurm job array or GNU parallel. Exit status: 0 every run passed,
+ * over a Slurm job array or GNU parallel (cmd_merge.c sums up the CSVs).
+ * Exit status: 0 every run passed,
  * 1 some run failed, 2 bad usage or input, 130 interrupted (the CSV still
  * holds the runs that finished). */
 #include "config.h"
@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/child.h"
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/run/outcome.h"
 #include "sim/cli/outfile.h"
@@ -36,7 +37,7 @@
 typedef struct explore_opts {
     const char   *scenario, *impl, *csv, *nemesis, *scenario_out;
     fl_seed_range seeds;
-    bool          has_seeds, has_shard, keep_going, twice, quiet;
+    bool          has_seeds, has_shard, keep_going, twice, quiet, progress;
     fl_shard      shard;
     unsigned      jobs;
     int64_t       duration_ms;       /* -1: the scenario's */
@@ -80,6 +81,35 @@ static int parse_value(explore_opts *o, const char *a, const char *v)
     return 0;
 }
 
+static const fl_cli_opt explore_options[] = {
+    { "seeds", 0, true }, { "jobs", 'j', true }, { "keep-going", 'k', false },
+    { "shard", 0, true }, { "csv", 0, true }, { "nemesis", 0, true },
+    { "scenario-out", 0, true }, { "impl", 0, true }, { "duration", 0, true },
+    { "twice", 0, false }, { "cpu", 0, true }, { "wall", 0, true },
+    { "memory", 0, true }, { "quiet", 'q', false }, { "progress", 0, false },
+    { NULL, 0, false },
+};
+
+static int explore_option(void *ctx, const char *a, const char *v)
+{
+    explore_opts *o = ctx;
+    if (strcmp(a, "--keep-going") == 0) { o->keep_going = true; return 0; }
+    if (strcmp(a, "--twice") == 0) { o->twice = true; return 0; }
+    if (strcmp(a, "--quiet") == 0) { o->quiet = true; return 0; }
+    if (strcmp(a, "--progress") == 0) { o->progress = true; return 0; }
+    return parse_value(o, a, v);
+}
+
+static int explore_operand(void *ctx, const char *a)
+{
+    explore_opts *o = ctx;
+    if (o->scenario)
+        return fl_cli_usage_error("explore", "more than one scenario given (\"%s\")", a);
+    o->scenario = a;
+    return 0;
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, explore_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -90,23 +120,10 @@ static int parse_args(int argc, char **argv, explore_opts *o)
     o->limits.cpu_s = 60;
     o->limits.wall_s = 120;
     o->limits.mem_bytes = (uint64_t)1024 << 20;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--keep-going") == 0 || strcmp(a, "-k") == 0) { o->keep_going = true; continue; }
-        if (strcmp(a, "--twice") == 0) { o->twice = true; continue; }
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) { o->quiet = true; continue; }
-        if (a[0] != '-') {
-            if (o->scenario)
-                return fl_cli_usage_error("explore", "more than one scenario given (\"%s\")", a);
-            o->scenario = a;
-            continue;
-        }
-        if (i + 1 >= argc)
-            return fl_cli_usage_error("explore", "%s needs a value", a);
-        int rc = parse_value(o, a, argv[++i]);
-        if (rc != 0)
-            return rc;
-    }
+    int rc = fl_cli_parse(&fl_cmd_explore_entry, argc, argv, explore_options,
+                          explore_option, explore_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->scenario)
         return fl_cli_usage_error("explore", "no scenario given");
     if (!o->has_seeds)
@@ -435,7 +452,7 @@ int fl_cmd_explore(int argc, char **argv)
     explore_opts o;
     int status = parse_args(argc, argv, &o);
     if (status != 0)
-        return status;
+        return fl_cli_status(status);
     explore_run er;
     memset(&er, 0, sizeof er);
     er.o = &o;
@@ -475,123 +492,41 @@ int fl_cmd_explore(int argc, char **argv)
     return status;
 }
 
-/* ---- merge ------------------------------------------------------------------------------ */
+/* ---- The command-table entry: `faultline help explore` and `faultline explore --help`
+ * print this text; faultline.1 and README.md quote it. */
 
-static int cmp_row(const void *a, const void *b)
-{
-    const fl_sweep_row *x = a, *y = b;
-    int c = strcmp(x->scenario, y->scenario);
-    if (c)
-        return c;
-    c = strcmp(x->impl, y->impl);
-    if (c)
-        return c;
-    return x->seed < y->seed ? -1 : x->seed > y->seed;
-}
+static const char usage_text[] =
+    "usage: faultline explore SCENARIO.json --seeds A-B [options]\n"
+    "\n"
+    "Runs the scenario once per seed in A..B (inclusive), each run in its own\n"
+    "child process (CPU, wall-clock and memory limits as for grade), --jobs at\n"
+    "a time, with a progress bar on stderr (runs/s, failures so far). Stops\n"
+    "starting new runs at the first failure unless --keep-going. Prints every\n"
+    "failure (up to 20) with the command that reproduces it.\n"
+    "\n"
+    "options:\n"
+    "  --seeds A-B       the seeds (decimal or 0x-hex; \"7\" is one seed)\n"
+    "  --jobs J          child processes at once (default: the number of CPUs)\n"
+    "  --keep-going      run every seed, failures or not\n"
+    "  --shard I/N       run only the seeds at positions I, I+N, I+2N, ... of\n"
+    "                    the range (0 <= I < N): one share of a sweep spread\n"
+    "                    over N machines or Slurm array tasks\n"
+    "  --csv FILE        write one row per seed, in seed order (seed, result,\n"
+    "                    check, trace hash, events, ops, times, scenario,\n"
+    "                    duration, impl, detail); `faultline merge` reads it\n"
+    "  --nemesis KINDS   add random faults, so each seed also gets its own fault\n"
+    "                    schedule: a comma list of crash, partition, pause\n"
+    "  --scenario-out F  where to write the scenario with the nemeses (the\n"
+    "                    repro commands name it; default NAME-nemesis.json)\n"
+    "  --impl SO         run the implementation in this shared object\n"
+    "  --duration MS     simulated run time (default: the scenario's)\n"
+    "  --twice           run every seed twice and compare trace hashes\n"
+    "  --cpu S, --wall S, --memory MB   limits per run (60, 120, 1024)\n"
+    "  --quiet           no progress bar\n"
+    "\n"
+    "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input,\n"
+    "130 interrupted (the CSV keeps the runs that finished)\n";
 
-/* Sorted rows -> drops exact repeats of a (scenario, impl, seed); returns
- * how many were dropped. */
-static size_t drop_repeats(fl_sweep_set *set)
-{
-    size_t out = 0, dropped = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        if (out > 0 && cmp_row(&set->rows[out - 1], &set->rows[i]) == 0) {
-            free(set->rows[i].detail);
-            dropped++;
-            continue;
-        }
-        set->rows[out++] = set->rows[i];
-    }
-    set->n = out;
-    return dropped;
-}
-
-static void merge_report(const fl_sweep_set *set, size_t dropped)
-{
-    uint64_t failed = 0, gaps = 0;
-    double wall = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        const fl_sweep_row *r = &set->rows[i];
-        failed += r->kind != FL_OUT_PASS;
-        wall += r->wall_ms;
-        if (i > 0 && cmp_row(&set->rows[i - 1], r) < 0 && set->rows[i - 1].seed + 1 < r->seed &&
-            strcmp(set->rows[i - 1].scenario, r->scenario) == 0)
-            gaps += r->seed - set->rows[i - 1].seed - 1;
-    }
-    printf("merged %zu runs: %zu passed, %" PRIu64 " failed; %.1f s of runs", set->n,
-           set->n - (size_t)failed, failed, wall / 1e3);
-    if (set->n)
-        printf("; seeds %" PRIu64 "..%" PRIu64, set->rows[0].seed, set->rows[set->n - 1].seed);
-    printf("\n");
-    if (dropped)
-        printf("%zu repeated seeds dropped (the same seed in two CSVs)\n", dropped);
-    if (gaps)
-        printf("%" PRIu64 " seeds missing between the first and the last (a shard missing or "
-               "stopped at its first failure?)\n", gaps);
-    for (size_t i = 0, shown = 0; i < set->n; i++) {
-        const fl_sweep_row *r = &set->rows[i];
-        if (r->kind == FL_OUT_PASS)
-            continue;
-        if (shown++ == SHOW_FAILURES) {
-            printf("... and more failures (see the merged CSV)\n");
-            break;
-        }
-        char repro[2048];
-        fl_outcome_repro(repro, sizeof repro, r->scenario, r->seed, r->duration_ms,
-                         r->impl[0] ? r->impl : NULL);
-        printf("FAIL seed %" PRIu64 " (%s): %s\n  reproduce: %s\n", r->seed, r->check,
-               r->detail ? r->detail : "", repro);
-    }
-}
-
-int fl_cmd_merge(int argc, char **argv)
-{
-    const char *out = NULL;
-    fl_sweep_set set;
-    memset(&set, 0, sizeof set);
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc)
-                return fl_cli_usage_error("merge", "%s needs a file", argv[i]);
-            out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return fl_cli_usage_error("merge", "unknown option %s", argv[i]);
-        } else {
-            nfiles++;
-        }
-    }
-    if (nfiles == 0)
-        return fl_cli_usage_error("merge", "expected the CSV files of a sweep");
-    fl_error err = { { 0 } };
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "-o") == 0) {
-            i++;
-            continue;
-        }
-        if (fl_sweep_read(&set, argv[i], &err) != 0) {
-            fprintf(stderr, "faultline: %s\n", err.msg);
-            fl_sweep_set_free(&set);
-            return 2;
-        }
-    }
-    qsort(set.rows, set.n, sizeof *set.rows, cmp_row);
-    size_t dropped = drop_repeats(&set);
-    int status = 0;
-    fl_outfile of;
-    if (fl_outfile_open(&of, out) != 0) {
-        status = 2;
-    } else if (of.fp) {
-        fl_sweep_write_header(of.fp);
-        for (size_t i = 0; i < set.n; i++)
-            fl_sweep_write_row(of.fp, &set.rows[i]);
-        status = fl_outfile_close(&of, true) == 0 ? 0 : 2;
-    }
-    if (status == 0) {
-        merge_report(&set, dropped);
-        for (size_t i = 0; i < set.n && status == 0; i++)
-            status = set.rows[i].kind != FL_OUT_PASS;
-    }
-    fl_sweep_set_free(&set);
-    return status;
-}
+const fl_command fl_cmd_explore_entry = {
+    "explore", "run a scenario over many seeds in parallel (swarm testing)", usage_text, fl_cmd_explore, NULL, true,
+};

@@ -17,8 +17,11 @@
 #include <unistd.h>
 
 #include "sim/batch/child.h"
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/datadir.h"
+#include "sim/cli/suggest.h"
+#include "sim/run/registry.h"
 #include "sim/batch/grade.h"
 #include "sim/run/outcome.h"
 #include "sim/cli/outfile.h"
@@ -76,24 +79,41 @@ static int parse_value(grade_opts *o, const char *a, const char *v)
     return 0;
 }
 
+static const fl_cli_opt grade_options[] = {
+    { "algorithm", 0, true }, { "impl", 0, true }, { "suite", 0, true },
+    { "seeds", 0, true }, { "tests", 0, true }, { "jobs", 'j', true },
+    { "cpu", 0, true }, { "wall", 0, true }, { "memory", 0, true },
+    { "once", 0, false }, { "results", 0, true }, { "junit", 0, true },
+    { "verbose", 'v', false }, { "quiet", 'q', false },
+    { NULL, 0, false },
+};
+
+static int grade_option(void *ctx, const char *a, const char *v)
+{
+    grade_opts *o = ctx;
+    if (strcmp(a, "--once") == 0) { o->once = true; return 0; }
+    if (strcmp(a, "--quiet") == 0) { o->quiet = true; return 0; }
+    if (strcmp(a, "--verbose") == 0) { o->verbose = true; return 0; }
+    return parse_value(o, a, v);
+}
+
+static int grade_operand(void *ctx, const char *a)
+{
+    (void)ctx;
+    return fl_cli_usage_error("grade", "unexpected argument \"%s\" (grade takes options "
+                              "only: --algorithm ALG --impl SO)", a);
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, grade_opts *o)
 {
     memset(o, 0, sizeof *o);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (unsigned)cpus : 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--once") == 0) { o->once = true; continue; }
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) { o->quiet = true; continue; }
-        if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) { o->verbose = true; continue; }
-        if (a[0] != '-')
-            return fl_cli_usage_error("grade", "unexpected argument \"%s\"", a);
-        if (i + 1 >= argc)
-            return fl_cli_usage_error("grade", "%s needs a value", a);
-        int rc = parse_value(o, a, argv[++i]);
-        if (rc != 0)
-            return rc;
-    }
+    int rc = fl_cli_parse(&fl_cmd_grade_entry, argc, argv, grade_options,
+                          grade_option, grade_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->algorithm && !o->suite)
         return fl_cli_usage_error("grade", "say which algorithm to grade: --algorithm NAME "
                                   "(or give --suite FILE)");
@@ -101,6 +121,32 @@ static int parse_args(int argc, char **argv, grade_opts *o)
 }
 
 /* ---- Loading the suite ---------------------------------------------------------------- */
+
+/* --algorithm names no shipped suite: a typo (did you mean), or an
+ * algorithm without a default suite (where we looked). */
+static void no_suite(const char *alg, const char *rel)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (; n < 63 && fl_registry_at(n); n++)
+        names[n] = fl_registry_at(n)->name;
+    names[n] = NULL;
+    char known[1024], tried[8192];
+    fl_suggest_join(known, sizeof known, names);
+    if (!fl_registry_find(alg)) {
+        const char *sug = fl_suggest(alg, names);
+        if (sug)
+            fl_cli_usage_error("grade", "--algorithm %s: unknown algorithm (did you mean "
+                               "\"%s\"?)", alg, sug);
+        else
+            fl_cli_usage_error("grade", "--algorithm %s: unknown algorithm (known: %s)",
+                               alg, known);
+        return;
+    }
+    fl_datadir_describe(rel, tried, sizeof tried);
+    fl_cli_usage_error("grade", "--algorithm %s: no default suite (looked for %s); pass "
+                       "--suite FILE", alg, tried);
+}
 
 static fl_suite *load_suite(const grade_opts *o)
 {
@@ -111,8 +157,7 @@ static fl_suite *load_suite(const grade_opts *o)
         char rel[256];
         snprintf(rel, sizeof rel, "scenarios/%s/suite.json", o->algorithm);
         if (!fl_datadir_find(rel, path, sizeof path)) {
-            fl_cli_usage_error("grade", "%s: no suite for algorithm \"%s\" here or next to "
-                               "the faultline executable; pass --suite FILE", rel, o->algorithm);
+            no_suite(o->algorithm, rel);
             return NULL;
         }
     }
@@ -274,7 +319,7 @@ int fl_cmd_grade(int argc, char **argv)
     grade_opts o;
     int status = parse_args(argc, argv, &o);
     if (status != 0)
-        return status;
+        return fl_cli_status(status);
     fl_suite *suite = load_suite(&o);
     if (!suite)
         return 2;
@@ -318,3 +363,49 @@ int fl_cmd_grade(int argc, char **argv)
     fl_suite_free(suite);
     return status;
 }
+
+/* ---- The command-table entry: `faultline help grade` and `faultline grade --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline grade --algorithm ALG [--impl SO] [options]\n"
+    "\n"
+    "Runs every test of a suite (default: scenarios/ALG/suite.json) over its\n"
+    "seeds against the implementation in SO (a plug-in built against\n"
+    "<faultline/algorithm.h>; without --impl, the built-in ALG, to check a\n"
+    "suite). Each run happens in its own child process with a CPU-time limit,\n"
+    "a wall-clock limit and a memory limit (resident size), so a segfault,\n"
+    "abort, exit(), endless loop or memory blow-up fails that test with its\n"
+    "reason. Each run is made twice in its child and the trace hashes are\n"
+    "compared: a plug-in whose nodes share global variables or that reads the\n"
+    "wall clock is reported as nondeterministic.\n"
+    "\n"
+    "Prints a table (test, seeds passed, points, result, the reason and the\n"
+    "`faultline run ... --seed N --impl SO` command that reproduces each\n"
+    "failure) and the score; optionally writes Gradescope's results.json and\n"
+    "JUnit XML (each written whole or not at all).\n"
+    "\n"
+    "options:\n"
+    "  --algorithm ALG   the algorithm graded (picks the default suite)\n"
+    "  --impl SO         the implementation to grade (a shared object)\n"
+    "  --suite FILE      the suite to run (see scenarios/raft/suite.json)\n"
+    "  --seeds N         N seeds per test: the first N of each test's range, or\n"
+    "                    N consecutive ones from its first seed\n"
+    "  --tests A,B,...   grade only these tests\n"
+    "  --jobs J          child processes at once (default: the number of CPUs)\n"
+    "  --cpu S           CPU seconds per run (default: the suite's, else 10)\n"
+    "  --wall S          wall-clock seconds per run (default: suite, else 30)\n"
+    "  --memory MB       resident MiB per run (default: suite, else 512)\n"
+    "  --once            run each seed once (no determinism check)\n"
+    "  --results FILE    write Gradescope's results.json\n"
+    "  --junit FILE      write JUnit XML\n"
+    "  --verbose         list every failing seed, not just the first three\n"
+    "  --quiet           print only the score line\n"
+    "\n"
+    "exit status: 0 the grading ran (whatever the score; a plug-in that does\n"
+    "not load scores 0), 2 bad usage, a bad suite or a report that could not\n"
+    "be written, 130 interrupted\n";
+
+const fl_command fl_cmd_grade_entry = {
+    "grade", "grade an implementation against a suite of tests", usage_text, fl_cmd_grade, NULL, true,
+};

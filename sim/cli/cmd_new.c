@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/datadir.h"
 #include "sim/cli/outfile.h"
@@ -36,27 +37,42 @@ typedef struct subst {
     char        includedir[4096];
 } subst;
 
+static const fl_cli_opt new_options[] = {
+    { "force", 'f', false }, { "templates", 0, true }, { NULL, 0, false },
+};
+
+static int new_option(void *ctx, const char *a, const char *v)
+{
+    new_opts *o = ctx;
+    if (strcmp(a, "--force") == 0)
+        o->force = true;
+    else if (strcmp(a, "--templates") == 0)
+        o->templates = v;
+    else
+        return fl_cli_usage_error("new", "unknown option %s", a);
+    return 0;
+}
+
+static int new_operand(void *ctx, const char *a)
+{
+    new_opts *o = ctx;
+    if (!o->algo)
+        o->algo = a;
+    else if (!o->dir)
+        o->dir = a;
+    else
+        return fl_cli_usage_error("new", "unexpected argument \"%s\"", a);
+    return 0;
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, new_opts *o)
 {
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--force") == 0) {
-            o->force = true;
-        } else if (strcmp(a, "--templates") == 0) {
-            if (i + 1 >= argc)
-                return fl_cli_usage_error("new", "--templates needs a folder");
-            o->templates = argv[++i];
-        } else if (a[0] == '-') {
-            return fl_cli_usage_error("new", "unknown option %s", a);
-        } else if (!o->algo) {
-            o->algo = a;
-        } else if (!o->dir) {
-            o->dir = a;
-        } else {
-            return fl_cli_usage_error("new", "unexpected argument \"%s\"", a);
-        }
-    }
+    int rc = fl_cli_parse(&fl_cmd_new_entry, argc, argv, new_options, new_option,
+                          new_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->algo || !o->dir)
         return fl_cli_usage_error("new", "expected an algorithm and a folder: "
                                   "faultline new raft my-raft");
@@ -198,7 +214,7 @@ int fl_cmd_new(int argc, char **argv)
     new_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc != 0)
-        return rc;
+        return fl_cli_status(rc);
     char tdir[4096];
     if ((rc = find_templates(&o, tdir, sizeof tdir)) != 0)
         return rc;
@@ -232,3 +248,25 @@ int fl_cmd_new(int argc, char **argv)
                "`pkg-config faultline` or FAULTLINE_CFLAGS; see the Makefile)\n");
     return 0;
 }
+
+/* ---- The command-table entry: `faultline help new` and `faultline new --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline new ALGORITHM DIR [--force] [--templates TDIR]\n"
+    "\n"
+    "Writes DIR/ALGORITHM.c (the plug-in's ops table with every handler empty:\n"
+    "it builds, loads and fails the suite honestly), DIR/Makefile (builds\n"
+    "DIR/ALGORITHM.so against this faultline's <faultline/algorithm.h>: its\n"
+    "build tree's include/ or PREFIX/include, else `pkg-config faultline`;\n"
+    "`make grade` grades it) and DIR/README.md (what to do, what is checked,\n"
+    "hints). ALGORITHM is one of raft, paxos, lock, counter, sort. Existing\n"
+    "files are not overwritten unless --force. The templates come from\n"
+    "templates/ here, next to the faultline executable or in\n"
+    "PREFIX/share/faultline, or from --templates TDIR.\n"
+    "\n"
+    "exit status: 0 written, 2 bad usage or a file that could not be written\n";
+
+const fl_command fl_cmd_new_entry = {
+    "new", "write a skeleton implementation for a student", usage_text, fl_cmd_new, NULL, true,
+};

@@ -11,6 +11,7 @@
 
 #include "sim/run/invcheck.h"
 #include "sim/run/lincheck.h"
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/engine.h"
 #include "sim/run/liveness.h"
@@ -76,48 +77,62 @@ static int out_close(out_file *o, bool keep)
     return rc;
 }
 
+static const fl_cli_opt run_options[] = {
+    { "seed", 0, true }, { "duration", 0, true }, { "trace", 0, true },
+    { "history", 0, true }, { "history-edn", 0, true }, { "metrics", 0, true },
+    { "impl", 0, true }, { "quiet", 'q', false }, { NULL, 0, false },
+};
+
+static int run_option(void *ctx, const char *a, const char *v)
+{
+    run_opts *o = ctx;
+    const char **slot = NULL;
+    if (strcmp(a, "--quiet") == 0) {
+        o->quiet = true;
+        return 0;
+    }
+    if (strcmp(a, "--seed") == 0) {
+        if (!fl_cli_parse_u64(v, &o->seed))
+            return fl_cli_usage_error("run", "--seed %s: expected a decimal or 0x-hex 64-bit number", v);
+        o->has_seed = true;
+        return 0;
+    }
+    if (strcmp(a, "--duration") == 0) {
+        uint64_t ms;
+        if (!fl_cli_parse_u64(v, &ms) || ms == 0 || ms > 1000000000ULL)
+            return fl_cli_usage_error("run", "--duration %s: expected milliseconds in 1..1e9", v);
+        o->duration_ms = (int64_t)ms;
+        return 0;
+    }
+    if (strcmp(a, "--trace") == 0) slot = &o->trace;
+    else if (strcmp(a, "--history") == 0) slot = &o->history;
+    else if (strcmp(a, "--history-edn") == 0) slot = &o->history_edn;
+    else if (strcmp(a, "--metrics") == 0) slot = &o->metrics;
+    else if (strcmp(a, "--impl") == 0) slot = &o->impl;
+    if (!slot)
+        return fl_cli_usage_error("run", "unknown option %s", a);
+    *slot = v;
+    return 0;
+}
+
+static int run_operand(void *ctx, const char *a)
+{
+    run_opts *o = ctx;
+    if (o->scenario)
+        return fl_cli_usage_error("run", "more than one scenario given (\"%s\")", a);
+    o->scenario = a;
+    return 0;
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->duration_ms = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o->quiet = true;
-            continue;
-        }
-        if (a[0] != '-') {
-            if (o->scenario)
-                return fl_cli_usage_error("run", "more than one scenario given (\"%s\")", a);
-            o->scenario = a;
-            continue;
-        }
-        if (i + 1 >= argc)
-            return fl_cli_usage_error("run", "%s needs a value", a);
-        const char *v = argv[++i];
-        if (strcmp(a, "--seed") == 0) {
-            if (!fl_cli_parse_u64(v, &o->seed))
-                return fl_cli_usage_error("run", "--seed %s: expected a decimal or 0x-hex 64-bit number", v);
-            o->has_seed = true;
-            continue;
-        }
-        if (strcmp(a, "--duration") == 0) {
-            uint64_t ms;
-            if (!fl_cli_parse_u64(v, &ms) || ms == 0 || ms > 1000000000ULL)
-                return fl_cli_usage_error("run", "--duration %s: expected milliseconds in 1..1e9", v);
-            o->duration_ms = (int64_t)ms;
-            continue;
-        }
-        if (strcmp(a, "--trace") == 0) slot = &o->trace;
-        else if (strcmp(a, "--history") == 0) slot = &o->history;
-        else if (strcmp(a, "--history-edn") == 0) slot = &o->history_edn;
-        else if (strcmp(a, "--metrics") == 0) slot = &o->metrics;
-        else if (strcmp(a, "--impl") == 0) slot = &o->impl;
-        if (!slot)
-            return fl_cli_usage_error("run", "unknown option %s", a);
-        *slot = v;
-    }
+    int rc = fl_cli_parse(&fl_cmd_run_entry, argc, argv, run_options, run_option,
+                          run_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->scenario)
         return fl_cli_usage_error("run", "no scenario given");
     return 0;
@@ -417,7 +432,7 @@ int fl_cmd_run(int argc, char **argv)
     memset(&rc, 0, sizeof rc);
     int status = parse_args(argc, argv, &rc.o);
     if (status != 0)
-        return status;
+        return fl_cli_status(status);
     status = prepare(&rc);
     if (status == 0) {
         uint64_t seed = rc.o.has_seed ? rc.o.seed : rc.s->has_seed ? rc.s->seed : 1;
@@ -432,3 +447,33 @@ int fl_cmd_run(int argc, char **argv)
     cleanup(&rc);
     return status;
 }
+
+/* ---- The command-table entry: `faultline help run` and `faultline run --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline run SCENARIO.json [options]\n"
+    "\n"
+    "Runs the scenario, checks the algorithm's invariants after every event\n"
+    "and the client history for linearizability at the end, and prints a\n"
+    "summary with the trace hash and the command that reproduces the run.\n"
+    "\n"
+    "options:\n"
+    "  --seed N          master seed (decimal or 0x-hex, 64 bits); default:\n"
+    "                    the scenario's \"seed\", else 1\n"
+    "  --duration MS     simulated run time in ms (default: the scenario's)\n"
+    "  --trace FILE      write the trace as JSON Lines\n"
+    "  --history FILE    write the client history as JSON Lines\n"
+    "  --history-edn FILE  write the client history as Jepsen EDN\n"
+    "  --metrics FILE    write one CSV row of run metrics (with header)\n"
+    "  --impl SO         use the algorithm in this shared object instead of\n"
+    "                    the built-in one the scenario names\n"
+    "  --quiet, -q       print only two lines: the verdict (with the trace\n"
+    "                    hash) and the command that reproduces the run\n"
+    "\n"
+    "exit status: 0 every check held, 1 a check failed, 2 bad input or usage,\n"
+    "3 unknown (the linearizability checker ran out of time)\n";
+
+const fl_command fl_cmd_run_entry = {
+    "run", "run a scenario and check it", usage_text, fl_cmd_run, NULL, true,
+};

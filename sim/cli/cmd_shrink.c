@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/child.h"
+#include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/run/outcome.h"
 #include "sim/cli/outfile.h"
@@ -66,6 +67,30 @@ static int parse_value(shrink_opts *o, const char *a, const char *v)
     return 0;
 }
 
+static const fl_cli_opt shrink_options[] = {
+    { "seed", 0, true }, { "out", 'o', true }, { "impl", 0, true },
+    { "duration", 0, true }, { "jobs", 'j', true }, { "cpu", 0, true },
+    { "wall", 0, true }, { "memory", 0, true }, { "quiet", 'q', false },
+    { NULL, 0, false },
+};
+
+static int shrink_option(void *ctx, const char *a, const char *v)
+{
+    shrink_opts *o = ctx;
+    if (strcmp(a, "--quiet") == 0) { o->quiet = true; return 0; }
+    return parse_value(o, a, v);
+}
+
+static int shrink_operand(void *ctx, const char *a)
+{
+    shrink_opts *o = ctx;
+    if (o->scenario)
+        return fl_cli_usage_error("shrink", "more than one scenario given (\"%s\")", a);
+    o->scenario = a;
+    return 0;
+}
+
+/* 0, FL_CLI_DONE (--help or --version printed) or an exit status. */
 static int parse_args(int argc, char **argv, shrink_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -75,22 +100,10 @@ static int parse_args(int argc, char **argv, shrink_opts *o)
     o->limits.cpu_s = 20;
     o->limits.wall_s = 60;
     o->limits.mem_bytes = (uint64_t)1024 << 20;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o->quiet = true;
-        } else if (a[0] != '-') {
-            if (o->scenario)
-                return fl_cli_usage_error("shrink", "more than one scenario given (\"%s\")", a);
-            o->scenario = a;
-        } else if (i + 1 >= argc) {
-            return fl_cli_usage_error("shrink", "%s needs a value", a);
-        } else {
-            int rc = parse_value(o, a, argv[++i]);
-            if (rc != 0)
-                return rc;
-        }
-    }
+    int rc = fl_cli_parse(&fl_cmd_shrink_entry, argc, argv, shrink_options,
+                          shrink_option, shrink_operand, o);
+    if (rc != 0)
+        return rc;
     if (!o->scenario)
         return fl_cli_usage_error("shrink", "no scenario given");
     if (!o->has_seed)
@@ -398,7 +411,7 @@ int fl_cmd_shrink(int argc, char **argv)
     shrink_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc != 0)
-        return rc;
+        return fl_cli_status(rc);
     cJSON *root = load_tree(&o);
     if (!root)
         return 2;
@@ -415,3 +428,36 @@ int fl_cmd_shrink(int argc, char **argv)
     free(out_path);
     return rc;
 }
+
+/* ---- The command-table entry: `faultline help shrink` and `faultline shrink --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline shrink SCENARIO.json --seed N [options]\n"
+    "\n"
+    "Delta debugging of a failing run: removes faults (halves, quarters, ...,\n"
+    "single ones), ends the run just after the violation and halves the\n"
+    "duration, lowers the number of clients, the rate, the keys and the kinds\n"
+    "of operation, reduces the number of nodes of each role, and turns off\n"
+    "random loss, duplicates, link overrides and torn writes; each step re-runs\n"
+    "the seed deterministically (in a child process, --jobs at a time) and\n"
+    "keeps a change only if the run still fails the same check. A liveness\n"
+    "failure keeps its duration and workload. Writes the minimal scenario as\n"
+    "JSON, with its seed and with expect.violation naming the check, and\n"
+    "prints the sizes before and after.\n"
+    "\n"
+    "options:\n"
+    "  --seed N          the failing run's seed (required)\n"
+    "  --out FILE        where to write it (default: NAME-shrunk.json here)\n"
+    "  --impl SO         the implementation in this shared object\n"
+    "  --duration MS     start from this duration instead of the scenario's\n"
+    "  --jobs J          candidates run at once (default: the number of CPUs)\n"
+    "  --cpu S, --wall S, --memory MB   limits per run (20, 60, 1024)\n"
+    "  --quiet           do not report each step on stderr\n"
+    "\n"
+    "exit status: 0 written, 2 bad usage or input or a run that does not fail,\n"
+    "130 interrupted\n";
+
+const fl_command fl_cmd_shrink_entry = {
+    "shrink", "cut a failing run down to a minimal scenario", usage_text, fl_cmd_shrink, NULL, true,
+};

@@ -4,6 +4,7 @@
  * did-you-mean for misspelt keys and names). Also owns fl_scenario_bind,
  * the checks that need the algorithm (role names and order, params). */
 #include "sim/scenario/scenario.h"
+#include "sim/cli/suggest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -128,70 +129,6 @@ static int ld_oom(fl_ld *ld)
     return fl_error_set(ld->err, "%s: out of memory", ld->file);
 }
 
-/* ---- Did you mean: optimal string alignment distance ------------------- */
-
-static size_t fl_edit_distance(const char *a, const char *b)
-{
-    enum { MAXN = 64 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= MAXN || lb >= MAXN)
-        return SIZE_MAX;
-    size_t rows[3][MAXN + 1];
-    size_t *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        p[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        c[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = p[j] + 1;
-            if (c[j - 1] + 1 < v)
-                v = c[j - 1] + 1;
-            if (p[j - 1] + cost < v)
-                v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-        }
-        size_t *t = pp;
-        pp = p;
-        p = c;
-        c = t;
-    }
-    return p[lb];
-}
-
-/* The closest of the NULL-terminated `cands`, if close enough to be a typo. */
-static const char *fl_suggest(const char *word, const char *const *cands)
-{
-    const char *best = NULL;
-    size_t bestd = SIZE_MAX;
-    for (; *cands; cands++) {
-        size_t d = fl_edit_distance(word, *cands);
-        size_t lw = strlen(word), lc = strlen(*cands);
-        size_t len = lw > lc ? lw : lc;
-        size_t limit = len <= 2 ? 0 : len <= 3 ? 1 : len <= 6 ? 2 : 3;
-        if (d <= limit && d < lc && d < bestd) {
-            best = *cands;
-            bestd = d;
-        }
-    }
-    return best;
-}
-
-static void fl_join(char *buf, size_t cap, const char *const *names)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (; *names; names++) {
-        int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", *names);
-        if (w < 0 || (size_t)w >= cap - n)
-            return;
-        n += (size_t)w;
-    }
-}
-
 static bool fl_in_list(const char *s, const char *const *names)
 {
     for (; *names; names++)
@@ -228,7 +165,7 @@ static int ld_check_keys(fl_ld *ld, const cJSON *obj, const char *const *allowed
         if (sug)
             return ld_fail(ld, "unknown key (did you mean \"%s\"?)", sug);
         char list[400];
-        fl_join(list, sizeof list, allowed);
+        fl_suggest_join(list, sizeof list, allowed);
         return ld_fail(ld, "unknown key (expected one of: %s)", list);
     }
     return 0;
@@ -329,7 +266,7 @@ static int ld_enum(fl_ld *ld, const cJSON *j, const char *what,
                    const char *const *names, int *out)
 {
     char list[300];
-    fl_join(list, sizeof list, names);
+    fl_suggest_join(list, sizeof list, names);
     if (!cJSON_IsString(j))
         return ld_fail(ld, "must be one of: %s (got %s)", list, fl_type_name(j));
     for (int i = 0; names[i]; i++)
@@ -1740,7 +1677,7 @@ static int bind_roles(fl_ld *ld, fl_scenario *s, const fl_algorithm *alg)
     names[nn++] = "client";
     names[nn] = NULL;
     char list[300];
-    fl_join(list, sizeof list, names);
+    fl_suggest_join(list, sizeof list, names);
     for (size_t i = 0; i < s->nroles; i++) {
         const char *role = s->roles[i].role;
         if (strcmp(role, "client") == 0 || fl_alg_has_role(alg, role))

@@ -1,0 +1,180 @@
+/* cmd_merge.c — `faultline merge`: sums up the CSVs that `faultline explore
+ * --csv` wrote for the shards of one sweep. Refuses CSVs of different
+ * scenarios or options (the rows could not be compared), sorts the rows by
+ * seed, drops seeds seen twice, reports the seed range the data covers and
+ * the gaps in it, and every failure with the command that reproduces it. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/batch/sweep.h"
+#include "sim/cli/args.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/outfile.h"
+#include "sim/run/outcome.h"
+
+#define SHOW_FAILURES 20
+
+/* ---- merge ------------------------------------------------------------------------------ */
+
+static int cmp_row(const void *a, const void *b)
+{
+    const fl_sweep_row *x = a, *y = b;
+    int c = strcmp(x->scenario, y->scenario);
+    if (c)
+        return c;
+    c = strcmp(x->impl, y->impl);
+    if (c)
+        return c;
+    return x->seed < y->seed ? -1 : x->seed > y->seed;
+}
+
+/* Sorted rows -> drops exact repeats of a (scenario, impl, seed); returns
+ * how many were dropped. */
+static size_t drop_repeats(fl_sweep_set *set)
+{
+    size_t out = 0, dropped = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (out > 0 && cmp_row(&set->rows[out - 1], &set->rows[i]) == 0) {
+            free(set->rows[i].detail);
+            dropped++;
+            continue;
+        }
+        set->rows[out++] = set->rows[i];
+    }
+    set->n = out;
+    return dropped;
+}
+
+static void merge_report(const fl_sweep_set *set, size_t dropped)
+{
+    uint64_t failed = 0, gaps = 0;
+    double wall = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const fl_sweep_row *r = &set->rows[i];
+        failed += r->kind != FL_OUT_PASS;
+        wall += r->wall_ms;
+        if (i > 0 && cmp_row(&set->rows[i - 1], r) < 0 && set->rows[i - 1].seed + 1 < r->seed &&
+            strcmp(set->rows[i - 1].scenario, r->scenario) == 0)
+            gaps += r->seed - set->rows[i - 1].seed - 1;
+    }
+    printf("merged %zu runs: %zu passed, %" PRIu64 " failed; %.1f s of runs", set->n,
+           set->n - (size_t)failed, failed, wall / 1e3);
+    if (set->n)
+        printf("; seeds %" PRIu64 "..%" PRIu64, set->rows[0].seed, set->rows[set->n - 1].seed);
+    printf("\n");
+    if (dropped)
+        printf("%zu repeated seeds dropped (the same seed in two CSVs)\n", dropped);
+    if (gaps)
+        printf("%" PRIu64 " seeds missing between the first and the last (a shard missing or "
+               "stopped at its first failure?)\n", gaps);
+    for (size_t i = 0, shown = 0; i < set->n; i++) {
+        const fl_sweep_row *r = &set->rows[i];
+        if (r->kind == FL_OUT_PASS)
+            continue;
+        if (shown++ == SHOW_FAILURES) {
+            printf("... and more failures (see the merged CSV)\n");
+            break;
+        }
+        char repro[2048];
+        fl_outcome_repro(repro, sizeof repro, r->scenario, r->seed, r->duration_ms,
+                         r->impl[0] ? r->impl : NULL);
+        printf("FAIL seed %" PRIu64 " (%s): %s\n  reproduce: %s\n", r->seed, r->check,
+               r->detail ? r->detail : "", repro);
+    }
+}
+
+typedef struct merge_opts {
+    const char *out;
+    char      **files;
+    size_t      nfiles;
+} merge_opts;
+
+static const fl_cli_opt merge_options[] = {
+    { "out", 'o', true }, { NULL, 0, false },
+};
+
+static int merge_option(void *ctx, const char *a, const char *v)
+{
+    merge_opts *o = ctx;
+    if (strcmp(a, "--out") != 0)
+        return fl_cli_usage_error("merge", "unknown option %s", a);
+    o->out = v;
+    return 0;
+}
+
+static int merge_operand(void *ctx, const char *a)
+{
+    merge_opts *o = ctx;
+    o->files[o->nfiles++] = (char *)a;
+    return 0;
+}
+
+int fl_cmd_merge(int argc, char **argv)
+{
+    merge_opts o = { NULL, calloc((size_t)argc + 1, sizeof(char *)), 0 };
+    if (!o.files)
+        return 2;
+    int rc = fl_cli_parse(&fl_cmd_merge_entry, argc, argv, merge_options, merge_option,
+                          merge_operand, &o);
+    if (rc == 0 && o.nfiles == 0)
+        rc = fl_cli_usage_error("merge", "expected the CSV files of a sweep");
+    if (rc != 0) {
+        free(o.files);
+        return fl_cli_status(rc);
+    }
+    const char *out = o.out;
+    fl_sweep_set set;
+    memset(&set, 0, sizeof set);
+    fl_error err = { { 0 } };
+    for (size_t i = 0; i < o.nfiles; i++) {
+        if (fl_sweep_read(&set, o.files[i], &err) != 0) {
+            fprintf(stderr, "faultline: %s\n", err.msg);
+            fl_sweep_set_free(&set);
+            free(o.files);
+            return 2;
+        }
+    }
+    qsort(set.rows, set.n, sizeof *set.rows, cmp_row);
+    size_t dropped = drop_repeats(&set);
+    int status = 0;
+    fl_outfile of;
+    if (fl_outfile_open(&of, out) != 0) {
+        status = 2;
+    } else if (of.fp) {
+        fl_sweep_write_header(of.fp);
+        for (size_t i = 0; i < set.n; i++)
+            fl_sweep_write_row(of.fp, &set.rows[i]);
+        status = fl_outfile_close(&of, true) == 0 ? 0 : 2;
+    }
+    if (status == 0) {
+        merge_report(&set, dropped);
+        for (size_t i = 0; i < set.n && status == 0; i++)
+            status = set.rows[i].kind != FL_OUT_PASS;
+    }
+    fl_sweep_set_free(&set);
+    free(o.files);
+    return status;
+}
+
+
+/* ---- The command-table entry: `faultline help merge` and `faultline merge --help`
+ * print this text; faultline.1 and README.md quote it. */
+
+static const char usage_text[] =
+    "usage: faultline merge FILE.csv... [--out ALL.csv]\n"
+    "\n"
+    "Reads the CSVs written by `faultline explore --csv` (for example one per\n"
+    "--shard), sorts the rows by scenario and seed, drops seeds that appear\n"
+    "twice, and prints how many runs passed and failed, how many seeds are\n"
+    "missing between the first and the last, and every failure (up to 20)\n"
+    "with its repro command. --out writes the merged CSV.\n"
+    "\n"
+    "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input\n";
+
+const fl_command fl_cmd_merge_entry = {
+    "merge", "combine the CSVs of a sharded sweep into one summary", usage_text, fl_cmd_merge, NULL, true,
+};
