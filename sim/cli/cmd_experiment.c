@@ -465,7 +465,9 @@ static int exp_run_range(const fl_algorithm *alg, const exp_network *net,
 
 static void exp_report_range(const exp_range *r, const exp_summary *s)
 {
-    fprintf(stderr, "\r  %3d-%-3d ms: median ", r->lo_ms, r->hi_ms);  /* over the progress */
+    /* over the progress count on a terminal; a log gets plain lines */
+    fprintf(stderr, "%s  %3d-%-3d ms: median ", isatty(fileno(stderr)) ? "\r" : "", r->lo_ms,
+            r->hi_ms);
     exp_print_ms(stderr, s->median);
     fprintf(stderr, "  p99 ");
     exp_print_ms(stderr, s->p99);

@@ -472,7 +472,8 @@ int fl_cmd_explore(int argc, char **argv)
             .payload_size = sizeof(fl_outcome), .work = explore_work,
             .done = explore_done, .ctx = &er,
         };
-        fl_progress_start(&er.progress, stderr, er.nitems, o.quiet);
+        fl_progress_start(&er.progress, stderr, er.nitems,
+                          o.quiet || (!o.progress && !isatty(fileno(stderr))));
         fl_child_status st = fl_child_run(&pool);
         fl_progress_end(&er.progress, er.done, er.failed);
         write_rest(&er);

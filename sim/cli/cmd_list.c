@@ -98,7 +98,11 @@ static void describe_scenario(const list_opts *o, const char *path, const char *
     fl_scenario *s = fl_scenario_load(path, &err);
     if (!s) {
         char text[1200];
-        snprintf(text, sizeof text, "does not load: %s", err.msg);
+        const char *why = err.msg;
+        size_t lp = strlen(path);   /* the name column already says which file */
+        if (strncmp(why, path, lp) == 0 && strncmp(why + lp, ": ", 2) == 0)
+            why += lp + 2;
+        snprintf(text, sizeof text, "does not load: %s", why);
         print_entry(o, name, text);
         return;
     }

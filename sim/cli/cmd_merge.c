@@ -49,6 +49,46 @@ static size_t drop_repeats(fl_sweep_set *set)
     return dropped;
 }
 
+/* What differs between two rows that a merge must not mix, or NULL. */
+static const char *row_mismatch(const fl_sweep_row *a, const fl_sweep_row *b, char *buf,
+                                size_t len)
+{
+    if (strcmp(a->scenario, b->scenario) != 0)
+        snprintf(buf, len, "scenario %s vs %s", a->scenario, b->scenario);
+    else if (a->duration_ms != b->duration_ms)
+        snprintf(buf, len, "duration_ms %" PRId64 " vs %" PRId64 " (-1: the scenario's)",
+                 a->duration_ms, b->duration_ms);
+    else if (strcmp(a->impl, b->impl) != 0)
+        snprintf(buf, len, "impl \"%s\" vs \"%s\" (\"\": built in)", a->impl, b->impl);
+    else
+        return NULL;
+    return buf;
+}
+
+/* Every row must come from the same sweep: one scenario, one duration, one
+ * implementation. `first[i]` is the index of file i's first row. */
+static int check_same_sweep(const fl_sweep_set *set, char **files, const size_t *first,
+                            size_t nfiles)
+{
+    size_t f0 = 0;   /* the file row 0 came from */
+    while (f0 + 1 < nfiles && first[f0 + 1] == 0)
+        f0++;
+    for (size_t f = 0, i = 0; f < nfiles; f++) {
+        size_t end = f + 1 < nfiles ? first[f + 1] : set->n;
+        for (; i < end; i++) {
+            char why[2048];
+            if (!row_mismatch(&set->rows[0], &set->rows[i], why, sizeof why))
+                continue;
+            fprintf(stderr, "faultline: merge: %s (seed %" PRIu64 ") and %s (seed %" PRIu64
+                    ") are not from one sweep: %s; merge the CSVs of one scenario with the "
+                    "same options\n", files[f0], set->rows[0].seed, files[f], set->rows[i].seed,
+                    why);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static void merge_report(const fl_sweep_set *set, size_t dropped)
 {
     uint64_t failed = 0, gaps = 0;
@@ -63,8 +103,13 @@ static void merge_report(const fl_sweep_set *set, size_t dropped)
     }
     printf("merged %zu runs: %zu passed, %" PRIu64 " failed; %.1f s of runs", set->n,
            set->n - (size_t)failed, failed, wall / 1e3);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        lo = set->rows[i].seed < lo ? set->rows[i].seed : lo;
+        hi = set->rows[i].seed > hi ? set->rows[i].seed : hi;
+    }
     if (set->n)
-        printf("; seeds %" PRIu64 "..%" PRIu64, set->rows[0].seed, set->rows[set->n - 1].seed);
+        printf("; seeds %" PRIu64 "..%" PRIu64, lo, hi);
     printf("\n");
     if (dropped)
         printf("%zu repeated seeds dropped (the same seed in two CSVs)\n", dropped);
@@ -130,13 +175,22 @@ int fl_cmd_merge(int argc, char **argv)
     fl_sweep_set set;
     memset(&set, 0, sizeof set);
     fl_error err = { { 0 } };
-    for (size_t i = 0; i < o.nfiles; i++) {
+    size_t *first = calloc(o.nfiles, sizeof *first);
+    rc = first ? 0 : 2;
+    for (size_t i = 0; i < o.nfiles && rc == 0; i++) {
+        first[i] = set.n;
         if (fl_sweep_read(&set, o.files[i], &err) != 0) {
             fprintf(stderr, "faultline: %s\n", err.msg);
-            fl_sweep_set_free(&set);
-            free(o.files);
-            return 2;
+            rc = 2;
         }
+    }
+    if (rc == 0)
+        rc = check_same_sweep(&set, o.files, first, o.nfiles);
+    free(first);
+    if (rc != 0) {
+        fl_sweep_set_free(&set);
+        free(o.files);
+        return rc;
     }
     qsort(set.rows, set.n, sizeof *set.rows, cmp_row);
     size_t dropped = drop_repeats(&set);
@@ -167,11 +221,14 @@ int fl_cmd_merge(int argc, char **argv)
 static const char usage_text[] =
     "usage: faultline merge FILE.csv... [--out ALL.csv]\n"
     "\n"
-    "Reads the CSVs written by `faultline explore --csv` (for example one per\n"
-    "--shard), sorts the rows by scenario and seed, drops seeds that appear\n"
-    "twice, and prints how many runs passed and failed, how many seeds are\n"
-    "missing between the first and the last, and every failure (up to 20)\n"
-    "with its repro command. --out writes the merged CSV.\n"
+    "Reads the CSVs written by `faultline explore --csv` for one sweep (for\n"
+    "example one per --shard), sorts the rows by seed, drops seeds that appear\n"
+    "twice, and prints how many runs passed and failed, the lowest and highest\n"
+    "seed in the data, how many seeds are missing between them, and every\n"
+    "failure (up to 20) with its repro command. --out writes the merged CSV.\n"
+    "CSVs of different scenarios, durations or implementations are refused\n"
+    "(exit 2, naming the two files and what differs): their runs cannot be\n"
+    "summed up together.\n"
     "\n"
     "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input\n";
 
