@@ -18,14 +18,20 @@ include sim/cli/local.mk
 # gets its own include/faultline/ (as PREFIX/include gets at install), so a
 # skeleton builds before anything is installed. `faultline grade --algorithm
 # A` and `faultline new` look for scenarios/ and templates/ beside the
-# executable, then in PREFIX/share/faultline: install them there.
+# executable, then in PREFIX/share/faultline: install them there, with the
+# JSON schemas (docs/), the example report and the experiment data and plot
+# scripts (notebooks-data/). `faultline list` finds them the same way.
 EXTRA_faultline_DEPENDENCIES = include/faultline/algorithm.h
 CLEANFILES += include/faultline/algorithm.h
 include/faultline/algorithm.h: $(top_srcdir)/algorithms/algorithm.h
 	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/algorithm.h $@
 install-data-local:
-	$(MKDIR_P) $(DESTDIR)$(pkgdatadir)
-	cp -R $(srcdir)/scenarios $(srcdir)/templates $(DESTDIR)$(pkgdatadir)/
+	$(MKDIR_P) $(DESTDIR)$(pkgdatadir)/docs
+	cp -R $(srcdir)/scenarios $(srcdir)/templates $(srcdir)/notebooks-data \
+		$(DESTDIR)$(pkgdatadir)/
+	cp $(srcdir)/docs/*.schema.json $(srcdir)/docs/check-example.html \
+		$(DESTDIR)$(pkgdatadir)/docs/
 	chmod -R u+w,go+rX $(DESTDIR)$(pkgdatadir)
 uninstall-local:
-	rm -rf $(DESTDIR)$(pkgdatadir)/scenarios $(DESTDIR)$(pkgdatadir)/templates
+	rm -rf $(DESTDIR)$(pkgdatadir)/scenarios $(DESTDIR)$(pkgdatadir)/templates \
+		$(DESTDIR)$(pkgdatadir)/notebooks-data $(DESTDIR)$(pkgdatadir)/docs

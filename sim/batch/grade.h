@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sim/run/outcome.h"
 #include "sim/batch/suite.h"
@@ -30,6 +31,7 @@ typedef struct fl_grade {
     fl_grade_test  *tests;       /* one per suite test */
     double          score, max_score;
     double          elapsed_s;
+    time_t          started;     /* wall clock at the start (JUnit timestamp) */
     char            load_error[600]; /* the plug-in could not be loaded */
 } fl_grade;
 
@@ -42,7 +44,17 @@ void fl_grade_repro(const fl_grade *g, size_t t, size_t r, char *buf, size_t len
 
 /* The table; `verbose` lists every failing seed, else the first three. */
 void fl_grade_print_table(const fl_grade *g, FILE *out, bool verbose);
+/* Gradescope's results.json exactly as its autograder specification
+ * documents it (docs/gradescope-results.schema.json): score,
+ * execution_time in whole seconds, output, visibility, stdout_visibility,
+ * extra_data (suite, implementation, max_score, runs) and one test per
+ * suite test (name, number, score, max_score, status, output, visibility). */
 int  fl_grade_write_gradescope(const fl_grade *g, FILE *out);
+/* JUnit XML as Jenkins / Ant read it (docs/junit.xsd): a test whose runs
+ * failed a check is a <failure>; one with a run that crashed, hit a
+ * limit, could not be loaded or could not be judged is an <error>; every
+ * testcase has its <system-out>; the testsuite has a timestamp, the
+ * hostname, properties and its own system-out / system-err. */
 int  fl_grade_write_junit(const fl_grade *g, FILE *out);
 
 #endif

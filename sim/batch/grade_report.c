@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -174,10 +175,27 @@ void fl_grade_print_table(const fl_grade *g, FILE *out, bool verbose)
 
 /* ---- Gradescope ------------------------------------------------------------------- */
 
+static cJSON *gradescope_test(const fl_grade *g, size_t t)
+{
+    const fl_suite_test *st = &g->suite->tests[t];
+    cJSON *o = cJSON_CreateObject();
+    char num[16];
+    snprintf(num, sizeof num, "%zu", t + 1);
+    cJSON_AddStringToObject(o, "name", st->name);
+    cJSON_AddStringToObject(o, "number", num);
+    cJSON_AddNumberToObject(o, "score", g->tests[t].score);
+    cJSON_AddNumberToObject(o, "max_score", st->weight);
+    cJSON_AddStringToObject(o, "status", g->tests[t].failed ? "failed" : "passed");
+    char *text = test_output(g, t, SHOW_FAILURES);
+    cJSON_AddStringToObject(o, "output", text ? text : "");
+    free(text);
+    cJSON_AddStringToObject(o, "visibility", "visible");
+    return o;
+}
+
 int fl_grade_write_gradescope(const fl_grade *g, FILE *out)
 {
     cJSON *root = cJSON_CreateObject();
-    cJSON *tests = cJSON_AddArrayToObject(root, "tests");
     char summary[1024];
     snprintf(summary, sizeof summary, "faultline graded %s against %s (%s): %.1f of %.1f points.%s%s",
              g->impl ? g->impl : "the built-in implementation", g->suite->path,
@@ -185,27 +203,21 @@ int fl_grade_write_gradescope(const fl_grade *g, FILE *out)
              g->load_error[0] ? " The implementation could not be loaded: " : "",
              g->load_error);
     cJSON_AddNumberToObject(root, "score", g->score);
-    cJSON_AddNumberToObject(root, "max_score", g->max_score);
-    cJSON_AddNumberToObject(root, "execution_time", g->elapsed_s);
+    /* "execution_time": 136, // optional, seconds — an integer in the spec */
+    cJSON_AddNumberToObject(root, "execution_time", (double)(int64_t)(g->elapsed_s + 0.5));
     cJSON_AddStringToObject(root, "output", summary);
     cJSON_AddStringToObject(root, "visibility", "visible");
     cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
-    for (size_t t = 0; t < g->suite->ntests; t++) {
-        const fl_suite_test *st = &g->suite->tests[t];
-        cJSON *o = cJSON_CreateObject();
-        char num[16];
-        snprintf(num, sizeof num, "%zu", t + 1);
-        cJSON_AddStringToObject(o, "name", st->name);
-        cJSON_AddStringToObject(o, "number", num);
-        cJSON_AddNumberToObject(o, "score", g->tests[t].score);
-        cJSON_AddNumberToObject(o, "max_score", st->weight);
-        cJSON_AddStringToObject(o, "status", g->tests[t].failed ? "failed" : "passed");
-        char *text = test_output(g, t, SHOW_FAILURES);
-        cJSON_AddStringToObject(o, "output", text ? text : "");
-        free(text);
-        cJSON_AddStringToObject(o, "visibility", "visible");
-        cJSON_AddItemToArray(tests, o);
-    }
+    cJSON *extra = cJSON_AddObjectToObject(root, "extra_data");
+    cJSON_AddStringToObject(extra, "suite", g->suite->path);
+    cJSON_AddStringToObject(extra, "suite_name", g->suite->name);
+    cJSON_AddStringToObject(extra, "algorithm", g->suite->algorithm);
+    cJSON_AddStringToObject(extra, "implementation", g->impl ? g->impl : "built-in");
+    cJSON_AddNumberToObject(extra, "max_score", g->max_score);
+    cJSON_AddNumberToObject(extra, "runs", (double)g->nruns);
+    cJSON *tests = cJSON_AddArrayToObject(root, "tests");
+    for (size_t t = 0; t < g->suite->ntests; t++)
+        cJSON_AddItemToArray(tests, gradescope_test(g, t));
     char *s = cJSON_Print(root);
     cJSON_Delete(root);
     if (!s)
@@ -237,57 +249,113 @@ static void xml_text(FILE *out, const char *s)
     }
 }
 
+/* A run that gave no verdict on the implementation's logic: it crashed,
+ * exited, hit a limit, could not be loaded, or the checker ran out of time. */
+static bool is_error(fl_outcome_kind k)
+{
+    return k == FL_OUT_CRASH || k == FL_OUT_EXIT || k == FL_OUT_CPU || k == FL_OUT_WALL ||
+           k == FL_OUT_MEMORY || k == FL_OUT_ERROR || k == FL_OUT_UNKNOWN;
+}
+
+/* The first run of test t that errored, else NULL. */
+static const fl_outcome *first_error(const fl_grade *g, size_t t)
+{
+    const fl_grade_test *gt = &g->tests[t];
+    for (size_t r = 0; r < g->suite->tests[t].nseeds; r++)
+        if (is_error(g->runs[gt->first_run + r].kind))
+            return &g->runs[gt->first_run + r];
+    return NULL;
+}
+
+/* The first failed run of test t, else NULL. */
+static const fl_outcome *first_failure(const fl_grade *g, size_t t)
+{
+    const fl_grade_test *gt = &g->tests[t];
+    for (size_t r = 0; r < g->suite->tests[t].nseeds; r++)
+        if (fl_outcome_failed(&g->runs[gt->first_run + r]))
+            return &g->runs[gt->first_run + r];
+    return NULL;
+}
+
 static void junit_case(const fl_grade *g, size_t t, FILE *out)
 {
     const fl_suite_test *st = &g->suite->tests[t];
     const fl_grade_test *gt = &g->tests[t];
-    fputs("    <testcase classname=\"", out);
-    xml_text(out, g->suite->name[0] ? g->suite->name : g->suite->algorithm);
-    fputs("\" name=\"", out);
+    fputs("    <testcase name=\"", out);
     xml_text(out, st->name);
+    fputs("\" classname=\"", out);
+    xml_text(out, g->suite->name[0] ? g->suite->name : g->suite->algorithm);
     fprintf(out, "\" time=\"%.3f\">\n", gt->wall_s);
     char *text = test_output(g, t, SIZE_MAX);
     if (gt->failed) {
+        const fl_outcome *err = g->load_error[0] ? NULL : first_error(g, t);
+        const fl_outcome *first = first_failure(g, t);
+        bool error = g->load_error[0] || err;
         char mix[256], msg[400];
         failure_mix(g, t, mix, sizeof mix);
         snprintf(msg, sizeof msg, "%zu of %zu seeds failed%s%s", gt->failed, st->nseeds,
-                 g->load_error[0] ? "" : ": ", g->load_error[0] ? "" : mix);
-        fputs("      <failure message=\"", out);
+                 g->load_error[0] ? ": the implementation could not be loaded" : ": ",
+                 g->load_error[0] ? "" : mix);
+        const char *type = g->load_error[0] ? "load" : err ? fl_outcome_kind_name(err->kind)
+                         : first && first->check[0] ? first->check : "fail";
+        fprintf(out, "      <%s message=\"", error ? "error" : "failure");
         xml_text(out, msg);
         fputs("\" type=\"", out);
-        xml_text(out, g->load_error[0] ? "error" : g->runs[gt->first_run].check[0]
-                  ? g->runs[gt->first_run].check : "fail");
+        xml_text(out, type);
         fputs("\">", out);
         xml_text(out, text ? text : "");
-        fputs("</failure>\n", out);
-    } else {
-        fputs("      <system-out>", out);
-        xml_text(out, text ? text : "");
-        fputs("</system-out>\n", out);
+        fprintf(out, "</%s>\n", error ? "error" : "failure");
     }
+    fputs("      <system-out>", out);
+    xml_text(out, text ? text : "");
+    fputs("</system-out>\n", out);
     free(text);
     fputs("    </testcase>\n", out);
 }
 
 int fl_grade_write_junit(const fl_grade *g, FILE *out)
 {
-    size_t failures = 0;
-    for (size_t t = 0; t < g->suite->ntests; t++)
-        failures += g->tests[t].failed > 0;
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"faultline grade\" tests=\"%zu\" failures=\"%zu\" "
-                 "time=\"%.3f\">\n", g->suite->ntests, failures, g->elapsed_s);
+    size_t failures = 0, errors = 0;
+    for (size_t t = 0; t < g->suite->ntests; t++) {
+        if (!g->tests[t].failed)
+            continue;
+        if (g->load_error[0] || first_error(g, t))
+            errors++;
+        else
+            failures++;
+    }
+    char stamp[32] = "1970-01-01T00:00:00", host[256] = "localhost";
+    struct tm tm;
+    if (g->started && localtime_r(&g->started, &tm))
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (gethostname(host, sizeof host) != 0 || !host[0])
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    const char *name = g->suite->name[0] ? g->suite->name : g->suite->algorithm;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faultline grade\"", out);
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+            g->suite->ntests, failures, errors, g->elapsed_s);
     fputs("  <testsuite name=\"", out);
-    xml_text(out, g->suite->name[0] ? g->suite->name : g->suite->algorithm);
-    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n",
-            g->suite->ntests, failures, g->elapsed_s);
+    xml_text(out, name);
+    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\" "
+                 "timestamp=\"%s\" hostname=\"", g->suite->ntests, failures, errors,
+            g->elapsed_s, stamp);
+    xml_text(out, host);
+    fputs("\" id=\"0\" package=\"faultline\">\n", out);
     fputs("    <properties>\n      <property name=\"implementation\" value=\"", out);
     xml_text(out, g->impl ? g->impl : "built-in");
+    fputs("\"/>\n      <property name=\"suite\" value=\"", out);
+    xml_text(out, g->suite->path);
     fprintf(out, "\"/>\n      <property name=\"score\" value=\"%.1f\"/>\n"
                  "      <property name=\"max_score\" value=\"%.1f\"/>\n    </properties>\n",
             g->score, g->max_score);
     for (size_t t = 0; t < g->suite->ntests; t++)
         junit_case(g, t, out);
-    fputs("  </testsuite>\n</testsuites>\n", out);
+    fprintf(out, "    <system-out>faultline graded %s: %.1f of %.1f points, %zu runs%s</system-out>\n",
+            g->impl ? "the implementation" : "the built-in implementation", g->score,
+            g->max_score, g->nruns, g->twice ? ", each run twice" : "");
+    fputs("    <system-err>", out);
+    xml_text(out, g->load_error);
+    fputs("</system-err>\n  </testsuite>\n</testsuites>\n", out);
     return ferror(out) ? -1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/batch/child.h"
@@ -329,6 +330,7 @@ int fl_cmd_grade(int argc, char **argv)
     g.impl = o.impl;
     g.twice = !o.once;
     g.jobs = o.jobs;
+    g.started = time(NULL);
     grade_run gr = { .o = &o, .suite = suite, .g = &g };
     double t0 = fl_progress_now();
     status = setup(&gr, &g) == 0 ? 0 : 2;
