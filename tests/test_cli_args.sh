@@ -130,5 +130,16 @@ check "a refused merge writes no CSV" [ ! -e "$tmp/all.csv" ]
 run 0 "merge --out=FILE" "$fl" merge --out="$tmp/all.csv" "$tmp/a.csv"
 check "merge --out wrote the CSV" [ "$(wc -l < "$tmp/all.csv")" -eq 4 ]
 
+# help CMD, CMD --help and the man page tell the same story: every option
+# a command's usage text names is in faultline.1 (and help names them all)
+for cmd in run list bench experiment grade explore merge shrink diff new; do
+    missing=""
+    for o in $("$fl" help "$cmd" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+        grep -qF -- "$(sed 's/-/\\-/g' <<< "$o")" "$src/faultline.1" || missing="$missing $o"
+    done
+    check "faultline.1 names every option of $cmd${missing:+ (missing:$missing)}" [ -z "$missing" ]
+done
+check "README names FAULTLINE_DATADIR" grep -q FAULTLINE_DATADIR "$src/README.md"
+
 echo "fl-tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -40,7 +40,7 @@ why_not() {
         esac
     fi
     case "$cmd" in
-        *plot_*) python3 -c 'import matplotlib' 2> /dev/null || echo "needs python3-matplotlib" ;;
+        *plot_*) /usr/bin/python3 -c 'import matplotlib' 2> /dev/null || echo "needs python3-matplotlib" ;;
     esac
 }
 
