@@ -66,7 +66,17 @@ static void describe_message(const fl_engine *e, const fl_msg *msg, fl_pending *
     p->ok = -1;
     p->term = -1;
     p->is_reply = msg->channel == FL_CH_REPLY;
+    p->client = msg->channel != FL_CH_ALG;
     p->what = msg->channel == FL_CH_REQUEST ? "Request" : "Reply";
+    if (msg->channel == FL_CH_REQUEST && msg->len == sizeof p->request)
+        memcpy(&p->request, msg->data, sizeof p->request);
+    if (msg->channel == FL_CH_REPLY && msg->len == sizeof(fl_reply_msg)) {
+        fl_reply_msg r;
+        memcpy(&r, msg->data, sizeof r);
+        p->status = r.status;
+        p->value = r.value;
+        p->hint = r.hint;
+    }
     if (msg->channel == FL_CH_ALG) {
         fl_msg_info info = { .kind = "message", .is_reply = false, .ok = -1, .term = -1 };
         if (e->alg->describe)
@@ -189,10 +199,10 @@ int fl_manual_fire(fl_manual *m, size_t i, const char **why)
     size_t slot = m->view_slot[i];
     fl_event ev = m->pool[slot];
     pool_remove(m, slot);
-    uint64_t dropped = m->e->stats.dropped;
+    uint64_t delivered = m->e->stats.delivered;
     const char *obstacle = ev.type == FL_EV_DELIVER ? delivery_obstacle(m->e, ev.ptr) : NULL;
     fl_engine_fire(m->e, &ev);
-    int rc = m->e->stats.dropped > dropped ? 0 : 1;
+    int rc = ev.type == FL_EV_DELIVER && m->e->stats.delivered == delivered ? 0 : 1;
     if (rc == 0 && why)
         *why = obstacle ? obstacle : "sender crashed before the message left";
     if (drain(m) < 0 || m->e->stopped)
@@ -208,6 +218,25 @@ int fl_manual_drop(fl_manual *m, size_t i)
     fl_msg *msg = m->pool[slot].ptr;
     pool_remove(m, slot);
     fl_net_drop(m->e, msg, "dropped by hand");
+    return drain(m);
+}
+
+int fl_manual_duplicate(fl_manual *m, size_t i)
+{
+    if (i >= m->nview || m->view[i].kind != FL_PENDING_MESSAGE)
+        return -1;
+    fl_event ev = m->pool[m->view_slot[i]];
+    const fl_msg *msg = ev.ptr;
+    fl_msg *copy = malloc(sizeof *copy + msg->len);
+    if (!copy)
+        return -1;
+    memcpy(copy, msg, sizeof *copy + msg->len);
+    ev.ptr = copy;
+    m->e->stats.duplicated++;
+    if (fl_engine_push(m->e, &ev, FL_CLASS_NORMAL) < 0) {
+        free(copy);
+        return -1;
+    }
     return drain(m);
 }
 

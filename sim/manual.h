@@ -34,6 +34,11 @@ typedef struct fl_pending {
     bool            is_reply;
     int             ok;          /* reply: 1, 0, or -1 (n/a) */
     int64_t         term;        /* -1 if none */
+    bool            client;      /* a client's "Request" or its "Reply" */
+    fl_request      request;     /* "Request": the client operation */
+    fl_status       status;      /* "Reply": the client's answer ... */
+    int64_t         value;
+    fl_node_id      hint;
 } fl_pending;
 
 /* Takes over `e` (borrowed; nothing may have stepped yet) and boots every
@@ -52,6 +57,10 @@ const fl_pending *fl_manual_at(const fl_manual *m, size_t i);
 int fl_manual_fire(fl_manual *m, size_t i, const char **why);
 /* Drops pending message `i` as the network would. -1: not a message. */
 int fl_manual_drop(fl_manual *m, size_t i);
+
+/* Puts a copy of pending message `i` in flight, as the network's
+ * duplication would (same id). -1: not a message or out of memory. */
+int fl_manual_duplicate(fl_manual *m, size_t i);
 
 /* Faults, applied now. */
 void fl_manual_crash(fl_manual *m, fl_node_id node, bool torn);

@@ -130,10 +130,37 @@ static void snapshot(ix_cluster *c)
         view_summary(c, (fl_node_id)n, false, c->summary[n], IX_LINE);
 }
 
+static void fmt_value(char *buf, size_t len, int64_t v)
+{
+    if (v == FL_NIL)
+        snprintf(buf, len, "nil");
+    else
+        snprintf(buf, len, "%" PRId64, v);
+}
+
 static void describe_pending(const fl_pending *p, char *buf, size_t len)
 {
     if (p->kind == FL_PENDING_TIMER) {
         snprintf(buf, len, "timer %d %s", (int)p->node, p->what);
+        return;
+    }
+    if (p->client && p->is_reply) {
+        static const char *const st[] = { "ok", "fail", "redirect", "unknown" };
+        char val[32];
+        fmt_value(val, sizeof val, p->value);
+        if (p->status == FL_STATUS_REDIRECT)
+            snprintf(buf, len, "%d->%d Reply redirect hint=%d", (int)p->from, (int)p->to, (int)p->hint);
+        else
+            snprintf(buf, len, "%d->%d Reply %s value=%s", (int)p->from, (int)p->to,
+                     (unsigned)p->status < 4 ? st[p->status] : "?", val);
+        return;
+    }
+    if (p->client) {
+        static const char *const ops[] = { "read", "write", "cas", "add", "acquire", "release" };
+        const fl_op *op = &p->request.op;
+        snprintf(buf, len, "%d->%d Request %s key=%u arg=%" PRId64 " arg2=%" PRId64,
+                 (int)p->from, (int)p->to,
+                 (unsigned)op->kind < 6 ? ops[op->kind] : "?", op->key, op->arg, op->arg2);
         return;
     }
     int k = snprintf(buf, len, "%d->%d %s", (int)p->from, (int)p->to, p->what);
@@ -150,7 +177,7 @@ static void report(ix_cluster *c, ix_out *o, size_t lost_at_send)
     uint64_t top = c->last_msg;
     for (size_t i = 0; i < fl_manual_count(c->m); i++) {
         const fl_pending *p = fl_manual_at(c->m, i);
-        if (p->kind != FL_PENDING_MESSAGE || p->id <= c->last_msg || p->to == c->client)
+        if (p->kind != FL_PENDING_MESSAGE || p->id <= c->last_msg)
             continue;
         char line[IX_LINE];
         describe_pending(p, line, sizeof line);
@@ -323,7 +350,7 @@ static size_t dropped_now(const ix_cluster *c)
 }
 
 /* Fires (or drops) the first match, or every match present now. */
-static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, ix_out *o)
+static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, bool dup, ix_out *o)
 {
     uint64_t ids[1024];
     size_t nids = 0;
@@ -336,7 +363,8 @@ static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, ix_out *o)
         }
     }
     if (nids == 0) {
-        out_printf(o, "nothing to %s\n", drop ? "drop" : mt->kind == FL_PENDING_TIMER ? "tick" : "deliver");
+        out_printf(o, "nothing to %s\n", drop ? "drop" : dup ? "duplicate" :
+                   mt->kind == FL_PENDING_TIMER ? "tick" : "deliver");
         return;
     }
     size_t lost = 0;
@@ -357,6 +385,11 @@ static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, ix_out *o)
             out_printf(o, "dropped %s\n", line);
             continue;
         }
+        if (dup) {
+            fl_manual_duplicate(c->m, i);
+            out_printf(o, "duplicated %s\n", line);
+            continue;
+        }
         const char *why = NULL;
         size_t d0 = dropped_now(c);
         int rc = fl_manual_fire(c->m, i, &why);
@@ -374,14 +407,20 @@ static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, ix_out *o)
 static void cmd_stabilize(ix_cluster *c, ix_out *o)
 {
     ix_match mt = { FL_PENDING_MESSAGE, FL_NO_NODE, FL_NO_NODE, NULL, true };
+    size_t start = o->len;
     for (int round = 0; round < 1000; round++) {
         bool any = false;
         for (size_t i = 0; i < fl_manual_count(c->m); i++)
-            any |= matches(fl_manual_at(c->m, i), &mt) &&
-                   fl_manual_at(c->m, i)->to != c->client;
-        if (!any)
+            any |= matches(fl_manual_at(c->m, i), &mt);
+        if (!any) {
+            if (o->len == start)
+                out_printf(o, "ok\n");
             return;
-        cmd_pick(c, &mt, false, o);
+        }
+        size_t before = o->len;
+        cmd_pick(c, &mt, false, false, o);
+        if (o->len == before + 3 && memcmp(o->buf + before, "ok\n", 3) == 0)
+            o->len = before;            /* a quiet round says nothing */
     }
     out_printf(o, "error: not stable after 1000 rounds\n");
 }
@@ -422,7 +461,8 @@ static void cmd_partition(ix_cluster *c, char **argv, int argc, ix_out *o)
             return;
         group_of[n] = g;
     }
-    group_of[c->client] = -1;
+    if (group_of[c->client] < 0)
+        group_of[c->client] = 0;      /* the client goes with the first group */
     fl_manual_partition(c->m, group_of);
     report(c, o, 0);
 }
@@ -480,7 +520,7 @@ static void cmd_pending(ix_cluster *c, ix_out *o)
     size_t shown = 0;
     for (size_t i = 0; i < fl_manual_count(c->m); i++) {
         const fl_pending *p = fl_manual_at(c->m, i);
-        if (p->node == c->client)
+        if (p->kind == FL_PENDING_TIMER && p->node == c->client)
             continue;
         char line[IX_LINE];
         describe_pending(p, line, sizeof line);
@@ -530,10 +570,11 @@ static int run_command(ix_cluster *c, char *line, const fl_interaction_opts *opt
         out_printf(o, "error: boot first\n");
         return 0;
     }
-    if (strcmp(cmd, "tick") == 0 || strcmp(cmd, "deliver") == 0 || strcmp(cmd, "drop") == 0) {
+    if (strcmp(cmd, "tick") == 0 || strcmp(cmd, "deliver") == 0 ||
+        strcmp(cmd, "drop") == 0 || strcmp(cmd, "dup") == 0) {
         ix_match mt;
         match_parse(argv, argc, cmd[0] == 't' ? FL_PENDING_TIMER : FL_PENDING_MESSAGE, &mt);
-        cmd_pick(c, &mt, cmd[1] == 'r', o);
+        cmd_pick(c, &mt, cmd[1] == 'r', cmd[1] == 'u', o);
     } else if (strcmp(cmd, "stabilize") == 0) {
         cmd_stabilize(c, o);
     } else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "restart") == 0) {
@@ -552,13 +593,14 @@ static int run_command(ix_cluster *c, char *line, const fl_interaction_opts *opt
         report(c, o, 0);
     } else if (strcmp(cmd, "request") == 0) {
         cmd_request(c, argv, argc, o);
-    } else if (strcmp(cmd, "view") == 0 || strcmp(cmd, "log") == 0) {
+    } else if (strcmp(cmd, "view") == 0 || strcmp(cmd, "log") == 0 ||
+               strcmp(cmd, "scalars") == 0) {
         int n = argc >= 2 ? node_arg(c, argv[1], o) : -1;
         if (n < 0)
             return 0;
         char buf[IX_LINE];
-        if (cmd[0] == 'v') {
-            view_summary(c, n, true, buf, sizeof buf);
+        if (cmd[0] != 'l') {
+            view_summary(c, n, cmd[0] == 's', buf, sizeof buf);
             out_printf(o, "%s\n", buf);
         } else {
             cmd_log(c, n, o);

@@ -10,10 +10,13 @@
  *   tick N [KIND]              fire node N's earliest timer (of KIND)
  *   deliver [A->B] [KIND] [all]  deliver the first (or every) matching message
  *   drop [A->B] [KIND] [all]   lose it instead
+ *   dup [A->B] [KIND] [all]    put a copy in flight (the network duplicates)
  *   stabilize                  deliver messages until none is left
- *   crash N [torn]   restart N   partition [0 1] [2]   heal
+ *   crash N [torn]   restart N   heal
+ *   partition [0 1] [2]        nodes in no group are cut off from all; the
+ *                              client joins the first group unless named
  *   request N read K | write K V | cas K OLD NEW    the client asks server N
- *   view N   views   log N   pending
+ *   view N   views   log N   pending   scalars N (the view with every scalar)
  *
  * After an action the output lists the messages it put in flight, the
  * views that changed, dropped deliveries and any invariant violation;
