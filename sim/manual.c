@@ -109,6 +109,7 @@ static void refresh(fl_manual *m)
             p->id = ev->u;
             p->from = p->to = p->node;
             p->what = kind < FL_TIMER_KIND_COUNT ? timer_names[kind] : "other";
+            p->timer_kind = kind < FL_TIMER_KIND_COUNT ? (fl_timer_kind)kind : FL_TIMER_OTHER;
             p->ok = -1;
             p->term = -1;
         }
@@ -273,4 +274,55 @@ void fl_manual_request(fl_manual *m, fl_node_id client, fl_node_id server,
         return;
     fl_net_send(m->e, &m->e->nodes[client], server, FL_CH_REQUEST, req, sizeof *req);
     (void)drain(m);
+}
+
+static uint64_t view_hash(uint64_t h, const fl_view *v)
+{
+    int64_t f[] = { v->kind, v->term, v->leader, v->voted_for, v->log_first,
+                    v->log_last, v->commit, v->applied };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        h = fl_hash_u64(h, (uint64_t)f[i]);
+    if (v->label)
+        h = fl_hash_bytes(h, v->label, strlen(v->label));
+    for (size_t i = 0; i < v->nscalars; i++)
+        h = fl_hash_u64(h, (uint64_t)v->scalars[i].value);
+    return h;
+}
+
+static uint64_t node_hash(const fl_engine *e, const fl_node *n)
+{
+    uint64_t h = fl_hash_u64(0x6e6f6465u, (uint64_t)n->id);
+    h = fl_hash_u64(h, n->alive);
+    h = fl_hash_u64(h, fl_disk_hash(n->disk));
+    if (!n->alive || !n->has_view)
+        return h;
+    h = view_hash(h, &n->view);
+    for (int64_t i = n->view.log_first >= 0 ? n->view.log_first : 0;
+         i <= n->view.log_last; i++) {
+        fl_view_entry en;
+        if (fl_engine_node_entry(e, n->id, i, &en))
+            h = fl_hash_u64(fl_hash_u64(h, en.chain), (uint64_t)en.term * 2 + en.committed);
+    }
+    return h;
+}
+
+uint64_t fl_manual_state_hash(const fl_manual *m)
+{
+    const fl_engine *e = m->e;
+    uint64_t h = 0x73746174u;
+    for (size_t i = 0; i < e->nnodes; i++)
+        h = fl_hash_u64(h, node_hash(e, &e->nodes[i]));
+    uint64_t msgs = 0, timers = 0;
+    for (size_t i = 0; i < m->nview; i++) {
+        const fl_event *ev = &m->pool[m->view_slot[i]];
+        if (ev->type == FL_EV_DELIVER) {
+            const fl_msg *msg = ev->ptr;
+            uint64_t x = fl_hash_u64((uint64_t)msg->from << 32 | (uint32_t)msg->to, msg->channel);
+            msgs += fl_hash_bytes(x, msg->data, msg->len);
+        } else {
+            const fl_pending *p = &m->view[i];
+            timers += fl_hash_u64((uint64_t)p->node, (uint64_t)p->timer_kind + 1);
+        }
+    }
+    return fl_hash_u64(fl_hash_u64(h, msgs), timers);
 }

@@ -28,6 +28,7 @@ typedef struct fl_pending {
     uint64_t        id;          /* message id (equal for duplicates) or timer id */
     fl_node_id      from, to;    /* message: sender and receiver */
     fl_node_id      node;        /* timer: its node; message: the receiver */
+    fl_timer_kind   timer_kind;  /* timer: its kind */
     fl_time         at;          /* when it would fire on its own */
     const char     *what;        /* message kind ("AppendEntries", "Request",
                                     "Reply") or timer kind ("election") */
@@ -68,6 +69,12 @@ void fl_manual_restart(fl_manual *m, fl_node_id node);
 /* group_of[node] = group number, -1 for nodes in none (cut from all). */
 void fl_manual_partition(fl_manual *m, const int *group_of);
 void fl_manual_heal(fl_manual *m);
+
+/* A hash of the cluster's state for a search's visited table: every
+ * node's liveness, view, log entries (through inspect_entry) and disk, and
+ * the multisets of pending messages and timers. Time is left out, so
+ * states that differ only in their clocks are taken as one. */
+uint64_t fl_manual_state_hash(const fl_manual *m);
 
 /* A client request from `client` to `server`, put in flight like any
  * message (it shows up as a pending "Request"). */
