@@ -241,6 +241,40 @@ int fl_manual_duplicate(fl_manual *m, size_t i)
     return drain(m);
 }
 
+static long find_pending(const fl_manual *m, const fl_step *st)
+{
+    fl_pending_kind want = st->kind == FL_STEP_TIMER ? FL_PENDING_TIMER : FL_PENDING_MESSAGE;
+    for (size_t i = 0; i < m->nview; i++)
+        if (m->view[i].kind == want && m->view[i].id == st->id)
+            return (long)i;
+    return -1;
+}
+
+int fl_manual_apply(fl_manual *m, const fl_step *st)
+{
+    long i = st->kind <= FL_STEP_DUP ? find_pending(m, st) : 0;
+    if (i < 0)
+        return -1;
+    switch ((fl_step_kind)st->kind) {
+    case FL_STEP_DELIVER:
+    case FL_STEP_TIMER:
+        return fl_manual_fire(m, (size_t)i, NULL) < 0 && !m->e->stopped ? -1 : 0;
+    case FL_STEP_DROP:
+        return fl_manual_drop(m, (size_t)i);
+    case FL_STEP_DUP:
+        return fl_manual_duplicate(m, (size_t)i);
+    case FL_STEP_CRASH:
+        fl_manual_crash(m, st->node, false);
+        return 0;
+    case FL_STEP_RESTART:
+        fl_manual_restart(m, st->node);
+        return 0;
+    case FL_STEP_KIND_COUNT:
+        break;
+    }
+    return -1;
+}
+
 void fl_manual_crash(fl_manual *m, fl_node_id node, bool torn)
 {
     if ((size_t)node < m->e->nnodes && m->e->nodes[node].alive)
