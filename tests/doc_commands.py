@@ -2,7 +2,7 @@
 """doc_commands.py — the example commands of README.md and of faultline.1's
 EXAMPLES, one per line as "SOURCE:LINE<TAB>WANT<TAB>COMMAND", for
 tests/test_docs.sh. A README command is an indented code line starting
-with ./faultline or make -C, or a line of a ``` block starting with
+with ./faultline, make -C or sed, or a line of a ``` block starting with
 ./faultline or /usr/bin/python3 notebooks-data/ (a trailing backslash
 continues it); WANT is
 the exit status the text claims: "exits N" in the line's comment, else 0.
@@ -20,7 +20,7 @@ def readme(path):
             fenced = not fenced
             i += 1
             continue
-        m = re.match(r"^    (\./faultline |make -C )", line) or (
+        m = re.match(r"^    (\./faultline |make -C |sed )", line) or (
             fenced and re.match(r"^(\./faultline |/usr/bin/python3 notebooks-data/)", line))
         if not m:
             i += 1
