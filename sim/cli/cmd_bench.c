@@ -195,7 +195,7 @@ static int bench_raft_lincheck(const bench_raft_run *r)
     return res == FL_LIN_OK ? 0 : 1;
 }
 
-static int bench_raft(uint64_t scale)
+static int bench_raft(uint64_t scale, bool print_hash)
 {
     bench_raft_run r;
     int status = bench_raft_setup(&r, scale);
@@ -223,6 +223,8 @@ static int bench_raft(uint64_t scale)
            (unsigned long long)st->ops_info, (unsigned long long)st->crashes);
     const fl_violation *v = fl_invcheck_violation(r.ic);
     printf("  invariants (%zu): %s\n", fl_invcheck_count(r.ic), v ? "VIOLATED" : "held");
+    if (print_hash)
+        printf("  trace hash 0x%016llx\n", (unsigned long long)fl_engine_trace_hash(r.e));
     if (v)
         printf("    %s at %.3f ms: %s\n", v->name, (double)v->time / 1e6, v->msg);
     fflush(stdout);
@@ -233,18 +235,20 @@ static int bench_raft(uint64_t scale)
 
 int fl_cmd_bench(int argc, char **argv)
 {
-    bool quick = false, raft = false;
+    bool quick = false, raft = false, print_hash = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = true;
         else if (strcmp(argv[i], "--raft") == 0)
             raft = true;
+        else if (strcmp(argv[i], "--hash") == 0)
+            print_hash = true;
         else
             return fl_cli_usage_error("bench", "unknown option %s", argv[i]);
     }
     uint64_t scale = quick ? 10 : 1;
     if (raft)
-        return bench_raft(scale);
+        return bench_raft(scale, print_hash);
     printf("faultline bench: median of %d runs, tracing off, seed 42\n", BENCH_RUNS);
     struct { const char *what; const fl_algorithm *alg; size_t nodes; uint64_t events; double target; } cases[] = {
         { "timers only, 10 nodes", &fl_bench_timers_algorithm, 10, 5000000, 5e6 },

@@ -45,7 +45,7 @@ static const fl_command commands[] = {
       "./scenarios, else the installed scenario folder) with its description.\n",
       fl_cmd_list, NULL },
     { "bench", "measure engine speed and memory",
-      "usage: faultline bench [--quick] [--raft]\n"
+      "usage: faultline bench [--quick] [--raft [--hash]]\n"
       "\n"
       "Prints events per second for a timers-only workload and an all-to-all\n"
       "message workload on 3, 10 and 100 nodes (tracing off, best of 3 runs,\n"
@@ -57,7 +57,8 @@ static const fl_command commands[] = {
       "minutes), invariants checked after every event, and prints the wall\n"
       "time, events per second and simulated/wall ratio (target: 1000x), then\n"
       "times the linearizability check of the history separately. Exit status\n"
-      "1 if an invariant or the linearizability check failed.\n",
+      "1 if an invariant or the linearizability check failed. --hash also\n"
+      "prints the run's trace hash (tests/golden.sh compares it).\n",
       fl_cmd_bench, NULL },
     { "experiment", "run a canonical experiment and export its data",
       "usage: faultline experiment raft-election [--trials N] [--out DIR]\n"
