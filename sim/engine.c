@@ -902,59 +902,16 @@ void fl_ctx_count_op(fl_ctx *ctx, fl_hist_type type)
         st->ops_info++;
 }
 
-/* ---- invariant.h: the world, read-only -------------------------------------------- */
+/* ---- Log entries, read-only -------------------------------------------------------- */
 
-#include "algorithms/invariant.h"
-
-size_t fl_world_node_count(const fl_world *w)
+bool fl_engine_node_entry(const fl_engine *e, fl_node_id node, int64_t index,
+                          fl_view_entry *out)
 {
-    return fl_engine_node_count((const fl_engine *)w);
-}
-
-const char *fl_world_role(const fl_world *w, fl_node_id node)
-{
-    return fl_engine_node_role((const fl_engine *)w, node);
-}
-
-bool fl_world_alive(const fl_world *w, fl_node_id node)
-{
-    return fl_engine_node_alive((const fl_engine *)w, node);
-}
-
-const fl_view *fl_world_view(const fl_world *w, fl_node_id node)
-{
-    return fl_engine_node_view((const fl_engine *)w, node);
-}
-
-bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
-                    fl_view_entry *out)
-{
-    const fl_engine *e = (const fl_engine *)w;
-    if ((size_t)node >= e->nnodes)
+    if (node < 0 || (size_t)node >= e->nnodes)
         return false;
     const fl_node *n = &e->nodes[node];
     if (!n->alive || !n->state || !n->role->inspect_entry)
         return false;
     memset(out, 0, sizeof *out);
     return n->role->inspect_entry(n->state, index, out);
-}
-
-fl_time fl_world_now(const fl_world *w)
-{
-    return ((const fl_engine *)w)->now;
-}
-
-const fl_scenario *fl_world_scenario(const fl_world *w)
-{
-    return ((const fl_engine *)w)->scn;
-}
-
-const fl_history *fl_world_history(const fl_world *w)
-{
-    return &((const fl_engine *)w)->history;
-}
-
-fl_time fl_world_last_recovery(const fl_world *w)
-{
-    return ((const fl_engine *)w)->last_disruption_end;
 }
