@@ -17,8 +17,11 @@ struct fl_run {
     fl_run_opts         o;
     fl_engine          *e;
     fl_invcheck        *ic;
-    bool                finished, judged, has_rep;
+    bool                finished, judged, has_rep, lin_done;
     int                 judge_rc;
+    double              lin_timeout_s;
+    fl_lin_result       lin;
+    char                lin_summary[FL_RUN_LINE];
     fl_lin_report       rep;
     fl_verdict          v;
 };
@@ -35,6 +38,7 @@ fl_run *fl_run_new(const fl_scenario *s, const fl_algorithm *alg,
     }
     r->s = s;
     r->o = *o;
+    r->lin_timeout_s = o->lin_timeout_s > 0 ? o->lin_timeout_s : 10.0;
     uint64_t seed = o->has_seed ? o->seed : s->has_seed ? s->seed : 1;
     fl_time duration = o->duration > 0 ? o->duration : s->duration;
     r->e = fl_engine_new(s, alg, seed, duration, err);
@@ -94,6 +98,7 @@ void fl_run_finish(fl_run *r)
 }
 
 const fl_engine *fl_run_engine(const fl_run *r) { return r->e; }
+fl_engine *fl_run_engine_manual(fl_run *r) { return r->e; }
 const fl_scenario *fl_run_scenario(const fl_run *r) { return r->s; }
 const fl_violation *fl_run_violation(const fl_run *r) { return fl_invcheck_violation(r->ic); }
 size_t fl_run_invariant_count(const fl_run *r) { return fl_invcheck_count(r->ic); }
@@ -130,19 +135,30 @@ static void judge_invariants(fl_run *r, fl_verdict *v)
     }
 }
 
-static void judge_history(fl_run *r, fl_verdict *v)
+fl_lin_result fl_run_check_history(fl_run *r)
 {
     const fl_scenario *s = r->s;
-    fl_check *c = &v->checks[FL_RUN_LINEARIZABLE];
-    set_check(c, "linearizable", FL_CHECK_SKIPPED);
-    v->lin = FL_LIN_UNAVAILABLE;
+    fl_run_finish(r);
+    if (r->lin_done)
+        return r->lin;
+    r->lin_done = true;
+    r->lin = FL_LIN_UNAVAILABLE;
     if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
         s->workload.clients == 0)
-        return;
-    v->lin = fl_lin_check_engine_history(fl_engine_history(r->e), s->workload.model,
-                                         v->lin_timeout_s, &r->rep, c->detail,
-                                         FL_RUN_LINE);
+        return r->lin;
+    r->lin = fl_lin_check_engine_history(fl_engine_history(r->e), s->workload.model,
+                                         r->lin_timeout_s, &r->rep, r->lin_summary,
+                                         sizeof r->lin_summary);
     r->has_rep = true;
+    return r->lin;
+}
+
+static void judge_history(fl_run *r, fl_verdict *v)
+{
+    fl_check *c = &v->checks[FL_RUN_LINEARIZABLE];
+    set_check(c, "linearizable", FL_CHECK_SKIPPED);
+    v->lin = fl_run_check_history(r);
+    snprintf(c->detail, sizeof c->detail, "%s", r->lin_done ? r->lin_summary : "");
     c->state = v->lin == FL_LIN_OK ? FL_CHECK_HELD
              : v->lin == FL_LIN_UNKNOWN ? FL_CHECK_UNKNOWN
              : v->lin == FL_LIN_VIOLATION || v->lin == FL_LIN_ERROR ? FL_CHECK_FAILED
@@ -194,7 +210,7 @@ static bool seed_in_hex(const fl_run *r)
 static void fill_verdict(fl_run *r, fl_verdict *v)
 {
     memset(v, 0, sizeof *v);
-    v->lin_timeout_s = r->o.lin_timeout_s > 0 ? r->o.lin_timeout_s : 10.0;
+    v->lin_timeout_s = r->lin_timeout_s;
     judge_invariants(r, v);
     if (v->checks[FL_RUN_INVARIANTS].state == FL_CHECK_FAILED) {
         set_check(&v->checks[FL_RUN_LINEARIZABLE], "linearizable", FL_CHECK_SKIPPED);

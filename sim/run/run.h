@@ -101,6 +101,10 @@ int fl_run_to_end(fl_run *r);
 /* Closes the run (open client operations become info) and, if every
  * invariant held, runs their end-of-run checks. Idempotent. */
 void fl_run_finish(fl_run *r);
+/* Finishes the run and checks the client history against the workload's
+ * model (if the scenario expects linearizability and has clients; else
+ * FL_LIN_UNAVAILABLE). Once; fl_run_judge reuses the result. */
+fl_lin_result fl_run_check_history(fl_run *r);
 /* Finishes, judges and writes the history and metrics outputs. 0, or -1
  * if an output (or the trace) could not be written. Idempotent. */
 int fl_run_judge(fl_run *r);
@@ -108,6 +112,9 @@ int fl_run_judge(fl_run *r);
 const fl_verdict *fl_run_verdict(const fl_run *r);
 
 const fl_engine *fl_run_engine(const fl_run *r);
+/* The engine, for a caller that fires events by hand (sim/manual.h)
+ * instead of fl_run_step; everything else reads fl_run_engine. */
+fl_engine *fl_run_engine_manual(fl_run *r);
 const fl_scenario *fl_run_scenario(const fl_run *r);
 /* The first invariant violation so far; NULL while every one held. */
 const fl_violation *fl_run_violation(const fl_run *r);
