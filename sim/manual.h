@@ -63,6 +63,11 @@ int fl_manual_drop(fl_manual *m, size_t i);
  * duplication would (same id). -1: not a message or out of memory. */
 int fl_manual_duplicate(fl_manual *m, size_t i);
 
+/* Applies one step of a schedule: the pending message or timer with the
+ * step's id, or the crash or restart. 0, or -1 if no such event is
+ * pending (the schedule does not fit this run). */
+int fl_manual_apply(fl_manual *m, const fl_step *st);
+
 /* Faults, applied now. */
 void fl_manual_crash(fl_manual *m, fl_node_id node, bool torn);
 void fl_manual_restart(fl_manual *m, fl_node_id node);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "sim/engine.h"
@@ -17,7 +18,7 @@ typedef struct exec {
     fl_run      *run;        /* the run object (sim/run/run.h), stepped by hand */
     const fl_engine *e;      /* the run's engine, to read */
     fl_manual   *m;
-    int          used[FL_CHOICE_KIND_COUNT];
+    int          used[FL_STEP_KIND_COUNT];
     int          ops;
 } exec;
 
@@ -41,6 +42,15 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6;
 }
 
 static void exec_free(exec *x)
@@ -74,53 +84,21 @@ static bool is_client(const exec *x, fl_node_id n)
 
 static bool is_message_choice(uint8_t k)
 {
-    return k == FL_CHOICE_DELIVER || k == FL_CHOICE_DROP || k == FL_CHOICE_DUP;
+    return k == FL_STEP_DELIVER || k == FL_STEP_DROP || k == FL_STEP_DUP;
 }
 
-static long find_pending(const exec *x, const fl_choice *c)
+/* 1: an invariant broke; 0: applied; -1: the step is not there. */
+static int exec_apply(exec *x, const fl_step *c)
 {
-    fl_pending_kind want = c->kind == FL_CHOICE_TIMER ? FL_PENDING_TIMER : FL_PENDING_MESSAGE;
-    for (size_t i = 0; i < fl_manual_count(x->m); i++) {
-        const fl_pending *p = fl_manual_at(x->m, i);
-        if (p->kind == want && p->id == c->id)
-            return (long)i;
-    }
-    return -1;
-}
-
-/* 1: an invariant broke; 0: applied; -1: the choice is not there. */
-static int exec_apply(exec *x, const fl_choice *c)
-{
-    long i = c->kind <= FL_CHOICE_DUP ? find_pending(x, c) : 0;
-    if (i < 0)
+    if (c->kind == FL_STEP_TIMER && is_client(x, c->node))
+        x->ops++;
+    if (fl_manual_apply(x->m, c) < 0)
         return -1;
-    switch ((fl_choice_kind)c->kind) {
-    case FL_CHOICE_DELIVER:
-    case FL_CHOICE_TIMER:
-        if (c->kind == FL_CHOICE_TIMER && is_client(x, c->node))
-            x->ops++;
-        (void)fl_manual_fire(x->m, (size_t)i, NULL);
-        break;
-    case FL_CHOICE_DROP:
-        (void)fl_manual_drop(x->m, (size_t)i);
-        break;
-    case FL_CHOICE_DUP:
-        (void)fl_manual_duplicate(x->m, (size_t)i);
-        break;
-    case FL_CHOICE_CRASH:
-        fl_manual_crash(x->m, c->node, false);
-        break;
-    case FL_CHOICE_RESTART:
-        fl_manual_restart(x->m, c->node);
-        break;
-    case FL_CHOICE_KIND_COUNT:
-        return -1;
-    }
     x->used[c->kind]++;
     return fl_run_violation(x->run) ? 1 : 0;
 }
 
-static int exec_replay(search *S, exec *x, const fl_choice *path, size_t len)
+static int exec_replay(search *S, exec *x, const fl_step *path, size_t len)
 {
     if (exec_start(S, x) < 0)
         return -1;
@@ -148,15 +126,15 @@ static bool has_leader(const exec *x)
 /* ---- Choices ------------------------------------------------------------- */
 
 typedef struct choice_list {
-    fl_choice *v;
+    fl_step *v;
     size_t     n, cap;
 } choice_list;
 
-static int list_add(choice_list *l, const fl_choice *c)
+static int list_add(choice_list *l, const fl_step *c)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
-        fl_choice *v = realloc(l->v, cap * sizeof *v);
+        fl_step *v = realloc(l->v, cap * sizeof *v);
         if (!v)
             return -1;
         l->v = v;
@@ -190,24 +168,24 @@ static void add_pending_choices(const search *S, const exec *x, choice_list *l)
         const fl_pending *p = fl_manual_at(x->m, i);
         if (seen_before(x, i, p))
             continue;         /* a duplicate, or a later timer of one kind */
-        fl_choice c = { .node = p->node, .from = p->from, .id = p->id, .what = p->what };
+        fl_step c = { .node = p->node, .from = p->from, .id = p->id, .what = p->what };
         if (p->kind == FL_PENDING_TIMER) {
             if (is_client(x, p->node) && x->ops >= o->ops)
                 continue;
             if (o->timers_in_order && p->at > earliest + o->slack)
                 continue;
-            c.kind = FL_CHOICE_TIMER;
+            c.kind = FL_STEP_TIMER;
             (void)list_add(l, &c);
             continue;
         }
-        c.kind = FL_CHOICE_DELIVER;
+        c.kind = FL_STEP_DELIVER;
         (void)list_add(l, &c);
-        if (x->used[FL_CHOICE_DROP] < o->drops) {
-            c.kind = FL_CHOICE_DROP;
+        if (x->used[FL_STEP_DROP] < o->drops) {
+            c.kind = FL_STEP_DROP;
             (void)list_add(l, &c);
         }
-        if (x->used[FL_CHOICE_DUP] < o->dups) {
-            c.kind = FL_CHOICE_DUP;
+        if (x->used[FL_STEP_DUP] < o->dups) {
+            c.kind = FL_STEP_DUP;
             (void)list_add(l, &c);
         }
     }
@@ -222,12 +200,12 @@ static void enumerate(const search *S, const exec *x, choice_list *l)
         if (is_client(x, id))
             continue;
         bool alive = fl_engine_node_alive(x->e, id);
-        fl_choice c = { .node = id, .from = FL_NO_NODE, .what = "" };
-        if (alive && x->used[FL_CHOICE_CRASH] < S->o->crashes) {
-            c.kind = FL_CHOICE_CRASH;
+        fl_step c = { .node = id, .from = FL_NO_NODE, .what = "" };
+        if (alive && x->used[FL_STEP_CRASH] < S->o->crashes) {
+            c.kind = FL_STEP_CRASH;
             (void)list_add(l, &c);
-        } else if (!alive && x->used[FL_CHOICE_RESTART] < S->o->restarts) {
-            c.kind = FL_CHOICE_RESTART;
+        } else if (!alive && x->used[FL_STEP_RESTART] < S->o->restarts) {
+            c.kind = FL_STEP_RESTART;
             (void)list_add(l, &c);
         }
     }
@@ -235,16 +213,16 @@ static void enumerate(const search *S, const exec *x, choice_list *l)
 
 /* Steps at different nodes commute; crashes and restarts commute with
  * nothing; two choices about one message never do. */
-static bool independent(const fl_choice *a, const fl_choice *b)
+static bool independent(const fl_step *a, const fl_step *b)
 {
-    if (a->kind >= FL_CHOICE_CRASH || b->kind >= FL_CHOICE_CRASH)
+    if (a->kind >= FL_STEP_CRASH || b->kind >= FL_STEP_CRASH)
         return false;
     if (is_message_choice(a->kind) && is_message_choice(b->kind) && a->id == b->id)
         return false;
     return a->node != b->node;
 }
 
-static bool same_choice(const fl_choice *a, const fl_choice *b)
+static bool same_choice(const fl_step *a, const fl_step *b)
 {
     return a->kind == b->kind && a->id == b->id && a->node == b->node;
 }
@@ -340,7 +318,7 @@ static void check_budget(search *S, size_t extra_bytes, size_t frontier)
 }
 
 static void record_violation(search *S, const exec *x, const char *check, const char *msg,
-                             const fl_choice *path, size_t len)
+                             const fl_step *path, size_t len)
 {
     fl_search_result *r = S->r;
     const fl_violation *v = x ? fl_run_violation(x->run) : NULL;
@@ -356,7 +334,7 @@ static void record_violation(search *S, const exec *x, const char *check, const 
 }
 
 /* A leaf: the history so far must be linearizable. */
-static void check_leaf(search *S, exec *x, const fl_choice *path, size_t len)
+static void check_leaf(search *S, exec *x, const fl_step *path, size_t len)
 {
     if (!S->o->check_lin || S->s->workload.model == FL_MODEL_NONE)
         return;
@@ -366,7 +344,7 @@ static void check_leaf(search *S, exec *x, const fl_choice *path, size_t len)
 }
 
 /* Evaluates the state `x` reached by `path`: invariants, leader, visited. */
-static bool evaluate(search *S, exec *x, int rc, const fl_choice *path, size_t len)
+static bool evaluate(search *S, exec *x, int rc, const fl_step *path, size_t len)
 {
     S->r->states++;
     if (rc > 0) {
@@ -384,7 +362,7 @@ static bool evaluate(search *S, exec *x, int rc, const fl_choice *path, size_t l
 
 typedef struct bfs_node {
     uint32_t  parent;
-    fl_choice c;
+    fl_step c;
 } bfs_node;
 
 typedef struct bfs_tree {
@@ -392,20 +370,20 @@ typedef struct bfs_tree {
     size_t    n, cap;
 } bfs_tree;
 
-static size_t bfs_path(const bfs_tree *t, uint32_t idx, fl_choice *path)
+static size_t bfs_path(const bfs_tree *t, uint32_t idx, fl_step *path)
 {
     size_t len = 0;
     for (uint32_t i = idx; i != 0; i = t->v[i].parent)
         path[len++] = t->v[i].c;
     for (size_t a = 0, b = len; a + 1 < b; a++, b--) {
-        fl_choice tmp = path[a];
+        fl_step tmp = path[a];
         path[a] = path[b - 1];
         path[b - 1] = tmp;
     }
     return len;
 }
 
-static int tree_add(bfs_tree *t, uint32_t parent, const fl_choice *c)
+static int tree_add(bfs_tree *t, uint32_t parent, const fl_step *c)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -423,7 +401,7 @@ static int tree_add(bfs_tree *t, uint32_t parent, const fl_choice *c)
 }
 
 /* Expands one state of the frontier into its children. */
-static void bfs_expand(search *S, bfs_tree *t, uint32_t idx, fl_choice *path,
+static void bfs_expand(search *S, bfs_tree *t, uint32_t idx, fl_step *path,
                        choice_list *C)
 {
     size_t len = bfs_path(t, idx, path);
@@ -468,7 +446,7 @@ static void run_bfs(search *S)
 {
     bfs_tree t = {0};
     choice_list C = {0};
-    fl_choice *path = calloc((size_t)S->o->max_depth + 1, sizeof *path);
+    fl_step *path = calloc((size_t)S->o->max_depth + 1, sizeof *path);
     exec root;
     if (!path || tree_add(&t, 0, NULL) < 0 || exec_replay(S, &root, NULL, 0) < 0) {
         free(path);
@@ -498,7 +476,7 @@ static void run_bfs(search *S)
 
 /* ---- Depth-first with iterative deepening and sleep sets ------------------------- */
 
-static bool sleeping(const fl_choice *sleep, size_t n, const fl_choice *c)
+static bool sleeping(const fl_step *sleep, size_t n, const fl_step *c)
 {
     for (size_t i = 0; i < n; i++)
         if (same_choice(&sleep[i], c))
@@ -507,13 +485,13 @@ static bool sleeping(const fl_choice *sleep, size_t n, const fl_choice *c)
 }
 
 typedef struct dfs_frame {
-    fl_choice *path;
+    fl_step *path;
     int        limit;
     bool       cut;          /* some state sat at the limit with choices left */
 } dfs_frame;
 
 static void dfs(search *S, dfs_frame *f, exec *x, size_t len,
-                const fl_choice *sleep, size_t nsleep)
+                const fl_step *sleep, size_t nsleep)
 {
     choice_list C = {0};
     enumerate(S, x, &C);
@@ -525,12 +503,12 @@ static void dfs(search *S, dfs_frame *f, exec *x, size_t len,
         free(C.v);
         return;
     }
-    fl_choice *child_sleep = malloc((nsleep + C.n + 1) * sizeof *child_sleep);
-    fl_choice *done = malloc((C.n + 1) * sizeof *done);
+    fl_step *child_sleep = malloc((nsleep + C.n + 1) * sizeof *child_sleep);
+    fl_step *done = malloc((C.n + 1) * sizeof *done);
     size_t ndone = 0;
     bool x_used = false;
     for (size_t i = 0; child_sleep && done && i < C.n && !S->stop; i++) {
-        const fl_choice *c = &C.v[i];
+        const fl_step *c = &C.v[i];
         if (S->o->por && sleeping(sleep, nsleep, c)) {
             S->r->sleep_pruned++;
             continue;
@@ -569,7 +547,7 @@ static void dfs(search *S, dfs_frame *f, exec *x, size_t len,
 
 static void run_dfs(search *S)
 {
-    fl_choice *path = calloc((size_t)S->o->max_depth + 1, sizeof *path);
+    fl_step *path = calloc((size_t)S->o->max_depth + 1, sizeof *path);
     if (!path) {
         S->stop = true;
         return;
@@ -624,12 +602,14 @@ int fl_search(const fl_scenario *s, const fl_algorithm *alg, const fl_search_opt
     memset(r, 0, sizeof *r);
     search S = { .s = s, .alg = alg, .o = o, .r = r, .err = err, .leader_depth = -1 };
     S.start = S.last_progress = now_s();
+    double cpu0 = cpu_s();
     err->msg[0] = '\0';
     if (o->bfs)
         run_bfs(&S);
     else
         run_dfs(&S);
     r->seconds = now_s() - S.start;
+    r->cpu_seconds = cpu_s() - cpu0;
     free(S.keys);
     free(S.depth_of);
     if (err->msg[0])
@@ -649,10 +629,4 @@ void fl_search_result_free(fl_search_result *r)
     free(r->path);
     r->path = NULL;
     r->path_len = 0;
-}
-
-const char *fl_choice_kind_name(fl_choice_kind k)
-{
-    static const char *const names[] = { "deliver", "timer", "drop", "dup", "crash", "restart" };
-    return (unsigned)k < FL_CHOICE_KIND_COUNT ? names[k] : "?";
 }

@@ -19,26 +19,9 @@
 #include "sim/error.h"
 #include "sim/scenario/scenario.h"
 
-typedef enum fl_choice_kind {
-    FL_CHOICE_DELIVER,
-    FL_CHOICE_TIMER,
-    FL_CHOICE_DROP,
-    FL_CHOICE_DUP,
-    FL_CHOICE_CRASH,
-    FL_CHOICE_RESTART,
-    FL_CHOICE_KIND_COUNT
-} fl_choice_kind;
-
-/* One step of a schedule. Message and timer ids are deterministic, so a
- * schedule replays exactly; `what` names the message or timer kind. */
-typedef struct fl_choice {
-    uint8_t     kind;        /* fl_choice_kind */
-    fl_node_id  node;        /* receiver, timer's node, crashed node */
-    fl_node_id  from;        /* message sender */
-    uint64_t    id;          /* message or timer id */
-    const char *what;        /* a string literal (describe / timer kind) */
-} fl_choice;
-
+/* A schedule is a list of fl_step (sim/scenario/scenario.h): which
+ * message to deliver, drop or duplicate, which timer fires, which node
+ * crashes or restarts. */
 typedef struct fl_search_opts {
     bool     bfs;              /* breadth-first; else iterative deepening */
     bool     por;              /* sleep sets (depth-first only) */
@@ -70,9 +53,10 @@ typedef struct fl_search_result {
     bool       violation;
     char       check[64];     /* the failed check's name */
     char       msg[512];
-    fl_choice *path;          /* the counterexample, `path_len` steps */
+    fl_step *path;          /* the counterexample, `path_len` steps */
     size_t     path_len;
     double     seconds;
+    double     cpu_seconds;   /* of this process, for loaded machines */
 } fl_search_result;
 
 /* Searches `s` (bound to `alg`). 0 when the search ran (violation or not,
@@ -81,6 +65,5 @@ int  fl_search(const fl_scenario *s, const fl_algorithm *alg,
                const fl_search_opts *o, fl_search_result *r, fl_error *err);
 void fl_search_result_free(fl_search_result *r);
 
-const char *fl_choice_kind_name(fl_choice_kind k);   /* "deliver", ... */
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "sim/batch/suite.h"
 #include "sim/cli/cli.h"
+#include "sim/manual.h"
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
@@ -242,6 +243,33 @@ static int start_run(run_ctx *rc)
     return 0;
 }
 
+/* A scenario with an explicit "schedule" (a search's counterexample) runs
+ * exactly those steps under manual delivery, then is judged as usual. */
+static int run_schedule(run_ctx *rc)
+{
+    fl_manual *m = fl_manual_new(fl_run_engine_manual(rc->r));
+    if (!m) {
+        fprintf(stderr, "faultline: out of memory\n");
+        return 2;
+    }
+    size_t i = 0;
+    for (; i < rc->s->nschedule && !fl_engine_done(fl_run_engine(rc->r)); i++) {
+        const fl_step *st = &rc->s->schedule[i];
+        if (fl_manual_apply(m, st) < 0) {
+            fprintf(stderr, "faultline: %s: $.schedule[%zu]: no pending %s with id %llu "
+                    "(the schedule does not fit this binary or scenario)\n", rc->o.scenario, i,
+                    st->kind == FL_STEP_TIMER ? "timer" : "message", (unsigned long long)st->id);
+            fl_manual_free(m);
+            return 2;
+        }
+    }
+    fl_manual_free(m);
+    if (!rc->o.quiet)
+        printf("schedule: %zu of %zu steps replayed under manual delivery\n", i,
+               rc->s->nschedule);
+    return 0;
+}
+
 static int close_outputs(run_ctx *rc, bool keep)
 {
     int bad = 0;
@@ -294,10 +322,12 @@ int fl_cmd_run(int argc, char **argv)
     status = prepare(&rc);
     if (status == 0)
         status = start_run(&rc);
-    if (status == 0) {
+    if (status == 0 && rc.s->nschedule)
+        status = run_schedule(&rc);
+    else if (status == 0)
         fl_run_to_end(rc.r);
+    if (status == 0)
         status = finish(&rc);
-    }
     cleanup(&rc);
     return status;
 }

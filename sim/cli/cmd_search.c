@@ -139,20 +139,20 @@ static int parse_args(int argc, char **argv, fl_search_opts *o, const char **out
     return 0;
 }
 
-static void print_step(FILE *f, size_t i, const fl_choice *c)
+static void print_step(FILE *f, size_t i, const fl_step *c)
 {
-    switch ((fl_choice_kind)c->kind) {
-    case FL_CHOICE_DELIVER:
-    case FL_CHOICE_DROP:
-    case FL_CHOICE_DUP:
-        fprintf(f, "  %3zu  %-8s %d->%d %s\n", i + 1, fl_choice_kind_name(c->kind),
+    switch ((fl_step_kind)c->kind) {
+    case FL_STEP_DELIVER:
+    case FL_STEP_DROP:
+    case FL_STEP_DUP:
+        fprintf(f, "  %3zu  %-8s %d->%d %s\n", i + 1, fl_step_kind_name(c->kind),
                 (int)c->from, (int)c->node, c->what);
         break;
-    case FL_CHOICE_TIMER:
+    case FL_STEP_TIMER:
         fprintf(f, "  %3zu  %-8s %d %s\n", i + 1, "timer", (int)c->node, c->what);
         break;
     default:
-        fprintf(f, "  %3zu  %-8s %d\n", i + 1, fl_choice_kind_name(c->kind), (int)c->node);
+        fprintf(f, "  %3zu  %-8s %d\n", i + 1, fl_step_kind_name(c->kind), (int)c->node);
         break;
     }
 }
@@ -181,13 +181,13 @@ static int write_counterexample(const char *scenario, const char *out, const fl_
     cJSON_DeleteItemFromObject(root, "faults");
     cJSON *sched = cJSON_AddArrayToObject(root, "schedule");
     for (size_t i = 0; sched && i < r->path_len; i++) {
-        const fl_choice *c = &r->path[i];
+        const fl_step *c = &r->path[i];
         cJSON *step = cJSON_CreateObject();
-        cJSON_AddStringToObject(step, "step", fl_choice_kind_name(c->kind));
+        cJSON_AddStringToObject(step, "step", fl_step_kind_name(c->kind));
         cJSON_AddNumberToObject(step, "node", c->node);
-        if (c->kind <= FL_CHOICE_DUP) {
+        if (c->kind <= FL_STEP_DUP) {
             cJSON_AddNumberToObject(step, "id", (double)c->id);
-            if (c->kind != FL_CHOICE_TIMER)
+            if (c->kind != FL_STEP_TIMER)
                 cJSON_AddNumberToObject(step, "from", c->from);
             cJSON_AddStringToObject(step, "kind", c->what ? c->what : "");
         }
@@ -237,11 +237,12 @@ int fl_cmd_search(int argc, char **argv)
         fl_scenario_free(s);
         return 2;
     }
-    printf("search: %s, depth %d, %llu states, %llu distinct, %.2f s (%.0f states/s), "
-           "%llu choices pruned by sleep sets, %llu steps re-executed\n",
+    printf("search: %s, depth %d, %llu states, %llu distinct, %.2f s wall, %.2f s CPU "
+           "(%.0f states per CPU-second), %llu choices pruned by sleep sets, "
+           "%llu steps re-executed\n",
            o.bfs ? "breadth-first" : o.por ? "depth-first + sleep sets" : "depth-first",
            r.depth, (unsigned long long)r.states, (unsigned long long)r.distinct, r.seconds,
-           r.seconds > 0 ? (double)r.states / r.seconds : 0.0,
+           r.cpu_seconds, r.cpu_seconds > 0 ? (double)r.states / r.cpu_seconds : 0.0,
            (unsigned long long)r.sleep_pruned, (unsigned long long)r.steps);
     if (r.violation) {
         printf("VIOLATION %s: %s\ncounterexample, %zu steps:\n", r.check, r.msg, r.path_len);
