@@ -2,7 +2,9 @@
  * belongs to an algorithm family ("raft", "paxos", ...) and reads only the
  * views that `inspect` fills, so it works unchanged on a student's plug-in.
  * It looks at the node that just stepped and keeps whatever summary it
- * needs in its own state, so checking after every event stays cheap. */
+ * needs in its own state, so checking after every event stays cheap.
+ * May include: algorithms/algorithm.h and sim/history.h (plain data) only;
+ * the world it reads is an interface, not the engine. */
 #ifndef FL_INVARIANT_H
 #define FL_INVARIANT_H
 
@@ -11,25 +13,95 @@
 
 #include "algorithms/algorithm.h"
 #include "sim/history.h"
-#include "sim/scenario/scenario.h"
 
-/* Read-only access to the cluster, provided by the engine. */
-typedef struct fl_world fl_world;
+/* Read-only access to the cluster: what an invariant may look at, and
+ * nothing else. The run (sim/run/world.c) implements it over the engine's
+ * public API; a test may implement it over anything. `impl` is the
+ * implementation's own pointer, passed back to every function. */
+typedef struct fl_world_ops {
+    size_t      (*node_count)(const void *impl);
+    const char *(*role)(const void *impl, fl_node_id node);
+    bool        (*alive)(const void *impl, fl_node_id node);
+    const fl_view *(*view)(const void *impl, fl_node_id node);
+    bool        (*entry)(const void *impl, fl_node_id node, int64_t index,
+                         fl_view_entry *out);
+    fl_time     (*now)(const void *impl);
+    const char *(*algorithm)(const void *impl);
+    const cJSON *(*params)(const void *impl);
+    fl_time     (*workload_end)(const void *impl);
+    const fl_history *(*history)(const void *impl);
+    fl_time     (*last_recovery)(const void *impl);
+} fl_world_ops;
 
-size_t      fl_world_node_count(const fl_world *w);
-const char *fl_world_role(const fl_world *w, fl_node_id node);
-bool        fl_world_alive(const fl_world *w, fl_node_id node);
+typedef struct fl_world {
+    const fl_world_ops *ops;
+    const void         *impl;
+} fl_world;
+
+static inline size_t fl_world_node_count(const fl_world *w)
+{
+    return w->ops->node_count(w->impl);
+}
+
+static inline const char *fl_world_role(const fl_world *w, fl_node_id node)
+{
+    return w->ops->role(w->impl, node);
+}
+
+static inline bool fl_world_alive(const fl_world *w, fl_node_id node)
+{
+    return w->ops->alive(w->impl, node);
+}
+
 /* The node's view after its last step (kind NONE for a crashed node). */
-const fl_view *fl_world_view(const fl_world *w, fl_node_id node);
-/* Entry `index` of `node`'s log through the role's inspect_entry. */
-bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
-                    fl_view_entry *out);
-fl_time fl_world_now(const fl_world *w);
-/* For liveness and history-aware checks: the scenario being run, the client
- * history so far, and the time of the last heal or restart (0: none). */
-const fl_scenario *fl_world_scenario(const fl_world *w);
-const fl_history  *fl_world_history(const fl_world *w);
-fl_time            fl_world_last_recovery(const fl_world *w);
+static inline const fl_view *fl_world_view(const fl_world *w, fl_node_id node)
+{
+    return w->ops->view(w->impl, node);
+}
+
+/* Entry `index` of `node`'s log through the role's inspect_entry; false
+ * for a crashed node, a role without inspect_entry or no such entry. */
+static inline bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
+                                  fl_view_entry *out)
+{
+    return w->ops->entry(w->impl, node, index, out);
+}
+
+static inline fl_time fl_world_now(const fl_world *w)
+{
+    return w->ops->now(w->impl);
+}
+
+/* The algorithm family the scenario names ("paxos", "multipaxos", ...). */
+static inline const char *fl_world_algorithm(const fl_world *w)
+{
+    return w->ops->algorithm(w->impl);
+}
+
+/* The scenario's "params" object (never NULL: an empty object if absent). */
+static inline const cJSON *fl_world_params(const fl_world *w)
+{
+    return w->ops->params(w->impl);
+}
+
+/* When the workload's last operation has ended for sure: its stop time
+ * plus the client timeout; 0 when the scenario has no clients. */
+static inline fl_time fl_world_workload_end(const fl_world *w)
+{
+    return w->ops->workload_end(w->impl);
+}
+
+/* The client history so far. */
+static inline const fl_history *fl_world_history(const fl_world *w)
+{
+    return w->ops->history(w->impl);
+}
+
+/* The time of the last heal or restart (0: none). */
+static inline fl_time fl_world_last_recovery(const fl_world *w)
+{
+    return w->ops->last_recovery(w->impl);
+}
 
 typedef struct fl_invariant {
     const char *name;            /* "raft.election_safety" */
@@ -50,7 +122,8 @@ typedef struct fl_invariant {
                    char *msg, size_t msglen);
 } fl_invariant;
 
-/* The invariants registered for an algorithm family (none: *n = 0). */
+/* The invariants registered for an algorithm family (none: *n = 0): the
+ * built-ins' table, algorithms/builtins.c. */
 const fl_invariant *const *fl_invariants_for(const char *algorithm,
                                              size_t *n);
 

@@ -7,3 +7,6 @@ include algorithms/counter/local.mk
 include algorithms/lock/local.mk
 include algorithms/sort/local.mk
 include algorithms/paxos/local.mk
+
+# The built-ins' table: one row per algorithm (algorithm, invariants, model).
+libfl_a_SOURCES += algorithms/builtins.c algorithms/builtins.h

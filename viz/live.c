@@ -1,8 +1,9 @@
 /* live.c — a run inside the visualizer (see live.h). The engine writes
  * its trace into a stdio stream whose writes land here (fopencookie) and
  * are parsed line by line into the model, exactly as a trace file would
- * be; a step hook records log entries exactly. Set-up mirrors cmd_run.c
- * so the run — and its trace hash — is the headless run's. */
+ * be; a step hook records log entries exactly. The run is the run object
+ * (sim/run/run.h) `faultline run` uses, so its trace hash is the headless
+ * run's. */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -15,9 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "algorithms/invariant.h"
-#include "sim/run/lincheck.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 #include "viz/parse.h"
 #include "viz/vec.h"
@@ -36,8 +36,8 @@ struct viz_live {
     fl_scenario   *s;
     fl_plugin     *plugin;
     const fl_algorithm *alg;
-    fl_engine     *e;
-    fl_invcheck   *ic;
+    fl_run        *run;
+    const fl_engine *e;        /* the run's */
     viz_model     *m;
     FILE          *trace;      /* fopencookie stream into the model */
     char          *line;       /* a partial trace line */
@@ -96,8 +96,7 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t size)
 
 static bool entry_at(const fl_engine *e, fl_node_id node, int64_t i, fl_view_entry *out)
 {
-    /* The engine is the world the invariants read (see invariant.h). */
-    return fl_world_entry((const fl_world *)e, node, i, out);
+    return fl_engine_node_entry(e, node, i, out);
 }
 
 static int remember(known_log *k, int64_t i, uint64_t chain)
@@ -279,21 +278,22 @@ static int make_model(viz_live *l)
     return 0;
 }
 
+/* The run, as `faultline run` makes it (sim/run/run.h), with its trace
+ * going into the model. */
 static int start_engine(viz_live *l, const viz_live_opts *o, fl_error *err)
 {
-    uint64_t seed = o->has_seed ? o->seed : l->s->has_seed ? l->s->seed : 1;
-    l->e = fl_engine_new(l->s, l->alg, seed, l->s->duration, err);
-    if (!l->e)
-        return -1;
-    l->ic = fl_invcheck_new(l->s->algorithm, l->e);
-    if (!l->ic || (l->s->expect.invariants && fl_invcheck_attach(l->ic, l->e) < 0))
-        return fl_error_set(err, "out of memory");
-    if (make_model(l) < 0 || fl_engine_add_hook(l->e, entries_hook, l) < 0)
-        return fl_error_set(err, "out of memory");
     cookie_io_functions_t io = { .write = sink_write };
     l->trace = fopencookie(l, "w", io);
-    if (!l->trace || fl_engine_trace_to(l->e, l->trace) < 0)
+    if (!l->trace)
         return fl_error_set(err, "cannot open the trace stream");
+    fl_run_opts ro = { .seed = o->seed, .has_seed = o->has_seed, .lin_timeout_s = 5.0,
+                       .trace = l->trace, .path = o->scenario, .impl = o->impl };
+    l->run = fl_run_new(l->s, l->alg, &ro, err);
+    if (!l->run)
+        return -1;
+    l->e = fl_run_engine(l->run);
+    if (make_model(l) < 0 || fl_run_add_hook(l->run, entries_hook, l) < 0)
+        return fl_error_set(err, "out of memory");
     return 0;
 }
 
@@ -328,8 +328,7 @@ void viz_live_free(viz_live *l)
         return;
     if (l->trace)
         fclose(l->trace);
-    fl_invcheck_free(l->ic);
-    fl_engine_free(l->e);
+    fl_run_free(l->run);
     fl_scenario_free(l->s);
     fl_plugin_close(l->plugin);
     if (l->logs && l->m)
@@ -348,13 +347,13 @@ void viz_live_free(viz_live *l)
 int viz_live_advance(viz_live *l, fl_time until, fl_error *err)
 {
     while (!l->done && fl_engine_now(l->e) <= until) {
-        if (fl_engine_step(l->e) != 1) {
+        if (fl_run_step(l->run) != 1) {
             l->done = true;
-            fl_engine_finish(l->e);      /* open client ops become info */
+            fl_run_finish(l->run);       /* open client ops become info */
         }
     }
     fflush(l->trace);
-    const fl_violation *v = fl_invcheck_violation(l->ic);
+    const fl_violation *v = fl_run_violation(l->run);
     if (v && !l->violation_marked) {
         viz_model_add_violation(l->m, v->time, v->node);
         l->violation_marked = true;
@@ -373,7 +372,7 @@ uint64_t viz_live_hash(const viz_live *l) { return fl_engine_trace_hash(l->e); }
 
 const fl_violation *viz_live_violation(const viz_live *l)
 {
-    return fl_invcheck_violation(l->ic);
+    return fl_run_violation(l->run);
 }
 
 const char *viz_live_verdict(viz_live *l)
@@ -383,25 +382,16 @@ const char *viz_live_verdict(viz_live *l)
     if (l->verdict_done)
         return l->verdict;
     l->verdict_done = true;
-    const fl_violation *v = fl_invcheck_violation(l->ic);
-    if (v) {
-        snprintf(l->verdict, sizeof l->verdict, "invariant %s FAILED", v->name);
+    (void)fl_run_judge(l->run);
+    const fl_verdict *v = fl_run_verdict(l->run);
+    const fl_check *inv = &v->checks[FL_RUN_INVARIANTS];
+    if (inv->state == FL_CHECK_FAILED) {
+        snprintf(l->verdict, sizeof l->verdict, "invariant %s FAILED", inv->name);
         return l->verdict;
     }
-    const fl_scenario *s = l->s;
-    if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
-        s->workload.clients == 0) {
-        snprintf(l->verdict, sizeof l->verdict, "linearizability not checked");
-        return l->verdict;
-    }
-    fl_lin_report rep;
-    char summary[256] = "";
-    fl_lin_result r = fl_lin_check_engine_history(fl_engine_history(l->e), s->workload.model,
-                                                  5.0, &rep, summary, sizeof summary);
-    fl_lin_report_free(&rep);
-    const char *word = r == FL_LIN_OK ? "linearizable"
-                     : r == FL_LIN_VIOLATION ? "NOT linearizable"
-                     : r == FL_LIN_UNKNOWN ? "linearizability unknown (time limit)"
+    const char *word = v->lin == FL_LIN_OK ? "linearizable"
+                     : v->lin == FL_LIN_VIOLATION ? "NOT linearizable"
+                     : v->lin == FL_LIN_UNKNOWN ? "linearizability unknown (time limit)"
                      : "linearizability not checked";
     snprintf(l->verdict, sizeof l->verdict, "%s", word);
     return l->verdict;

@@ -13,8 +13,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/run/invcheck.h"
 #include "sim/engine.h"
+#include "sim/run/run.h"
 #include "sim/error.h"
 #include "viz/model.h"
 

@@ -3,7 +3,7 @@
  * value, p_total, n_total, digest and converge_ms (algorithms/counter/
  * crdt.c). The bounds also need the client history and the workload's
  * schedule, which no view carries: fl_world_history and
- * fl_world_scenario give them. */
+ * fl_world_workload_end give them. */
 #include "algorithms/counter/invariants.h"
 
 #include <inttypes.h>
@@ -55,10 +55,8 @@ static void inv_sums_update(inv_sums *s, const fl_history *h)
  * restart, and the workload's last possible operation timed out. */
 static fl_time inv_deadline(const fl_world *w, fl_time *quiet)
 {
-    const fl_scenario *s = fl_world_scenario(w);
     fl_time q = fl_world_last_recovery(w);
-    fl_time wl = s->workload.clients ? s->workload.stop + s->workload.timeout
-                                     : 0;
+    fl_time wl = fl_world_workload_end(w);
     if (wl > q)
         q = wl;
     int64_t bound = -1;

@@ -494,12 +494,13 @@ typedef struct px_progress {
 static int px_progress_init(void *state, const fl_world *w)
 {
     px_progress *s = state;
-    const fl_scenario *sc = fl_world_scenario(w);
-    const cJSON *b = sc && sc->params ?
-        cJSON_GetObjectItemCaseSensitive(sc->params, "chosen_within_ms") : NULL;
+    const cJSON *params = fl_world_params(w);
+    const char *family = fl_world_algorithm(w);
+    const cJSON *b = params ?
+        cJSON_GetObjectItemCaseSensitive(params, "chosen_within_ms") : NULL;
     s->bound = cJSON_IsNumber(b) && b->valuedouble > 0 ?
         (fl_time)b->valuedouble * 1000000 : -1;
-    s->single = sc && !strcmp(sc->algorithm, "paxos");
+    s->single = family && !strcmp(family, "paxos");
     s->from = 0;
     s->first_learn = -1;
     return 0;

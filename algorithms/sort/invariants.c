@@ -149,9 +149,9 @@ typedef struct live_state {
 static int live_init(void *state, const fl_world *w)
 {
     live_state *s = state;
-    const fl_scenario *sc = fl_world_scenario(w);
-    const cJSON *b = sc && sc->params ?
-        cJSON_GetObjectItemCaseSensitive(sc->params, "done_within_ms") : NULL;
+    const cJSON *params = fl_world_params(w);
+    const cJSON *b = params ?
+        cJSON_GetObjectItemCaseSensitive(params, "done_within_ms") : NULL;
     s->bound = cJSON_IsNumber(b) && b->valuedouble > 0 ?
         (fl_time)b->valuedouble * 1000000 : -1;
     return 0;

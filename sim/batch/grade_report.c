@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/run/run.h"
+
 #define SHOW_FAILURES 3
 
 uint64_t fl_grade_seed(const fl_grade *g, size_t t, size_t r)
@@ -20,8 +22,8 @@ uint64_t fl_grade_seed(const fl_grade *g, size_t t, size_t r)
 
 void fl_grade_repro(const fl_grade *g, size_t t, size_t r, char *buf, size_t len)
 {
-    fl_outcome_repro(buf, len, g->suite->tests[t].scenario_path, fl_grade_seed(g, t, r), -1,
-                     g->impl);
+    fl_run_repro(buf, len, g->suite->tests[t].scenario_path, fl_grade_seed(g, t, r), false,
+                 -1, g->impl);
 }
 
 void fl_grade_score(fl_grade *g)

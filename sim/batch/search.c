@@ -10,14 +10,13 @@
 
 #include "sim/engine.h"
 #include "sim/manual.h"
-#include "sim/run/invcheck.h"
-#include "sim/run/lincheck.h"
+#include "sim/run/run.h"
 
-/* ---- One execution: a fresh engine with a schedule applied ------------- */
+/* ---- One execution: a fresh run with a schedule applied ----------------- */
 
 typedef struct exec {
-    fl_engine   *e;
-    fl_invcheck *ic;
+    fl_run      *run;        /* the run object (sim/run/run.h), stepped by hand */
+    const fl_engine *e;      /* the run's engine, to read */
     fl_manual   *m;
     int          used[FL_STEP_KIND_COUNT];
     int          ops;
@@ -57,19 +56,19 @@ static double cpu_s(void)
 static void exec_free(exec *x)
 {
     fl_manual_free(x->m);
-    fl_invcheck_free(x->ic);
-    fl_engine_free(x->e);
+    fl_run_free(x->run);
     memset(x, 0, sizeof *x);
 }
 
 static int exec_start(search *S, exec *x)
 {
     memset(x, 0, sizeof *x);
-    x->e = fl_engine_new(S->s, S->alg, S->s->seed, S->s->duration, S->err);
-    if (!x->e)
+    fl_run_opts ro = { .seed = S->s->seed, .has_seed = true, .lin_timeout_s = 5.0 };
+    x->run = fl_run_new(S->s, S->alg, &ro, S->err);
+    if (!x->run)
         return -1;
-    x->ic = fl_invcheck_new(S->alg->name, x->e);
-    if (!x->ic || fl_invcheck_attach(x->ic, x->e) < 0 || !(x->m = fl_manual_new(x->e))) {
+    x->e = fl_run_engine(x->run);
+    if (!(x->m = fl_manual_new(fl_run_engine_manual(x->run)))) {
         fl_error_set(S->err, "search: out of memory");
         exec_free(x);
         return -1;
@@ -96,7 +95,7 @@ static int exec_apply(exec *x, const fl_step *c)
     if (fl_manual_apply(x->m, c) < 0)
         return -1;
     x->used[c->kind]++;
-    return fl_invcheck_violation(x->ic) ? 1 : 0;
+    return fl_run_violation(x->run) ? 1 : 0;
 }
 
 static int exec_replay(search *S, exec *x, const fl_step *path, size_t len)
@@ -322,7 +321,7 @@ static void record_violation(search *S, const exec *x, const char *check, const 
                              const fl_step *path, size_t len)
 {
     fl_search_result *r = S->r;
-    const fl_violation *v = x ? fl_invcheck_violation(x->ic) : NULL;
+    const fl_violation *v = x ? fl_run_violation(x->run) : NULL;
     r->violation = true;
     snprintf(r->check, sizeof r->check, "%s", v ? v->name : check);
     snprintf(r->msg, sizeof r->msg, "%s", v ? v->msg : msg);
@@ -339,15 +338,9 @@ static void check_leaf(search *S, exec *x, const fl_step *path, size_t len)
 {
     if (!S->o->check_lin || S->s->workload.model == FL_MODEL_NONE)
         return;
-    fl_engine_finish(x->e);
-    fl_lin_report rep;
-    char summary[256];
-    fl_lin_result lr = fl_lin_check_engine_history(fl_engine_history(x->e), S->s->workload.model,
-                                                   5.0, &rep, summary, sizeof summary);
-    if (lr == FL_LIN_VIOLATION)
+    if (fl_run_check_history(x->run) == FL_LIN_VIOLATION)
         record_violation(S, NULL, "linearizable", "the history of this schedule is not linearizable",
                          path, len);
-    fl_lin_report_free(&rep);
 }
 
 /* Evaluates the state `x` reached by `path`: invariants, leader, visited. */
@@ -462,7 +455,7 @@ static void run_bfs(search *S)
         S->stop = true;
         return;
     }
-    (void)evaluate(S, &root, fl_invcheck_violation(root.ic) ? 1 : 0, NULL, 0);
+    (void)evaluate(S, &root, fl_run_violation(root.run) ? 1 : 0, NULL, 0);
     exec_free(&root);
     size_t lo = 0, hi = 1;
     for (int depth = 0; depth < S->o->max_depth && !S->stop && lo < hi; depth++) {
@@ -571,7 +564,7 @@ static void run_dfs(search *S)
             S->stop = true;
             break;
         }
-        if (!evaluate(S, &root, fl_invcheck_violation(root.ic) ? 1 : 0, NULL, 0)) {
+        if (!evaluate(S, &root, fl_run_violation(root.run) ? 1 : 0, NULL, 0)) {
             exec_free(&root);
             break;
         }

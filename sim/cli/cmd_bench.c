@@ -13,12 +13,10 @@
 #include <unistd.h>
 
 #include "algorithms/bench/bench.h"
-#include "sim/run/invcheck.h"
-#include "sim/run/lincheck.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/engine.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 
 #define BENCH_RUNS 3
@@ -64,20 +62,21 @@ static double bench_once(const fl_algorithm *alg, size_t nodes, uint64_t events,
     if (!s)
         return -1;
     fl_error err;
-    fl_engine *e = fl_engine_new(s, alg, 42, s->duration, &err);
-    if (!e) {
+    fl_run_opts ro = { .seed = 42, .has_seed = true };
+    fl_run *r = fl_run_new(s, alg, &ro, &err);
+    if (!r) {
         fl_scenario_free(s);
         return -1;
     }
     double t0 = wall_seconds();
-    const fl_engine_stats *st = fl_engine_stats_get(e);
-    while (st->events < events && fl_engine_step(e) == 1)
+    const fl_engine_stats *st = fl_engine_stats_get(fl_run_engine(r));
+    while (st->events < events && fl_run_step(r) == 1)
         ;
     double dt = wall_seconds() - t0;
     double rate = (double)st->events / (dt > 0 ? dt : 1e-9);
     if (hash)
-        *hash = fl_engine_trace_hash(e);
-    fl_engine_free(e);
+        *hash = fl_engine_trace_hash(fl_run_engine(r));
+    fl_run_free(r);
     fl_scenario_free(s);
     return rate;
 }
@@ -140,18 +139,16 @@ static const char bench_raft_json[] =
 
 typedef struct bench_raft_run {
     fl_scenario *s;
-    fl_engine   *e;
-    fl_invcheck *ic;
+    fl_run      *r;
 } bench_raft_run;
 
 static void bench_raft_free(bench_raft_run *r)
 {
-    fl_invcheck_free(r->ic);
-    fl_engine_free(r->e);
+    fl_run_free(r->r);
     fl_scenario_free(r->s);
 }
 
-/* Builds the run with invariants attached. 0, or 2 after a message. */
+/* Builds the run (invariants attached). 0, or 2 after a message. */
 static int bench_raft_setup(bench_raft_run *r, uint64_t scale)
 {
     const fl_algorithm *alg = fl_registry_find("raft");
@@ -162,41 +159,40 @@ static int bench_raft_setup(bench_raft_run *r, uint64_t scale)
         return 2;
     }
     r->s = fl_scenario_parse(bench_raft_json, strlen(bench_raft_json), "(bench --raft)", &err);
-    if (!r->s || fl_scenario_bind(r->s, alg, &err) < 0 ||
-        !(r->e = fl_engine_new(r->s, alg, 42, r->s->duration / (fl_time)scale, &err))) {
+    if (!r->s || fl_scenario_bind(r->s, alg, &err) < 0) {
         fprintf(stderr, "faultline: bench: %s\n", err.msg);
         return 2;
     }
-    r->ic = fl_invcheck_new("raft", r->e);
-    if (!r->ic || fl_invcheck_attach(r->ic, r->e) < 0) {
-        fprintf(stderr, "faultline: out of memory\n");
+    fl_run_opts ro = { .seed = 42, .has_seed = true,
+                       .duration = r->s->duration / (fl_time)scale, .lin_timeout_s = 600.0 };
+    r->r = fl_run_new(r->s, alg, &ro, &err);
+    if (!r->r) {
+        fprintf(stderr, "faultline: bench: %s\n", err.msg);
         return 2;
     }
     return 0;
 }
 
-/* Times the linearizability check of the run's history on its own. 0, or
- * 1 if the history is not linearizable. */
+/* Times the linearizability check of the run's history on its own (the
+ * rest of judging is cheap next to it). 0, or 1 if the history is not
+ * linearizable. */
 static int bench_raft_lincheck(const bench_raft_run *r)
 {
-    fl_lin_report rep;
-    char summary[256];
     double t0 = wall_seconds();
-    fl_lin_result res = fl_lin_check_engine_history(fl_engine_history(r->e),
-                                                    r->s->workload.model, 600.0, &rep,
-                                                    summary, sizeof summary);
+    (void)fl_run_judge(r->r);
     double dt = wall_seconds() - t0;
-    fl_lin_report_free(&rep);
-    if (res == FL_LIN_UNAVAILABLE) {
+    const fl_verdict *v = fl_run_verdict(r->r);
+    const char *summary = v->checks[FL_RUN_LINEARIZABLE].detail;
+    if (v->lin == FL_LIN_UNAVAILABLE) {
         printf("  linearizability check: not run %s\n", summary);
         return 0;
     }
     printf("  linearizability check: %s in %.2f s wall %s\n",
-           fl_lin_result_name(res), dt, summary);
-    return res == FL_LIN_OK ? 0 : 1;
+           fl_lin_result_name(v->lin), dt, summary);
+    return v->lin == FL_LIN_OK ? 0 : 1;
 }
 
-static int bench_raft(uint64_t scale)
+static int bench_raft(uint64_t scale, bool print_hash)
 {
     bench_raft_run r;
     int status = bench_raft_setup(&r, scale);
@@ -208,13 +204,14 @@ static int bench_raft(uint64_t scale)
            "partitions, invariants after every event, seed 42\n");
     fflush(stdout);
     double t0 = wall_seconds(), c0 = cpu_seconds();
-    fl_engine_run(r.e);
-    fl_engine_finish(r.e);
+    fl_run_to_end(r.r);
+    fl_run_finish(r.r);
     double dt = wall_seconds() - t0, cpu = cpu_seconds() - c0;
     if (dt <= 0)
         dt = 1e-9;
-    const fl_engine_stats *st = fl_engine_stats_get(r.e);
-    double sim_s = (double)fl_engine_now(r.e) / 1e9;
+    const fl_engine *e = fl_run_engine(r.r);
+    const fl_engine_stats *st = fl_engine_stats_get(e);
+    double sim_s = (double)fl_engine_now(e) / 1e9;
     printf("  simulated %.0f s in %.2f s wall (%.2f s CPU): %.0fx real time "
            "(target 1000x: %s)\n", sim_s, dt, cpu, sim_s / dt,
            sim_s / dt >= 1000 ? "met" : "NOT met");
@@ -222,8 +219,10 @@ static int bench_raft(uint64_t scale)
            "%llu crashes\n", (unsigned long long)st->events, (double)st->events / dt / 1e6,
            (unsigned long long)st->ops_ok, (unsigned long long)st->ops_fail,
            (unsigned long long)st->ops_info, (unsigned long long)st->crashes);
-    const fl_violation *v = fl_invcheck_violation(r.ic);
-    printf("  invariants (%zu): %s\n", fl_invcheck_count(r.ic), v ? "VIOLATED" : "held");
+    const fl_violation *v = fl_run_violation(r.r);
+    printf("  invariants (%zu): %s\n", fl_run_invariant_count(r.r), v ? "VIOLATED" : "held");
+    if (print_hash)
+        printf("  trace hash 0x%016llx\n", (unsigned long long)fl_engine_trace_hash(e));
     if (v)
         printf("    %s at %.3f ms: %s\n", v->name, (double)v->time / 1e6, v->msg);
     fflush(stdout);
@@ -233,11 +232,11 @@ static int bench_raft(uint64_t scale)
 }
 
 typedef struct bench_flags {
-    bool quick, raft;
+    bool quick, raft, hash;
 } bench_flags;
 
 static const fl_cli_opt bench_options[] = {
-    { "quick", 0, false }, { "raft", 0, false }, { NULL, 0, false },
+    { "quick", 0, false }, { "raft", 0, false }, { "hash", 0, false }, { NULL, 0, false },
 };
 
 static int bench_option(void *ctx, const char *a, const char *v)
@@ -248,20 +247,22 @@ static int bench_option(void *ctx, const char *a, const char *v)
         f->quick = true;
     else if (strcmp(a, "--raft") == 0)
         f->raft = true;
+    else if (strcmp(a, "--hash") == 0)
+        f->hash = true;
     return 0;
 }
 
 int fl_cmd_bench(int argc, char **argv)
 {
-    bench_flags f = { false, false };
+    bench_flags f = { false, false, false };
     int rc = fl_cli_parse(&fl_cmd_bench_entry, argc, argv, bench_options, bench_option,
                           NULL, &f);
     if (rc != 0)
         return fl_cli_status(rc);
-    bool quick = f.quick, raft = f.raft;
+    bool quick = f.quick, raft = f.raft, print_hash = f.hash;
     uint64_t scale = quick ? 10 : 1;
     if (raft)
-        return bench_raft(scale);
+        return bench_raft(scale, print_hash);
     printf("faultline bench: median of %d runs, tracing off, seed 42\n", BENCH_RUNS);
     struct { const char *what; const fl_algorithm *alg; size_t nodes; uint64_t events; double target; } cases[] = {
         { "timers only, 10 nodes", &fl_bench_timers_algorithm, 10, 5000000, 5e6 },
@@ -298,7 +299,7 @@ int fl_cmd_bench(int argc, char **argv)
  * print this text; faultline.1 and README.md quote it. */
 
 static const char usage_text[] =
-    "usage: faultline bench [--quick] [--raft]\n"
+    "usage: faultline bench [--quick] [--raft [--hash]]\n"
     "\n"
     "Prints events per second for a timers-only workload and an all-to-all\n"
     "message workload on 3, 10 and 100 nodes (tracing off, best of 3 runs,\n"
@@ -310,7 +311,8 @@ static const char usage_text[] =
     "minutes), invariants checked after every event, and prints the wall\n"
     "time, events per second and simulated/wall ratio (target: 1000x), then\n"
     "times the linearizability check of the history separately. Exit status\n"
-    "1 if an invariant or the linearizability check failed.\n";
+    "1 if an invariant or the linearizability check failed. --hash also\n"
+    "prints the run's trace hash (tests/golden.sh compares it).\n";
 
 const fl_command fl_cmd_bench_entry = {
     "bench", "measure engine speed and memory", usage_text, fl_cmd_bench, NULL, true,

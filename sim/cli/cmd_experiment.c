@@ -29,12 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/run/invcheck.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/suggest.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 #include "sim/rng.h"
 #include "sim/scenario/scenario.h"
 
@@ -287,16 +287,16 @@ static int exp_trial(const fl_algorithm *alg, const exp_network *net,
     if (!s)
         return 2;
     fl_error err = { { 0 } };
-    fl_engine *e = fl_engine_new(s, alg, seed, s->duration, &err);
-    fl_invcheck *ic = e ? fl_invcheck_new("raft", e) : NULL;
+    fl_run_opts ro = { .seed = seed, .has_seed = true };
+    fl_run *run = fl_run_new(s, alg, &ro, &err);
     exp_watch w = { .crash_planned = crash_us * 1000, .crash_at = -1,
                     .crashed_term = -1, .elected_at = -1 };
     int rc = 0;
-    if (!e || !ic || fl_invcheck_attach(ic, e) < 0 || fl_engine_add_hook(e, exp_hook, &w) < 0)
-        rc = exp_trial_failed(r, seed, e ? "out of memory" : err.msg, 2);
+    if (!run || fl_run_add_hook(run, exp_hook, &w) < 0)
+        rc = exp_trial_failed(r, seed, run ? "out of memory" : err.msg, 2);
     else
-        fl_engine_run(e);
-    const fl_violation *v = rc == 0 ? fl_invcheck_violation(ic) : NULL;
+        fl_run_to_end(run);
+    const fl_violation *v = rc == 0 ? fl_run_violation(run) : NULL;
     if (v) {
         char why[700];
         snprintf(why, sizeof why, "%s violated: %s", v->name, v->msg);
@@ -308,8 +308,7 @@ static int exp_trial(const fl_algorithm *alg, const exp_network *net,
         res->capped = w.elected_at < 0;
         res->downtime = res->capped ? FL_MS(EXP_CAP_MS) : w.elected_at - w.crash_at;
     }
-    fl_invcheck_free(ic);
-    fl_engine_free(e);
+    fl_run_free(run);
     fl_scenario_free(s);
     return rc;
 }
@@ -590,18 +589,17 @@ static int sort_exp_trial(const fl_algorithm *alg, unsigned nw, unsigned keys,
         fl_scenario_free(s);
         return 2;
     }
-    fl_engine *e = fl_engine_new(s, alg, seed, s->duration, &err);
-    fl_invcheck *ic = e ? fl_invcheck_new("sort", e) : NULL;
+    fl_run_opts ro = { .seed = seed, .has_seed = true };
+    fl_run *run = fl_run_new(s, alg, &ro, &err);
     sort_watch w = { .done_at = -1 };
     int rc = 0;
-    if (!e || !ic || fl_invcheck_attach(ic, e) < 0 ||
-        fl_engine_add_hook(e, sort_exp_hook, &w) < 0) {
-        fprintf(stderr, "faultline: experiment: %s\n", e ? "out of memory" : err.msg);
+    if (!run || fl_run_add_hook(run, sort_exp_hook, &w) < 0) {
+        fprintf(stderr, "faultline: experiment: %s\n", run ? "out of memory" : err.msg);
         rc = 2;
     } else {
-        fl_engine_run(e);
+        fl_run_to_end(run);
     }
-    const fl_violation *v = rc == 0 ? fl_invcheck_violation(ic) : NULL;
+    const fl_violation *v = rc == 0 ? fl_run_violation(run) : NULL;
     if (v) {
         fprintf(stderr, "\nfaultline: experiment sort-scaling: %u workers, %u keys, seed %"
                 PRIu64 ": %s violated: %s\n", nw, keys, seed, v->name, v->msg);
@@ -611,6 +609,7 @@ static int sort_exp_trial(const fl_algorithm *alg, unsigned nw, unsigned keys,
                 PRIu64 ": not done after %d ms\n", nw, keys, seed, SORT_EXP_CAP_MS);
         rc = 1;
     }
+    const fl_engine *e = run ? fl_run_engine(run) : NULL;
     if (rc == 0) {
         int64_t bytes = 0;
         for (size_t i = 0; i < fl_engine_node_count(e); i++)
@@ -627,8 +626,7 @@ static int sort_exp_trial(const fl_algorithm *alg, unsigned nw, unsigned keys,
         fprintf(csv, ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%03" PRId64 "\n",
                 fl_engine_stats_get(e)->sent, bytes, max_bucket, imb / 1000, imb % 1000);
     }
-    fl_invcheck_free(ic);
-    fl_engine_free(e);
+    fl_run_free(run);
     fl_scenario_free(s);
     return rc;
 }

@@ -28,6 +28,7 @@
 #include "sim/cli/outfile.h"
 #include "sim/batch/progress.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/batch/seeds.h"
 #include "sim/batch/sweep.h"
@@ -401,7 +402,8 @@ static void print_summary(const explore_run *er, double secs, bool interrupted)
            "failure (--keep-going runs them all)" : "");
     for (size_t k = 0; k < er->nfails; k++) {
         char repro[2048];
-        fl_outcome_repro(repro, sizeof repro, er->path, er->fail_seeds[k], o->duration_ms, o->impl);
+        fl_run_repro(repro, sizeof repro, er->path, er->fail_seeds[k], false, o->duration_ms,
+                     o->impl);
         printf("FAIL seed %" PRIu64 ": %s\n  reproduce: %s\n", er->fail_seeds[k],
                er->fails[k].detail, repro);
     }

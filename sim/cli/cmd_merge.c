@@ -15,6 +15,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/outfile.h"
 #include "sim/run/outcome.h"
+#include "sim/run/run.h"
 
 #define SHOW_FAILURES 20
 
@@ -125,7 +126,7 @@ static void merge_report(const fl_sweep_set *set, size_t dropped)
             break;
         }
         char repro[2048];
-        fl_outcome_repro(repro, sizeof repro, r->scenario, r->seed, r->duration_ms,
+        fl_run_repro(repro, sizeof repro, r->scenario, r->seed, false, r->duration_ms,
                          r->impl[0] ? r->impl : NULL);
         printf("FAIL seed %" PRIu64 " (%s): %s\n  reproduce: %s\n", r->seed, r->check,
                r->detail ? r->detail : "", repro);

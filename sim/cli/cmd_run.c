@@ -1,4 +1,5 @@
-/* cmd_run.c — `faultline run`: load, validate, run, check, summarise.
+/* cmd_run.c — `faultline run`: load, validate, run and judge (through the
+ * run object, sim/run/run.h), summarise.
  * Output files are written to a temporary name and renamed at the end, so
  * bad input or a failed write never leaves a half-written file behind. */
 #include "config.h"
@@ -7,23 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
-#include "sim/run/invcheck.h"
-#include "sim/run/lincheck.h"
 #include "sim/cli/args.h"
-#include "sim/cli/cli.h"
-#include "sim/engine.h"
-#include "sim/manual.h"
-#include "sim/run/liveness.h"
-#include "sim/run/registry.h"
-#include "sim/scenario/scenario.h"
 #include "sim/batch/suite.h"
+#include "sim/cli/cli.h"
+#include "sim/manual.h"
+#include "sim/run/registry.h"
+#include "sim/run/run.h"
+#include "sim/scenario/scenario.h"
 
 typedef struct run_opts {
     const char *scenario;
     uint64_t    seed;
-    bool        has_seed;
+    bool        has_seed, seed_hex;
     int64_t     duration_ms;     /* -1: the scenario's */
     const char *trace, *history, *history_edn, *metrics, *impl;
     bool        quiet;
@@ -96,6 +95,7 @@ static int run_option(void *ctx, const char *a, const char *v)
         if (!fl_cli_parse_u64(v, &o->seed))
             return fl_cli_usage_error("run", "--seed %s: expected a decimal or 0x-hex 64-bit number", v);
         o->has_seed = true;
+        o->seed_hex = strncasecmp(v, "0x", 2) == 0;
         return 0;
     }
     if (strcmp(a, "--duration") == 0) {
@@ -139,105 +139,31 @@ static int parse_args(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-/* ---- Verdicts ----------------------------------------------------------------- */
-
-typedef enum { CHECK_HELD, CHECK_FAILED, CHECK_UNKNOWN, CHECK_SKIPPED } check_state;
-
-typedef struct verdicts {
-    check_state invariants, linearizable, min_ops, leader;
-    char        lin_detail[256];
-    char        live_detail[256];
-    const fl_violation *violation;
-    fl_lin_result lin;
-} verdicts;
-
-static const char *state_text(check_state s)
-{
-    switch (s) {
-    case CHECK_HELD: return "held";
-    case CHECK_FAILED: return "FAILED";
-    case CHECK_UNKNOWN: return "unknown";
-    case CHECK_SKIPPED: return "not checked";
-    }
-    return "?";
-}
-
-static check_state from_live(fl_live l)
-{
-    return l == FL_LIVE_HELD ? CHECK_HELD : l == FL_LIVE_FAILED ? CHECK_FAILED
-                                                                : CHECK_SKIPPED;
-}
-
-static void check_liveness(const fl_engine *e, const fl_scenario *s, verdicts *v)
-{
-    char ops_detail[256];
-    v->min_ops = from_live(fl_liveness_min_ops(e, s, ops_detail, sizeof ops_detail));
-    v->leader = from_live(fl_liveness_leader(e, s, v->live_detail,
-                                             sizeof v->live_detail));
-}
-
-static void check_history(const fl_engine *e, const fl_scenario *s, verdicts *v,
-                          bool quiet)
-{
-    v->linearizable = CHECK_SKIPPED;
-    if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
-        s->workload.clients == 0)
-        return;
-    fl_lin_report rep;
-    v->lin = fl_lin_check_engine_history(fl_engine_history(e), s->workload.model,
-                                         60.0, &rep, v->lin_detail,
-                                         sizeof v->lin_detail);
-    v->linearizable = v->lin == FL_LIN_OK ? CHECK_HELD
-                    : v->lin == FL_LIN_UNKNOWN ? CHECK_UNKNOWN
-                    : v->lin == FL_LIN_VIOLATION ? CHECK_FAILED
-                    : v->lin == FL_LIN_ERROR ? CHECK_FAILED : CHECK_SKIPPED;
-    if (v->lin == FL_LIN_VIOLATION && !quiet)
-        fl_lin_report_print(&rep, stdout);
-    fl_lin_report_free(&rep);
-}
-
-/* The checks that failed, as their names, for `expect.violation`. */
-static bool failed_check_named(const verdicts *v, const char *name)
-{
-    if (v->violation && strcmp(v->violation->name, name) == 0)
-        return true;
-    if (v->linearizable == CHECK_FAILED && strcmp(name, "linearizable") == 0)
-        return true;
-    if (v->min_ops == CHECK_FAILED && strcmp(name, "liveness.min_ok_ops") == 0)
-        return true;
-    if (v->leader == CHECK_FAILED && strcmp(name, "liveness.leader") == 0)
-        return true;
-    return false;
-}
-
-static bool any_failed(const verdicts *v)
-{
-    return v->invariants == CHECK_FAILED || v->linearizable == CHECK_FAILED ||
-           v->min_ops == CHECK_FAILED || v->leader == CHECK_FAILED;
-}
-
 /* ---- Output --------------------------------------------------------------------- */
 
-static void print_repro(FILE *out, const run_opts *o, uint64_t seed, fl_time duration)
+static void print_violation(const fl_run *r, const fl_check *c)
 {
-    fprintf(out, "reproduce: faultline run %s --seed 0x%016" PRIx64, o->scenario, seed);
-    if (o->duration_ms >= 0)
-        fprintf(out, " --duration %" PRId64, (int64_t)(duration / 1000000));
-    if (o->impl)
-        fprintf(out, " --impl %s", o->impl);
-    fputc('\n', out);
+    if (c->node == FL_NO_NODE)
+        printf("  violated: %s at the end of the run (%.3f ms)\n  %s\n",
+               c->name, (double)c->at / 1e6, c->detail);
+    else
+        printf("  violated: %s at %.3f ms after node %d stepped\n  %s\n",
+               c->name, (double)c->at / 1e6, c->node, c->detail);
+    printf("  the last events:\n");
+    fl_trace_print_recent(fl_engine_trace(fl_run_engine(r)), stdout, "    ");
 }
 
-static void print_summary(const run_opts *o, const fl_engine *e,
-                          const fl_invcheck *ic, const verdicts *v)
+static void print_summary(const fl_run *r, const fl_verdict *v)
 {
-    const fl_scenario *s = fl_engine_scenario(e);
-    const fl_engine_stats *st = fl_engine_stats_get(e);
+    const fl_engine *e = fl_run_engine(r);
+    const fl_scenario *s = fl_run_scenario(r);
+    const fl_engine_stats *st = &v->stats;
+    const fl_check *inv = &v->checks[FL_RUN_INVARIANTS];
+    const fl_check *lin = &v->checks[FL_RUN_LINEARIZABLE];
     printf("scenario:   %s (%s, %zu nodes)\n", s->name, fl_engine_algorithm(e)->name,
            fl_engine_node_count(e));
-    printf("seed:       0x%016" PRIx64 "\n", fl_engine_seed(e));
-    printf("simulated:  %.3f ms, %" PRIu64 " events\n",
-           (double)fl_engine_now(e) / 1e6, st->events);
+    printf("seed:       0x%016" PRIx64 "\n", v->seed);
+    printf("simulated:  %.3f ms, %" PRIu64 " events\n", (double)v->end / 1e6, st->events);
     printf("messages:   %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64
            " dropped, %" PRIu64 " duplicated\n",
            st->sent, st->delivered, st->dropped, st->duplicated);
@@ -246,49 +172,20 @@ static void print_summary(const run_opts *o, const fl_engine *e,
            st->faults_applied, st->faults_skipped, st->crashes, st->restarts);
     printf("client ops: %" PRIu64 " ok, %" PRIu64 " fail, %" PRIu64 " info\n",
            st->ops_ok, st->ops_fail, st->ops_info);
-    printf("check invariants (%zu): %s\n", fl_invcheck_count(ic),
-           state_text(v->invariants));
-    if (v->violation) {
-        if (v->violation->node == FL_NO_NODE)
-            printf("  violated: %s at the end of the run (%.3f ms)\n  %s\n",
-                   v->violation->name, (double)v->violation->time / 1e6,
-                   v->violation->msg);
-        else
-            printf("  violated: %s at %.3f ms after node %d stepped\n  %s\n",
-                   v->violation->name, (double)v->violation->time / 1e6,
-                   v->violation->node, v->violation->msg);
-        printf("  the last events:\n");
-        fl_trace_print_recent(fl_engine_trace(e), stdout, "    ");
-    }
+    printf("check invariants (%zu): %s\n", v->invariants, fl_check_state_name(inv->state));
+    if (inv->state == FL_CHECK_FAILED)
+        print_violation(r, inv);
     static const char *const lin_text[] = { "yes", "NO", "unknown (timeout)",
                                             "not checked" };
-    printf("linearizable: %s%s%s\n", lin_text[v->linearizable],
-           v->lin_detail[0] ? "  " : "", v->lin_detail);
-    if (v->min_ops != CHECK_SKIPPED)
-        printf("check liveness.min_ok_ops (>= %" PRId64 "): %s\n",
-               s->expect.min_ok_ops, state_text(v->min_ops));
+    printf("linearizable: %s%s%s\n", lin_text[lin->state], lin->detail[0] ? "  " : "",
+           lin->detail);
+    if (v->checks[FL_RUN_MIN_OPS].state != FL_CHECK_SKIPPED)
+        printf("check liveness.min_ok_ops (>= %" PRId64 "): %s\n", s->expect.min_ok_ops,
+               fl_check_state_name(v->checks[FL_RUN_MIN_OPS].state));
     if (s->expect.leader_within >= 0)
-        printf("check liveness.leader: %s  (%s)\n", state_text(v->leader), v->live_detail);
-    (void)o;
-}
-
-static int write_metrics(FILE *fp, const fl_engine *e, const verdicts *v)
-{
-    const fl_engine_stats *st = fl_engine_stats_get(e);
-    const fl_scenario *s = fl_engine_scenario(e);
-    fprintf(fp, "scenario,algorithm,seed,nodes,sim_ms,events,sent,delivered,dropped,"
-                "duplicated,faults_applied,faults_skipped,crashes,restarts,ops_ok,"
-                "ops_fail,ops_info,syncs,invariants,linearizable,trace_hash\n");
-    fprintf(fp, "%s,%s,0x%016" PRIx64 ",%zu,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s,0x%016" PRIx64 "\n",
-            s->name, fl_engine_algorithm(e)->name, fl_engine_seed(e),
-            fl_engine_node_count(e), (double)fl_engine_now(e) / 1e6, st->events,
-            st->sent, st->delivered, st->dropped, st->duplicated, st->faults_applied,
-            st->faults_skipped, st->crashes, st->restarts, st->ops_ok, st->ops_fail,
-            st->ops_info, st->syncs, state_text(v->invariants),
-            state_text(v->linearizable), fl_engine_trace_hash(e));
-    return ferror(fp) ? -1 : 0;
+        printf("check liveness.leader: %s  (%s)\n",
+               fl_check_state_name(v->checks[FL_RUN_LEADER].state),
+               v->checks[FL_RUN_LEADER].detail);
 }
 
 /* ---- The command ------------------------------------------------------------------ */
@@ -298,8 +195,7 @@ typedef struct run_ctx {
     fl_scenario  *s;
     fl_plugin    *plugin;
     const fl_algorithm *alg;
-    fl_engine    *e;
-    fl_invcheck  *ic;
+    fl_run       *r;
     out_file      trace, history, edn, metrics;
 } run_ctx;
 
@@ -341,26 +237,24 @@ static int prepare(run_ctx *rc)
     return 0;
 }
 
-static int start_engine(run_ctx *rc, uint64_t seed, fl_time duration)
+static int start_run(run_ctx *rc)
 {
     fl_error err = { { 0 } };
-    rc->e = fl_engine_new(rc->s, rc->alg, seed, duration, &err);
-    if (!rc->e) {
-        fprintf(stderr, "faultline: %s\n", err.msg);
-        return 2;
-    }
-    /* Invariants belong to the family the scenario names, so a plug-in
-     * is held to the same checks as the built-in implementation. */
-    rc->ic = fl_invcheck_new(rc->s->algorithm, rc->e);
-    if (!rc->ic || (rc->s->expect.invariants && fl_invcheck_attach(rc->ic, rc->e) < 0)) {
-        fprintf(stderr, "faultline: out of memory\n");
-        return 2;
-    }
     if (out_open(&rc->trace, rc->o.trace) < 0 || out_open(&rc->history, rc->o.history) < 0 ||
         out_open(&rc->edn, rc->o.history_edn) < 0 || out_open(&rc->metrics, rc->o.metrics) < 0)
         return 2;
-    if (rc->trace.fp && fl_engine_trace_to(rc->e, rc->trace.fp) < 0)
+    fl_run_opts ro = {
+        .seed = rc->o.seed, .has_seed = rc->o.has_seed, .seed_hex = rc->o.seed_hex,
+        .duration = rc->o.duration_ms >= 0 ? FL_MS(rc->o.duration_ms) : 0,
+        .lin_timeout_s = 60.0,
+        .trace = rc->trace.fp, .history = rc->history.fp, .history_edn = rc->edn.fp,
+        .metrics = rc->metrics.fp, .path = rc->o.scenario, .impl = rc->o.impl,
+    };
+    rc->r = fl_run_new(rc->s, rc->alg, &ro, &err);
+    if (!rc->r) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
         return 2;
+    }
     return 0;
 }
 
@@ -368,13 +262,13 @@ static int start_engine(run_ctx *rc, uint64_t seed, fl_time duration)
  * exactly those steps under manual delivery, then is judged as usual. */
 static int run_schedule(run_ctx *rc)
 {
-    fl_manual *m = fl_manual_new(rc->e);
+    fl_manual *m = fl_manual_new(fl_run_engine_manual(rc->r));
     if (!m) {
         fprintf(stderr, "faultline: out of memory\n");
         return 2;
     }
     size_t i = 0;
-    for (; i < rc->s->nschedule && !fl_engine_done(rc->e); i++) {
+    for (; i < rc->s->nschedule && !fl_engine_done(fl_run_engine(rc->r)); i++) {
         const fl_step *st = &rc->s->schedule[i];
         if (fl_manual_apply(m, st) < 0) {
             fprintf(stderr, "faultline: %s: $.schedule[%zu]: no pending %s with id %llu "
@@ -391,65 +285,44 @@ static int run_schedule(run_ctx *rc)
     return 0;
 }
 
-static int write_outputs(run_ctx *rc, const verdicts *v)
+static int close_outputs(run_ctx *rc, bool keep)
 {
     int bad = 0;
-    if (rc->history.fp)
-        bad |= fl_history_write_jsonl(fl_engine_history(rc->e), rc->history.fp);
-    if (rc->edn.fp)
-        bad |= fl_history_write_edn(fl_engine_history(rc->e), rc->edn.fp);
-    if (rc->metrics.fp)
-        bad |= write_metrics(rc->metrics.fp, rc->e, v);
-    bad |= fl_engine_trace(rc->e)->io_error;
-    bad |= out_close(&rc->trace, !bad);
-    bad |= out_close(&rc->history, !bad);
-    bad |= out_close(&rc->edn, !bad);
-    bad |= out_close(&rc->metrics, !bad);
-    return bad ? 2 : 0;
+    bad |= out_close(&rc->trace, keep && !bad);
+    bad |= out_close(&rc->history, keep && !bad);
+    bad |= out_close(&rc->edn, keep && !bad);
+    bad |= out_close(&rc->metrics, keep && !bad);
+    return bad;
 }
 
-static int finish(run_ctx *rc, fl_time duration)
+static int finish(run_ctx *rc)
 {
-    fl_engine_finish(rc->e);
-    if (rc->s->expect.invariants)
-        (void)fl_invcheck_finish(rc->ic, rc->e);
-    verdicts v;
-    memset(&v, 0, sizeof v);
-    v.violation = fl_invcheck_violation(rc->ic);
-    v.invariants = !rc->s->expect.invariants ? CHECK_SKIPPED
-                 : v.violation ? CHECK_FAILED : CHECK_HELD;
-    if (!v.violation) {
-        check_history(rc->e, rc->s, &v, rc->o.quiet);
-        check_liveness(rc->e, rc->s, &v);
-    } else {
-        v.linearizable = v.min_ops = v.leader = CHECK_SKIPPED;
-    }
-    if (write_outputs(rc, &v) != 0)
+    int written = fl_run_judge(rc->r);
+    const fl_verdict *v = fl_run_verdict(rc->r);
+    const fl_lin_report *rep = fl_run_lin_report(rc->r);
+    if (v->lin == FL_LIN_VIOLATION && rep && !rc->o.quiet)
+        fl_lin_report_print(rep, stdout);
+    if (close_outputs(rc, written == 0) != 0 || written != 0)
         return 2;
     if (!rc->o.quiet)
-        print_summary(&rc->o, rc->e, rc->ic, &v);
-    int status = any_failed(&v) ? 1 : v.linearizable == CHECK_UNKNOWN ? 3 : 0;
+        print_summary(rc->r, v);
     const char *want = rc->s->expect.violation;
     if (want[0]) {
-        bool caught = failed_check_named(&v, want);
+        bool caught = fl_verdict_failed(v, want);
         printf("expected violation %s: %s\n", want,
                caught ? "caught" : "NOT caught (the run did not fail that check)");
     }
     printf("verdict: %s  trace hash 0x%016" PRIx64 "\n",
-           status == 0 ? "all checks held" : status == 1 ? "a check FAILED" : "unknown",
-           fl_engine_trace_hash(rc->e));
-    print_repro(stdout, &rc->o, fl_engine_seed(rc->e), duration);
-    return status;
+           v->status == 0 ? "all checks held" : v->status == 1 ? "a check FAILED" : "unknown",
+           v->hash);
+    printf("reproduce: %s\n", v->repro);
+    return v->status;
 }
 
 static void cleanup(run_ctx *rc)
 {
-    out_close(&rc->trace, false);
-    out_close(&rc->history, false);
-    out_close(&rc->edn, false);
-    out_close(&rc->metrics, false);
-    fl_invcheck_free(rc->ic);
-    fl_engine_free(rc->e);
+    close_outputs(rc, false);
+    fl_run_free(rc->r);
     fl_scenario_free(rc->s);
     fl_plugin_close(rc->plugin);
 }
@@ -462,18 +335,14 @@ int fl_cmd_run(int argc, char **argv)
     if (status != 0)
         return fl_cli_status(status);
     status = prepare(&rc);
-    if (status == 0) {
-        uint64_t seed = rc.o.has_seed ? rc.o.seed : rc.s->has_seed ? rc.s->seed : 1;
-        fl_time duration = rc.o.duration_ms >= 0 ? FL_MS(rc.o.duration_ms)
-                                                 : rc.s->duration;
-        status = start_engine(&rc, seed, duration);
-        if (status == 0 && rc.s->nschedule)
-            status = run_schedule(&rc);
-        else if (status == 0)
-            fl_engine_run(rc.e);
-        if (status == 0)
-            status = finish(&rc, duration);
-    }
+    if (status == 0)
+        status = start_run(&rc);
+    if (status == 0 && rc.s->nschedule)
+        status = run_schedule(&rc);
+    else if (status == 0)
+        fl_run_to_end(rc.r);
+    if (status == 0)
+        status = finish(&rc);
     cleanup(&rc);
     return status;
 }

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/run/world.h"
+
 struct fl_invcheck {
+    fl_world     world;          /* over the engine the checker was made for */
     const fl_invariant *const *invs;
     size_t       n;
     void       **states;
@@ -17,6 +20,7 @@ fl_invcheck *fl_invcheck_new(const char *family, fl_engine *e)
     fl_invcheck *ic = calloc(1, sizeof *ic);
     if (!ic)
         return NULL;
+    ic->world = fl_world_of_engine(e);
     ic->invs = fl_invariants_for(family, &ic->n);
     ic->states = calloc(ic->n ? ic->n : 1, sizeof *ic->states);
     if (!ic->states)
@@ -26,7 +30,7 @@ fl_invcheck *fl_invcheck_new(const char *family, fl_engine *e)
         ic->states[i] = calloc(1, inv->state_size ? inv->state_size : 1);
         if (!ic->states[i])
             goto fail;
-        if (inv->init && inv->init(ic->states[i], (const fl_world *)e) != 0)
+        if (inv->init && inv->init(ic->states[i], &ic->world) != 0)
             goto fail;
     }
     return ic;
@@ -54,7 +58,7 @@ static int hook(void *arg, fl_engine *e, fl_node_id node,
     fl_invcheck *ic = arg;
     if (ic->failed)
         return -1;
-    const fl_world *w = (const fl_world *)e;
+    const fl_world *w = &ic->world;
     for (size_t i = 0; i < ic->n; i++) {
         fl_violation *v = &ic->violation;
         v->msg[0] = '\0';
@@ -94,7 +98,7 @@ const fl_violation *fl_invcheck_violation(const fl_invcheck *ic)
 
 int fl_invcheck_finish(fl_invcheck *ic, fl_engine *e)
 {
-    const fl_world *w = (const fl_world *)e;
+    const fl_world *w = &ic->world;
     for (size_t i = 0; i < ic->n && !ic->failed; i++) {
         const fl_invariant *inv = ic->invs[i];
         fl_violation *v = &ic->violation;

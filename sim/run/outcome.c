@@ -1,18 +1,14 @@
-/* outcome.c — run a scenario once (or twice) and sum it up as an
- * fl_outcome; turn a child process's ending into one. The checks mirror
- * sim/cli/cmd_run.c: invariants after every event (a violation stops the run),
- * then linearizability of the history, then the liveness expectations. */
+/* outcome.c — run a scenario once (or twice) through the run object
+ * (run.h) and sum its verdict up as an fl_outcome; turn a child process's
+ * ending into one. */
 #include "sim/run/outcome.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/run/invcheck.h"
-#include "sim/run/lincheck.h"
-#include "sim/engine.h"
-#include "sim/run/liveness.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 
 static const char *const kind_names[FL_OUT_KIND_COUNT] = {
     "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
@@ -40,106 +36,48 @@ static void set_fail(fl_outcome *o, fl_outcome_kind kind, const char *check)
     snprintf(o->check, sizeof o->check, "%s", check);
 }
 
-void fl_outcome_repro(char *buf, size_t len, const char *scenario, uint64_t seed,
-                      int64_t duration_ms, const char *impl)
-{
-    int n = snprintf(buf, len, "faultline run %s --seed %" PRIu64, scenario, seed);
-    if (n > 0 && (size_t)n < len && duration_ms >= 0)
-        n += snprintf(buf + n, len - (size_t)n, " --duration %" PRId64, duration_ms);
-    if (n > 0 && (size_t)n < len && impl)
-        snprintf(buf + n, len - (size_t)n, " --impl %s", impl);
-}
-
 /* ---- One run in this process --------------------------------------------------- */
 
-/* Liveness exactly as `faultline run` judges it. */
-static void check_liveness(const fl_engine *e, const fl_scenario *s, fl_outcome *o)
+/* The verdict as an outcome: its first failure, if any, and the counters. */
+static void from_verdict(const fl_verdict *v, fl_outcome *o)
 {
-    char detail[256];
-    if (fl_liveness_min_ops(e, s, detail, sizeof detail) == FL_LIVE_FAILED) {
-        set_fail(o, FL_OUT_CHECK, "liveness.min_ok_ops");
-        snprintf(o->detail, sizeof o->detail, "liveness.min_ok_ops: %s", detail);
-    } else if (fl_liveness_leader(e, s, detail, sizeof detail) == FL_LIVE_FAILED) {
-        set_fail(o, FL_OUT_CHECK, "liveness.leader");
-        snprintf(o->detail, sizeof o->detail, "liveness.leader: %s", detail);
-    }
+    char check[sizeof o->check];
+    fl_check_state st = fl_verdict_first_failure(v, check, sizeof check, o->detail,
+                                                 sizeof o->detail);
+    if (st != FL_CHECK_HELD)
+        set_fail(o, st == FL_CHECK_UNKNOWN ? FL_OUT_UNKNOWN : FL_OUT_CHECK, check);
+    if (v->checks[FL_RUN_INVARIANTS].state == FL_CHECK_FAILED)
+        o->fail_at = v->checks[FL_RUN_INVARIANTS].at;
+    o->events = v->stats.events;
+    o->ops_ok = v->stats.ops_ok;
+    o->ops_fail = v->stats.ops_fail;
+    o->ops_info = v->stats.ops_info;
+    o->sim_end = v->end;
 }
 
-static void check_history(const fl_engine *e, const fl_scenario *s, double timeout,
-                          fl_outcome *o)
-{
-    if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
-        s->workload.clients == 0)
-        return;
-    fl_lin_report rep;
-    char summary[256];
-    fl_lin_result r = fl_lin_check_engine_history(fl_engine_history(e), s->workload.model,
-                                                  timeout, &rep, summary, sizeof summary);
-    fl_lin_report_free(&rep);
-    if (r == FL_LIN_VIOLATION || r == FL_LIN_ERROR) {
-        set_fail(o, FL_OUT_CHECK, "linearizable");
-        snprintf(o->detail, sizeof o->detail,
-                 "linearizable: the client history is NOT linearizable %s", summary);
-    } else if (r == FL_LIN_UNKNOWN) {
-        set_fail(o, FL_OUT_UNKNOWN, "linearizable");
-        snprintf(o->detail, sizeof o->detail,
-                 "linearizable: unknown, the checker gave up after %.0f s %s",
-                 timeout, summary);
-    }
-}
-
-/* Runs once; fills hash and counters; with `judge`, the verdict too. */
+/* Runs once; fills hash and, with `judge`, the verdict and counters. */
 static int run_once(const fl_scenario *s, const fl_algorithm *alg,
                     const fl_run_spec *spec, bool judge, fl_outcome *o,
                     uint64_t *hash)
 {
     fl_error err = { { 0 } };
-    fl_time duration = spec->duration > 0 ? spec->duration : s->duration;
-    fl_engine *e = fl_engine_new(s, alg, spec->seed, duration, &err);
-    if (!e) {
+    fl_run_opts ro = { .seed = spec->seed, .has_seed = true, .duration = spec->duration,
+                       .lin_timeout_s = spec->lin_timeout_s };
+    fl_run *r = fl_run_new(s, alg, &ro, &err);
+    if (!r) {
         set_fail(o, FL_OUT_ERROR, "error");
         snprintf(o->detail, sizeof o->detail, "cannot start the run: %s", err.msg);
         return -1;
     }
-    fl_invcheck *ic = fl_invcheck_new(s->algorithm, e);
-    if (!ic || (s->expect.invariants && fl_invcheck_attach(ic, e) < 0)) {
-        set_fail(o, FL_OUT_ERROR, "error");
-        snprintf(o->detail, sizeof o->detail, "out of memory");
-        fl_invcheck_free(ic);
-        fl_engine_free(e);
-        return -1;
-    }
-    fl_engine_run(e);
-    fl_engine_finish(e);
-    if (s->expect.invariants)
-        (void)fl_invcheck_finish(ic, e);
-    *hash = fl_engine_trace_hash(e);
+    fl_run_to_end(r);
     if (judge) {
-        const fl_engine_stats *st = fl_engine_stats_get(e);
-        o->events = st->events;
-        o->ops_ok = st->ops_ok;
-        o->ops_fail = st->ops_fail;
-        o->ops_info = st->ops_info;
-        o->sim_end = fl_engine_now(e);
-        const fl_violation *v = fl_invcheck_violation(ic);
-        if (v) {
-            set_fail(o, FL_OUT_CHECK, v->name);
-            o->fail_at = v->time;
-            if (v->node == FL_NO_NODE)
-                snprintf(o->detail, sizeof o->detail, "%s violated at the end of the "
-                         "run (%.3f ms): %s", v->name, (double)v->time / 1e6, v->msg);
-            else
-                snprintf(o->detail, sizeof o->detail, "%s violated at %.3f ms after "
-                         "node %d stepped: %s", v->name, (double)v->time / 1e6, v->node,
-                         v->msg);
-        } else {
-            check_history(e, s, spec->lin_timeout_s > 0 ? spec->lin_timeout_s : 10.0, o);
-            if (o->kind == FL_OUT_PASS)
-                check_liveness(e, s, o);
-        }
+        (void)fl_run_judge(r);
+        from_verdict(fl_run_verdict(r), o);
+    } else {
+        fl_run_finish(r);
     }
-    fl_invcheck_free(ic);
-    fl_engine_free(e);
+    *hash = fl_engine_trace_hash(fl_run_engine(r));
+    fl_run_free(r);
     return 0;
 }
 

@@ -1,9 +1,9 @@
-/* outcome.h — one run's verdict as plain data: which check failed (if
- * any), why, the trace hash and a few counters. Plain fixed-size data, so
- * a forked child (sim/batch/child.h) can send it through a pipe; grade, explore
- * and shrink all judge runs by it. The checks are the ones `faultline run`
- * makes, in the same order and with the same rules, so a run's outcome and
- * the repro command's verdict agree. */
+/* outcome.h — how one run in a batch ended, as plain fixed-size data a
+ * forked child (sim/batch/child.h) can send through a pipe: the run's
+ * verdict (run.h) reduced to its first failure, or how the child died
+ * (signal, exit, limit). grade, explore and shrink judge runs by it. The
+ * verdict is the run object's, so a run's outcome and the reproduce
+ * command's (fl_run_repro) verdict agree. */
 #ifndef FL_OUTCOME_H
 #define FL_OUTCOME_H
 
@@ -91,11 +91,5 @@ static inline bool fl_outcome_failed(const fl_outcome *o)
 const char *fl_outcome_kind_name(fl_outcome_kind k);
 /* The inverse; false if `name` is none of them. */
 bool fl_outcome_kind_parse(const char *name, fl_outcome_kind *out);
-
-/* The command that reproduces a run:
- * "faultline run SCENARIO --seed N [--duration MS] [--impl SO]".
- * `duration_ms` < 0: the scenario's own. */
-void fl_outcome_repro(char *buf, size_t len, const char *scenario, uint64_t seed,
-                      int64_t duration_ms, const char *impl);
 
 #endif

@@ -1,40 +1,23 @@
-/* registry.c — the built-in algorithms and plug-in loading. */
+/* registry.c — the built-in algorithms (from algorithms/builtins.c) by
+ * name, and plug-in loading. */
 #include "sim/run/registry.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "algorithms/counter/counter.h"
-#include "algorithms/kv/kv.h"
-#include "algorithms/lock/lock.h"
-#include "algorithms/paxos/paxos_table.h"
-#include "algorithms/raft/raft_table.h"
-#include "algorithms/sort/sort_table.h"
-
-/* One line per built-in algorithm. */
-static const fl_algorithm *const builtins[] = {
-    &fl_kv_algorithm,
-    &fl_raft_algorithm,
-    &fl_counter_raft_algorithm,
-    &fl_counter_crdt_algorithm,
-    &fl_lock_algorithm,
-    &fl_sort_algorithm,
-    &fl_paxos_algorithm,
-    &fl_multipaxos_algorithm,
-};
+#include "algorithms/builtins.h"
 
 const fl_algorithm *fl_registry_at(size_t i)
 {
-    return i < sizeof builtins / sizeof builtins[0] ? builtins[i] : NULL;
+    const fl_builtin *b = fl_builtin_at(i);
+    return b ? b->algorithm : NULL;
 }
 
 const fl_algorithm *fl_registry_find(const char *name)
 {
-    for (size_t i = 0; fl_registry_at(i); i++)
-        if (strcmp(builtins[i]->name, name) == 0)
-            return builtins[i];
-    return NULL;
+    const fl_builtin *b = fl_builtin_find(name);
+    return b ? b->algorithm : NULL;
 }
 
 struct fl_plugin {

@@ -1,0 +1,221 @@
+/* test_run.c — the run object (sim/run/run.h): its verdict on a passing
+ * and a failing scenario, stepping versus running to the end, the one
+ * reproduce-line printer, the built-ins' table, and fl_world as a real
+ * interface an invariant reads without an engine behind it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "algorithms/builtins.h"
+#include "algorithms/invariant.h"
+#include "sim/run/registry.h"
+#include "sim/run/run.h"
+#include "sim/scenario/scenario.h"
+#include "tests/cu.h"
+
+/* Loads scenarios/REL and binds it to its built-in algorithm. */
+static fl_scenario *load(const char *rel, const fl_algorithm **alg)
+{
+    char path[1024];
+    fl_error err = { { 0 } };
+    snprintf(path, sizeof path, "%s/scenarios/%s", fl_cu_srcdir(), rel);
+    fl_scenario *s = fl_scenario_load(path, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    *alg = fl_registry_find(s->algorithm);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*alg);
+    CU_ASSERT_EQUAL_FATAL(fl_scenario_bind(s, *alg, &err), 0);
+    return s;
+}
+
+static void test_repro_forms(void)
+{
+    char b[256];
+    fl_run_repro(b, sizeof b, "x.json", 0x5eed, true, -1, NULL);
+    CU_ASSERT_STRING_EQUAL(b, "faultline run x.json --seed 0x0000000000005eed");
+    fl_run_repro(b, sizeof b, "x.json", 42, false, 500, "s.so");
+    CU_ASSERT_STRING_EQUAL(b, "faultline run x.json --seed 42 --duration 500 --impl s.so");
+    fl_run_repro(b, sizeof b, "x.json", UINT64_C(0x100000001), false, -1, NULL);
+    CU_ASSERT_STRING_EQUAL(b, "faultline run x.json --seed 4294967297");
+    /* Cut short, never overrun. */
+    char small[16];
+    memset(small, 'z', sizeof small);
+    fl_run_repro(small, 12, "x.json", 1, false, -1, NULL);
+    CU_ASSERT_EQUAL(strlen(small), 11);
+    CU_ASSERT_EQUAL(small[12], 'z');
+}
+
+/* A shipped bug: the verdict names the invariant, when, and the repro. */
+static void test_bug_verdict(void)
+{
+    const fl_algorithm *alg;
+    fl_scenario *s = load("raft/bugs/apply-before-commit.json", &alg);
+    fl_error err = { { 0 } };
+    fl_run_opts o = { .seed = 1, .has_seed = true, .path = "bug.json" };
+    fl_run *r = fl_run_new(s, alg, &o, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_PTR_NULL(fl_run_verdict(r));
+    CU_ASSERT_EQUAL(fl_run_to_end(r), -1);          /* the invariant stopped it */
+    CU_ASSERT_EQUAL(fl_run_judge(r), 0);
+    const fl_verdict *v = fl_run_verdict(r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    const fl_check *inv = &v->checks[FL_RUN_INVARIANTS];
+    CU_ASSERT_EQUAL(inv->state, FL_CHECK_FAILED);
+    CU_ASSERT_STRING_EQUAL(inv->name, "raft.state_machine_safety");
+    CU_ASSERT(inv->at > 0 && inv->node >= 0 && inv->detail[0]);
+    CU_ASSERT_EQUAL(v->checks[FL_RUN_LINEARIZABLE].state, FL_CHECK_SKIPPED);
+    CU_ASSERT_EQUAL(v->status, 1);
+    CU_ASSERT(fl_verdict_failed(v, "raft.state_machine_safety"));
+    CU_ASSERT(!fl_verdict_failed(v, "linearizable"));
+    /* The same hash as tests/golden-hashes.txt (be1a45e). */
+    CU_ASSERT_EQUAL(v->hash, UINT64_C(0xdf825f9c7a87e413));
+    CU_ASSERT_STRING_EQUAL(v->repro, "faultline run bug.json --seed 1");
+    char check[64], detail[480];
+    CU_ASSERT_EQUAL(fl_verdict_first_failure(v, check, sizeof check, detail, sizeof detail),
+                    FL_CHECK_FAILED);
+    CU_ASSERT_STRING_EQUAL(check, "raft.state_machine_safety");
+    CU_ASSERT_PTR_NOT_NULL(strstr(detail, "after node"));
+    fl_run_free(r);
+    fl_scenario_free(s);
+}
+
+/* A passing run; stepping one event at a time gives the same run. */
+static void test_pass_and_step(void)
+{
+    const fl_algorithm *alg;
+    fl_scenario *s = load("kv/basic.json", &alg);
+    fl_error err = { { 0 } };
+    fl_run_opts o = { .seed = 0x5eed, .has_seed = true, .seed_hex = true,
+                      .duration = FL_MS(3000) };
+    fl_run *a = fl_run_new(s, alg, &o, &err), *b = fl_run_new(s, alg, &o, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(fl_run_to_end(a), 0);
+    uint64_t steps = 0;
+    while (fl_run_step(b) == 1)
+        steps++;
+    CU_ASSERT_EQUAL(fl_run_judge(a), 0);
+    CU_ASSERT_EQUAL(fl_run_judge(b), 0);
+    const fl_verdict *va = fl_run_verdict(a), *vb = fl_run_verdict(b);
+    CU_ASSERT_EQUAL(va->hash, vb->hash);
+    CU_ASSERT_EQUAL(steps + 1, vb->stats.events);   /* the END event returns 0 */
+    CU_ASSERT_EQUAL(va->status, 0);
+    CU_ASSERT_EQUAL(va->checks[FL_RUN_INVARIANTS].state, FL_CHECK_HELD);
+    CU_ASSERT_EQUAL(va->invariants, 0);             /* kv-single has none */
+    CU_ASSERT_EQUAL(va->checks[FL_RUN_LINEARIZABLE].state, FL_CHECK_HELD);
+    CU_ASSERT_EQUAL(va->lin, FL_LIN_OK);
+    CU_ASSERT_PTR_NOT_NULL(fl_run_lin_report(a));
+    CU_ASSERT_EQUAL(va->end, FL_MS(3000));
+    CU_ASSERT_PTR_NOT_NULL(strstr(va->repro, "--seed 0x0000000000005eed --duration 3000"));
+    char check[64], detail[480];
+    CU_ASSERT_EQUAL(fl_verdict_first_failure(va, check, sizeof check, detail, sizeof detail),
+                    FL_CHECK_HELD);
+    CU_ASSERT_STRING_EQUAL(check, "");
+    /* Judging twice changes nothing. */
+    CU_ASSERT_EQUAL(fl_run_judge(a), 0);
+    CU_ASSERT_EQUAL(fl_run_verdict(a)->hash, va->hash);
+    fl_run_free(a);
+    fl_run_free(b);
+    fl_scenario_free(s);
+}
+
+/* Every built-in is in the table once, found by name, and the families
+ * with invariants have some. */
+static void test_builtins_table(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; fl_builtin_at(i); i++, n++) {
+        const fl_builtin *b = fl_builtin_at(i);
+        CU_ASSERT_PTR_EQUAL(fl_builtin_find(b->algorithm->name), b);
+        CU_ASSERT_PTR_EQUAL(fl_registry_at(i), b->algorithm);
+        size_t k = 0;
+        if (b->invariants)
+            CU_ASSERT(b->invariants(&k) != NULL && k > 0);
+    }
+    CU_ASSERT(n >= 8);
+    CU_ASSERT_PTR_NULL(fl_builtin_find("no-such-algorithm"));
+    CU_ASSERT_PTR_NULL(fl_builtin_find(NULL));
+    CU_ASSERT_STRING_EQUAL(fl_builtin_find("counter-raft")->model, "counter");
+    CU_ASSERT_PTR_NULL(fl_builtin_find("sort")->model);
+}
+
+/* ---- A world with no engine behind it -------------------------------------------- */
+
+typedef struct fake {
+    fl_view views[2];
+    cJSON  *params;
+    fl_time now;
+} fake;
+
+static size_t f_count(const void *p) { (void)p; return 2; }
+static const char *f_role(const void *p, fl_node_id n) { (void)p; (void)n; return "server"; }
+static bool f_alive(const void *p, fl_node_id n) { (void)p; (void)n; return true; }
+static const fl_view *f_view(const void *p, fl_node_id n) { return &((const fake *)p)->views[n]; }
+static bool f_entry(const void *p, fl_node_id n, int64_t i, fl_view_entry *o)
+{
+    (void)p; (void)n; (void)i; (void)o;
+    return false;
+}
+static fl_time f_now(const void *p) { return ((const fake *)p)->now; }
+static const char *f_alg(const void *p) { (void)p; return "raft"; }
+static const cJSON *f_params(const void *p) { return ((const fake *)p)->params; }
+static fl_time f_wend(const void *p) { (void)p; return 0; }
+static const fl_history *f_hist(const void *p) { (void)p; return NULL; }
+static fl_time f_rec(const void *p) { (void)p; return 0; }
+
+static const fl_world_ops fake_ops = {
+    f_count, f_role, f_alive, f_view, f_entry, f_now, f_alg, f_params, f_wend, f_hist, f_rec,
+};
+
+/* Raft's election safety, read through a fake world: two leaders in one
+ * term is caught, leaders in different terms are not. */
+static void test_world_interface(void)
+{
+    size_t n = 0;
+    const fl_invariant *const *invs = fl_invariants_for("raft", &n);
+    const fl_invariant *es = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(invs[i]->name, "raft.election_safety") == 0)
+            es = invs[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+    fake f;
+    memset(&f, 0, sizeof f);
+    f.params = cJSON_CreateObject();
+    fl_world w = { &fake_ops, &f };
+    char state[4096], msg[512];
+    CU_ASSERT_FATAL(es->state_size <= sizeof state);
+    for (int round = 0; round < 2; round++) {
+        memset(state, 0, sizeof state);
+        if (es->init)
+            CU_ASSERT_EQUAL(es->init(state, &w), 0);
+        fl_view none;
+        memset(&none, 0, sizeof none);
+        for (int i = 0; i < 2; i++) {
+            memset(&f.views[i], 0, sizeof f.views[i]);
+            f.views[i].kind = FL_VIEW_LEADER;
+            f.views[i].term = round == 0 ? 3 : 3 + i;
+        }
+        int r0 = es->check(state, &w, 0, &none, &f.views[0], msg, sizeof msg);
+        int r1 = es->check(state, &w, 1, &none, &f.views[1], msg, sizeof msg);
+        CU_ASSERT_EQUAL(r0, 0);
+        CU_ASSERT_EQUAL(r1, round == 0 ? -1 : 0);
+        if (es->destroy)
+            es->destroy(state);
+    }
+    cJSON_Delete(f.params);
+}
+
+int main(void)
+{
+    static const fl_cu_test run_tests[] = {
+        {"the reproduce line, hex and decimal", test_repro_forms},
+        {"a shipped bug's verdict", test_bug_verdict},
+        {"a passing verdict; stepping = running", test_pass_and_step},
+        {"the built-ins' table", test_builtins_table},
+        {"fl_world without an engine", test_world_interface},
+        {NULL, NULL},
+    };
+    static const fl_cu_suite suites[] = {
+        {"run", run_tests},
+        {NULL, NULL},
+    };
+    return fl_cu_main(suites);
+}
