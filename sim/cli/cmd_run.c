@@ -17,6 +17,8 @@
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
 #include "sim/batch/suite.h"
+#include "sim/batch/sandbox.h"
+#include "sim/cli/outfile.h"
 
 typedef struct run_opts {
     const char *scenario;
@@ -27,54 +29,11 @@ typedef struct run_opts {
     bool        quiet;
 } run_opts;
 
-/* An output file written under a temporary name until committed. */
-typedef struct out_file {
-    const char *path;
-    char       *tmp;
-    FILE       *fp;
-} out_file;
-
-static int out_open(out_file *o, const char *path)
-{
-    o->path = path;
-    o->fp = NULL;
-    o->tmp = NULL;
-    if (!path)
-        return 0;
-    size_t len = strlen(path) + 32;
-    o->tmp = malloc(len);
-    if (!o->tmp)
-        return -1;
-    snprintf(o->tmp, len, "%s.partial.%ld", path, (long)getpid());
-    o->fp = fopen(o->tmp, "w");
-    if (!o->fp) {
-        fprintf(stderr, "faultline: %s: cannot write: %m\n", path);
-        free(o->tmp);
-        o->tmp = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-/* Closes; renames into place if `keep`, else removes. -1 on I/O error. */
-static int out_close(out_file *o, bool keep)
-{
-    int rc = 0;
-    if (!o->fp)
-        return 0;
-    if (ferror(o->fp) || fclose(o->fp) != 0)
-        rc = -1;
-    o->fp = NULL;
-    if (keep && rc == 0 && rename(o->tmp, o->path) != 0)
-        rc = -1;
-    if (!keep || rc != 0)
-        unlink(o->tmp);
-    if (rc != 0)
-        fprintf(stderr, "faultline: %s: write failed: %m\n", o->path);
-    free(o->tmp);
-    o->tmp = NULL;
-    return rc;
-}
+/* Output files: temporary + rename for regular files, special files
+ * written directly, temporaries removed on SIGINT/SIGTERM. */
+typedef fl_outfile out_file;
+#define out_open fl_outfile_open
+#define out_close fl_outfile_close
 
 static int parse_args(int argc, char **argv, run_opts *o)
 {
@@ -368,6 +327,12 @@ static int write_outputs(run_ctx *rc, const verdicts *v)
 static int finish(run_ctx *rc, fl_time duration)
 {
     fl_engine_finish(rc->e);
+    const char *broke_check, *broke = fl_engine_failure(rc->e, &broke_check);
+    if (broke) {    /* init failed (2), a message too large (1), ... */
+        printf("verdict: FAILED (%s): %s\n", broke_check, broke);
+        print_repro(stdout, &rc->o, fl_engine_seed(rc->e), duration);
+        return strcmp(broke_check, "init") == 0 ? 2 : 1;
+    }
     if (rc->s->expect.invariants)
         (void)fl_invcheck_finish(rc->ic, rc->e);
     verdicts v;
@@ -413,6 +378,11 @@ static void cleanup(run_ctx *rc)
 
 int fl_cmd_run(int argc, char **argv)
 {
+    static const char *const outputs[] = { "--trace", "--history", "--history-edn",
+                                           "--metrics", NULL };
+    int sandboxed;     /* --impl: in a limited child (sim/batch/sandbox.h) */
+    if (fl_sandbox_command("run", fl_cmd_run, outputs, &argc, argv, &sandboxed))
+        return sandboxed;
     run_ctx rc;
     memset(&rc, 0, sizeof rc);
     int status = parse_args(argc, argv, &rc.o);
