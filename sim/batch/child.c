@@ -540,6 +540,8 @@ static bool next_batch(pool_run *r, range *g)
         memmove(r->redo, r->redo + 1, --r->nredo * sizeof *r->redo);
         return true;
     }
+    while (r->p->skip && r->next < r->p->nitems && r->p->skip(r->p->ctx, r->next))
+        r->next++;
     if (r->next >= r->p->nitems)
         return false;
     g->first = r->next;

@@ -95,6 +95,9 @@ typedef struct fl_child_pool {
      * items (the running ones still finish and are reported). */
     bool (*done)(void *ctx, size_t i, const fl_child_result *r,
                  const void *payload);
+    /* Optional, in the parent: true to never start item `i` (it is not
+     * reported); asked for the first item of every new batch. */
+    bool (*skip)(void *ctx, size_t i);
     /* Optional, in the parent: a child with process id `pid` started. */
     void (*started)(void *ctx, long pid);
     void           *ctx;

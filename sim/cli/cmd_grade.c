@@ -30,7 +30,9 @@ typedef struct grade_opts {
     uint64_t    seeds;           /* 0: the suite's */
     unsigned    jobs;
     double      cpu_s, wall_s, memory_mb;   /* 0: the suite's */
+    double      max_time_s;      /* the whole grade; 0: no bound */
     bool        once, quiet, verbose;
+    bool        all_seeds;       /* else a test stops at its first failing seed */
 } grade_opts;
 
 static bool parse_positive(const char *v, double max, double *out)
@@ -67,6 +69,10 @@ static int parse_value(grade_opts *o, const char *a, const char *v)
     } else if (strcmp(a, "--wall") == 0) {
         if (!parse_positive(v, 86400, &o->wall_s))
             return fl_cli_usage_error("grade", "--wall %s: expected seconds in (0, 86400]", v);
+    } else if (strcmp(a, "--max-time") == 0) {
+        if (!parse_positive(v, 86400 * 7, &o->max_time_s))
+            return fl_cli_usage_error("grade", "--max-time %s: expected seconds in (0, 604800]",
+                                      v);
     } else if (strcmp(a, "--memory") == 0) {
         if (!parse_positive(v, 1048576, &o->memory_mb) || o->memory_mb < 16)
             return fl_cli_usage_error("grade", "--memory %s: expected MiB in [16, 1048576]", v);
@@ -84,6 +90,7 @@ static int parse_args(int argc, char **argv, grade_opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--once") == 0) { o->once = true; continue; }
+        if (strcmp(a, "--all-seeds") == 0) { o->all_seeds = true; continue; }
         if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) { o->quiet = true; continue; }
         if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) { o->verbose = true; continue; }
         if (a[0] != '-')
@@ -153,6 +160,8 @@ typedef struct grade_run {
     size_t     *run_test;       /* run index -> test index */
     size_t      done, failed;
     fl_progress progress;
+    bool       *test_failed;    /* per test: a run of it failed */
+    double      deadline;       /* --max-time, on fl_progress_now(); 0: none */
 } grade_run;
 
 static void run_work(void *ctx, size_t i, void *payload)
@@ -173,9 +182,31 @@ static bool run_done(void *ctx, size_t i, const fl_child_result *r, const void *
 {
     grade_run *gr = ctx;
     fl_outcome_from_child(r, payload, &gr->suite->limits, &gr->g->runs[i]);
+    if (fl_outcome_failed(&gr->g->runs[i]))
+        gr->test_failed[gr->run_test[i]] = true;
     gr->done++;
     gr->failed += fl_outcome_failed(&gr->g->runs[i]);
     fl_progress_update(&gr->progress, gr->done, gr->failed);
+    return true;
+}
+
+/* A run not to start: its test ("all" scoring) has failed already, or
+ * grading is out of time. It keeps an outcome saying so. */
+static bool run_skip(void *ctx, size_t i)
+{
+    grade_run *gr = ctx;
+    size_t t = gr->run_test[i];
+    fl_outcome *o = &gr->g->runs[i];
+    if (gr->deadline > 0 && fl_progress_now() >= gr->deadline)
+        snprintf(o->detail, sizeof o->detail, "not reached: grading ran out of time "
+                 "(--max-time %.0f s)", gr->o->max_time_s);
+    else if (!gr->o->all_seeds && !gr->suite->tests[t].per_seed && gr->test_failed[t])
+        snprintf(o->detail, sizeof o->detail, "not run: an earlier seed already failed "
+                 "the test (--all-seeds runs every seed)");
+    else
+        return false;
+    o->kind = FL_OUT_SKIPPED;
+    snprintf(o->check, sizeof o->check, "skipped");
     return true;
 }
 
@@ -185,7 +216,9 @@ static int setup(grade_run *gr, fl_grade *g)
     g->runs = calloc(g->nruns ? g->nruns : 1, sizeof *g->runs);
     g->tests = calloc(gr->suite->ntests, sizeof *g->tests);
     gr->run_test = calloc(g->nruns ? g->nruns : 1, sizeof *gr->run_test);
-    if (!g->runs || !g->tests || !gr->run_test) {
+    gr->test_failed = calloc(gr->suite->ntests ? gr->suite->ntests : 1,
+                             sizeof *gr->test_failed);
+    if (!g->runs || !g->tests || !gr->run_test || !gr->test_failed) {
         fprintf(stderr, "faultline: out of memory\n");
         return -1;
     }
@@ -228,7 +261,10 @@ static fl_child_status run_all(grade_run *gr)
     fl_child_pool pool = {
         .nitems = g->nruns, .jobs = g->jobs, .limits = gr->suite->limits,
         .payload_size = sizeof(fl_outcome), .work = run_work, .done = run_done, .ctx = gr,
+        .skip = run_skip,
     };
+    if (gr->o->max_time_s > 0)
+        gr->deadline = fl_progress_now() + gr->o->max_time_s;
     /* Only on a terminal: a grading log should hold the report alone. */
     fl_progress_start(&gr->progress, stderr, g->nruns, gr->o->quiet || !isatty(2));
     fl_child_status st = fl_child_run(&pool);
@@ -256,6 +292,22 @@ static int write_reports(const grade_opts *o, const fl_grade *g)
     int rc1 = fl_outfile_close(&res, ok);
     int rc2 = fl_outfile_close(&ju, ok);
     return ok && rc1 == 0 && rc2 == 0 ? 0 : 2;
+}
+
+/* The tests --max-time left (partly) unrun. */
+static void print_not_reached(const fl_grade *g)
+{
+    bool any = false;
+    for (size_t t = 0; t < g->suite->ntests; t++) {
+        const fl_grade_test *gt = &g->tests[t];
+        const fl_outcome *o = &g->runs[gt->first_run + g->suite->tests[t].nseeds - 1];
+        if (o->kind != FL_OUT_SKIPPED || strncmp(o->detail, "not reached", 11) != 0)
+            continue;
+        printf("%s%s", any ? ", " : "not reached (--max-time): ", g->suite->tests[t].name);
+        any = true;
+    }
+    if (any)
+        putchar('\n');
 }
 
 static void print_header(const grade_opts *o, const fl_grade *g)
@@ -305,6 +357,7 @@ int fl_cmd_grade(int argc, char **argv)
             if (g.load_error[0])
                 printf("the implementation could not be loaded: %s\n", g.load_error);
             fl_grade_print_table(&g, stdout, o.verbose);
+            print_not_reached(&g);
         }
         printf("score: %.1f/%.1f (%.1f %%)  %zu runs in %.1f s (%.1f runs/s)\n", g.score,
                g.max_score, g.max_score > 0 ? 100.0 * g.score / g.max_score : 0.0, g.nruns,
@@ -315,6 +368,7 @@ int fl_cmd_grade(int argc, char **argv)
     free(g.runs);
     free(g.tests);
     free(gr.run_test);
+    free(gr.test_failed);
     fl_suite_free(suite);
     return status;
 }

@@ -17,6 +17,7 @@
 static const char *const kind_names[FL_OUT_KIND_COUNT] = {
     "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
     "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden",
+    "skipped",
 };
 
 const char *fl_outcome_kind_name(fl_outcome_kind k)
