@@ -141,11 +141,13 @@ int fl_outfile_open(fl_outfile *o, const char *path)
 
 /* ---- Closing -------------------------------------------------------------------- */
 
-/* Flushes and closes, returning 0 or the errno of the first failure. */
-static int finish_stream(fl_outfile *o)
+/* Flushes and closes, returning 0 or the errno of the first failure;
+ * *had_error: a write had failed before. */
+static int finish_stream(fl_outfile *o, bool *had_error_out)
 {
     int saved = 0;
     bool had_error = ferror(o->fp) != 0;
+    *had_error_out = had_error;
     clearerr(o->fp);
     errno = 0;
     if (fflush(o->fp) != 0)
@@ -165,7 +167,8 @@ int fl_outfile_close(fl_outfile *o, bool keep)
 {
     if (!o->fp)
         return 0;
-    int saved = finish_stream(o);
+    bool had_error;
+    int saved = finish_stream(o, &had_error);
     if (o->tmp) {
         const char *target = o->tmp + strlen(o->tmp) + 1;
         if (keep && !saved && rename(o->tmp, target) != 0)
@@ -176,7 +179,7 @@ int fl_outfile_close(fl_outfile *o, bool keep)
         free(o->tmp);
         o->tmp = NULL;
     }
-    if (keep && saved)
+    if (saved && (keep || had_error))   /* a failed write is always news */
         fprintf(stderr, "faultline: %s: write failed: %s\n", o->path, strerror(saved));
     return saved ? -1 : 0;
 }
