@@ -1,8 +1,8 @@
 # Hostile plug-ins (issue 17): the reference Raft plus one hostile act
 # each (tests/plugins/hostile.c, -DHOSTILE_<ACT>); tests/test_hostile.sh
 # runs each under `faultline run --impl` and `faultline grade`.
-TESTS += tests/test_hostile.sh tests/test_outfile.sh
-EXTRA_DIST += tests/test_hostile.sh tests/test_outfile.sh tests/hostile
+TESTS += tests/test_hostile.sh tests/test_outfile.sh tests/test_absurd.sh
+EXTRA_DIST += tests/test_hostile.sh tests/test_outfile.sh tests/test_absurd.sh tests/hostile
 HOSTILE_PLUGINS = tests/plugins/hostile_segv.la \
 	tests/plugins/hostile_abort.la \
 	tests/plugins/hostile_exit0.la \
@@ -15,7 +15,8 @@ HOSTILE_PLUGINS = tests/plugins/hostile_segv.la \
 	tests/plugins/hostile_fork_continue.la \
 	tests/plugins/hostile_flood.la \
 	tests/plugins/hostile_huge_msg.la \
-	tests/plugins/hostile_randtime.la
+	tests/plugins/hostile_randtime.la \
+	tests/plugins/hostile_initfail.la
 check_LTLIBRARIES += $(HOSTILE_PLUGINS)
 tests_plugins_hostile_segv_la_SOURCES = tests/plugins/hostile.c
 tests_plugins_hostile_segv_la_CFLAGS = $(GRADE_PLUGIN_CF) -DHOSTILE_SEGV
@@ -69,3 +70,7 @@ tests_plugins_hostile_randtime_la_SOURCES = tests/plugins/hostile.c
 tests_plugins_hostile_randtime_la_CFLAGS = $(GRADE_PLUGIN_CF) -DHOSTILE_RANDTIME
 tests_plugins_hostile_randtime_la_LDFLAGS = $(GRADE_PLUGIN_LD)
 tests_plugins_hostile_randtime_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+tests_plugins_hostile_initfail_la_SOURCES = tests/plugins/hostile.c
+tests_plugins_hostile_initfail_la_CFLAGS = $(GRADE_PLUGIN_CF) -DHOSTILE_INITFAIL
+tests_plugins_hostile_initfail_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_hostile_initfail_la_LIBADD = $(GRADE_PLUGIN_LIBS)

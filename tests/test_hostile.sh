@@ -128,6 +128,21 @@ grep -q "^not reached (--max-time): basic, leader-crash$" "$tmp/maxt.out" \
     && ok "grade --max-time: names the tests not reached" \
     || { bad "grade --max-time: no list of tests not reached"; cat "$tmp/maxt.out"; }
 
+# A node whose init fails ends the run with exit 2 and its message, never
+# "all checks held" (in the sandbox and in one process alike).
+for mode in sandbox --in-process; do
+    extra=(); [ $mode = sandbox ] || extra=(--in-process)
+    "$fl" run "$scn" --impl "$libs/hostile_initfail.so" "${extra[@]}" > "$tmp/init.out" 2>&1
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "init failed" "$tmp/init.out" && ! grep -q "all checks held" "$tmp/init.out" \
+        && ok "run ($mode): init failure is exit 2 with its message" \
+        || { bad "run ($mode): init failure: exit $rc"; tail -3 "$tmp/init.out"; }
+done
+"$fl" grade --suite "$suite" --impl "$libs/hostile_initfail.so" --jobs 1 > "$tmp/ginit.out" 2>&1
+grep -q "^score: 0.0/20.0" "$tmp/ginit.out" && grep -q "init failed" "$tmp/ginit.out" \
+    && ok "grade: init failure loses the tests, with its message" \
+    || { bad "grade: init failure"; cat "$tmp/ginit.out"; }
+
 # --in-process runs in one process (for a debugger): the crash is the
 # shell's to see.
 "$fl" run "$scn" --impl "$libs/hostile_exit0.so" --in-process > /dev/null 2>&1

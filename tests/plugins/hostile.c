@@ -76,6 +76,8 @@ static void act(fl_ctx *ctx)
         fl_send(ctx, 1, big, len);
         free(big);
     }
+#elif defined(HOSTILE_INITFAIL)
+    /* nothing here: node 0's init fails (hostile_init) */
 #elif defined(HOSTILE_RANDTIME)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -83,6 +85,17 @@ static void act(fl_ctx *ctx)
 #else
 #error "define one HOSTILE_ act"
 #endif
+}
+
+static int hostile_init(fl_ctx *ctx, void *state, const cJSON *params)
+{
+#if defined(HOSTILE_INITFAIL)
+    if (fl_self(ctx) == 0) {
+        fl_log(ctx, "init: I refuse to run");
+        return -1;
+    }
+#endif
+    return ref_init(ctx, state, params);
 }
 
 static void hostile_start(fl_ctx *ctx, void *state, bool recovering)
@@ -107,7 +120,7 @@ static void hostile_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind,
 }
 
 static const fl_role hostile_roles[] = {
-    { .name = "server", .state_size = sizeof(raft_node), .init = ref_init,
+    { .name = "server", .state_size = sizeof(raft_node), .init = hostile_init,
       .start = hostile_start, .on_message = ref_on_message, .on_timer = hostile_on_timer,
       .on_request = ref_on_request, .inspect = ref_inspect,
       .inspect_entry = ref_inspect_entry, .destroy = ref_destroy },
