@@ -74,3 +74,9 @@ tests_plugins_hostile_initfail_la_SOURCES = tests/plugins/hostile.c
 tests_plugins_hostile_initfail_la_CFLAGS = $(GRADE_PLUGIN_CF) -DHOSTILE_INITFAIL
 tests_plugins_hostile_initfail_la_LDFLAGS = $(GRADE_PLUGIN_LD)
 tests_plugins_hostile_initfail_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+# libFuzzer harnesses (tests/fuzz/): `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS = 60
+EXTRA_DIST += tests/fuzz
+fuzz: faultline
+	bash $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
+.PHONY: fuzz
