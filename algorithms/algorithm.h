@@ -218,6 +218,12 @@ typedef struct fl_role {
     void (*destroy)(void *state);
 } fl_role;
 
+/* How many nodes play one role in a scenario (for validate_nodes). */
+typedef struct fl_node_count {
+    const char *role;
+    size_t      count;
+} fl_node_count;
+
 typedef struct fl_algorithm {
     unsigned    abi_version;   /* FL_ABI_VERSION */
     size_t      struct_size;   /* sizeof(struct fl_algorithm) */
@@ -229,7 +235,22 @@ typedef struct fl_algorithm {
      * the key (e.g. "heartbeat_ms: must be > 0") and return -1 if bad. */
     int  (*validate)(const cJSON *params, char *err, size_t errlen);
     void (*describe)(const void *msg, size_t len, fl_msg_info *info);
+    /* Optional, and only read when struct_size covers it (a plug-in built
+     * before it existed still loads): check the node counts per role
+     * (every role of the scenario, clients included) before any run, so a
+     * scenario the algorithm cannot run is refused with a message instead
+     * of every node's init failing. Write "ROLE: what" (e.g. "worker: the
+     * sort needs 1..64 workers, got 65") and return -1 if bad. */
+    int  (*validate_nodes)(const cJSON *params, const fl_node_count *counts,
+                           size_t ncounts, char *err, size_t errlen);
 } fl_algorithm;
+
+/* The size of struct fl_algorithm before validate_nodes: the smallest
+ * struct_size a plug-in may declare. */
+#define FL_ALGORITHM_SIZE_V1 offsetof(fl_algorithm, validate_nodes)
+/* Does `a` (a plug-in may be older) have the member `m`? */
+#define FL_ALGORITHM_HAS(a, m) \
+    ((a)->struct_size >= offsetof(fl_algorithm, m) + sizeof((a)->m) && (a)->m)
 
 /* A plug-in defines:  FL_EXPORT const fl_algorithm fl_algorithm_entry = {...};
  * (FL_EXPORT keeps it visible when the plug-in is built -fvisibility=hidden,

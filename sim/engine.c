@@ -4,6 +4,7 @@
 #include "sim/engine_internal.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,9 @@ static int node_boot_state(fl_engine *e, fl_node *n, bool recovering)
     if (n->role->init && n->role->init(ctx, n->state, e->scn->params) != 0) {
         fl_engine_trace_simple(e, FL_TR_LOG, n->id, FL_NO_NODE, 0, 0,
                                "init failed");
+        fl_engine_fail(e, "init", "node %d (%s): init failed: the implementation "
+                       "cannot run this scenario (see its log lines in the trace)",
+                       n->id, n->role->name);
         if (n->role->destroy)
             n->role->destroy(n->state);
         free(n->state);
@@ -638,6 +642,25 @@ static void dispatch(fl_engine *e, fl_event *ev)
         e->done = true;
         break;
     }
+}
+
+void fl_engine_fail(fl_engine *e, const char *check, const char *fmt, ...)
+{
+    e->stopped = true;
+    if (e->failure[0])
+        return;               /* the first one says it */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->failure, sizeof e->failure, fmt, ap);
+    va_end(ap);
+    snprintf(e->failure_check, sizeof e->failure_check, "%s", check);
+}
+
+const char *fl_engine_failure(const fl_engine *e, const char **check)
+{
+    if (check)
+        *check = e->failure_check;
+    return e->failure[0] ? e->failure : NULL;
 }
 
 int fl_engine_step(fl_engine *e)

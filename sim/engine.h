@@ -52,6 +52,14 @@ int  fl_engine_run(fl_engine *e);
 /* Closes the run: open client operations become `info`. Idempotent. */
 void fl_engine_finish(fl_engine *e);
 
+/* The rule the implementation broke, which stopped the run: a node's
+ * init failed ("init"), a message over FL_MAX_MESSAGE ("limit.message"),
+ * more than FL_MAX_IN_FLIGHT bytes of messages under way
+ * ("limit.in_flight"); NULL if none. `check` (may be NULL) gets the name. */
+const char *fl_engine_failure(const fl_engine *e, const char **check);
+#define FL_MAX_MESSAGE   ((size_t)16 << 20)
+#define FL_MAX_IN_FLIGHT ((size_t)256 << 20)
+
 fl_time  fl_engine_now(const fl_engine *e);
 fl_time  fl_engine_end(const fl_engine *e);
 uint64_t fl_engine_seed(const fl_engine *e);

@@ -17,6 +17,7 @@ typedef struct fl_msg {
     fl_channel channel;
     fl_time    depart;       /* leaves the sender (after a pending sync) */
     size_t     len;
+    size_t    *in_flight;    /* the engine's byte count, less len when freed */
     uint8_t    data[];
 } fl_msg;
 
@@ -115,6 +116,9 @@ struct fl_engine {
     fl_hook_entry      *hooks;
     size_t              nhooks;
     bool                stopped;
+    size_t              bytes_in_flight;   /* message bytes not yet freed */
+    char                failure[256];      /* the implementation broke a rule */
+    char                failure_check[32];
     struct fl_nemesis_state *nemesis;  /* one per scenario fault */
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
@@ -155,6 +159,9 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                  const void *data, size_t len);
 void fl_net_deliver(fl_engine *e, fl_event *ev);
 void fl_net_free_msg(fl_msg *m);
+/* Stops the run: the implementation broke a rule (fl_engine_failure). */
+void fl_engine_fail(fl_engine *e, const char *check, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Counts, traces and frees a message the network loses. */
 void fl_net_drop(fl_engine *e, fl_msg *m, const char *why);
 /* Replaces the current partition (link cuts stay). -1: not named. */

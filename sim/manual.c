@@ -242,10 +242,11 @@ int fl_manual_duplicate(fl_manual *m, size_t i)
     if (!copy)
         return -1;
     memcpy(copy, msg, sizeof *copy + msg->len);
+    m->e->bytes_in_flight += copy->len;   /* freed like any message */
     ev.ptr = copy;
     m->e->stats.duplicated++;
     if (fl_engine_push(m->e, &ev, FL_CLASS_NORMAL) < 0) {
-        free(copy);
+        fl_net_free_msg(copy);
         return -1;
     }
     return drain(m);

@@ -12,7 +12,6 @@
 
 #include "sim/rng.h"
 
-#define FL_MAX_MESSAGE ((size_t)64 << 20)
 
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
 {
@@ -85,6 +84,8 @@ void fl_net_destroy(fl_engine *e)
 
 void fl_net_free_msg(fl_msg *m)
 {
+    if (m)
+        *m->in_flight -= m->len;
     free(m);
 }
 
@@ -145,6 +146,8 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->channel = ch;
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
     m->len = len;
+    m->in_flight = &e->bytes_in_flight;
+    e->bytes_in_flight += len;
     if (len)
         memcpy(m->data, data, len);
     return m;
@@ -172,9 +175,17 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                                "send to a node that does not exist: ignored");
         return;
     }
-    if (len > FL_MAX_MESSAGE) {
-        fl_engine_trace_simple(e, FL_TR_LOG, from->id, to, (int64_t)len, 0,
-                               "message larger than 64 MiB: not sent");
+    if (len > FL_MAX_MESSAGE || e->bytes_in_flight + len > FL_MAX_IN_FLIGHT) {
+        bool big = len > FL_MAX_MESSAGE;
+        fl_engine_trace_simple(e, FL_TR_LOG, from->id, to, (int64_t)len, 0, big
+                               ? "message larger than 16 MiB: run stopped"
+                               : "more than 256 MiB of messages under way: run stopped");
+        fl_engine_fail(e, big ? "limit.message" : "limit.in_flight",
+                       big ? "node %d sent a message of %zu bytes to node %d (at most "
+                             "16 MiB per message)"
+                           : "node %d sent a message of %zu bytes to node %d with %zu "
+                             "bytes of messages already under way (at most 256 MiB)",
+                       from->id, len, to, e->bytes_in_flight);
         return;
     }
     fl_msg *m = msg_new(e, from, to, ch, data, len);

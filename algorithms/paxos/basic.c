@@ -4,6 +4,9 @@
  * descriptions (codec.c). */
 #include "algorithms/paxos/basic.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "algorithms/paxos/paxos_table.h"
 
 int paxos_basic_validate(const cJSON *params, char *err, size_t errlen)
@@ -51,3 +54,20 @@ const fl_role paxos_basic_roles[] = {
 };
 
 const fl_algorithm fl_paxos_algorithm = PAXOS_ALGORITHM_TABLE;
+
+/* Every role's init needs 1..BPX_MAX_ACCEPTORS acceptors. */
+int paxos_basic_validate_nodes(const cJSON *params, const fl_node_count *counts,
+                               size_t ncounts, char *err, size_t errlen)
+{
+    size_t acc = 0;
+    (void)params;
+    for (size_t i = 0; i < ncounts; i++)
+        if (strcmp(counts[i].role, "acceptor") == 0)
+            acc = counts[i].count;
+    if (acc == 0 || acc > BPX_MAX_ACCEPTORS) {
+        snprintf(err, errlen, "acceptor: paxos needs 1 to %u acceptors, got %zu",
+                 BPX_MAX_ACCEPTORS, acc);
+        return -1;
+    }
+    return 0;
+}

@@ -2,6 +2,7 @@
  * leader and replica (multi.h), its fl_algorithm table, and its views. */
 #include "algorithms/paxos/multi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -755,3 +756,20 @@ const fl_role paxos_multi_roles[] = {
 };
 
 const fl_algorithm fl_multipaxos_algorithm = MULTIPAXOS_ALGORITHM_TABLE;
+
+/* A server's init needs 1..MPX_MAX_SERVERS servers. */
+int paxos_multi_validate_nodes(const cJSON *params, const fl_node_count *counts,
+                               size_t ncounts, char *err, size_t errlen)
+{
+    size_t n = 0;
+    (void)params;
+    for (size_t i = 0; i < ncounts; i++)
+        if (strcmp(counts[i].role, "server") == 0)
+            n = counts[i].count;
+    if (n == 0 || n > MPX_MAX_SERVERS) {
+        snprintf(err, errlen, "server: multipaxos needs 1 to %u servers, got %zu",
+                 MPX_MAX_SERVERS, n);
+        return -1;
+    }
+    return 0;
+}

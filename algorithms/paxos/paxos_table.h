@@ -14,6 +14,10 @@ extern const fl_role paxos_basic_roles[];
 extern const fl_role paxos_multi_roles[];
 int paxos_basic_validate(const cJSON *params, char *err, size_t errlen);
 int paxos_multi_validate(const cJSON *params, char *err, size_t errlen);
+int paxos_basic_validate_nodes(const cJSON *params, const fl_node_count *counts,
+                               size_t ncounts, char *err, size_t errlen);
+int paxos_multi_validate_nodes(const cJSON *params, const fl_node_count *counts,
+                               size_t ncounts, char *err, size_t errlen);
 
 /* The built-in algorithms, referenced by the engine's registry. */
 extern const fl_algorithm fl_paxos_algorithm;
@@ -29,6 +33,7 @@ extern const fl_algorithm fl_multipaxos_algorithm;
     .roles = paxos_basic_roles,                                            \
     .validate = paxos_basic_validate,                                      \
     .describe = paxos_describe,                                            \
+    .validate_nodes = paxos_basic_validate_nodes,                          \
 }
 
 #define MULTIPAXOS_ALGORITHM_TABLE {                                       \
@@ -41,6 +46,7 @@ extern const fl_algorithm fl_multipaxos_algorithm;
     .roles = paxos_multi_roles,                                            \
     .validate = paxos_multi_validate,                                      \
     .describe = paxos_describe,                                            \
+    .validate_nodes = paxos_multi_validate_nodes,                          \
 }
 
 #endif

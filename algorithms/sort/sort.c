@@ -233,6 +233,31 @@ const fl_role sort_roles[] = {
     { .name = NULL },
 };
 
+/* One coordinator and 1..SORT_MAX_WORKERS workers, or every init fails. */
+static int sort_validate_nodes(const cJSON *params, const fl_node_count *counts,
+                               size_t ncounts, char *err, size_t errlen)
+{
+    size_t coord = 0, workers = 0;
+    (void)params;
+    for (size_t i = 0; i < ncounts; i++) {
+        if (strcmp(counts[i].role, "coordinator") == 0)
+            coord = counts[i].count;
+        else if (strcmp(counts[i].role, "worker") == 0)
+            workers = counts[i].count;
+    }
+    if (coord != 1) {
+        snprintf(err, errlen, "coordinator: the sort needs exactly one coordinator, got %zu",
+                 coord);
+        return -1;
+    }
+    if (workers == 0 || workers > SORT_MAX_WORKERS) {
+        snprintf(err, errlen, "worker: the sort needs 1..%d workers, got %zu",
+                 SORT_MAX_WORKERS, workers);
+        return -1;
+    }
+    return 0;
+}
+
 const fl_algorithm fl_sort_algorithm = {
     .abi_version = FL_ABI_VERSION,
     .struct_size = sizeof(fl_algorithm),
@@ -243,4 +268,5 @@ const fl_algorithm fl_sort_algorithm = {
     .roles = sort_roles,
     .validate = sort_validate,
     .describe = sort_describe,
+    .validate_nodes = sort_validate_nodes,
 };

@@ -43,6 +43,7 @@ static void on_interrupt(int sig)
 
 typedef struct item_head {
     double cpu_total;          /* the child's CPU seconds after the item */
+    int    forked;             /* it has a process of its own */
 } item_head;
 
 typedef struct range {
@@ -60,6 +61,7 @@ typedef struct slot {
     double   item_start, deadline;
     double   cpu_before;       /* the child's CPU time when the item began */
     uint64_t peak_rss;
+    uint64_t out_bytes;        /* output during the item running now */
     fl_child_end killed_for;   /* DONE: not killed by us */
 } slot;
 
@@ -74,6 +76,7 @@ typedef struct pool_run {
     bool     stop;
     pid_t    parent;
     long     page;
+    uint64_t out_cap;
 } pool_run;
 
 static double now_s(void)
@@ -145,6 +148,7 @@ static void child_setup(pool_run *r, int out_fd)
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    setpgid(0, 0);             /* its own group: see child.h */
     for (unsigned k = 0; k < r->nslots; k++) {   /* other children's pipes */
         if (r->slots[k].pid == 0)
             continue;
@@ -158,8 +162,10 @@ static void child_setup(pool_run *r, int out_fd)
         dup2(devnull, 0);
         close(devnull);
     }
-    dup2(out_fd, 1);
-    dup2(out_fd, 2);
+    if (!r->p->inherit_output) {
+        dup2(out_fd, 1);
+        dup2(out_fd, 2);
+    }
     close(out_fd);
     struct rlimit core = { 0, 0 };
     setrlimit(RLIMIT_CORE, &core);
@@ -168,6 +174,7 @@ static void child_setup(pool_run *r, int out_fd)
 static void child_main(pool_run *r, size_t first, size_t end, int res_fd, int out_fd)
 {
     child_setup(r, out_fd);
+    pid_t self = getpid();
     unsigned char *rec = malloc(r->rec_size);
     if (!rec)
         _exit(123);
@@ -175,9 +182,15 @@ static void child_main(pool_run *r, size_t first, size_t end, int res_fd, int ou
         child_cpu_limit(r->p->limits.cpu_s);
         memset(rec, 0, r->rec_size);
         r->p->work(r->p->ctx, i, rec + sizeof(item_head));
+        if (getpid() != self)  /* a process the work forked came back here */
+            _exit(0);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        item_head h = { rusage_s(&ru) };
+        item_head h = { rusage_s(&ru), 0 };
+        /* Any child of ours, running or exited and not yet waited for,
+         * was started by the work: nothing in a run may fork. */
+        if (waitpid(-1, NULL, WNOHANG | __WALL) != -1 || errno != ECHILD)
+            h.forked = 1;
         memcpy(rec, &h, sizeof h);
         write_all(res_fd, rec, r->rec_size);
     }
@@ -191,6 +204,7 @@ static void begin_item(pool_run *r, slot *s, double t)
     s->item_start = t;
     s->deadline = r->p->limits.wall_s > 0 ? t + r->p->limits.wall_s : 0;
     s->got = 0;
+    s->out_bytes = 0;
 }
 
 static int start_child(pool_run *r, slot *s, range items)
@@ -218,6 +232,9 @@ static int start_child(pool_run *r, slot *s, range items)
         close(out[0]);
         child_main(r, items.first, items.end, res[1], out[1]);
     }
+    setpgid(pid, 0);           /* also here, so no kill can race the child's */
+    if (r->p->started)
+        r->p->started(r->p->ctx, (long)pid);
     close(res[1]);
     close(out[1]);
     fcntl(res[0], F_SETFL, O_NONBLOCK);
@@ -274,6 +291,8 @@ static void item_answered(pool_run *r, slot *s)
     res.wall_s = t - s->item_start;
     res.cpu_s = h.cpu_total - s->cpu_before;
     res.peak_rss = s->peak_rss;
+    res.output_bytes = s->out_bytes;
+    res.forked = h.forked != 0;
     memcpy(res.tail, s->tail, s->tail_len + 1);
     s->cpu_before = h.cpu_total;
     s->tail_len = 0;
@@ -282,6 +301,8 @@ static void item_answered(pool_run *r, slot *s)
     begin_item(r, s, t);
     report(r, item, &res, s->buf + sizeof(item_head));
 }
+
+static void kill_for(slot *s, fl_child_end why);
 
 /* Reads what is there; closes the fd at end of file. */
 static void drain(pool_run *r, slot *s, bool is_result)
@@ -301,6 +322,9 @@ static void drain(pool_run *r, slot *s, bool is_result)
         }
         if (!is_result) {
             tail_append(s, buf, (size_t)n);
+            s->out_bytes += (uint64_t)n;
+            if (s->out_bytes > r->out_cap && s->next < s->end)
+                kill_for(s, FL_CHILD_OUTPUT);
             continue;
         }
         for (size_t off = 0; off < (size_t)n;) {
@@ -341,6 +365,7 @@ static void kill_for(slot *s, fl_child_end why)
 {
     if (s->killed_for == FL_CHILD_DONE) {
         s->killed_for = why;
+        kill(-s->pid, SIGKILL);
         kill(s->pid, SIGKILL);
     }
 }
@@ -414,6 +439,7 @@ static int reap(pool_run *r)
             continue;
         if (w < 0)
             memset(&ru, 0, sizeof ru);
+        kill(-s->pid, SIGKILL);   /* whatever it started dies with it */
         drain(r, s, true);
         drain(r, s, false);
         if (s->res_fd >= 0)
@@ -430,6 +456,7 @@ static int reap(pool_run *r)
         classify(r, s, wstatus, &ru, &res);
         res.wall_s = now_s() - s->item_start;
         res.peak_rss = s->peak_rss;
+        res.output_bytes = s->out_bytes;
         memcpy(res.tail, s->tail, s->tail_len + 1);
         size_t item = s->next++;
         if (s->next < s->end && push_redo(r, (range){ s->next, s->end }) != 0) {
@@ -483,6 +510,7 @@ static void kill_all(pool_run *r)
         slot *s = &r->slots[k];
         if (s->pid == 0)
             continue;
+        kill(-s->pid, SIGKILL);
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
         if (s->res_fd >= 0)
@@ -512,6 +540,8 @@ static bool next_batch(pool_run *r, range *g)
         memmove(r->redo, r->redo + 1, --r->nredo * sizeof *r->redo);
         return true;
     }
+    while (r->p->skip && r->next < r->p->nitems && r->p->skip(r->p->ctx, r->next))
+        r->next++;
     if (r->next >= r->p->nitems)
         return false;
     g->first = r->next;
@@ -574,6 +604,7 @@ fl_child_status fl_child_run(const fl_child_pool *p)
     r.rec_size = sizeof(item_head) + (p->payload_size ? p->payload_size : 1);
     r.parent = getpid();
     r.page = sysconf(_SC_PAGESIZE);
+    r.out_cap = p->output_cap ? p->output_cap : FL_CHILD_OUTPUT_CAP;
     r.slots = calloc(r.nslots, sizeof *r.slots);
     fl_child_status st = r.slots ? FL_CHILD_OK : FL_CHILD_FAILED;
     for (unsigned k = 0; st == FL_CHILD_OK && k < r.nslots; k++) {

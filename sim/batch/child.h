@@ -22,6 +22,17 @@
  *     printf);
  *   - a separate pipe for its answers: per item, its CPU time so far and
  *     `payload_size` bytes, which count once all of them have arrived.
+ *   - its own process group: whatever it starts (a plug-in calling fork())
+ *     is killed with it (SIGKILL to the group when the child ends or is
+ *     killed), and a child that still has children of its own when an
+ *     item ends reports `forked` (a run may not start processes);
+ *   - an output cap: more than `output_cap` bytes of stdout+stderr in one
+ *     item kills it (FL_CHILD_OUTPUT), so a flood cannot stall the batch.
+ * Why process groups, not a seccomp filter refusing fork/clone/execve: a
+ * filter would also kill the sanitizers' symbolizer (it forks and execs
+ * llvm-symbolizer to print a report) and needs per-architecture BPF; a
+ * process group catches every descendant short of one that calls setsid()
+ * on purpose, and the grandchild check still reports the fork itself.
  * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT: on
  * Ctrl-C or SIGTERM the parent kills the running children itself and
  * returns FL_CHILD_INTERRUPTED so the caller can still write what it has.
@@ -45,8 +56,11 @@ typedef enum fl_child_end {
     FL_CHILD_EXIT,         /* exited with `status` without a payload */
     FL_CHILD_CPU,          /* hit the CPU-time limit */
     FL_CHILD_WALL,         /* killed at the wall-clock limit */
-    FL_CHILD_MEMORY        /* killed: resident size over the limit */
+    FL_CHILD_MEMORY,       /* killed: resident size over the limit */
+    FL_CHILD_OUTPUT        /* killed: wrote more than output_cap bytes */
 } fl_child_end;
+
+#define FL_CHILD_OUTPUT_CAP ((uint64_t)16 << 20)
 
 #define FL_CHILD_TAIL 2048
 
@@ -57,6 +71,8 @@ typedef struct fl_child_result {
     double   wall_s;       /* the item's wall-clock time */
     double   cpu_s;        /* the item's user + system time */
     uint64_t peak_rss;     /* largest resident size of its child, bytes */
+    uint64_t output_bytes; /* stdout+stderr bytes written during the item */
+    bool     forked;       /* the item left a process of its own behind */
     char     tail[FL_CHILD_TAIL]; /* end of its stdout+stderr, NUL-ended */
 } fl_child_result;
 
@@ -66,6 +82,10 @@ typedef struct fl_child_pool {
     size_t          batch;         /* items per child; 0 counts as 1 */
     fl_child_limits limits;
     size_t          payload_size;  /* bytes a child sends back (> 0) */
+    uint64_t        output_cap;    /* per item; 0: FL_CHILD_OUTPUT_CAP */
+    /* Children keep the caller's stdout and stderr (no capture, no tail,
+     * no cap): for a single run whose output is the user's (run --impl). */
+    bool            inherit_output;
     /* In the child: do item `i` and fill `payload` (zeroed). After its
      * last item the child leaves with _exit(0): no atexit handlers, no
      * stdio flush. */
@@ -75,6 +95,11 @@ typedef struct fl_child_pool {
      * items (the running ones still finish and are reported). */
     bool (*done)(void *ctx, size_t i, const fl_child_result *r,
                  const void *payload);
+    /* Optional, in the parent: true to never start item `i` (it is not
+     * reported); asked for the first item of every new batch. */
+    bool (*skip)(void *ctx, size_t i);
+    /* Optional, in the parent: a child with process id `pid` started. */
+    void (*started)(void *ctx, long pid);
     void           *ctx;
 } fl_child_pool;
 

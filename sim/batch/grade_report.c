@@ -38,14 +38,15 @@ void fl_grade_score(fl_grade *g)
             const fl_outcome *o = &g->runs[gt->first_run + r];
             if (fl_outcome_failed(o))
                 gt->failed++;
-            else
+            else if (o->kind == FL_OUT_PASS)
                 gt->passed++;
             gt->wall_s += o->wall_s;
         }
+        /* A run not run (skipped, not reached) earns nothing. */
         if (st->per_seed)
             gt->score = st->weight * (double)gt->passed / (double)st->nseeds;
         else
-            gt->score = gt->failed == 0 ? st->weight : 0;
+            gt->score = gt->passed == st->nseeds ? st->weight : 0;
         g->score += gt->score;
         g->max_score += st->weight;
     }
@@ -115,11 +116,35 @@ static char *test_output(const fl_grade *g, size_t t, size_t show)
     }
     if (gt->failed > shown && !g->load_error[0])
         fprintf(f, "(%zu more failing seeds)\n", gt->failed - shown);
+    size_t not_run = st->nseeds - gt->passed - gt->failed;
+    for (size_t r = 0; r < st->nseeds && not_run > 0 && !g->load_error[0]; r++) {
+        const fl_outcome *o = &g->runs[gt->first_run + r];
+        if (o->kind == FL_OUT_SKIPPED) {  /* they all say the same */
+            fprintf(f, "%zu seeds %s\n", not_run, o->detail);
+            break;
+        }
+    }
     fclose(f);
     return buf;
 }
 
 /* ---- The table -------------------------------------------------------------------- */
+
+/* "2 seeds not run: ..." for runs skipped or not reached. */
+static void print_not_run(const fl_grade *g, size_t t, FILE *out)
+{
+    const fl_suite_test *st = &g->suite->tests[t];
+    const fl_grade_test *gt = &g->tests[t];
+    size_t not_run = st->nseeds - gt->passed - gt->failed;
+    for (size_t r = 0; r < st->nseeds && not_run > 0; r++) {
+        const fl_outcome *o = &g->runs[gt->first_run + r];
+        if (o->kind == FL_OUT_SKIPPED) {   /* they all say the same */
+            fprintf(out, "      %zu seed%s %s\n", not_run, not_run == 1 ? "" : "s",
+                    o->detail);
+            return;
+        }
+    }
+}
 
 static void print_failures(const fl_grade *g, size_t t, FILE *out, bool verbose)
 {
@@ -139,6 +164,7 @@ static void print_failures(const fl_grade *g, size_t t, FILE *out, bool verbose)
     if (gt->failed > shown)
         fprintf(out, "      ... and %zu more failing seeds (--verbose lists them all)\n",
                 gt->failed - shown);
+    print_not_run(g, t, out);
 }
 
 void fl_grade_print_table(const fl_grade *g, FILE *out, bool verbose)
@@ -156,8 +182,13 @@ void fl_grade_print_table(const fl_grade *g, FILE *out, bool verbose)
         fmt_points(a, sizeof a, gt->score);
         fmt_points(b, sizeof b, st->weight);
         snprintf(pts, sizeof pts, "%s/%s", a, b);
-        if (gt->failed == 0) {
+        if (gt->failed == 0 && gt->passed == st->nseeds) {
             fprintf(out, "  %-*s  %9s  %11s  pass\n", (int)w, st->name, seeds, pts);
+            continue;
+        }
+        if (gt->failed == 0) {
+            fprintf(out, "  %-*s  %9s  %11s  NOT RUN\n", (int)w, st->name, seeds, pts);
+            print_not_run(g, t, out);
             continue;
         }
         char mix[256];

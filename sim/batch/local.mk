@@ -2,6 +2,7 @@
 # grade reports and progress lines.
 libfl_a_SOURCES += \
 	sim/batch/child.c sim/batch/child.h \
+	sim/batch/sandbox.c sim/batch/sandbox.h \
 	sim/batch/seeds.c sim/batch/seeds.h \
 	sim/batch/suite.c sim/batch/suite.h \
 	sim/batch/progress.c sim/batch/progress.h \

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/seeds.h"
+#include "sim/scenario/jsoncheck.h"
 
 #define SUITE_MAX_FILE ((long)4 << 20)
 
@@ -374,12 +375,15 @@ fl_suite *fl_suite_load(const char *path, fl_error *err)
     fl_suite *su = calloc(1, sizeof *su);
     ld l = { path, err };
     cJSON *root = cJSON_Parse(text);
+    char jpath[256], what[160];
     int rc = -1;
     if (!su || !(su->path = strdup(path)))
         fl_error_set(err, "%s: out of memory", path);
     else if (!root)
         fl_error_set(err, "%s: not valid JSON (near byte %ld)", path,
                      cJSON_GetErrorPtr() ? (long)(cJSON_GetErrorPtr() - text) : 0L);
+    else if (fl_json_check(root, jpath, sizeof jpath, what, sizeof what) != 0)
+        fl_error_set(err, "%s: %s: %s", path, jpath, what);
     else
         rc = load_root(&l, su, root);
     cJSON_Delete(root);

@@ -34,7 +34,9 @@ typedef struct grade_opts {
     uint64_t    seeds;           /* 0: the suite's */
     unsigned    jobs;
     double      cpu_s, wall_s, memory_mb;   /* 0: the suite's */
+    double      max_time_s;      /* the whole grade; 0: no bound */
     bool        once, quiet, verbose;
+    bool        all_seeds;       /* else a test stops at its first failing seed */
 } grade_opts;
 
 static bool parse_positive(const char *v, double max, double *out)
@@ -71,6 +73,10 @@ static int parse_value(grade_opts *o, const char *a, const char *v)
     } else if (strcmp(a, "--wall") == 0) {
         if (!parse_positive(v, 86400, &o->wall_s))
             return fl_cli_usage_error("grade", "--wall %s: expected seconds in (0, 86400]", v);
+    } else if (strcmp(a, "--max-time") == 0) {
+        if (!parse_positive(v, 86400 * 7, &o->max_time_s))
+            return fl_cli_usage_error("grade", "--max-time %s: expected seconds in (0, 604800]",
+                                      v);
     } else if (strcmp(a, "--memory") == 0) {
         if (!parse_positive(v, 1048576, &o->memory_mb) || o->memory_mb < 16)
             return fl_cli_usage_error("grade", "--memory %s: expected MiB in [16, 1048576]", v);
@@ -86,6 +92,7 @@ static const fl_cli_opt grade_options[] = {
     { "cpu", 0, true }, { "wall", 0, true }, { "memory", 0, true },
     { "once", 0, false }, { "results", 0, true }, { "junit", 0, true },
     { "verbose", 'v', false }, { "quiet", 'q', false },
+    { "all-seeds", 0, false }, { "max-time", 0, true },
     { NULL, 0, false },
 };
 
@@ -93,6 +100,7 @@ static int grade_option(void *ctx, const char *a, const char *v)
 {
     grade_opts *o = ctx;
     if (strcmp(a, "--once") == 0) { o->once = true; return 0; }
+    if (strcmp(a, "--all-seeds") == 0) { o->all_seeds = true; return 0; }
     if (strcmp(a, "--quiet") == 0) { o->quiet = true; return 0; }
     if (strcmp(a, "--verbose") == 0) { o->verbose = true; return 0; }
     return parse_value(o, a, v);
@@ -199,6 +207,8 @@ typedef struct grade_run {
     size_t     *run_test;       /* run index -> test index */
     size_t      done, failed;
     fl_progress progress;
+    bool       *test_failed;    /* per test: a run of it failed */
+    double      deadline;       /* --max-time, on fl_progress_now(); 0: none */
 } grade_run;
 
 static void run_work(void *ctx, size_t i, void *payload)
@@ -219,9 +229,31 @@ static bool run_done(void *ctx, size_t i, const fl_child_result *r, const void *
 {
     grade_run *gr = ctx;
     fl_outcome_from_child(r, payload, &gr->suite->limits, &gr->g->runs[i]);
+    if (fl_outcome_failed(&gr->g->runs[i]))
+        gr->test_failed[gr->run_test[i]] = true;
     gr->done++;
     gr->failed += fl_outcome_failed(&gr->g->runs[i]);
     fl_progress_update(&gr->progress, gr->done, gr->failed);
+    return true;
+}
+
+/* A run not to start: its test ("all" scoring) has failed already, or
+ * grading is out of time. It keeps an outcome saying so. */
+static bool run_skip(void *ctx, size_t i)
+{
+    grade_run *gr = ctx;
+    size_t t = gr->run_test[i];
+    fl_outcome *o = &gr->g->runs[i];
+    if (gr->deadline > 0 && fl_progress_now() >= gr->deadline)
+        snprintf(o->detail, sizeof o->detail, "not reached: grading ran out of time "
+                 "(--max-time %.0f s)", gr->o->max_time_s);
+    else if (!gr->o->all_seeds && !gr->suite->tests[t].per_seed && gr->test_failed[t])
+        snprintf(o->detail, sizeof o->detail, "not run: an earlier seed already failed "
+                 "the test (--all-seeds runs every seed)");
+    else
+        return false;
+    o->kind = FL_OUT_SKIPPED;
+    snprintf(o->check, sizeof o->check, "skipped");
     return true;
 }
 
@@ -231,7 +263,9 @@ static int setup(grade_run *gr, fl_grade *g)
     g->runs = calloc(g->nruns ? g->nruns : 1, sizeof *g->runs);
     g->tests = calloc(gr->suite->ntests, sizeof *g->tests);
     gr->run_test = calloc(g->nruns ? g->nruns : 1, sizeof *gr->run_test);
-    if (!g->runs || !g->tests || !gr->run_test) {
+    gr->test_failed = calloc(gr->suite->ntests ? gr->suite->ntests : 1,
+                             sizeof *gr->test_failed);
+    if (!g->runs || !g->tests || !gr->run_test || !gr->test_failed) {
         fprintf(stderr, "faultline: out of memory\n");
         return -1;
     }
@@ -274,7 +308,10 @@ static fl_child_status run_all(grade_run *gr)
     fl_child_pool pool = {
         .nitems = g->nruns, .jobs = g->jobs, .limits = gr->suite->limits,
         .payload_size = sizeof(fl_outcome), .work = run_work, .done = run_done, .ctx = gr,
+        .skip = run_skip,
     };
+    if (gr->o->max_time_s > 0)
+        gr->deadline = fl_progress_now() + gr->o->max_time_s;
     /* Only on a terminal: a grading log should hold the report alone. */
     fl_progress_start(&gr->progress, stderr, g->nruns, gr->o->quiet || !isatty(2));
     fl_child_status st = fl_child_run(&pool);
@@ -302,6 +339,22 @@ static int write_reports(const grade_opts *o, const fl_grade *g)
     int rc1 = fl_outfile_close(&res, ok);
     int rc2 = fl_outfile_close(&ju, ok);
     return ok && rc1 == 0 && rc2 == 0 ? 0 : 2;
+}
+
+/* The tests --max-time left (partly) unrun. */
+static void print_not_reached(const fl_grade *g)
+{
+    bool any = false;
+    for (size_t t = 0; t < g->suite->ntests; t++) {
+        const fl_grade_test *gt = &g->tests[t];
+        const fl_outcome *o = &g->runs[gt->first_run + g->suite->tests[t].nseeds - 1];
+        if (o->kind != FL_OUT_SKIPPED || strncmp(o->detail, "not reached", 11) != 0)
+            continue;
+        printf("%s%s", any ? ", " : "not reached (--max-time): ", g->suite->tests[t].name);
+        any = true;
+    }
+    if (any)
+        putchar('\n');
 }
 
 static void print_header(const grade_opts *o, const fl_grade *g)
@@ -352,6 +405,7 @@ int fl_cmd_grade(int argc, char **argv)
             if (g.load_error[0])
                 printf("the implementation could not be loaded: %s\n", g.load_error);
             fl_grade_print_table(&g, stdout, o.verbose);
+            print_not_reached(&g);
         }
         printf("score: %.1f/%.1f (%.1f %%)  %zu runs in %.1f s (%.1f runs/s)\n", g.score,
                g.max_score, g.max_score > 0 ? 100.0 * g.score / g.max_score : 0.0, g.nruns,
@@ -362,6 +416,7 @@ int fl_cmd_grade(int argc, char **argv)
     free(g.runs);
     free(g.tests);
     free(gr.run_test);
+    free(gr.test_failed);
     fl_suite_free(suite);
     return status;
 }
@@ -399,6 +454,8 @@ static const char usage_text[] =
     "  --wall S          wall-clock seconds per run (default: suite, else 30)\n"
     "  --memory MB       resident MiB per run (default: suite, else 512)\n"
     "  --once            run each seed once (no determinism check)\n"
+    "  --all-seeds       run every seed of a test even after one failed\n"
+    "  --max-time S      bound the whole grade; name the tests not reached\n"
     "  --results FILE    write Gradescope's results.json\n"
     "  --junit FILE      write JUnit XML\n"
     "  --verbose         list every failing seed, not just the first three\n"

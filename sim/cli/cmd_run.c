@@ -18,6 +18,8 @@
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
+#include "sim/batch/sandbox.h"
+#include "sim/cli/outfile.h"
 
 typedef struct run_opts {
     const char *scenario;
@@ -28,54 +30,11 @@ typedef struct run_opts {
     bool        quiet;
 } run_opts;
 
-/* An output file written under a temporary name until committed. */
-typedef struct out_file {
-    const char *path;
-    char       *tmp;
-    FILE       *fp;
-} out_file;
-
-static int out_open(out_file *o, const char *path)
-{
-    o->path = path;
-    o->fp = NULL;
-    o->tmp = NULL;
-    if (!path)
-        return 0;
-    size_t len = strlen(path) + 32;
-    o->tmp = malloc(len);
-    if (!o->tmp)
-        return -1;
-    snprintf(o->tmp, len, "%s.partial.%ld", path, (long)getpid());
-    o->fp = fopen(o->tmp, "w");
-    if (!o->fp) {
-        fprintf(stderr, "faultline: %s: cannot write: %m\n", path);
-        free(o->tmp);
-        o->tmp = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-/* Closes; renames into place if `keep`, else removes. -1 on I/O error. */
-static int out_close(out_file *o, bool keep)
-{
-    int rc = 0;
-    if (!o->fp)
-        return 0;
-    if (ferror(o->fp) || fclose(o->fp) != 0)
-        rc = -1;
-    o->fp = NULL;
-    if (keep && rc == 0 && rename(o->tmp, o->path) != 0)
-        rc = -1;
-    if (!keep || rc != 0)
-        unlink(o->tmp);
-    if (rc != 0)
-        fprintf(stderr, "faultline: %s: write failed: %m\n", o->path);
-    free(o->tmp);
-    o->tmp = NULL;
-    return rc;
-}
+/* Output files: temporary + rename for regular files, special files
+ * written directly, temporaries removed on SIGINT/SIGTERM. */
+typedef fl_outfile out_file;
+#define out_open fl_outfile_open
+#define out_close fl_outfile_close
 
 static const fl_cli_opt run_options[] = {
     { "seed", 0, true }, { "duration", 0, true }, { "trace", 0, true },
@@ -297,6 +256,16 @@ static int close_outputs(run_ctx *rc, bool keep)
 
 static int finish(run_ctx *rc)
 {
+    const char *broke_check, *broke = fl_engine_failure(fl_run_engine(rc->r), &broke_check);
+    if (broke) {    /* init failed (2), a message too large (1), ... */
+        fl_run_finish(rc->r);
+        char repro[2048];
+        fl_run_repro(repro, sizeof repro, rc->o.scenario, fl_engine_seed(fl_run_engine(rc->r)),
+                     rc->o.seed_hex, rc->o.duration_ms, rc->o.impl);
+        close_outputs(rc, false);
+        printf("verdict: FAILED (%s): %s\nreproduce: %s\n", broke_check, broke, repro);
+        return strcmp(broke_check, "init") == 0 ? 2 : 1;
+    }
     int written = fl_run_judge(rc->r);
     const fl_verdict *v = fl_run_verdict(rc->r);
     const fl_lin_report *rep = fl_run_lin_report(rc->r);
@@ -329,6 +298,11 @@ static void cleanup(run_ctx *rc)
 
 int fl_cmd_run(int argc, char **argv)
 {
+    static const char *const outputs[] = { "--trace", "--history", "--history-edn",
+                                           "--metrics", NULL };
+    int sandboxed;     /* --impl: in a limited child (sim/batch/sandbox.h) */
+    if (fl_sandbox_command("run", fl_cmd_run, outputs, &argc, argv, &sandboxed))
+        return sandboxed;
     run_ctx rc;
     memset(&rc, 0, sizeof rc);
     int status = parse_args(argc, argv, &rc.o);
@@ -366,7 +340,9 @@ static const char usage_text[] =
     "  --history-edn FILE  write the client history as Jepsen EDN\n"
     "  --metrics FILE    write one CSV row of run metrics (with header)\n"
     "  --impl SO         use the algorithm in this shared object instead of\n"
-    "                    the built-in one the scenario names\n"
+    "                    the built-in one the scenario names; it runs in a\n"
+    "                    child with limits (--cpu S, --wall S, --memory MB;\n"
+    "                    default 10, 30, 512) unless --in-process\n"
     "  --quiet, -q       print only two lines: the verdict (with the trace\n"
     "                    hash) and the command that reproduces the run\n"
     "\n"

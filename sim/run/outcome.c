@@ -12,7 +12,8 @@
 
 static const char *const kind_names[FL_OUT_KIND_COUNT] = {
     "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
-    "cpu-limit", "wall-limit", "memory-limit", "error",
+    "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden",
+    "skipped",
 };
 
 const char *fl_outcome_kind_name(fl_outcome_kind k)
@@ -70,6 +71,13 @@ static int run_once(const fl_scenario *s, const fl_algorithm *alg,
         return -1;
     }
     fl_run_to_end(r);
+    const char *broke_check, *broke = fl_engine_failure(fl_run_engine(r), &broke_check);
+    if (judge && broke) {     /* init failed, a message too large, ... */
+        bool init = strcmp(broke_check, "init") == 0;
+        set_fail(o, init ? FL_OUT_ERROR : FL_OUT_FORBIDDEN, init ? "error" : broke_check);
+        snprintf(o->detail, sizeof o->detail, "%s", broke);
+        judge = false;
+    }
     if (judge) {
         (void)fl_run_judge(r);
         from_verdict(fl_run_verdict(r), o);
@@ -220,6 +228,12 @@ void fl_outcome_from_child(const fl_child_result *r, const fl_outcome *payload,
                      "wall-clock limit of %.0f s exceeded (blocked or sleeping?)",
                      lim->wall_s);
             break;
+        case FL_CHILD_OUTPUT:
+            set_fail(out, FL_OUT_FORBIDDEN, "limit.output");
+            snprintf(out->detail, sizeof out->detail,
+                     "wrote more than %.0f MiB to stdout/stderr (printing in a hot "
+                     "path?); stopped", (double)FL_CHILD_OUTPUT_CAP / 1048576.0);
+            break;
         case FL_CHILD_MEMORY:
             set_fail(out, FL_OUT_MEMORY, "limit.memory");
             snprintf(out->detail, sizeof out->detail,
@@ -227,6 +241,12 @@ void fl_outcome_from_child(const fl_child_result *r, const fl_outcome *payload,
                      (double)lim->mem_bytes / 1048576.0, (double)r->peak_rss / 1048576.0);
             break;
         }
+    }
+    if (r->forked && out->kind != FL_OUT_ERROR) {
+        set_fail(out, FL_OUT_FORBIDDEN, "forbidden.fork");
+        snprintf(out->detail, sizeof out->detail,
+                 "the implementation started a process (fork()): a run may not "
+                 "create processes; they were killed");
     }
     out->wall_s = r->wall_s;
     out->cpu_s = r->cpu_s;

@@ -27,6 +27,9 @@ typedef enum fl_outcome_kind {
     FL_OUT_MEMORY,     /* memory limit */
     FL_OUT_ERROR,      /* could not run: plug-in not loadable, scenario
                           rejected by the algorithm's validate, ... */
+    FL_OUT_FORBIDDEN,  /* did what a run may not: fork(), flood its output */
+    FL_OUT_SKIPPED,    /* not run: its test had already failed, or grading
+                          ran out of time (grade --max-time) */
     FL_OUT_KIND_COUNT
 } fl_outcome_kind;
 
@@ -38,7 +41,8 @@ typedef struct fl_outcome {
     /* What failed, as a stable name: an invariant ("raft.election_safety"),
      * "linearizable", "liveness.min_ok_ops", "liveness.leader",
      * "nondeterministic", "crash.SIGSEGV", "exit", "limit.cpu",
-     * "limit.wall", "limit.memory", "error"; "" when it passed. Shrinking
+     * "limit.wall", "limit.memory", "limit.output", "forbidden.fork", "error";
+     * "" when it passed. Shrinking
      * keeps a change only if the run still fails with the same name. */
     char     check[64];
     char     detail[480];      /* one line saying what happened */
@@ -81,13 +85,14 @@ fl_child_status fl_outcome_check_impl(const char *impl, fl_scenario *s,
 void fl_outcome_from_child(const fl_child_result *r, const fl_outcome *payload,
                            const fl_child_limits *lim, fl_outcome *out);
 
+/* A run that was not run is neither passed nor failed. */
 static inline bool fl_outcome_failed(const fl_outcome *o)
 {
-    return o->kind != FL_OUT_PASS;
+    return o->kind != FL_OUT_PASS && o->kind != FL_OUT_SKIPPED;
 }
 
 /* "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
- * "cpu-limit", "wall-limit", "memory-limit", "error". */
+ * "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden", "skipped". */
 const char *fl_outcome_kind_name(fl_outcome_kind k);
 /* The inverse; false if `name` is none of them. */
 bool fl_outcome_kind_parse(const char *name, fl_outcome_kind *out);

@@ -31,7 +31,7 @@ static int check_table(const fl_algorithm *a, const char *path, fl_error *err)
         return fl_error_set(err, "%s: built for faultline ABI %u, this faultline has ABI %u: "
                             "rebuild it against this version's <faultline/algorithm.h>",
                             path, a->abi_version, FL_ABI_VERSION);
-    if (a->struct_size != sizeof(fl_algorithm))
+    if (a->struct_size != sizeof(fl_algorithm) && a->struct_size != FL_ALGORITHM_SIZE_V1)
         return fl_error_set(err, "%s: struct fl_algorithm is %zu bytes in the plug-in, %zu here: "
                             "rebuild it against this version's <faultline/algorithm.h>",
                             path, a->struct_size, sizeof(fl_algorithm));

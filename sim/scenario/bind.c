@@ -156,6 +156,84 @@ static int bind_params(fl_ld *ld, const fl_scenario *s, const fl_algorithm *alg)
     return ld_fail(ld, "%s", msg);
 }
 
+/* The algorithm's own word on the node counts (validate_nodes). */
+static int bind_node_counts(fl_ld *ld, const fl_scenario *s, const fl_algorithm *alg)
+{
+    if (!FL_ALGORITHM_HAS(alg, validate_nodes))
+        return 0;
+    fl_node_count counts[FL_SC_MAX_ROLES];
+    size_t n = 0;
+    for (size_t i = 0; i < s->nroles && n < FL_SC_MAX_ROLES; i++)
+        counts[n++] = (fl_node_count){ s->roles[i].role, s->roles[i].count };
+    char msg[512] = "";
+    if (alg->validate_nodes(s->params, counts, n, msg, sizeof msg) == 0)
+        return 0;
+    msg[sizeof msg - 1] = '\0';
+    ld_key(ld, "nodes");
+    size_t k = strcspn(msg, ": ");
+    if (k > 0 && k < FL_NAME_MAX && msg[k] == ':') {   /* "ROLE: what" */
+        char role[FL_NAME_MAX];
+        snprintf(role, sizeof role, "%.*s", (int)k, msg);
+        if (fl_scenario_role_base(s, role, NULL) >= 0 || fl_alg_has_role(alg, role))
+            return fl_error_set(ld->err, "%s: %s.%s%s", ld->file, ld->path, role, msg + k);
+    }
+    return ld_fail(ld, "rejected by algorithm \"%s\": %s", alg->name,
+                   msg[0] ? msg : "these node counts");
+}
+
+/* The node ids a selector names, as a range (empty: lo > hi). */
+static void sel_range(const fl_scenario *s, const fl_selector *sel, int64_t *lo, int64_t *hi)
+{
+    size_t count = 0;
+    int32_t base;
+    *lo = 0;
+    *hi = -1;
+    switch (sel->kind) {
+    case FL_SEL_INDEX:
+        *lo = *hi = sel->index;
+        break;
+    case FL_SEL_ROLE_INDEX:
+        base = fl_scenario_role_base(s, sel->role, NULL);
+        if (base >= 0)
+            *lo = *hi = (int64_t)base + sel->index;
+        break;
+    case FL_SEL_ROLE:
+        base = fl_scenario_role_base(s, sel->role, &count);
+        if (base >= 0) {
+            *lo = base;
+            *hi = (int64_t)base + (int64_t)count - 1;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Two members of one partition naming the same node through different
+ * spellings ("server:0" and 0, "server" and 2): refused. */
+static int bind_partition_unique(fl_ld *ld, const fl_scenario *s, size_t i)
+{
+    const fl_fault *f = &s->faults[i];
+    for (size_t g = 0; g < f->ngroups; g++)
+        for (size_t k = 0; k < f->group_len[g]; k++) {
+            int64_t lo, hi;
+            sel_range(s, &f->groups[g][k], &lo, &hi);
+            for (size_t g2 = g; g2 < f->ngroups; g2++)
+                for (size_t k2 = g2 == g ? k + 1 : 0; k2 < f->group_len[g2]; k2++) {
+                    int64_t lo2, hi2;
+                    sel_range(s, &f->groups[g2][k2], &lo2, &hi2);
+                    if (lo > hi || lo2 > hi2 || hi < lo2 || hi2 < lo)
+                        continue;
+                    ld_key(ld, "faults");
+                    return ld_fail(ld, "the partition at %g ms (sorted #%zu) puts node "
+                                   "%lld in groups[%zu] and groups[%zu]: a node can be "
+                                   "in only one group", (double)f->at / 1e6, i,
+                                   (long long)(lo > lo2 ? lo : lo2), g, g2);
+                }
+        }
+    return 0;
+}
+
 int fl_scenario_bind(fl_scenario *s, const fl_algorithm *alg, fl_error *err)
 {
     fl_error scratch;
@@ -167,8 +245,11 @@ int fl_scenario_bind(fl_scenario *s, const fl_algorithm *alg, fl_error *err)
     fl_ld ld;
     ld_init(&ld, s->path, err);
     if (bind_roles(&ld, s, alg) < 0 || bind_selectors(&ld, s) < 0 ||
-        bind_params(&ld, s, alg) < 0)
+        bind_params(&ld, s, alg) < 0 || bind_node_counts(&ld, s, alg) < 0)
         return -1;
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (s->faults[i].kind == FL_FAULT_PARTITION && bind_partition_unique(&ld, s, i) < 0)
+            return -1;
     return 0;
 }
 

@@ -305,6 +305,9 @@ int parse_faults(fl_ld *ld, const cJSON *root, fl_scenario *s)
     if (!cJSON_IsArray(j))
         return ld_fail(ld, "must be an array (got %s)", fl_type_name(j));
     size_t n = (size_t)cJSON_GetArraySize(j);
+    if (n > FL_SC_MAX_FAULTS)     /* each takes ~20 KB: bound the memory */
+        return ld_fail(ld, "%zu faults: at most %d (a random-* nemesis stands for "
+                       "many)", n, FL_SC_MAX_FAULTS);
     if (n) {
         s->faults = malloc(n * sizeof *s->faults);
         if (!s->faults)

@@ -13,6 +13,7 @@
 #include "sim/scenario/scenario.h"
 
 #define FL_SC_MAX_NODES   1024
+#define FL_SC_MAX_FAULTS  2000
 #define FL_SC_MAX_ROLES   (sizeof ((fl_scenario *)0)->roles / sizeof(fl_role_count))
 #define FL_SC_MAX_MS      1e12                 /* ~31 years: keeps ns in int64 */
 #define FL_SC_MAX_FILE    ((size_t)16 << 20)

@@ -4,6 +4,7 @@
  * did-you-mean for misspelt keys and names). The pieces live beside it:
  * loader.c (primitives), nodes.c, network.c, faults.c, bind.c. */
 #include "sim/scenario/loader.h"
+#include "sim/scenario/jsoncheck.h"
 
 #include <errno.h>
 #include <math.h>
@@ -83,21 +84,14 @@ static int parse_params(fl_ld *ld, fl_scenario *s)
 
 /* ---- The whole document -------------------------------------------------- */
 
-/* cJSON keeps every duplicate; a strict loader refuses them anywhere. */
+/* cJSON keeps every duplicate; a strict loader refuses them anywhere, and
+ * any string that is not UTF-8 (sim/scenario/jsoncheck.h, linear time). */
 static int ld_no_duplicates(fl_ld *ld, const cJSON *j)
 {
-    size_t i = 0;
-    for (const cJSON *c = j->child; c; c = c->next, i++) {
-        size_t m = cJSON_IsObject(j) ? ld_key(ld, c->string) : ld_index(ld, i);
-        if (cJSON_IsObject(j))
-            for (const cJSON *p = j->child; p != c; p = p->next)
-                if (strcmp(p->string, c->string) == 0)
-                    return ld_fail(ld, "duplicate key");
-        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && ld_no_duplicates(ld, c) < 0)
-            return -1;
-        ld_pop(ld, m);
-    }
-    return 0;
+    char path[sizeof ld->path], what[160];
+    if (fl_json_check(j, path, sizeof path, what, sizeof what) == 0)
+        return 0;
+    return fl_error_set(ld->err, "%s: %s: %s", ld->file, path, what);
 }
 
 static int parse_root(fl_ld *ld, fl_scenario *s)
