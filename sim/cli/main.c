@@ -45,19 +45,28 @@ static const fl_command commands[] = {
       "./scenarios, else the installed scenario folder) with its description.\n",
       fl_cmd_list, NULL },
     { "bench", "measure engine speed and memory",
-      "usage: faultline bench [--quick] [--raft]\n"
+      "usage: faultline bench [--quick] [--runs N]\n"
+      "       faultline bench --raft [--quick] [--minutes M] [--memory]\n"
+      "       faultline bench --startup [--runs N]\n"
       "\n"
-      "Prints events per second for a timers-only workload and an all-to-all\n"
-      "message workload on 3, 10 and 100 nodes (tracing off, best of 3 runs,\n"
-      "median reported), and the peak resident memory of a 10-million-event run.\n"
-      "--quick runs each workload for a tenth as long.\n"
+      "Prints events per CPU-second (and per wall-second) for a timers-only\n"
+      "workload and an all-to-all message workload on 3, 10 and 100 nodes\n"
+      "(tracing off, median of N runs, default 5), the same for a bare binary\n"
+      "heap with as many events in flight (bench/heap_baseline) and the\n"
+      "engine's share of it, and the peak resident memory of 1 M and 10 M\n"
+      "events, each measured in a fresh process. --quick: a tenth as long.\n"
       "\n"
       "--raft instead runs a 5-server Raft cluster under 100 client ops/s with\n"
       "random crashes and partitions for one simulated hour (--quick: six\n"
-      "minutes), invariants checked after every event, and prints the wall\n"
-      "time, events per second and simulated/wall ratio (target: 1000x), then\n"
-      "times the linearizability check of the history separately. Exit status\n"
-      "1 if an invariant or the linearizability check failed.\n",
+      "minutes; --minutes M), invariants checked after every event, and prints\n"
+      "CPU and wall time, simulated seconds per CPU-second (target: 1500x) and\n"
+      "peak memory, then times the linearizability check of the history\n"
+      "separately. Exit status 1 if an invariant or the linearizability check\n"
+      "failed. --raft --memory prints the peak memory of 1, 10 and 60 simulated\n"
+      "minutes (--quick: 1, 3, 6), each in a fresh process.\n"
+      "\n"
+      "--startup times `faultline check` of a two-op history as a whole process\n"
+      "(median of at least 20; target 5 ms CPU) next to /bin/true.\n",
       fl_cmd_bench, NULL },
     { "experiment", "run a canonical experiment and export its data",
       "usage: faultline experiment raft-election [--trials N] [--out DIR]\n"
