@@ -1,6 +1,11 @@
 /* disk.c — a node's disk: per file a current and a durable buffer, and a
  * FIFO of pending operations replayed onto the durable buffer once the
- * sync that covers them has completed. */
+ * sync that covers them has completed.
+ *
+ * Memory follows live data: a buffer truncated well below its capacity
+ * gives the rest back (an empty one frees everything), and files are found
+ * by name through an open-addressing hash index (O(1)), since an algorithm
+ * may leave many (mostly empty) files behind over a long run. */
 #include "sim/disk.h"
 
 #include "sim/trace.h"
@@ -34,7 +39,9 @@ typedef struct fl_pending {
 
 struct fl_disk {
     fl_file    *files;
-    size_t      nfiles;
+    size_t      nfiles, files_cap;
+    uint32_t   *index;      /* 1 + position in files, 0 empty; power of two */
+    size_t      index_cap;
     fl_pending *pend;
     size_t      npend, pend_cap, pend_head;
 };
@@ -63,6 +70,7 @@ void fl_disk_free(fl_disk *d)
         free(d->files[i].dur.data);
     }
     free(d->files);
+    free(d->index);
     free(d);
 }
 
@@ -100,6 +108,27 @@ static int buf_write(fl_buf *b, uint64_t off, const void *data, size_t len)
     return 0;
 }
 
+/* Gives memory back when the contents shrank to under a quarter of it. */
+static void buf_shrink(fl_buf *b)
+{
+    if (b->len == 0) {
+        free(b->data);
+        b->data = NULL;
+        b->cap = 0;
+        return;
+    }
+    if (b->cap <= 256 || b->len > b->cap / 4)
+        return;
+    uint64_t cap = 64;
+    while (cap < b->len)
+        cap *= 2;
+    uint8_t *p = realloc(b->data, cap);
+    if (p) {
+        b->data = p;
+        b->cap = cap;
+    }
+}
+
 static int buf_truncate(fl_buf *b, uint64_t size)
 {
     if (size > b->len) {
@@ -108,17 +137,69 @@ static int buf_truncate(fl_buf *b, uint64_t size)
         memset(b->data + b->len, 0, size - b->len);
     }
     b->len = size;
+    buf_shrink(b);
     return 0;
+}
+
+/* ---- The name index ------------------------------------------------------ */
+
+static uint64_t name_hash(const char *name)
+{
+    uint64_t h = UINT64_C(0xCBF29CE484222325);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * UINT64_C(0x100000001B3);
+    return h;
+}
+
+static void index_put(uint32_t *index, size_t cap, const char *name, uint32_t pos)
+{
+    size_t i = (size_t)name_hash(name) & (cap - 1);
+    while (index[i])
+        i = (i + 1) & (cap - 1);
+    index[i] = pos + 1;
+}
+
+/* Rebuilds the index for the current file list, at least twice its size. */
+static int index_rebuild(fl_disk *d)
+{
+    size_t cap = 16;
+    while (cap < 2 * (d->nfiles + 1))
+        cap *= 2;
+    uint32_t *index = calloc(cap, sizeof *index);
+    if (!index)
+        return -1;
+    for (size_t i = 0; i < d->nfiles; i++)
+        index_put(index, cap, d->files[i].name, (uint32_t)i);
+    free(d->index);
+    d->index = index;
+    d->index_cap = cap;
+    return 0;
+}
+
+/* Re-enters every file after the list was compacted in place; the list
+ * only shrank, so the index is still large enough. */
+static void index_refill(fl_disk *d)
+{
+    if (!d->index_cap)
+        return;
+    memset(d->index, 0, d->index_cap * sizeof *d->index);
+    for (size_t i = 0; i < d->nfiles; i++)
+        index_put(d->index, d->index_cap, d->files[i].name, (uint32_t)i);
 }
 
 static fl_file *file_find(const fl_disk *d, const char *name, size_t *idx)
 {
-    for (size_t i = 0; i < d->nfiles; i++)
-        if (strcmp(d->files[i].name, name) == 0) {
+    if (!d->index_cap)
+        return NULL;
+    size_t i = (size_t)name_hash(name) & (d->index_cap - 1);
+    for (; d->index[i]; i = (i + 1) & (d->index_cap - 1)) {
+        size_t pos = d->index[i] - 1;
+        if (strcmp(d->files[pos].name, name) == 0) {
             if (idx)
-                *idx = i;
-            return &d->files[i];
+                *idx = pos;
+            return &d->files[pos];
         }
+    }
     return NULL;
 }
 
@@ -127,15 +208,29 @@ static fl_file *file_get(fl_disk *d, const char *name, size_t *idx)
     fl_file *f = file_find(d, name, idx);
     if (f)
         return f;
-    fl_file *files = realloc(d->files, (d->nfiles + 1) * sizeof *files);
-    if (!files)
+    if (d->nfiles >= UINT32_MAX - 1)
         return NULL;
-    d->files = files;
-    f = &files[d->nfiles];
+    if (d->nfiles == d->files_cap) {
+        size_t cap = d->files_cap ? d->files_cap * 2 : 8;
+        fl_file *files = realloc(d->files, cap * sizeof *files);
+        if (!files)
+            return NULL;
+        d->files = files;
+        d->files_cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy)
+        return NULL;
+    if (2 * (d->nfiles + 1) > d->index_cap) {
+        if (index_rebuild(d) < 0) {
+            free(copy);
+            return NULL;
+        }
+    }
+    f = &d->files[d->nfiles];
     memset(f, 0, sizeof *f);
-    f->name = strdup(name);
-    if (!f->name)
-        return NULL;
+    f->name = copy;
+    index_put(d->index, d->index_cap, copy, (uint32_t)d->nfiles);
     *idx = d->nfiles++;
     return f;
 }
@@ -260,6 +355,7 @@ static int copy_buf(fl_buf *dst, const fl_buf *src)
     if (src->len)
         memcpy(dst->data, src->data, src->len);
     dst->len = src->len;
+    buf_shrink(dst);
     return 0;
 }
 
@@ -291,6 +387,7 @@ size_t fl_disk_crash(fl_disk *d, fl_time now, int64_t torn_keep)
         d->files[w++] = *f;
     }
     d->nfiles = w;
+    index_refill(d);          /* positions moved */
     return lost;
 }
 
@@ -299,6 +396,16 @@ uint64_t fl_disk_bytes(const fl_disk *d)
     uint64_t n = 0;
     for (size_t i = 0; i < d->nfiles; i++)
         n += d->files[i].cur.len;
+    return n;
+}
+
+uint64_t fl_disk_mem_bytes(const fl_disk *d)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < d->nfiles; i++)
+        n += d->files[i].cur.cap + d->files[i].dur.cap;
+    for (size_t i = d->pend_head; i < d->npend; i++)
+        n += d->pend[i].len;
     return n;
 }
 

@@ -546,6 +546,7 @@ void fl_engine_free(fl_engine *e)
     if (e->fault_rng)
         gsl_rng_free(e->fault_rng);
     fl_history_destroy(&e->history);
+    fl_trace_destroy(&e->trace);
     free(e);
 }
 

@@ -52,26 +52,38 @@ int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
     return 0;
 }
 
+/* Removes the root by walking the hole down along the smaller children to
+ * a leaf, then sifting the last event up from there (Floyd): about half the
+ * comparisons of the textbook sift-down, since the last event usually
+ * belongs near the bottom. Keys are unique (the sequence), so the order in
+ * which events come out is the same as with any other correct heap. */
 bool fl_queue_pop(fl_queue *q, fl_event *out)
 {
     if (q->len == 0)
         return false;
     fl_event *h = q->heap;
     *out = h[0];
-    fl_event last = h[--q->len];
-    size_t n = q->len, i = 0;
+    size_t n = --q->len;
+    if (n == 0)
+        return true;
+    size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n)
             break;
         if (c + 1 < n && before(&h[c + 1], &h[c]))
             c++;
-        if (!before(&h[c], &last))
-            break;
         h[i] = h[c];
         i = c;
     }
-    if (n)
-        h[i] = last;
+    const fl_event last = h[n];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(&last, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = last;
     return true;
 }

@@ -27,16 +27,17 @@ typedef enum fl_event_type {
     FL_EV_END
 } fl_event_type;
 
+/* 32 bytes, so the heap moves half a cache line per level. */
 typedef struct fl_event {
     fl_time    time;
     uint64_t   order;       /* class << 56 | sequence */
-    uint8_t    type;
-    fl_node_id node;
-    int64_t    a;
     union {
         uint64_t u;
         void    *ptr;
     };
+    fl_node_id node;
+    int16_t    a;           /* a small code (a nemesis action) */
+    uint8_t    type;
 } fl_event;
 
 typedef struct fl_queue {

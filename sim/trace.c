@@ -10,6 +10,7 @@
 #include "sim/trace.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const type_names[] = {
@@ -32,14 +33,21 @@ uint64_t fl_hash_u64(uint64_t h, uint64_t v)
     return h ^ (h >> 29);
 }
 
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);             /* alignment-free */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);            /* the hash reads little-endian */
+#endif
+    return w;
+}
+
 uint64_t fl_hash_bytes(uint64_t h, const void *data, size_t len)
 {
     const uint8_t *p = data;
     while (len >= 8) {
-        uint64_t w = 0;
-        for (int i = 0; i < 8; i++)      /* little-endian, alignment-free */
-            w |= (uint64_t)p[i] << (8 * i);
-        h = fl_hash_u64(h, w);
+        h = fl_hash_u64(h, load_le64(p));
         p += 8;
         len -= 8;
     }
@@ -199,9 +207,33 @@ static void write_json(fl_trace *t, const fl_trace_rec *r, const char *kind,
         t->io_error = 1;
 }
 
-static void ring_push(fl_trace *t, const fl_trace_rec *r, const char *kind)
+/* Keeps a copy of a message's bytes so it is described only if the ring is
+ * ever printed (at a failure), not for every message of every run. */
+static void ring_keep_payload(struct fl_trace_ring_rec *x, const fl_trace_rec *r)
+{
+    x->has_msg = is_message(r->type);
+    x->channel = r->channel;
+    x->len = 0;
+    if (!x->has_msg || r->channel != FL_CH_ALG || !r->payload)
+        return;
+    if (r->len > x->cap) {
+        uint8_t *p = realloc(x->bytes, r->len);
+        if (!p) {
+            x->has_msg = false;        /* out of memory: no kind shown */
+            return;
+        }
+        x->bytes = p;
+        x->cap = r->len;
+    }
+    if (r->len)
+        memcpy(x->bytes, r->payload, r->len);
+    x->len = r->len;
+}
+
+static void ring_push(fl_trace *t, const fl_trace_rec *r)
 {
     struct fl_trace_ring_rec *x = &t->ring[t->ring_next++ % FL_TRACE_RING];
+    ring_keep_payload(x, r);
     x->time = r->time;
     x->type = r->type;
     x->node = r->node;
@@ -209,7 +241,6 @@ static void ring_push(fl_trace *t, const fl_trace_rec *r, const char *kind)
     x->id = r->id;
     x->a = r->a;
     x->b = r->b;
-    x->kind = kind;
     x->text[0] = '\0';
     if (r->text) {
         strncpy(x->text, r->text, sizeof x->text - 1);
@@ -233,13 +264,23 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
     t->hash = h;
     t->count++;
 
-    const char *kind = NULL;
-    fl_msg_info info;
-    if (is_message(r->type))
-        kind = channel_kind(t, r, &info);
-    if (t->out)
+    if (t->out) {
+        const char *kind = NULL;
+        fl_msg_info info;
+        if (is_message(r->type))
+            kind = channel_kind(t, r, &info);
         write_json(t, r, kind, &info);
-    ring_push(t, r, kind);
+    }
+    ring_push(t, r);
+}
+
+void fl_trace_destroy(fl_trace *t)
+{
+    for (size_t i = 0; i < FL_TRACE_RING; i++) {
+        free(t->ring[i].bytes);
+        t->ring[i].bytes = NULL;
+        t->ring[i].cap = 0;
+    }
 }
 
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)
@@ -252,8 +293,12 @@ void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)
                 (double)x->time / 1e6, fl_trace_type_name(x->type), x->node);
         if (x->peer != FL_NO_NODE)
             fprintf(out, " -> %d", x->peer);
-        if (x->kind)
-            fprintf(out, "  %s", x->kind);
+        if (x->has_msg) {
+            fl_msg_info info;
+            fl_trace_rec r = { .type = x->type, .channel = x->channel,
+                               .payload = x->len ? x->bytes : NULL, .len = x->len };
+            fprintf(out, "  %s", channel_kind(t, &r, &info));
+        }
         if (x->text[0])
             fprintf(out, "  %s", x->text);
         fputc('\n', out);

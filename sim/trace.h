@@ -85,7 +85,10 @@ typedef struct fl_trace {
         fl_node_id    node, peer;
         uint64_t      id;
         int64_t       a, b;
-        const char   *kind;     /* describe()'s literal, or NULL */
+        bool          has_msg;  /* a message event: kind derived on print */
+        fl_channel    channel;
+        uint8_t      *bytes;    /* copy of an algorithm message, owned */
+        size_t        len, cap;
         char          text[80];
     }        ring[FL_TRACE_RING];
     size_t   ring_next;
@@ -97,6 +100,8 @@ int  fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
                    uint64_t scenario_hash, const char *algorithm,
                    const fl_trace_node_info *nodes, size_t nnodes);
 void fl_trace_record(fl_trace *t, const fl_trace_rec *r);
+/* Frees the ring's message copies (the trace does not own `out`). */
+void fl_trace_destroy(fl_trace *t);
 const char *fl_trace_type_name(fl_trace_type type);
 /* Writes the ring's events, oldest first, one per line with `indent`. */
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent);

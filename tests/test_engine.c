@@ -162,6 +162,45 @@ static void test_disk_crash(void)
     fl_disk_free(d);
 }
 
+/* Many files, most truncated to nothing: each is still found by name
+ * (before and after a crash compacts the list), and truncated data is
+ * given back, durable copies included. */
+static void test_disk_many_files(void)
+{
+    fl_disk *d = fl_disk_new();
+    char name[32], big[4096];
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "seg-%d", i);
+        CU_ASSERT_EQUAL(fl_disk_do_write(d, name, 0, big, sizeof big), 0);
+    }
+    fl_disk_do_sync(d, 0, 10);
+    for (int i = 0; i < 300; i += 2) {
+        snprintf(name, sizeof name, "seg-%d", i);
+        CU_ASSERT_EQUAL(fl_disk_do_truncate(d, name, 0), 0);
+    }
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "late", 0, "x", 1), 0);  /* never synced */
+    fl_disk_do_sync(d, 20, 30);
+    fl_disk_crash(d, 40, -1);      /* "late" was synced at 30: it survives */
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "seg-%d", i);
+        CU_ASSERT_EQUAL(fl_disk_do_size(d, name), i % 2 ? 4096 : 0);
+    }
+    CU_ASSERT_EQUAL(fl_disk_do_size(d, "late"), 1);
+    CU_ASSERT_EQUAL(fl_disk_do_size(d, "seg-300"), -1);
+    CU_ASSERT_EQUAL(fl_disk_bytes(d), 150 * 4096 + 1);
+    /* live data is 150 * 4 KiB twice (current and durable) plus "late" */
+    CU_ASSERT(fl_disk_mem_bytes(d) <= 2 * 150 * 4096 + 2 * 64);
+    for (int i = 1; i < 300; i += 2) {
+        snprintf(name, sizeof name, "seg-%d", i);
+        CU_ASSERT_EQUAL(fl_disk_do_truncate(d, name, 10), 0);
+    }
+    fl_disk_do_sync(d, 50, 60);
+    fl_disk_do_sync(d, 70, 80);    /* settles the truncations */
+    CU_ASSERT(fl_disk_mem_bytes(d) <= 2 * 150 * 64 + 2 * 64);
+    fl_disk_free(d);
+}
+
 /* ---- end to end ----------------------------------------------------------------------- */
 
 static void test_kv_runs(void)
@@ -274,6 +313,7 @@ static const fl_cu_test queue_tests[] = {
 };
 static const fl_cu_test disk_tests[] = {
     { "crash keeps only synced data", test_disk_crash },
+    { "many files: found by name, truncated data freed", test_disk_many_files },
     { NULL, NULL },
 };
 static const fl_cu_test run_tests[] = {

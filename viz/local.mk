@@ -1,7 +1,9 @@
 # The SDL2 visualizer. `faultline viz` exists in every build (viz_cmd.c);
-# without SDL it says what to install and exits 2. The core (the recorded
-# stream, trace reading, live stepping) needs no SDL and is also compiled
-# into tests/test_viz_model.
+# without SDL it says what to install and exits 2. With SDL it execs
+# faultline-viz, the same program plus the visualizer, installed beside it:
+# so no other command loads SDL and its libraries (start-up, issue 18).
+# The core (the recorded stream, trace reading, live stepping) needs no
+# SDL and is also compiled into tests/test_viz_model.
 faultline_SOURCES += viz/viz_cmd.c
 VIZ_CORE = \
 	viz/vec.c viz/vec.h \
@@ -11,11 +13,15 @@ VIZ_CORE = \
 	viz/live.c viz/live.h
 VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h
 if HAVE_SDL
-faultline_SOURCES += $(VIZ_CORE) $(VIZ_LAYOUT) \
+bin_PROGRAMS += faultline-viz
+faultline_CFLAGS = $(AM_CFLAGS) -DFL_VIZ_EXEC
+faultline_viz_SOURCES = sim/cli/main.c viz/viz_cmd.c $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/viz.c viz/viz.h viz/window.c viz/input.c \
 	viz/geom.c viz/geom.h viz/sprite.c viz/sprite.h viz/text.c viz/text.h \
 	viz/draw.h viz/render.c \
 	viz/draw_cluster.c viz/draw_logs.c viz/panel.c viz/timeline.c
-faultline_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
+faultline_viz_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
+faultline_viz_LDADD = libfl.a $(CJSON_LIBS) $(GSL_LIBS) $(SDL_LIBS)
+faultline_viz_LDFLAGS = $(AM_LDFLAGS) -rdynamic
 endif
 EXTRA_DIST += viz/README.md

@@ -11,7 +11,15 @@
  * Each keeps a summary of what it has seen (a term -> leader map, the
  * first chain seen per (index, term), the committed chain per index, the
  * applied command per index), so a check costs what changed, not the
- * length of the logs. Chain hashes make one comparison cover a prefix. */
+ * length of the logs. Chain hashes make one comparison cover a prefix.
+ *
+ * Memory stays bounded by what can still change: once every server's view
+ * shows its log starting above an index (all have committed, applied and
+ * compacted it into a snapshot), no server can report that index again
+ * while it stays up, so the per-index records below that floor are dropped
+ * (inv_floor / inv_map_prune). A crashed server's view is cleared, which
+ * pins the floor until it is back, so a restarted server that replays its
+ * log is still checked against everything above its durable snapshot. */
 #include "algorithms/raft/invariants.h"
 
 #include <inttypes.h>
@@ -97,6 +105,71 @@ static inv_slot *inv_map_add(inv_map *m, int64_t k1, int64_t k2)
     s->k2 = k2;
     m->len++;
     return s;
+}
+
+/* Drops every key with k1 < `below`, shrinking the table to fit. */
+static void inv_map_prune(inv_map *m, int64_t below)
+{
+    size_t keep = 0;
+    for (size_t j = 0; j < m->cap; j++)
+        keep += m->slots[j].used && m->slots[j].k1 >= below;
+    size_t cap = 1024;
+    while (cap < 2 * (keep + 1))
+        cap *= 2;
+    inv_slot *s = calloc(cap, sizeof *s);
+    if (!s)
+        return;                    /* keep everything: still correct */
+    for (size_t j = 0; j < m->cap; j++) {
+        if (!m->slots[j].used || m->slots[j].k1 < below)
+            continue;
+        size_t i = (size_t)inv_mix(m->slots[j].k1, m->slots[j].k2) & (cap - 1);
+        while (s[i].used)
+            i = (i + 1) & (cap - 1);
+        s[i] = m->slots[j];
+    }
+    free(m->slots);
+    m->slots = s;
+    m->cap = cap;
+    m->len = keep;
+}
+
+/* The lowest index any server could still report while up: the smallest
+ * log_first over the servers' views; -1 while a server is down or holds
+ * no snapshot (nothing may be forgotten then). */
+static int64_t inv_floor(const fl_world *w)
+{
+    int64_t lo = INT64_MAX;
+    size_t n = fl_world_node_count(w);
+    for (size_t i = 0; i < n; i++) {
+        const char *role = fl_world_role(w, (fl_node_id)i);
+        if (role && strcmp(role, "client") == 0)
+            continue;
+        const fl_view *v = fl_world_view(w, (fl_node_id)i);
+        if (!v)
+            continue;
+        if (!fl_world_alive(w, (fl_node_id)i) || v->log_first < 0)
+            return -1;
+        if (v->log_first < lo)
+            lo = v->log_first;
+    }
+    return lo == INT64_MAX ? -1 : lo;
+}
+
+/* Prunes `m` below the floor when a compaction may have raised it and
+ * enough has accumulated to be worth a rebuild. */
+#define INV_PRUNE_STEP 2048
+
+static void inv_maybe_prune(inv_map *m, int64_t *pruned_to, const fl_world *w,
+                            const fl_view *before, const fl_view *after)
+{
+    if (after->log_first <= before->log_first ||
+        after->log_first < *pruned_to + INV_PRUNE_STEP)
+        return;
+    int64_t f = inv_floor(w);
+    if (f < *pruned_to + INV_PRUNE_STEP)
+        return;
+    inv_map_prune(m, f);
+    *pruned_to = f;
 }
 
 static void inv_map_free(inv_map *m)
@@ -234,6 +307,7 @@ typedef struct inv_lm_node {
 
 typedef struct inv_lm {
     inv_map      seen;      /* (index, term) -> first chain seen, node */
+    int64_t      pruned_to; /* indices below were forgotten */
     inv_lm_node *nodes;
     size_t       n;
 } inv_lm;
@@ -286,11 +360,11 @@ static int inv_lm_check(void *state, const fl_world *w, fl_node_id node,
                         const fl_view *before, const fl_view *after,
                         char *msg, size_t msglen)
 {
-    (void)before;
     inv_lm *s = state;
     if (node < 0 || (size_t)node >= s->n)
         return 0;
     inv_lm_node *c = &s->nodes[node];
+    inv_maybe_prune(&s->seen, &s->pruned_to, w, before, after);
     fl_view_entry e;
     if (after->log_last < 0 || !inv_entry(w, node, after->log_last, &e)) {
         c->valid = false;
@@ -319,6 +393,7 @@ static void inv_lm_destroy(void *state)
 typedef struct inv_lc {
     inv_map committed;      /* (index, 0) -> chain, lowest term, node */
     int64_t max_index;      /* highest committed index seen; -1 none */
+    int64_t pruned_to;      /* indices below were forgotten */
 } inv_lc;
 
 static int inv_lc_init(void *state, const fl_world *w)
@@ -374,6 +449,8 @@ static int inv_lc_leader(inv_lc *s, const fl_world *w, fl_node_id node,
                          size_t msglen)
 {
     int64_t floor_index = elected ? s->max_index - 100000 : s->max_index;
+    if (floor_index < s->pruned_to)   /* below: in no server's log any more */
+        floor_index = s->pruned_to;
     for (int64_t i = s->max_index; i >= 0 && i >= floor_index; i--) {
         inv_slot *k = inv_map_find(&s->committed, i, 0);
         if (!k || k->term >= after->term)
@@ -403,6 +480,7 @@ static int inv_lc_check(void *state, const fl_world *w, fl_node_id node,
                         char *msg, size_t msglen)
 {
     inv_lc *s = state;
+    inv_maybe_prune(&s->committed, &s->pruned_to, w, before, after);
     if (after->commit > before->commit &&
         inv_lc_record(s, w, node, before, after, msg, msglen) != 0)
         return -1;
@@ -423,6 +501,7 @@ static void inv_lc_destroy(void *state)
 
 typedef struct inv_sms {
     inv_map applied;        /* (index, 0) -> command hash, node */
+    int64_t pruned_to;      /* indices below were forgotten */
 } inv_sms;
 
 static int inv_sms_check(void *state, const fl_world *w, fl_node_id node,
@@ -430,6 +509,7 @@ static int inv_sms_check(void *state, const fl_world *w, fl_node_id node,
                          char *msg, size_t msglen)
 {
     inv_sms *s = state;
+    inv_maybe_prune(&s->applied, &s->pruned_to, w, before, after);
     if (after->applied <= before->applied || after->log_first < 0)
         return 0;
     int64_t lo = before->applied + 1;
