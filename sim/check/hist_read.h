@@ -21,6 +21,13 @@
 #ifndef FL_CHECK_HIST_READ_H
 #define FL_CHECK_HIST_READ_H
 
+/* The first line of faultline's own EDN histories (sim/history.c). A
+ * file that starts with it is read with faultline's semantics: a read of
+ * nil saw nil, and `:fail :cas ... :error :mismatch` is a CAS that ran and
+ * returned false. Any other EDN is read as Knossos reads it. */
+#define FL_HIST_EDN_MARK ";; faultline history:"
+
+
 #include <stddef.h>
 
 #include "sim/check/linop.h"

@@ -10,8 +10,10 @@ libfl_a_SOURCES += \
 	sim/check/model.h sim/check/models.c \
 	sim/check/model_register.c sim/check/model_kv.c \
 	sim/check/model_lock.c sim/check/model_counter.c \
-	sim/check/model_set.c \
-	sim/check/hist_read.c sim/check/hist_read.h \
+	sim/check/model_set.c sim/check/model_mutex.c sim/check/model_multireg.c \
+	sim/check/hist_read.c sim/check/hist_read.h sim/check/hist_read_impl.h \
+	sim/check/hist_pair.c sim/check/hist_map.c sim/check/hist_edn.c \
+	sim/check/hist_jsonl.c sim/check/hist_etcd.c \
 	sim/check/cmd_check.c sim/check/cmd_check.h \
 	sim/check/check_bench.c
 EXTRA_DIST += bench/check_bench.sh
