@@ -188,7 +188,7 @@ int fl_hist_read_file(const char *path, fl_hist_format fmt,
 
 const char *fl_hist_guess_model(const fl_lin_history *h)
 {
-    bool add = false, lock = false, list = false;
+    bool add = false, lock = false, list = false, token = false;
     if (h->model_hint)
         return h->model_hint;
     for (size_t i = 0; i < h->len; i++) {
@@ -199,12 +199,14 @@ const char *fl_hist_guess_model(const fl_lin_history *h)
             return "multi-register";
         add |= op->kind == FL_LIN_ADD;
         lock |= op->kind == FL_LIN_ACQUIRE || op->kind == FL_LIN_RELEASE;
+        token |= (op->kind == FL_LIN_ACQUIRE && op->out.type == FL_LV_INT) ||
+                 (op->kind == FL_LIN_RELEASE && op->arg.type == FL_LV_INT);
         list |= op->out.type == FL_LV_LIST;
     }
     if (h->has_strings)
         return "kv";
     if (lock)
-        return "lock";
+        return token ? "lock" : "mutex";     /* Knossos' mutex: no tokens */
     if (list)
         return "set";
     if (add)

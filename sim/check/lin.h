@@ -4,7 +4,11 @@
  * Wing & Gong's search with Lowe's just-in-time linearization and
  * memoization of (set of linearized ops, model state), as in Porcupine,
  * split into independent partitions when the model partitions by key
- * (P-compositionality). Indeterminate (info) ops may take effect any time
+ * (P-compositionality), searched concurrently by a few threads that all
+ * stop at the first violation (fl_lin_options.threads; the engine's runs
+ * use one, so a run's report is always the same). This header is the
+ * checker's door; lin_impl.h is its inside. Indeterminate (info) ops may
+ * take effect any time
  * after their call, or never: the search succeeds as soon as every ok op
  * is linearized. Failed ops are not in the history at all.
  *
