@@ -1,4 +1,5 @@
-# The engine and the command line.
+# The engine: clock, queue, rng streams, network, nodes, disks, faults,
+# clients, history and trace. Each room below it keeps its own fragment.
 libfl_a_SOURCES += \
 	sim/error.c sim/error.h \
 	sim/rng.c sim/rng.h \
@@ -7,12 +8,12 @@ libfl_a_SOURCES += \
 	sim/trace.c sim/trace.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
 	sim/net.c sim/fault.c sim/client.c \
-	sim/registry.c sim/registry.h \
-	sim/cli.h sim/cmd_run.c sim/cmd_list.c sim/cmd_bench.c sim/cmd_experiment.c \
-	sim/history.h \
-	sim/check/invcheck.c sim/check/invcheck.h sim/check/lincheck.c sim/check/lincheck.h
-include sim/scenario.mk
-libfl_a_SOURCES += sim/child.c sim/child.h sim/outcome.c sim/outcome.h sim/liveness.c sim/liveness.h sim/outfile.c sim/outfile.h sim/seeds.c sim/seeds.h sim/suite.c sim/suite.h sim/datadir.c sim/datadir.h sim/progress.c sim/progress.h sim/grade.h sim/grade_report.c sim/cmd_grade.c sim/sweep.c sim/sweep.h sim/cmd_explore.c sim/shrink.c sim/shrink.h sim/cmd_shrink.c sim/cmd_diff.c sim/cmd_new.c
+	sim/manual.c sim/manual.h \
+	sim/history.h
+include sim/scenario/local.mk
+include sim/run/local.mk
+include sim/batch/local.mk
+include sim/cli/local.mk
 
 # `faultline new` skeletons include <faultline/algorithm.h>: the build tree
 # gets its own include/faultline/ (as PREFIX/include gets at install), so a

@@ -9,11 +9,11 @@
 
 #include "algorithms/counter/counter.h"
 #include "algorithms/raft/sm.h"
-#include "sim/check/invcheck.h"
-#include "sim/check/lincheck.h"
+#include "sim/run/invcheck.h"
+#include "sim/run/lincheck.h"
 #include "sim/engine.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 
 /* ---- Running a scenario in process -------------------------------------- */

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 #include "sim/engine.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "sim/trace.h"
 #include "tests/cu.h"
 

@@ -8,9 +8,9 @@
 #include "sim/disk.h"
 #include "sim/engine.h"
 #include "sim/queue.h"
-#include "sim/registry.h"
+#include "sim/run/registry.h"
 #include "sim/rng.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 
 /* ---- helpers ---------------------------------------------------------------- */

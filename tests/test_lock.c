@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "algorithms/lock/lock.h"
-#include "sim/check/invcheck.h"
+#include "sim/run/invcheck.h"
 #include "sim/engine.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 
 /* ---- Running a scenario in process -------------------------------------- */

@@ -21,7 +21,7 @@
 #include "algorithms/paxos/params.h"
 #include "algorithms/paxos/paxos_table.h"
 #include "algorithms/paxos/storage.h"
-#include "sim/check/invariant.h"
+#include "algorithms/invariant.h"
 #include "tests/cu.h"
 #include "tests/e2e.h"
 

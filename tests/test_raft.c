@@ -571,7 +571,7 @@ static void test_params(void)
 
 /* ---- registry ----------------------------------------------------------- */
 
-#include "sim/check/invariant.h"
+#include "algorithms/invariant.h"
 
 static void test_invariant_registry(void)
 {

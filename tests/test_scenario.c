@@ -6,7 +6,7 @@
  *
  * Scenario text in the tables is written with ' where JSON wants ", to
  * keep it readable; fl_dq turns it back. */
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 #include "tests/json_schema.h"
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "sim/engine.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 #include "tests/json_schema.h"
 

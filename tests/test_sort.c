@@ -15,11 +15,11 @@
 
 #include "algorithms/sort/sort.h"
 #include "algorithms/sort/sort_table.h"
-#include "sim/check/invariant.h"
+#include "algorithms/invariant.h"
 #include "sim/engine.h"
-#include "sim/outcome.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/outcome.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 
 /* ---- codec ------------------------------------------------------------------ */

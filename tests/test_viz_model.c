@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/check/invcheck.h"
+#include "sim/run/invcheck.h"
 #include "sim/engine.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "tests/cu.h"
 #include "viz/live.h"
 #include "viz/replay.h"

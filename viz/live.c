@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/check/invariant.h"
-#include "sim/check/lincheck.h"
-#include "sim/registry.h"
-#include "sim/scenario.h"
+#include "algorithms/invariant.h"
+#include "sim/run/lincheck.h"
+#include "sim/run/registry.h"
+#include "sim/scenario/scenario.h"
 #include "viz/parse.h"
 #include "viz/vec.h"
 

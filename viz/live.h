@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/check/invcheck.h"
+#include "sim/run/invcheck.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "viz/model.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "viz/replay.h"
 
 /* ---- Options --------------------------------------------------------------- */

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #ifdef HAVE_SDL
 #include "viz/viz.h"
 #endif

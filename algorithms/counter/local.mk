@@ -3,3 +3,6 @@
 libfl_a_SOURCES += algorithms/counter/counter.h \
 	algorithms/counter/raft_sm.c \
 	algorithms/counter/crdt.c
+
+# What the algorithm must guarantee, checked after every event from views.
+libfl_a_SOURCES += algorithms/counter/invariants.c algorithms/counter/invariants.h

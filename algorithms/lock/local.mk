@@ -5,3 +5,6 @@ libfl_a_SOURCES += algorithms/lock/lock.h \
 	algorithms/lock/client.c \
 	algorithms/lock/storage.c \
 	algorithms/lock/wire.c
+
+# What the algorithm must guarantee, checked after every event from views.
+libfl_a_SOURCES += algorithms/lock/invariants.c algorithms/lock/invariants.h

@@ -13,3 +13,6 @@ libfl_a_SOURCES += \
 	algorithms/paxos/basic.c algorithms/paxos/basic.h \
 	algorithms/paxos/basic_proposer.c algorithms/paxos/basic_roles.c \
 	algorithms/paxos/multi.c algorithms/paxos/multi.h
+
+# What the algorithm must guarantee, checked after every event from views.
+libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h

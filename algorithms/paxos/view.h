@@ -1,6 +1,6 @@
 /* view.h — what both Paxos algorithms show through inspect and
  * inspect_entry (algorithm.h's fixed schema), so the visualizer draws them
- * like Raft and sim/check/inv_paxos.c can check them after every event.
+ * like Raft and algorithms/paxos/invariants.c can check them after every event.
  * A plug-in that wants the Paxos invariants follows the same contract.
  *
  * View:   kind     leader / candidate (phase 1 running) / follower

@@ -24,3 +24,6 @@ algorithms_raft_raft_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES) algorithms/raf
 algorithms_raft_raft_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 algorithms_raft_raft_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 algorithms_raft_raft_la_LIBADD = $(CJSON_LIBS)
+
+# What the algorithm must guarantee, checked after every event from views.
+libfl_a_SOURCES += algorithms/raft/invariants.c algorithms/raft/invariants.h

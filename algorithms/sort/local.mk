@@ -5,3 +5,6 @@ libfl_a_SOURCES += \
 	algorithms/sort/codec.c \
 	algorithms/sort/coordinator.c \
 	algorithms/sort/worker.c
+
+# What the algorithm must guarantee, checked after every event from views.
+libfl_a_SOURCES += algorithms/sort/invariants.c algorithms/sort/invariants.h

@@ -87,7 +87,7 @@ static inline bool sort_bug_on(const sort_params *p, sort_bug b)
 }
 const char *sort_dist_name(sort_dist d);
 
-/* The multiset fingerprint shared with the checker (sim/check/inv_sort.c):
+/* The multiset fingerprint shared with the checker (algorithms/sort/invariants.c):
  * the sum over all keys of sort_key_hash(key), modulo 2^64. */
 static inline uint64_t sort_key_hash(uint64_t key)
 {

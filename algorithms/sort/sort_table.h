@@ -1,5 +1,5 @@
 /* sort_table.h — the sample sort's fl_algorithm, referenced by the engine's
- * registry (sim/registry.c). */
+ * registry (sim/run/registry.c). */
 #ifndef FL_SORT_TABLE_H
 #define FL_SORT_TABLE_H
 

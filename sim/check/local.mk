@@ -17,4 +17,3 @@ libfl_a_SOURCES += \
 	sim/check/cmd_check.c sim/check/cmd_check.h \
 	sim/check/check_bench.c
 EXTRA_DIST += bench/check_bench.sh
-include sim/check/invariants.mk

@@ -1,0 +1,240 @@
+/* inv_counter.c — the CRDT counters' checks (see inv_counter.h). Views
+ * carry each replica's vectors (match[] = P, next[] = N) and the scalars
+ * value, p_total, n_total, digest and converge_ms (algorithms/counter/
+ * crdt.c). The bounds also need the client history and the workload's
+ * schedule, which no view carries: fl_world_history and
+ * fl_world_scenario give them. */
+#include "algorithms/counter/invariants.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "algorithms/raft/invariants.h"
+static bool inv_scalar(const fl_view *v, const char *name, int64_t *out)
+{
+    for (size_t i = 0; i < v->nscalars; i++)
+        if (v->scalars[i].name && !strcmp(v->scalars[i].name, name)) {
+            *out = v->scalars[i].value;
+            return true;
+        }
+    return false;
+}
+
+/* ---- What the history allows ----------------------------------------------- */
+
+typedef struct inv_sums {
+    size_t  pos;                 /* history events consumed */
+    int64_t asked_pos, asked_neg;/* adds invoked and not failed */
+    int64_t ok_pos, ok_neg;      /* adds acknowledged */
+} inv_sums;
+
+static void inv_sums_update(inv_sums *s, const fl_history *h)
+{
+    for (; s->pos < h->len; s->pos++) {
+        const fl_hist_event *ev = &h->events[s->pos];
+        if (ev->op.kind != FL_OP_ADD)
+            continue;
+        int64_t d = ev->op.arg;
+        int64_t *asked = d >= 0 ? &s->asked_pos : &s->asked_neg;
+        int64_t *ok = d >= 0 ? &s->ok_pos : &s->ok_neg;
+        int64_t mag = d >= 0 ? d : -d;
+        if (ev->type == FL_HIST_INVOKE)
+            *asked += mag;
+        else if (ev->type == FL_HIST_FAIL)
+            *asked -= mag;
+        else if (ev->type == FL_HIST_OK)
+            *ok += mag;
+    }
+}
+
+/* ---- When replicas must agree ------------------------------------------------ */
+
+/* The deadline for the current quiet period, or -1 if none can be judged
+ * (a replica is down, or the bound is unknown). Quiet = the last heal or
+ * restart, and the workload's last possible operation timed out. */
+static fl_time inv_deadline(const fl_world *w, fl_time *quiet)
+{
+    const fl_scenario *s = fl_world_scenario(w);
+    fl_time q = fl_world_last_recovery(w);
+    fl_time wl = s->workload.clients ? s->workload.stop + s->workload.timeout
+                                     : 0;
+    if (wl > q)
+        q = wl;
+    int64_t bound = -1;
+    const char *server = fl_world_role(w, 0);
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id id = (fl_node_id)i;
+        if (!server || strcmp(fl_world_role(w, id), server) != 0)
+            continue;
+        if (!fl_world_alive(w, id))
+            return -1;
+        const fl_view *v = fl_world_view(w, id);
+        if (!v || !inv_scalar(v, "converge_ms", &bound))
+            return -1;
+    }
+    if (bound < 0)
+        return -1;
+    *quiet = q;
+    return q + FL_MS(bound);
+}
+
+/* True if every replica holds the same vectors; else names two that
+ * differ. */
+static bool inv_agree(const fl_world *w, fl_node_id *a, fl_node_id *b)
+{
+    const char *server = fl_world_role(w, 0);
+    const fl_view *first = NULL;
+    int64_t d0 = 0, d;
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id id = (fl_node_id)i;
+        if (strcmp(fl_world_role(w, id), server) != 0)
+            continue;
+        const fl_view *v = fl_world_view(w, id);
+        if (!v || !inv_scalar(v, "digest", &d))
+            continue;
+        if (!first) {
+            first = v;
+            d0 = d;
+            *a = id;
+        } else if (d != d0) {
+            *b = id;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- counter.convergence -------------------------------------------------------- */
+
+typedef struct inv_conv {
+    fl_time checked;             /* the quiet time last judged; 0 = none */
+} inv_conv;
+
+static int inv_conv_check(void *state, const fl_world *w, fl_node_id node,
+                          const fl_view *before, const fl_view *after,
+                          char *msg, size_t msglen)
+{
+    (void)node;
+    (void)before;
+    (void)after;
+    inv_conv *s = state;
+    fl_time quiet = 0;
+    fl_time deadline = inv_deadline(w, &quiet);
+    if (deadline < 0 || fl_world_now(w) < deadline || s->checked == quiet + 1)
+        return 0;
+    s->checked = quiet + 1;
+    fl_node_id a = FL_NO_NODE, b = FL_NO_NODE;
+    if (inv_agree(w, &a, &b))
+        return 0;
+    int64_t va = 0, vb = 0;
+    inv_scalar(fl_world_view(w, a), "value", &va);
+    inv_scalar(fl_world_view(w, b), "value", &vb);
+    snprintf(msg, msglen,
+             "replicas %d and %d still differ (values %" PRId64 " and %" PRId64
+             ") %.3f ms after the network went quiet at %.3f ms",
+             (int)a, (int)b, va, vb, (double)(deadline - quiet) / 1e6,
+             (double)quiet / 1e6);
+    return -1;
+}
+
+static const fl_invariant inv_convergence = {
+    .name = "counter.convergence",
+    .summary = "replicas hold identical vectors within converge_ms of "
+               "the network going quiet",
+    .state_size = sizeof(inv_conv),
+    .check = inv_conv_check,
+};
+
+/* ---- counter.bounds ----------------------------------------------------------- */
+
+typedef struct inv_bounds {
+    inv_sums sums;
+    fl_time  checked;            /* as inv_conv */
+} inv_bounds;
+
+static int inv_upper(const inv_sums *s, fl_node_id node, const fl_view *v,
+                     char *msg, size_t msglen)
+{
+    int64_t p = 0, n = 0;
+    if (!inv_scalar(v, "p_total", &p) || !inv_scalar(v, "n_total", &n))
+        return 0;
+    if (p <= s->asked_pos && n <= s->asked_neg)
+        return 0;
+    snprintf(msg, msglen,
+             "replica %d counts +%" PRId64 " / -%" PRId64 " but clients only "
+             "asked for +%" PRId64 " / -%" PRId64 " (ops not failed)",
+             (int)node, p, n, s->asked_pos, s->asked_neg);
+    return -1;
+}
+
+static int inv_lower(const inv_sums *s, const fl_world *w, char *msg,
+                     size_t msglen)
+{
+    const char *server = fl_world_role(w, 0);
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id id = (fl_node_id)i;
+        if (strcmp(fl_world_role(w, id), server) != 0)
+            continue;
+        int64_t p = 0, n = 0;
+        const fl_view *v = fl_world_view(w, id);
+        if (!v || !inv_scalar(v, "p_total", &p) || !inv_scalar(v, "n_total", &n))
+            continue;
+        if (p >= s->ok_pos && n >= s->ok_neg)
+            continue;
+        snprintf(msg, msglen,
+                 "converged replica %d counts +%" PRId64 " / -%" PRId64
+                 " but clients had +%" PRId64 " / -%" PRId64
+                 " acknowledged: acknowledged updates were lost",
+                 (int)id, p, n, s->ok_pos, s->ok_neg);
+        return -1;
+    }
+    return 0;
+}
+
+static int inv_bounds_check(void *state, const fl_world *w, fl_node_id node,
+                            const fl_view *before, const fl_view *after,
+                            char *msg, size_t msglen)
+{
+    (void)before;
+    inv_bounds *s = state;
+    inv_sums_update(&s->sums, fl_world_history(w));
+    if (inv_upper(&s->sums, node, after, msg, msglen) != 0)
+        return -1;
+    fl_time quiet = 0;
+    fl_time deadline = inv_deadline(w, &quiet);
+    if (deadline < 0 || fl_world_now(w) < deadline || s->checked == quiet + 1)
+        return 0;
+    s->checked = quiet + 1;
+    fl_node_id a = FL_NO_NODE, b = FL_NO_NODE;
+    if (!inv_agree(w, &a, &b))
+        return 0;                /* counter.convergence reports that */
+    return inv_lower(&s->sums, w, msg, msglen);
+}
+
+static const fl_invariant inv_bounds_inv = {
+    .name = "counter.bounds",
+    .summary = "a replica never counts more than clients asked for, and "
+               "once converged never less than they were acknowledged",
+    .state_size = sizeof(inv_bounds),
+    .check = inv_bounds_check,
+};
+
+/* ---- Families ------------------------------------------------------------------- */
+
+static const fl_invariant *const inv_crdt[] = {
+    &inv_convergence,
+    &inv_bounds_inv,
+};
+
+const fl_invariant *const *fl_counter_crdt_invariants(size_t *n)
+{
+    *n = sizeof inv_crdt / sizeof inv_crdt[0];
+    return inv_crdt;
+}
+
+/* The linearizable counter is Raft: the same safety invariants. */
+const fl_invariant *const *fl_counter_raft_invariants(size_t *n)
+{
+    return fl_raft_invariants(n);
+}

@@ -1,0 +1,57 @@
+/* invariant.h — safety invariants checked after every event. An invariant
+ * belongs to an algorithm family ("raft", "paxos", ...) and reads only the
+ * views that `inspect` fills, so it works unchanged on a student's plug-in.
+ * It looks at the node that just stepped and keeps whatever summary it
+ * needs in its own state, so checking after every event stays cheap. */
+#ifndef FL_INVARIANT_H
+#define FL_INVARIANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "algorithms/algorithm.h"
+#include "sim/history.h"
+#include "sim/scenario/scenario.h"
+
+/* Read-only access to the cluster, provided by the engine. */
+typedef struct fl_world fl_world;
+
+size_t      fl_world_node_count(const fl_world *w);
+const char *fl_world_role(const fl_world *w, fl_node_id node);
+bool        fl_world_alive(const fl_world *w, fl_node_id node);
+/* The node's view after its last step (kind NONE for a crashed node). */
+const fl_view *fl_world_view(const fl_world *w, fl_node_id node);
+/* Entry `index` of `node`'s log through the role's inspect_entry. */
+bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
+                    fl_view_entry *out);
+fl_time fl_world_now(const fl_world *w);
+/* For liveness and history-aware checks: the scenario being run, the client
+ * history so far, and the time of the last heal or restart (0: none). */
+const fl_scenario *fl_world_scenario(const fl_world *w);
+const fl_history  *fl_world_history(const fl_world *w);
+fl_time            fl_world_last_recovery(const fl_world *w);
+
+typedef struct fl_invariant {
+    const char *name;            /* "raft.election_safety" */
+    const char *summary;         /* one line for --help and reports */
+    size_t      state_size;      /* zeroed by the checker before init */
+    int  (*init)(void *state, const fl_world *w);      /* may be NULL */
+    /* `node` just stepped; `before` and `after` are its views around the
+     * step. Return 0 if the invariant holds, else -1 with a message that
+     * names the nodes, terms and indices involved. */
+    int  (*check)(void *state, const fl_world *w, fl_node_id node,
+                  const fl_view *before, const fl_view *after,
+                  char *msg, size_t msglen);
+    void (*destroy)(void *state);                      /* may be NULL */
+    /* After a run that ended without a violation, at simulated time `end`
+     * (the run's horizon): for liveness, which an algorithm that does
+     * nothing at all never gives a step to check. May be NULL. */
+    int  (*finish)(void *state, const fl_world *w, fl_time end,
+                   char *msg, size_t msglen);
+} fl_invariant;
+
+/* The invariants registered for an algorithm family (none: *n = 0). */
+const fl_invariant *const *fl_invariants_for(const char *algorithm,
+                                             size_t *n);
+
+#endif

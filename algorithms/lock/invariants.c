@@ -1,0 +1,238 @@
+/* inv_lock.c — the lock service's checks (see inv_lock.h). Servers show
+ * lock 0 as scalars holder, token, expiry_ms, last_token (algorithms/lock/
+ * sm.c); the storage shows max_token, last_token, last_writer, applied,
+ * rejected (storage.c). */
+#include "algorithms/lock/invariants.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithms/raft/invariants.h"
+
+static bool inv_scalar(const fl_view *v, const char *name, int64_t *out)
+{
+    for (size_t i = 0; i < v->nscalars; i++)
+        if (v->scalars[i].name && !strcmp(v->scalars[i].name, name)) {
+            *out = v->scalars[i].value;
+            return true;
+        }
+    return false;
+}
+
+static bool inv_is(const fl_world *w, fl_node_id node, const char *role)
+{
+    const char *r = fl_world_role(w, node);
+    return r && !strcmp(r, role);
+}
+
+/* ---- lock.token_monotonic ------------------------------------------------ */
+
+static int inv_tok_check(void *state, const fl_world *w, fl_node_id node,
+                         const fl_view *before, const fl_view *after,
+                         char *msg, size_t msglen)
+{
+    (void)state;
+    int64_t lb, la, tb, ta;
+    if (!inv_is(w, node, "server") || before->applied < 0 ||
+        after->applied <= before->applied ||
+        !inv_scalar(before, "last_token", &lb) ||
+        !inv_scalar(after, "last_token", &la) ||
+        !inv_scalar(before, "token", &tb) || !inv_scalar(after, "token", &ta))
+        return 0;
+    if (la < lb) {
+        snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
+                 PRId64 " lowered the last token granted from %" PRId64
+                 " to %" PRId64, (int)node, before->applied + 1,
+                 after->applied, lb, la);
+        return -1;
+    }
+    if (ta < tb) {
+        int64_t holder = -1;
+        inv_scalar(after, "holder", &holder);
+        snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
+                 PRId64 " gave the lock back to client %" PRId64
+                 " with old token %" PRId64 " after token %" PRId64
+                 " had been granted", (int)node, before->applied + 1,
+                 after->applied, holder, ta, tb);
+        return -1;
+    }
+    return 0;
+}
+
+static const fl_invariant inv_token_monotonic = {
+    .name = "lock.token_monotonic",
+    .summary = "fencing tokens strictly increase across grants; an old "
+               "grant never comes back",
+    .check = inv_tok_check,
+};
+
+/* ---- lock.stale_write and lock.exclusion (the storage's view) ---------- */
+
+static bool inv_storage_applied(const fl_world *w, fl_node_id node,
+                                const fl_view *before, const fl_view *after,
+                                int64_t *token, int64_t *writer)
+{
+    int64_t ab = 0, aa = 0;
+    return inv_is(w, node, "storage") && inv_scalar(after, "applied", &aa) &&
+           inv_scalar(before, "applied", &ab) && aa > ab &&
+           inv_scalar(after, "last_token", token) &&
+           inv_scalar(after, "last_writer", writer);
+}
+
+typedef struct inv_stale {
+    int64_t max;              /* highest token applied so far */
+} inv_stale;
+
+static int inv_stale_check(void *state, const fl_world *w, fl_node_id node,
+                           const fl_view *before, const fl_view *after,
+                           char *msg, size_t msglen)
+{
+    inv_stale *s = state;
+    int64_t token, writer;
+    if (!inv_storage_applied(w, node, before, after, &token, &writer))
+        return 0;
+    if (token < s->max) {
+        snprintf(msg, msglen, "storage %d applied a write from client %"
+                 PRId64 " with token %" PRId64 " after it had applied token %"
+                 PRId64 ": the writer's lease had expired and the lock was "
+                 "granted again", (int)node, writer, token, s->max);
+        return -1;
+    }
+    s->max = token;
+    return 0;
+}
+
+static const fl_invariant inv_stale_write = {
+    .name = "lock.stale_write",
+    .summary = "the storage never applies a write with a stale token",
+    .state_size = sizeof(inv_stale),
+    .check = inv_stale_check,
+};
+
+typedef struct inv_owner {
+    int64_t token, writer;
+} inv_owner;
+
+typedef struct inv_excl {
+    inv_owner *owners;        /* sorted by token */
+    size_t     n, cap;
+} inv_excl;
+
+static int inv_excl_check(void *state, const fl_world *w, fl_node_id node,
+                          const fl_view *before, const fl_view *after,
+                          char *msg, size_t msglen)
+{
+    inv_excl *s = state;
+    int64_t token, writer;
+    if (!inv_storage_applied(w, node, before, after, &token, &writer))
+        return 0;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->owners[mid].token < token)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n && s->owners[lo].token == token) {
+        if (s->owners[lo].writer == writer)
+            return 0;
+        snprintf(msg, msglen, "storage %d: clients %" PRId64 " and %" PRId64
+                 " both wrote under token %" PRId64, (int)node,
+                 s->owners[lo].writer, writer, token);
+        return -1;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        inv_owner *o = realloc(s->owners, cap * sizeof *o);
+        if (!o)
+            return 0;             /* stop recording, never report falsely */
+        s->owners = o;
+        s->cap = cap;
+    }
+    memmove(s->owners + lo + 1, s->owners + lo, (s->n - lo) * sizeof *s->owners);
+    s->owners[lo].token = token;
+    s->owners[lo].writer = writer;
+    s->n++;
+    return 0;
+}
+
+static void inv_excl_destroy(void *state)
+{
+    inv_excl *s = state;
+    free(s->owners);
+    s->owners = NULL;
+}
+
+static const fl_invariant inv_exclusion = {
+    .name = "lock.exclusion",
+    .summary = "as the storage sees it, each token's writes come from one "
+               "client",
+    .state_size = sizeof(inv_excl),
+    .check = inv_excl_check,
+    .destroy = inv_excl_destroy,
+};
+
+/* ---- lock.progress (liveness) ------------------------------------------ */
+
+typedef struct inv_progress {
+    int64_t writes;           /* writes the storage applied */
+} inv_progress;
+
+static int inv_progress_check(void *state, const fl_world *w, fl_node_id node,
+                              const fl_view *before, const fl_view *after,
+                              char *msg, size_t msglen)
+{
+    inv_progress *s = state;
+    int64_t token, writer;
+    (void)msg;
+    (void)msglen;
+    if (inv_storage_applied(w, node, before, after, &token, &writer))
+        s->writes++;
+    return 0;
+}
+
+/* A lock service that grants nothing keeps every safety check. */
+static int inv_progress_finish(void *state, const fl_world *w, fl_time end,
+                               char *msg, size_t msglen)
+{
+    const inv_progress *s = state;
+    (void)w;
+    if (s->writes > 0)
+        return 0;
+    snprintf(msg, msglen, "in %.0f ms no write reached the storage: no client "
+             "ever held the lock with a token the storage accepted",
+             (double)end / 1e6);
+    return -1;
+}
+
+static const fl_invariant inv_progress_inv = {
+    .name = "lock.progress",
+    .summary = "clients get the lock: at least one fenced write reaches the "
+               "storage in a run",
+    .state_size = sizeof(inv_progress),
+    .check = inv_progress_check,
+    .finish = inv_progress_finish,
+};
+
+/* ---- The family: Raft's invariants, then the lock's ---------------------- */
+
+static const fl_invariant *const inv_lock_table[] = {
+    &fl_inv_raft_election_safety,
+    &fl_inv_raft_leader_append_only,
+    &fl_inv_raft_log_matching,
+    &fl_inv_raft_leader_completeness,
+    &fl_inv_raft_state_machine_safety,
+    &inv_token_monotonic,
+    &inv_stale_write,
+    &inv_exclusion,
+    &inv_progress_inv,
+};
+
+const fl_invariant *const *fl_lock_invariants(size_t *n)
+{
+    *n = sizeof inv_lock_table / sizeof inv_lock_table[0];
+    return inv_lock_table;
+}

@@ -1,0 +1,112 @@
+/* invcheck.c — the invariant step hook. */
+#include "sim/run/invcheck.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct fl_invcheck {
+    const fl_invariant *const *invs;
+    size_t       n;
+    void       **states;
+    bool         failed;
+    fl_violation violation;
+};
+
+fl_invcheck *fl_invcheck_new(const char *family, fl_engine *e)
+{
+    fl_invcheck *ic = calloc(1, sizeof *ic);
+    if (!ic)
+        return NULL;
+    ic->invs = fl_invariants_for(family, &ic->n);
+    ic->states = calloc(ic->n ? ic->n : 1, sizeof *ic->states);
+    if (!ic->states)
+        goto fail;
+    for (size_t i = 0; i < ic->n; i++) {
+        const fl_invariant *inv = ic->invs[i];
+        ic->states[i] = calloc(1, inv->state_size ? inv->state_size : 1);
+        if (!ic->states[i])
+            goto fail;
+        if (inv->init && inv->init(ic->states[i], (const fl_world *)e) != 0)
+            goto fail;
+    }
+    return ic;
+fail:
+    fl_invcheck_free(ic);
+    return NULL;
+}
+
+void fl_invcheck_free(fl_invcheck *ic)
+{
+    if (!ic)
+        return;
+    for (size_t i = 0; ic->states && i < ic->n; i++) {
+        if (ic->states[i] && ic->invs[i]->destroy)
+            ic->invs[i]->destroy(ic->states[i]);
+        free(ic->states[i]);
+    }
+    free(ic->states);
+    free(ic);
+}
+
+static int hook(void *arg, fl_engine *e, fl_node_id node,
+                const fl_view *before, const fl_view *after)
+{
+    fl_invcheck *ic = arg;
+    if (ic->failed)
+        return -1;
+    const fl_world *w = (const fl_world *)e;
+    for (size_t i = 0; i < ic->n; i++) {
+        fl_violation *v = &ic->violation;
+        v->msg[0] = '\0';
+        if (ic->invs[i]->check(ic->states[i], w, node, before, after,
+                               v->msg, sizeof v->msg) != 0) {
+            ic->failed = true;
+            v->name = ic->invs[i]->name;
+            v->node = node;
+            v->time = fl_engine_now(e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int fl_invcheck_attach(fl_invcheck *ic, fl_engine *e)
+{
+    if (ic->n == 0)
+        return 0;
+    return fl_engine_add_hook(e, hook, ic);
+}
+
+size_t fl_invcheck_count(const fl_invcheck *ic)
+{
+    return ic->n;
+}
+
+const fl_invariant *fl_invcheck_at(const fl_invcheck *ic, size_t i)
+{
+    return i < ic->n ? ic->invs[i] : NULL;
+}
+
+const fl_violation *fl_invcheck_violation(const fl_invcheck *ic)
+{
+    return ic->failed ? &ic->violation : NULL;
+}
+
+int fl_invcheck_finish(fl_invcheck *ic, fl_engine *e)
+{
+    const fl_world *w = (const fl_world *)e;
+    for (size_t i = 0; i < ic->n && !ic->failed; i++) {
+        const fl_invariant *inv = ic->invs[i];
+        fl_violation *v = &ic->violation;
+        v->msg[0] = '\0';
+        if (inv->finish && inv->finish(ic->states[i], w, fl_engine_end(e), v->msg,
+                                       sizeof v->msg) != 0) {
+            ic->failed = true;
+            v->name = inv->name;
+            v->node = FL_NO_NODE;
+            v->time = fl_engine_end(e);
+            return -1;
+        }
+    }
+    return 0;
+}

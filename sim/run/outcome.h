@@ -1,0 +1,101 @@
+/* outcome.h — one run's verdict as plain data: which check failed (if
+ * any), why, the trace hash and a few counters. Plain fixed-size data, so
+ * a forked child (sim/batch/child.h) can send it through a pipe; grade, explore
+ * and shrink all judge runs by it. The checks are the ones `faultline run`
+ * makes, in the same order and with the same rules, so a run's outcome and
+ * the repro command's verdict agree. */
+#ifndef FL_OUTCOME_H
+#define FL_OUTCOME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algorithms/algorithm.h"
+#include "sim/batch/child.h"
+#include "sim/scenario/scenario.h"
+
+typedef enum fl_outcome_kind {
+    FL_OUT_PASS,       /* every check the scenario asks for held */
+    FL_OUT_CHECK,      /* a check failed: `check` names it */
+    FL_OUT_UNKNOWN,    /* the linearizability checker ran out of time */
+    FL_OUT_NONDET,     /* the same seed ran twice to different traces */
+    FL_OUT_CRASH,      /* died of a signal or a sanitizer report */
+    FL_OUT_EXIT,       /* the process exited in the middle of the run */
+    FL_OUT_CPU,        /* CPU-time limit */
+    FL_OUT_WALL,       /* wall-clock limit */
+    FL_OUT_MEMORY,     /* memory limit */
+    FL_OUT_ERROR,      /* could not run: plug-in not loadable, scenario
+                          rejected by the algorithm's validate, ... */
+    FL_OUT_KIND_COUNT
+} fl_outcome_kind;
+
+#define FL_OUTCOME_MAGIC 0x464c4f55u   /* "FLOU" */
+
+typedef struct fl_outcome {
+    uint32_t        magic;
+    fl_outcome_kind kind;
+    /* What failed, as a stable name: an invariant ("raft.election_safety"),
+     * "linearizable", "liveness.min_ok_ops", "liveness.leader",
+     * "nondeterministic", "crash.SIGSEGV", "exit", "limit.cpu",
+     * "limit.wall", "limit.memory", "error"; "" when it passed. Shrinking
+     * keeps a change only if the run still fails with the same name. */
+    char     check[64];
+    char     detail[480];      /* one line saying what happened */
+    uint64_t hash;             /* trace hash of the (first) run */
+    uint64_t hash2;            /* of the second run, if it ran twice */
+    uint64_t events, ops_ok, ops_fail, ops_info;
+    fl_time  sim_end;          /* simulated time reached */
+    fl_time  fail_at;          /* when an invariant broke; -1 otherwise */
+    double   wall_s, cpu_s;    /* measured by the child runner */
+    uint64_t peak_rss;
+} fl_outcome;
+
+typedef struct fl_run_spec {
+    uint64_t seed;
+    fl_time  duration;         /* 0: the scenario's */
+    double   lin_timeout_s;    /* 0: 10 s */
+    bool     twice;            /* run again in this process, compare hashes */
+} fl_run_spec;
+
+/* Runs `s` (already bound to `alg`) in this process. */
+void fl_outcome_run(const fl_scenario *s, const fl_algorithm *alg,
+                    const fl_run_spec *spec, fl_outcome *out);
+
+/* For a child process: loads the plug-in `impl` (NULL: the built-in
+ * algorithm `s` names), binds `s` to it and runs. A plug-in that does not
+ * load or a scenario its validate rejects gives FL_OUT_ERROR. */
+void fl_outcome_run_job(fl_scenario *s, const char *impl,
+                        const fl_run_spec *spec, fl_outcome *out);
+
+/* Loads the plug-in `impl` in a child process (so its code cannot harm
+ * this one) and, if `s` is not NULL, binds `s` to it. Returns
+ * FL_CHILD_OK with msg[0] == '\0' if that worked, FL_CHILD_OK with the
+ * reason in `msg` if it did not, or the pool's failure / interruption. */
+fl_child_status fl_outcome_check_impl(const char *impl, fl_scenario *s,
+                                      const fl_child_limits *lim,
+                                      char *msg, size_t len);
+
+/* The outcome of a child: its payload if it finished normally, else how it
+ * ended (signal, exit, limit), recognising sanitizer reports in its output. */
+void fl_outcome_from_child(const fl_child_result *r, const fl_outcome *payload,
+                           const fl_child_limits *lim, fl_outcome *out);
+
+static inline bool fl_outcome_failed(const fl_outcome *o)
+{
+    return o->kind != FL_OUT_PASS;
+}
+
+/* "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
+ * "cpu-limit", "wall-limit", "memory-limit", "error". */
+const char *fl_outcome_kind_name(fl_outcome_kind k);
+/* The inverse; false if `name` is none of them. */
+bool fl_outcome_kind_parse(const char *name, fl_outcome_kind *out);
+
+/* The command that reproduces a run:
+ * "faultline run SCENARIO --seed N [--duration MS] [--impl SO]".
+ * `duration_ms` < 0: the scenario's own. */
+void fl_outcome_repro(char *buf, size_t len, const char *scenario, uint64_t seed,
+                      int64_t duration_ms, const char *impl);
+
+#endif
