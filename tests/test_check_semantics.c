@@ -493,6 +493,51 @@ static void test_many_files(void)
     free(broken);
 }
 
+/* What `check` prints on stdout, and its status in *rc. */
+static char *capture(int argc, const char *const *argv, int *rc)
+{
+    fflush(stdout);
+    char path[] = "/tmp/fl-check-cap-XXXXXX";
+    int fd = mkstemp(path), saved = dup(1);
+    CU_ASSERT_FATAL(fd >= 0 && saved >= 0);
+    dup2(fd, 1);
+    *rc = fl_cmd_check(argc, (char **)argv);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    off_t n = lseek(fd, 0, SEEK_END);
+    char *out = calloc((size_t)n + 1, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_EQUAL(pread(fd, out, (size_t)n, 0), n);
+    close(fd);
+    unlink(path);
+    return out;
+}
+
+/* A guessed model and an initial value the format implies are printed;
+ * --model and --init win over both, and then nothing is said of them. */
+static void test_guess_printed(void)
+{
+    char *kv = write_tmp(
+        "{:process 0, :type :invoke, :f :get, :key \"3\", :value nil}\n"
+        "{:process 0, :type :ok, :f :get, :key \"3\", :value \"\"}\n");
+    int rc;
+    char *out = capture(2, (const char *[]){ "check", kv }, &rc);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "model kv (guessed"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "initial value from the format: "
+                                       "Porcupine's kv format"));
+    free(out);
+    out = capture(6, (const char *[]){ "check", kv, "--model", "kv",
+                                       "--init", "nil" }, &rc);
+    CU_ASSERT_EQUAL(rc, 1);                 /* nil is not "" */
+    CU_ASSERT_PTR_NULL(strstr(out, "guessed"));
+    CU_ASSERT_PTR_NULL(strstr(out, "initial value from the format"));
+    free(out);
+    unlink(kv);
+    free(kv);
+}
+
 /* ---- a violation found fast -------------------------------------------------------- */
 
 static double now_s(void)
@@ -664,6 +709,7 @@ static const fl_cu_test edn_tests[] = {
 
 static const fl_cu_test command_tests[] = {
     { "several files: the worst status", test_many_files },
+    { "a guess is printed; --model and --init win", test_guess_printed },
     { "a violation found fast, whatever the timeout", test_fast_violation },
     { NULL, NULL }
 };
