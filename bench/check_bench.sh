@@ -28,13 +28,41 @@ int main(int argc, char **argv)
 }
 C
 srcs="sim/error.c sim/history.c sim/check/linop.c sim/check/lin.c
+      sim/check/lin_tables.c sim/check/lin_search.c sim/check/lin_report.c
       sim/check/lin_html.c sim/check/models.c sim/check/model_register.c
       sim/check/model_kv.c sim/check/model_lock.c sim/check/model_counter.c
-      sim/check/model_set.c sim/check/hist_read.c sim/check/check_bench.c"
+      sim/check/model_set.c sim/check/model_mutex.c sim/check/model_multireg.c
+      sim/check/hist_read.c sim/check/hist_pair.c sim/check/hist_map.c
+      sim/check/hist_edn.c sim/check/hist_jsonl.c sim/check/hist_etcd.c
+      sim/check/check_bench.c"
 cd "$top"
 # shellcheck disable=SC2086
 ${CC:-cc} -std=gnu11 -O2 -ffp-contract=off -I"$top" \
     $(pkg-config --cflags libcjson) "$tmp/main.c" $srcs -o "$tmp/bench" \
-    $(pkg-config --libs libcjson) -lm
+    $(pkg-config --libs libcjson) -lm -lpthread
 echo "faultline linearizability checker on $(cd "$data" && pwd), $reps runs:"
 "$tmp/bench" "$data" "$reps"
+# Whole-process times (start-up, reading and checking), median of REPS
+# runs of the built ./faultline, where there is one.
+fl=$top/faultline
+[ -x "$fl" ] || exit 0
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+whole() {
+    label=$1; shift
+    i=0
+    while [ $i -lt "$reps" ]; do
+        s=$(date +%s%N)
+        "$fl" check "$@" > /dev/null 2>&1
+        e=$(date +%s%N)
+        echo $(( (e - s) / 1000 ))
+        i=$((i + 1))
+    done | median | awk -v l="$label" '{ printf "  %-44s %9.1f ms\n", l, $1 / 1000 }'
+}
+echo
+echo "whole process, median of $reps (./faultline check ...):"
+whole "50 etcd logs, one process" "$data"/jepsen/etcd_*.log
+whole "jepsen/etcd_000.log (NO)" "$data/jepsen/etcd_000.log"
+whole "kv/c50-ok.txt, by key" "$data/kv/c50-ok.txt"
+whole "kv/c10-ok.txt, whole" "$data/kv/c10-ok.txt" --no-partition
+whole "kv/c10-bad.txt (NO)" "$data/kv/c10-bad.txt"
+whole "kv/c01-bad.txt (NO)" "$data/kv/c01-bad.txt"

@@ -247,12 +247,47 @@ int fl_history_write_jsonl(const fl_history *h, FILE *out)
     return write_all(h, out, &fl_jsonl);
 }
 
-/* {:process 0, :type :ok, :f :cas, :key 0, :value [1 2], :result false,
- *  :time 130} — one map per line. A CAS whose comparison failed is written
- * as :ok with :result false (it happened and observed another value).
- * Tools that ignore :result (Knossos, Porcupine's parsers) would read such a
- * line as a successful swap: rewrite it to :type :fail for them. */
+/* ---- Jepsen EDN ------------------------------------------------------------ */
+
+/* The first line of an EDN history: Knossos skips it as a comment;
+ * faultline's reader (sim/check/hist_read.h, FL_HIST_EDN_MARK) reads the
+ * file with faultline's semantics when it sees it. */
+static const char fl_edn_mark[] =
+    ";; faultline history: a read of nil saw nil (Knossos reads nil as "
+    "unknown); :fail :cas with :error :mismatch ran and saw another value\n";
+
+/* The Jepsen type of an event: a CAS whose comparison failed is :fail for
+ * Knossos, which has no other way to say a CAS did not swap. */
+static const char *edn_type(const fl_hist_event *e)
+{
+    if (e->op.kind == FL_OP_CAS && e->type == FL_HIST_OK && e->value == 0)
+        return "fail";
+    return fl_hist_type_name(e->type);
+}
+
+/* {:index 3, :type :ok, :f :cas, :value [0 [1 2]], :process 0,
+ *  :time 130} — keys as Jepsen's independent tuples [k v]. */
+static void put_edn_event(FILE *out, const fl_hist_event *e, size_t index)
+{
+    fprintf(out, "{:index %zu, :type :%s, :f :%s, :value [%" PRIu32 " ",
+            index, edn_type(e), fl_op_kind_name(e->op.kind), e->op.key);
+    put_value(out, &fl_edn, e);
+    fprintf(out, "], :process %" PRId64 ", :time %" PRId64, e->process,
+            e->time);
+    if (e->op.kind == FL_OP_CAS && e->type == FL_HIST_OK && e->value == 0)
+        fputs(", :error :mismatch", out);
+    fputs("}\n", out);
+}
+
+/* One op map per line, the way Jepsen writes them and Knossos reads them:
+ * :index on every op, :time in ns, :value [k v] (independent keys), and a
+ * CAS whose comparison failed as :fail with :error :mismatch. */
 int fl_history_write_edn(const fl_history *h, FILE *out)
 {
-    return write_all(h, out, &fl_edn);
+    fputs(fl_edn_mark, out);
+    for (size_t i = 0; i < h->len; i++)
+        put_edn_event(out, &h->events[i], i);
+    if (fflush(out) != 0 || ferror(out))
+        return -1;
+    return 0;
 }

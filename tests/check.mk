@@ -11,3 +11,25 @@ EXTRA_DIST += tests/fixtures/check
 # where one is installed (skipped, saying so, where not).
 TESTS += tests/test_check_html.sh
 EXTRA_DIST += tests/test_check_html.sh
+# Differential testing: random histories in every format against a small
+# exhaustive reference checker (tests/test_check_fuzz.c); 300 per format
+# here, any number with tests/check_fuzz.sh N.
+check_PROGRAMS += tests/test_check_fuzz
+TESTS += tests/test_check_fuzz
+tests_test_check_fuzz_SOURCES = tests/test_check_fuzz.c
+tests_test_check_fuzz_CFLAGS = $(TEST_CF)
+tests_test_check_fuzz_LDADD = $(TEST_LIBS)
+tests_test_check_fuzz_LDFLAGS = $(TEST_LD)
+EXTRA_DIST += tests/check_fuzz.sh
+# issue 20: every shipped scenario's EDN history, read back by `check`,
+# gets the run's own verdict.
+TESTS += tests/test_check_edn_shipped.sh
+EXTRA_DIST += tests/test_check_edn_shipped.sh
+# Each format's own semantics, Knossos' models, exact numbers, the EDN
+# writer field by field, several files, a violation found fast.
+check_PROGRAMS += tests/test_check_semantics
+TESTS += tests/test_check_semantics
+tests_test_check_semantics_SOURCES = tests/test_check_semantics.c
+tests_test_check_semantics_CFLAGS = $(TEST_CF)
+tests_test_check_semantics_LDADD = $(TEST_LIBS)
+tests_test_check_semantics_LDFLAGS = $(TEST_LD)

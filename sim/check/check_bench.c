@@ -373,8 +373,8 @@ int fl_check_bench(const char *datadir, const fl_check_bench_opts *opts,
             (double)(t.max_rss - base.rss_kib) / 1024.0);
     fprintf(out, "\n%d measurements, %d verdicts differ from EXPECTED.txt, "
             "%d undecided\n", t.files, t.mismatches, t.undecided);
-    fprintf(out, "\nagainst Porcupine's figures (issue 3; target: 5x "
-            "faster each):\n"
+    fprintf(out, "\nagainst Porcupine's figures (its own models, check "
+            "time only, median of 3):\n"
             "  %-34s %12s %13s   %8s\n", "", "Porcupine", "faultline",
             "speed-up");
     print_ref(out, "50 etcd logs, total", PORC_ETCD_ALL, t.etcd_ms,

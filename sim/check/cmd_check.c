@@ -14,8 +14,12 @@
 #include "sim/check/model.h"
 #include "sim/error.h"
 
+#define FL_CHECK_MAX_FILES 4096
+
 typedef struct check_opts {
-    const char    *file;
+    const char    *file;          /* the first FILE */
+    const char   **files;         /* all of them */
+    int            nfiles;
     const char    *model;         /* NULL: guess */
     const char    *init;          /* NULL: the model's default */
     double         timeout;       /* 0: none */
@@ -27,6 +31,7 @@ typedef struct check_opts {
     bool           no_partition;
     bool           bench;         /* FILE is then the data folder */
     int            reps;          /* --bench: runs per measurement */
+    unsigned       threads;       /* 0: the checker's default */
     bool           help;
 } check_opts;
 
@@ -74,6 +79,9 @@ void fl_cmd_check_usage(FILE *out)
           "  --no-partition  check the history as a whole even where the "
           "model splits it\n"
           "                by key (P-compositionality off: much slower)\n"
+          "  --threads N   partitions searched at once (default: one per "
+          "processor, 2 to 8);\n"
+          "                all stop at the first violation\n"
           "  --bench [DATADIR]  time the checker on every history of "
           "Porcupine's test data\n"
           "                (default DATADIR: " FL_BENCH_DATA "), "
@@ -194,6 +202,12 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
         if (*v == '\0' || *end != '\0' || n < 1 || n > 64)
             return usage_error("--reps: expected 1 to 64, found '%s'", v);
         o->reps = (int)n;
+    } else if ((v = opt_value(argc, argv, i, "--threads", &missing))) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || n < 1 || n > 8)
+            return usage_error("--threads: expected 1 to 8, found '%s'", v);
+        o->threads = (unsigned)n;
     } else if ((v = opt_value(argc, argv, i, "--format", &missing))) {
         o->format = fl_hist_format_parse(v);
         if (o->format == FL_HFMT_AUTO)
@@ -209,20 +223,30 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, check_opts *o)
+static int parse_args(int argc, char **argv, check_opts *o,
+                      const char **files)
 {
     memset(o, 0, sizeof *o);
+    o->files = files;
     for (int i = 1; i < argc; i++) {
         int rc = parse_option(argc, argv, &i, o);
         if (rc == 2)
             return FL_EXIT_INPUT;
         if (rc == 0)
             continue;
-        if (o->file)
-            return usage_error("expected one FILE, found another: '%s'",
+        if (o->nfiles >= FL_CHECK_MAX_FILES)
+            return usage_error("too many FILEs (at most 4096): '%s'",
                                argv[i]);
-        o->file = argv[i];
+        o->files[o->nfiles++] = argv[i];
+        if (!o->file)
+            o->file = argv[i];
     }
+    if (o->bench && o->nfiles > 1)
+        return usage_error("--bench takes one DATADIR, found another: '%s'",
+                           o->files[1]);
+    if (o->html && o->nfiles > 1)
+        return usage_error("--html draws one history, found another FILE: "
+                           "'%s'", o->files[1]);
     if (!o->help && !o->file && !o->bench)
         return usage_error("%s", "expected a history FILE");
     if (o->model && !fl_model_find(o->model))
@@ -246,18 +270,25 @@ static fl_lin_val parse_init(const char *s)
     return (fl_lin_val){ .type = FL_LV_STR, .n = n, .u.s = s };
 }
 
-static void print_verdict(const fl_lin_report *r, const char *model,
-                          fl_hist_format fmt)
+/* How the model and the initial value were chosen, for the report. */
+typedef struct check_choice {
+    const char *model;
+    bool        guessed;       /* no --model */
+    const char *init_why;      /* the format's initial value, if used */
+} check_choice;
+
+static void print_verdict(const fl_lin_report *r, const check_choice *c,
+                          fl_hist_format fmt, const char *prefix)
 {
     switch (r->result) {
     case FL_LIN_OK:
-        printf("linearizable: yes\n");
+        printf("%slinearizable: yes\n", prefix);
         break;
     case FL_LIN_VIOLATION:
-        printf("linearizable: NO\n");
+        printf("%slinearizable: NO\n", prefix);
         break;
     case FL_LIN_UNKNOWN:
-        printf("linearizable: unknown (%s)\n",
+        printf("%slinearizable: unknown (%s)\n", prefix,
                r->partitions_memory == 0 ? "timeout"
                : r->partitions_memory == r->partitions_unknown
                    ? "memory limit"
@@ -268,16 +299,25 @@ static void print_verdict(const fl_lin_report *r, const char *model,
     case FL_LIN_UNAVAILABLE:
         return;
     }
-    printf("model %s, %s history: %zu ops in %zu partition%s\n", model,
+    printf("model %s%s, %s history: %zu ops in %zu partition%s\n", c->model,
+           c->guessed ? " (guessed from the history; --model to choose)"
+                      : "",
            fl_hist_format_name(fmt), r->ops, r->partitions,
            r->partitions == 1 ? "" : "s");
+    if (c->init_why)
+        printf("initial value from the format: %s (--init to choose)\n",
+               c->init_why);
     if (r->result == FL_LIN_VIOLATION)
         fl_lin_report_print(r, stdout);
 }
 
-/* Reads, checks, prints; returns the exit status. */
-static int run_check(const check_opts *o)
+/* Reads, checks, prints; returns the exit status. With several files,
+ * the verdict line starts with "FILE: ". */
+static int run_check(const check_opts *o, const char *file)
 {
+    char prefix[512] = "";
+    if (o->nfiles > 1)
+        snprintf(prefix, sizeof prefix, "%s: ", file);
     fl_lin_history h;
     fl_lin_report r;
     fl_error err = { { 0 } };
@@ -286,24 +326,30 @@ static int run_check(const check_opts *o)
     int status = FL_EXIT_INPUT;
     size_t max_memory = o->max_memory ? o->max_memory
                                       : fl_lin_default_max_memory();
-    if (fl_hist_read_file_max(o->file, o->format, max_memory / 4, &h, &fmt,
+    if (fl_hist_read_file_max(file, o->format, max_memory / 4, &h, &fmt,
                               &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }
     const char *name = o->model ? o->model : fl_hist_guess_model(&h);
+    check_choice choice = { .model = name, .guessed = !o->model };
+    if (!o->init && h.init_hint.type != FL_LV_NONE &&
+        (strcmp(name, "kv") == 0 || strcmp(name, "register") == 0 ||
+         strcmp(name, "cas-register") == 0))
+        choice.init_why = h.init_why;
     fl_lin_val init = o->init ? parse_init(o->init) : fl_lin_nil();
     fl_lin_options lo = { .timeout_s = o->timeout_set ? o->timeout
                                                       : FL_CHECK_TIMEOUT,
                           .max_memory = max_memory,
-                          .no_partition = o->no_partition };
+                          .no_partition = o->no_partition,
+                          .threads = o->threads };
     fl_lin_result res = fl_lin_check_opts(&h, fl_model_find(name),
                                           o->init ? &init : NULL, &lo, &r);
     if (res == FL_LIN_ERROR) {
         fprintf(stderr, "faultline: %s\n", r.err.msg);
         goto out;
     }
-    print_verdict(&r, name, fmt);
+    print_verdict(&r, &choice, fmt, prefix);
     fflush(stdout);
     if (o->html && fl_lin_write_html(&h, &r, o->html, &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
@@ -316,20 +362,42 @@ out:
     return status;
 }
 
+/* The worse of two exit statuses: bad input, then a violation, then
+ * unknown, then linearizable. */
+static int worse(int a, int b)
+{
+    static const int rank[4] = { 0, 2, 3, 1 };     /* by status 0..3 */
+    int ra = a >= 0 && a <= 3 ? rank[a] : 3, rb = b >= 0 && b <= 3 ? rank[b] : 3;
+    return ra >= rb ? a : b;
+}
+
 int fl_cmd_check(int argc, char **argv)
 {
     check_opts o;
-    int rc = parse_args(argc, argv, &o);
-    if (rc != 0)
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        fputs("faultline: check: out of memory\n", stderr);
+        return FL_EXIT_INPUT;
+    }
+    int rc = parse_args(argc, argv, &o, files);
+    if (rc != 0) {
+        free(files);
         return rc;
+    }
     if (o.help) {
         fl_cmd_check_usage(stdout);
-        return FL_EXIT_OK;
-    }
-    if (o.bench) {
+        rc = FL_EXIT_OK;
+    } else if (o.bench) {
         fl_check_bench_opts b = { .reps = o.reps, .timeout_s = o.timeout,
                                   .max_memory = o.max_memory };
-        return fl_check_bench(o.file ? o.file : FL_BENCH_DATA, &b, stdout);
+        rc = fl_check_bench(o.file ? o.file : FL_BENCH_DATA, &b, stdout);
+    } else {
+        rc = FL_EXIT_OK;
+        for (int i = 0; i < o.nfiles; i++) {
+            rc = worse(rc, run_check(&o, o.files[i]));
+            fflush(stdout);
+        }
     }
-    return run_check(&o);
+    free(files);
+    return rc;
 }

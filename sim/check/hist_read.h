@@ -1,25 +1,49 @@
 /* hist_read.h — reading histories for the linearizability checker:
- * faultline's own JSON Lines, Jepsen etcd logs (as shipped with Porcupine)
- * and Jepsen EDN op maps, detected automatically. Every error names the
- * file and line: "FILE:LINE: what was expected".
+ * faultline's own JSON Lines, Jepsen etcd logs (as shipped with Porcupine),
+ * Jepsen/Knossos EDN op maps and Porcupine's kv format, detected
+ * automatically, each with its own tool's semantics. Every error names the
+ * file and line: "FILE:LINE: what was expected". (The readers are
+ * hist_jsonl.c, hist_edn.c and hist_etcd.c; hist_read_impl.h joins them.)
  *
- * Semantics (Jepsen's): an invoke opens an op for its process; the next
- * :ok / :fail / :info of that process completes it. :fail ops are dropped
- * (they did not happen) — except in etcd logs, where `:fail :cas` is a CAS
- * that ran and returned false, as Porcupine reads it. A CAS that returned
- * false is otherwise `:ok` with `:result false`. :info ops, and ops never
- * completed, may take effect any time after their call or never. Nemesis
- * ops (`:process :nemesis`) are skipped. A `:fail` read (e.g. Jepsen's
- * `:fail :read :timed-out`) and an `:info` read constrain nothing.
+ * Common to all (Jepsen's): an invoke opens an op for its process; the
+ * next :ok / :fail / :info of that process completes it. :fail ops did not
+ * happen and are dropped; :info ops, and ops never completed, may take
+ * effect any time after their call or never. Nemesis ops (`:process
+ * :nemesis`) are skipped. A `:fail` or `:info` read constrains nothing.
  *
- * Values: nil, integers, strings, [a b] for CAS, and vectors / lists / sets
- * of integers for set reads. JSON Lines numbers must be integers within
- * +-2^53 (cJSON reads numbers as doubles); EDN integers may use all 64
- * bits. Display times are `time_ns` / `:time` when every line has one,
- * else line numbers; the checker orders ops by their position in the file,
+ * Per format:
+ *  - JSON Lines: null is the value nil; a CAS that returned false is "ok"
+ *    with "result": false.
+ *  - EDN (Knossos): a read of nil is a read of an unknown value, which
+ *    matches any state (Knossos' register and cas-register); a CAS is :ok
+ *    when it swapped and :fail when it did not (dropped); Jepsen's
+ *    independent keys `:value [k v]` (CAS `[k [old new]]`) are keys, as is
+ *    `:key`; a txn `:value [[:read k v] [:write k v] ...]` is Knossos'
+ *    multi-register, its nil reads unknown.
+ *  - faultline's own EDN, whose first line is FL_HIST_EDN_MARK: as EDN,
+ *    except that a read of nil saw nil, and `:fail :cas ... :error
+ *    :mismatch` is a CAS that ran and returned false.
+ *  - Porcupine's kv format (EDN maps with :key and :f :get/:put/:append):
+ *    every key starts at "" (fl_lin_history.init_hint), model kv.
+ *  - etcd logs: nil is the value nil; `:fail :cas` is a CAS that ran and
+ *    returned false, as Porcupine reads it; `:timed-out` is unknown.
+ *
+ * Values: nil, integers, strings, [a b] for CAS, vectors / lists / sets of
+ * integers for set reads. Integers are exact to 64 bits in every format
+ * (JSON numbers are read from their text, never through a double); a
+ * larger integer, a fraction or an exponent is refused with the line.
+ * Display times are `time_ns` / `:time` when every line has one, else
+ * line numbers; the checker orders ops by their position in the file,
  * never by time, so equal or missing times cannot reorder anything. */
 #ifndef FL_CHECK_HIST_READ_H
 #define FL_CHECK_HIST_READ_H
+
+/* The first line of faultline's own EDN histories (sim/history.c). A
+ * file that starts with it is read with faultline's semantics: a read of
+ * nil saw nil, and `:fail :cas ... :error :mismatch` is a CAS that ran and
+ * returned false. Any other EDN is read as Knossos reads it. */
+#define FL_HIST_EDN_MARK ";; faultline history:"
+
 
 #include <stddef.h>
 
@@ -58,9 +82,11 @@ int fl_hist_read_text(const char *name, const char *text, size_t len,
                       fl_hist_format fmt, fl_lin_history *out,
                       fl_hist_format *found, fl_error *err);
 
-/* The model a history most likely wants: "kv" for strings or appends,
- * "lock" for acquire/release, "set" for set-valued reads, "counter" for
- * adds, else "register". */
+/* The model a history most likely wants: what its format implies
+ * (Porcupine's kv format: "kv"), else "kv" for strings or appends,
+ * "multi-register" for txns, "lock" for acquire/release with fencing
+ * tokens ("mutex" without any), "set" for
+ * set-valued reads, "counter" for adds, else "register". */
 const char *fl_hist_guess_model(const fl_lin_history *h);
 
 #endif

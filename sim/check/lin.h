@@ -4,7 +4,11 @@
  * Wing & Gong's search with Lowe's just-in-time linearization and
  * memoization of (set of linearized ops, model state), as in Porcupine,
  * split into independent partitions when the model partitions by key
- * (P-compositionality). Indeterminate (info) ops may take effect any time
+ * (P-compositionality), searched concurrently by a few threads that all
+ * stop at the first violation (fl_lin_options.threads; the engine's runs
+ * use one, so a run's report is always the same). This header is the
+ * checker's door; lin_impl.h is its inside. Indeterminate (info) ops may
+ * take effect any time
  * after their call, or never: the search succeeds as soon as every ok op
  * is linearized. Failed ops are not in the history at all.
  *
@@ -67,6 +71,9 @@ typedef struct fl_lin_report {
     size_t   partitions_unknown;  /* partitions not decided: stopped by
                                      the timeout or the memory limit */
     size_t   partitions_memory;   /* ... of which by the memory limit */
+    char     undecided[128];      /* the key of the first undecided
+                                     partition ("" if none, or not
+                                     partitioned) */
     size_t   max_memory;          /* the limit applied, bytes */
     size_t   peak_memory;         /* the most any partition's search
                                      tables held, bytes */
@@ -118,6 +125,15 @@ typedef struct fl_lin_options {
     bool   no_partition;  /* check the history as a whole even if the
                              model partitions it (P-compositionality off):
                              a state is then every partition's state */
+    unsigned threads;     /* partitions searched at once; 0: one per
+                             processor, at least 2, at most 8. Every
+                             search stops at the first violation found,
+                             so the time to a NO does not depend on
+                             other partitions. The verdict never depends
+                             on the threads; with several violating
+                             partitions, the one reported is the
+                             lowest-index one among those decided (with
+                             1 thread: always the first). */
 } fl_lin_options;
 
 /* The same with options; opts NULL = all defaults. */

@@ -174,6 +174,16 @@ bool fl_lin_val_equal(const fl_lin_val *a, const fl_lin_val *b)
     case FL_LV_PAIR:
         return fl_lin_val_equal(&a->u.pair[0], &b->u.pair[0]) &&
                fl_lin_val_equal(&a->u.pair[1], &b->u.pair[1]);
+    case FL_LV_TXN:
+        if (a->n != b->n)
+            return false;
+        for (size_t i = 0; i < a->n; i++) {
+            const fl_lin_mop *x = &a->u.mops[i], *y = &b->u.mops[i];
+            if (x->write != y->write || !fl_lin_val_equal(&x->key, &y->key) ||
+                !fl_lin_val_equal(&x->val, &y->val))
+                return false;
+        }
+        return true;
     }
     return false;
 }
@@ -205,6 +215,14 @@ uint64_t fl_lin_val_hash(const fl_lin_val *v)
     case FL_LV_PAIR:
         return h ^ (fl_lin_val_hash(&v->u.pair[0]) * 31u) ^
                fl_lin_val_hash(&v->u.pair[1]);
+    case FL_LV_TXN:
+        for (size_t i = 0; i < v->n; i++) {
+            const fl_lin_mop *m = &v->u.mops[i];
+            h = (h ^ m->write) * 0x100000001b3ull;
+            h = (h ^ fl_lin_val_hash(&m->key)) * 0x100000001b3ull;
+            h = (h ^ fl_lin_val_hash(&m->val)) * 0x100000001b3ull;
+        }
+        return h;
     }
     return h;
 }
@@ -256,6 +274,22 @@ static void format_into(const fl_lin_val *v, char *buf, size_t len,
         for (size_t i = 0; i < v->n; i++)
             add_text(buf, len, at, "%s%" PRId64, i ? " " : "", v->u.list[i]);
         add_text(buf, len, at, "}");
+        return;
+    case FL_LV_TXN:
+        add_text(buf, len, at, "[");
+        for (size_t i = 0; i < v->n; i++) {
+            const fl_lin_mop *m = &v->u.mops[i];
+            add_text(buf, len, at, "%s[:%s ", i ? " " : "",
+                     m->write ? "write" : "read");
+            format_into(&m->key, buf, len, at);
+            add_text(buf, len, at, " ");
+            if (!m->write && m->val.type == FL_LV_NONE)
+                add_text(buf, len, at, "nil");
+            else
+                format_into(&m->val, buf, len, at);
+            add_text(buf, len, at, "]");
+        }
+        add_text(buf, len, at, "]");
         return;
     }
 }
@@ -334,6 +368,7 @@ const char *fl_lin_kind_name(fl_lin_kind k)
 {
     static const char *const names[FL_LIN_KIND_COUNT] = {
         "read", "write", "cas", "add", "acquire", "release", "append",
+        "txn",
     };
     return (unsigned)k < FL_LIN_KIND_COUNT ? names[k] : "?";
 }

@@ -55,8 +55,11 @@ typedef enum fl_lin_vtype {
     FL_LV_BOOL,     /* a CAS result */
     FL_LV_STR,
     FL_LV_PAIR,     /* [expected new] of a CAS */
-    FL_LV_LIST      /* a set read: int64 elements, sorted ascending */
+    FL_LV_LIST,     /* a set read: int64 elements, sorted ascending */
+    FL_LV_TXN       /* a transaction: micro-ops [:read k v] / [:write k v] */
 } fl_lin_vtype;
+
+struct fl_lin_mop;
 
 typedef struct fl_lin_val {
     fl_lin_vtype type;
@@ -66,8 +69,16 @@ typedef struct fl_lin_val {
         const char              *s;       /* STR, NUL-terminated */
         const int64_t           *list;    /* LIST */
         const struct fl_lin_val *pair;    /* PAIR: two values */
+        const struct fl_lin_mop *mops;    /* TXN: n micro-ops */
     } u;
 } fl_lin_val;
+
+/* One micro-op of a transaction (Knossos' multi-register): a read of key
+ * seeing val (NONE: unknown), or a write of val to key. */
+typedef struct fl_lin_mop {
+    bool       write;
+    fl_lin_val key, val;
+} fl_lin_mop;
 
 fl_lin_val fl_lin_none(void);
 fl_lin_val fl_lin_nil(void);
@@ -94,6 +105,7 @@ typedef enum fl_lin_kind {
     FL_LIN_ACQUIRE,   /* arg ignored (lease); -> fencing token or nil */
     FL_LIN_RELEASE,   /* arg: the token */
     FL_LIN_APPEND,    /* arg: a string appended to the value (kv) */
+    FL_LIN_TXN,       /* arg: TXN, with the reads' results (multi-register) */
     FL_LIN_KIND_COUNT
 } fl_lin_kind;
 
@@ -132,6 +144,14 @@ typedef struct fl_lin_history {
     char       source[256];   /* file name for messages ("" if none) */
     bool       has_strings;   /* some value is a string */
     bool       time_is_ns;    /* call_time/ret_time are ns, else line numbers */
+    /* What the file's format says the initial value is, where it says
+     * (Porcupine's kv format: "" for every key); NONE otherwise. --init
+     * wins over it. `init_why` says where it comes from, for messages. */
+    fl_lin_val init_hint;
+    char       init_why[96];
+    /* The model the format implies ("kv" for Porcupine's kv format), or
+     * NULL; --model wins over it. */
+    const char *model_hint;
 } fl_lin_history;
 
 void fl_lin_history_init(fl_lin_history *h, const char *source);

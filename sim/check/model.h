@@ -98,6 +98,9 @@ extern const fl_model fl_model_kv;
 extern const fl_model fl_model_lock;
 extern const fl_model fl_model_counter;
 extern const fl_model fl_model_set;
+extern const fl_model fl_model_cas_register;
+extern const fl_model fl_model_mutex;
+extern const fl_model fl_model_multi_register;
 
 /* ---- helpers shared by the models (models.c) -------------------------------- */
 

@@ -45,6 +45,8 @@ static int kv_init(const fl_lin_val *init, const fl_lin_history *h,
     fl_lin_val v = fl_lin_nil();
     if (init)
         v = *init;
+    else if (h && h->init_hint.type != FL_LV_NONE)
+        v = h->init_hint;
     else if (h && h->has_strings)
         v = (fl_lin_val){ .type = FL_LV_STR, .n = 0, .u.s = "" };
     if (v.type == FL_LV_PAIR || v.type == FL_LV_LIST)

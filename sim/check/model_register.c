@@ -144,13 +144,30 @@ bool fl_model_register_may_fit(fl_lin_state st, const fl_lin_op *r,
 static int register_init(const fl_lin_val *init, const fl_lin_history *h,
                          fl_lin_buf *out, fl_error *err)
 {
-    (void)h;
-    fl_lin_val v = init ? *init : fl_lin_nil();
-    if (v.type == FL_LV_PAIR || v.type == FL_LV_LIST)
+    fl_lin_val v = init ? *init : h && h->init_hint.type != FL_LV_NONE
+                                      ? h->init_hint : fl_lin_nil();
+    if (v.type == FL_LV_PAIR || v.type == FL_LV_LIST || v.type == FL_LV_TXN)
         return fl_error_set(err, "--init: a register holds one value");
     fl_lin_val_encode(&v, out);
     return 0;
 }
+
+/* Knossos' names: `register` (read/write) and `cas-register` (read,
+ * write, cas) are both this model; what a read of nil means is the
+ * reader's business (hist_read.h: in EDN, as in Knossos, an unknown
+ * value). */
+const fl_model fl_model_cas_register = {
+    .name = "cas-register",
+    .summary = "Knossos' cas-register: the same as register",
+    .init = register_init,
+    .accepts = fl_model_register_accepts,
+    .step = fl_model_register_step,
+    .read_only = fl_model_register_read_only,
+    .blind = fl_model_register_blind,
+    .may_fit = fl_model_register_may_fit,
+    .describe = fl_model_register_describe,
+    .partition = fl_model_partition_by_key,
+};
 
 const fl_model fl_model_register = {
     .name = "register",

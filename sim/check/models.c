@@ -10,6 +10,9 @@ static const fl_model *const fl_model_table[] = {
     &fl_model_lock,
     &fl_model_counter,
     &fl_model_set,
+    &fl_model_cas_register,
+    &fl_model_multi_register,
+    &fl_model_mutex,
 };
 
 #define FL_MODEL_COUNT (sizeof fl_model_table / sizeof fl_model_table[0])
