@@ -365,6 +365,54 @@ static void test_bad_traces(void)
                               msg, sizeof msg), 1);
 }
 
+#define HEADER3 "{\"format\":\"faultline-trace\",\"version\":1,\"abi\":1,\"seed\":\"0x01\"," \
+                "\"scenario\":\"x\",\"scenario_hash\":\"0x00\",\"algorithm\":\"raft\"," \
+                "\"nodes\":[{\"id\":0,\"role\":\"server\"},{\"id\":1,\"role\":\"server\"}," \
+                "{\"id\":2,\"role\":\"server\"}]}\n"
+
+/* The model reads the structured fields and never the text: here every
+ * text says something else than its fields, and the fields win. */
+static void test_structured_fields(void)
+{
+    const char *trace = HEADER3
+        "{\"t\":0,\"ev\":\"boot\",\"node\":0}\n"
+        "{\"t\":1,\"ev\":\"partition\",\"node\":-1,\"a\":2,\"b\":0,"
+        "\"groups\":[[0,1],[2]],\"text\":\"[0] [1,2]\"}\n"
+        "{\"t\":2,\"ev\":\"link\",\"node\":0,\"peer\":1,\"a\":-1,\"b\":0,\"from\":0,"
+        "\"to\":1,\"symmetric\":false,\"cut\":false,\"text\":\"0 <-> 1 cut\"}\n"
+        "{\"t\":3,\"ev\":\"send\",\"node\":0,\"peer\":1,\"id\":1,\"from\":0,\"to\":1,"
+        "\"kind\":\"X\",\"reply\":false,\"len\":1}\n"
+        "{\"t\":4,\"ev\":\"drop\",\"node\":0,\"peer\":1,\"id\":1,\"from\":0,\"to\":1,"
+        "\"kind\":\"X\",\"reply\":false,\"len\":1,\"reason\":\"loss\",\"text\":\"partition\"}\n";
+    char tmp[] = "/tmp/fl-viz-fields-XXXXXX";
+    int fd = mkstemp(tmp);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_FATAL(write(fd, trace, strlen(trace)) == (ssize_t)strlen(trace));
+    close(fd);
+    fl_error err = { { 0 } };
+    viz_model *m = viz_replay_load(tmp, &err);
+    unlink(tmp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    viz_state *st = viz_state_new(m);
+    viz_model_state_at(m, viz_model_event_count(m), st);
+    size_t n = 3;
+    CU_ASSERT_FALSE(st->links[0 * n + 1] & VIZ_LINK_SPLIT);   /* 0 and 1 together */
+    CU_ASSERT(st->links[1 * n + 2] & VIZ_LINK_SPLIT);
+    CU_ASSERT(st->links[0 * n + 1] & VIZ_LINK_LOSSY);         /* lossy, not cut */
+    CU_ASSERT_FALSE(st->links[0 * n + 1] & VIZ_LINK_CUT);
+    CU_ASSERT_FALSE(st->links[1 * n + 0] & VIZ_LINK_LOSSY);   /* one way */
+    const viz_msg *g = viz_model_msg(m, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_EQUAL(g->why, VIZ_DROP_LOSS);
+    viz_state_free(st);
+    viz_model_free(m);
+    /* a partition without its groups is refused, naming the field */
+    char msg[512];
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":1,\"ev\":\"partition\",\"node\":-1,"
+                              "\"text\":\"[0] [1]\"}\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "groups"));
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -407,6 +455,7 @@ int main(void)
         { "election timers", test_election_timer },
         { "inferred log terms", test_inferred_terms },
         { "bad traces", test_bad_traces },
+        { "structured fields, not text", test_structured_fields },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

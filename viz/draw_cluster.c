@@ -110,10 +110,16 @@ static float death_point(const viz_model *m, const viz_msg *g)
 {
     if (g->end != VIZ_MSG_DROPPED)
         return 1.0f;
-    const char *why = viz_model_text(m, g->why);
-    return !why ? 0.5f : strcmp(why, "partition") == 0 ? 0.5f
-         : strcmp(why, "loss") == 0 ? 0.35f
-         : strncmp(why, "sender", 6) == 0 ? 0.08f : 1.0f;
+    (void)m;
+    switch ((viz_drop_reason)g->why) {
+    case VIZ_DROP_PARTITION:      return 0.5f;
+    case VIZ_DROP_LOSS:           return 0.35f;
+    case VIZ_DROP_SENDER_CRASHED: return 0.08f;
+    case VIZ_DROP_NODE_DOWN:      return 1.0f;
+    case VIZ_DROP_UNKNOWN:
+    case VIZ_DROP_NO_MEMORY:      break;
+    }
+    return 0.5f;
 }
 
 /* A message on screen: where, and how it looks. Collected first, then

@@ -274,7 +274,7 @@ static int msg_new(viz_model *m, const viz_event *ev, const viz_msg_fields *f,
     g->term = f ? f->term : -1;
     g->end = VIZ_MSG_FLYING;
     g->dup = dup;
-    g->why = VIZ_NONE;
+    g->why = VIZ_DROP_UNKNOWN;
     g->next_same = VIZ_NONE;
     g->id = ev->id;
     m->nmsgs++;
@@ -326,7 +326,7 @@ static void flying_compact(viz_model *m)
 
 /* Ends the first flying message with this id; VIZ_NONE if there is none. */
 static uint32_t msg_end(viz_model *m, const viz_event *ev, viz_msg_end how,
-                        uint32_t why)
+                        viz_drop_reason why)
 {
     uint32_t idx;
     if (!ev->id || !viz_idmap_get(&m->flying_by_id, ev->id, &idx))
@@ -340,7 +340,7 @@ static uint32_t msg_end(viz_model *m, const viz_event *ev, viz_msg_end how,
     g->end = (uint8_t)how;
     g->t1 = ev->t;
     g->ev1 = (uint32_t)m->nev;
-    g->why = why;
+    g->why = (uint8_t)why;
     m->flying_done++;
     flying_compact(m);
     if (bucket_add(m, idx) < 0)
@@ -489,27 +489,13 @@ const viz_mark *viz_model_mark(const viz_model *m, size_t i)
 
 /* ---- Partitions and links ------------------------------------------------------------ */
 
-/* "[0,2] [1,3,4]": the group of each node in bracket order (-1 unnamed). */
-static uint32_t partition_add(viz_model *m, const char *text)
+/* The group of each node, from the trace's "groups" field. */
+static uint32_t partition_add(viz_model *m, const int32_t *groups)
 {
     size_t n = m->nnodes;
-    if (!text || viz_grow(&m->groups, &m->groups_cap, m->ngroups + n, sizeof *m->groups) < 0)
+    if (!groups || viz_grow(&m->groups, &m->groups_cap, m->ngroups + n, sizeof *m->groups) < 0)
         return VIZ_NONE;
-    int32_t *g = m->groups + m->ngroups;
-    for (size_t i = 0; i < n; i++)
-        g[i] = -1 - (int32_t)i;          /* unnamed: alone */
-    int32_t group = -1;
-    for (const char *p = text; *p; p++) {
-        if (*p == '[') {
-            group++;
-        } else if (*p >= '0' && *p <= '9' && group >= 0) {
-            char *end;
-            unsigned long id = strtoul(p, &end, 10);
-            if (id < n)
-                g[id] = group;
-            p = end - 1;
-        }
-    }
+    memcpy(m->groups + m->ngroups, groups, n * sizeof *groups);
     uint32_t off = (uint32_t)m->ngroups;
     m->ngroups += n;
     return off;
@@ -522,15 +508,20 @@ const int32_t *viz_model_partition(const viz_model *m, const viz_event *ev)
     return m->groups + ev->aux;
 }
 
-/* aux of a link event: bit 0 symmetric, bit 1 cut. */
-static uint32_t link_flags(const char *text)
+static const char *const drop_codes[] = { "?", "partition", "loss", "node-down",
+                                          "sender-crashed", "no-memory" };
+
+const char *viz_drop_reason_code(viz_drop_reason r)
 {
-    uint32_t f = 0;
-    if (text && strstr(text, "<->"))
-        f |= 1;
-    if (text && strstr(text, " cut"))
-        f |= 2;
-    return f;
+    return (unsigned)r < sizeof drop_codes / sizeof *drop_codes ? drop_codes[r] : "?";
+}
+
+viz_drop_reason viz_drop_reason_parse(const char *code)
+{
+    for (size_t i = 1; code && i < sizeof drop_codes / sizeof *drop_codes; i++)
+        if (strcmp(code, drop_codes[i]) == 0)
+            return (viz_drop_reason)i;
+    return VIZ_DROP_UNKNOWN;
 }
 
 /* ---- State --------------------------------------------------------------------------- */
@@ -579,11 +570,12 @@ static void apply_partition(const viz_model *m, viz_state *st, const viz_event *
                      g && a != b && g[a] != g[b]);
 }
 
+/* aux of a link event: its FL_TRACE_LINK_* flags. */
 static void apply_link(viz_state *st, const viz_event *ev)
 {
-    uint8_t bit = (ev->aux & 2) ? VIZ_LINK_CUT : VIZ_LINK_LOSSY;
+    uint8_t bit = (ev->aux & FL_TRACE_LINK_CUT) ? VIZ_LINK_CUT : VIZ_LINK_LOSSY;
     set_link(st, ev->node, ev->peer, bit, true);
-    if (ev->aux & 1)
+    if (ev->aux & FL_TRACE_LINK_SYMMETRIC)
         set_link(st, ev->peer, ev->node, bit, true);
 }
 
@@ -660,15 +652,9 @@ void viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx)
 
 /* ---- Adding events --------------------------------------------------------------------- */
 
-static bool is_msg(fl_trace_type t)
-{
-    return t == FL_TR_SEND || t == FL_TR_DELIVER || t == FL_TR_DROP ||
-           t == FL_TR_DUPLICATE;
-}
-
 /* Fills ev->aux and the indexes for one event (before it is appended). */
 static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
-                       const char *text, const viz_view_in *view)
+                       const viz_view_in *view)
 {
     ev->aux = VIZ_NONE;
     switch (ev->type) {
@@ -676,10 +662,10 @@ static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
     case FL_TR_DUPLICATE:
         return msg_new(m, ev, msg, ev->type == FL_TR_DUPLICATE, &ev->aux);
     case FL_TR_DELIVER:
-        ev->aux = msg_end(m, ev, VIZ_MSG_DELIVERED, VIZ_NONE);
+        ev->aux = msg_end(m, ev, VIZ_MSG_DELIVERED, VIZ_DROP_UNKNOWN);
         return 0;
     case FL_TR_DROP:
-        ev->aux = msg_end(m, ev, VIZ_MSG_DROPPED, ev->text);
+        ev->aux = msg_end(m, ev, VIZ_MSG_DROPPED, msg ? msg->reason : VIZ_DROP_UNKNOWN);
         return 0;
     case FL_TR_VIEW:
         return view_add(m, view, &ev->aux);
@@ -687,10 +673,10 @@ static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
     case FL_TR_COMPLETE:
         return op_event(m, ev, &ev->aux);
     case FL_TR_PARTITION:
-        ev->aux = partition_add(m, text);
+        ev->aux = partition_add(m, msg ? msg->groups : NULL);
         return 0;
     case FL_TR_LINK:
-        ev->aux = link_flags(text);
+        ev->aux = msg ? msg->link_flags : 0;
         return 0;
     default:
         return 0;
@@ -730,7 +716,7 @@ int viz_model_add(viz_model *m, const viz_event *in, const viz_msg_fields *msg,
         goto oom;
     viz_event ev = *in;
     ev.text = text_add(m, text);
-    if (index_event(m, &ev, is_msg(ev.type) ? msg : NULL, text, view) < 0 ||
+    if (index_event(m, &ev, msg, view) < 0 ||
         add_marks(m, &ev) < 0 || viz_log_on_event(m, &ev, ev.aux) < 0)
         goto oom;
     m->ev[m->nev++] = ev;

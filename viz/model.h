@@ -55,6 +55,20 @@ typedef enum viz_msg_end {
     VIZ_MSG_DROPPED
 } viz_msg_end;
 
+/* Why a message was dropped (the trace's "reason" field). */
+typedef enum viz_drop_reason {
+    VIZ_DROP_UNKNOWN,
+    VIZ_DROP_PARTITION,
+    VIZ_DROP_LOSS,
+    VIZ_DROP_NODE_DOWN,
+    VIZ_DROP_SENDER_CRASHED,
+    VIZ_DROP_NO_MEMORY
+} viz_drop_reason;
+
+/* The trace's code ("partition") from a reason, and back. */
+const char     *viz_drop_reason_code(viz_drop_reason r);
+viz_drop_reason viz_drop_reason_parse(const char *code);
+
 typedef struct viz_msg {
     fl_time     t0, t1;        /* sent; delivered or dropped (t1 valid if ended) */
     uint32_t    ev0, ev1;      /* event indices (ev1 VIZ_NONE while flying) */
@@ -64,7 +78,7 @@ typedef struct viz_msg {
     uint8_t     end;           /* viz_msg_end */
     uint8_t     dup;           /* a duplicate made by the network */
     int64_t     term;
-    uint32_t    why;           /* drop reason (text pool) or VIZ_NONE */
+    uint8_t     why;           /* viz_drop_reason (dropped messages) */
     uint32_t    next_same;     /* chain of flying messages with one id */
     uint64_t    id;
 } viz_msg;
@@ -145,6 +159,11 @@ typedef struct viz_msg_fields {
     bool        reply;
     int         ok;            /* -1 n/a */
     int64_t     term;          /* -1 none */
+    viz_drop_reason reason;    /* drops */
+    /* Structured fault detail, for any event type: */
+    const int32_t *groups;     /* partition: group of each node (node
+                                  count entries, -1 - id alone), or NULL */
+    unsigned    link_flags;    /* link: FL_TRACE_LINK_SYMMETRIC | _CUT */
 } viz_msg_fields;
 
 /* A view as parsed or taken from the engine; arrays have `npeers` entries. */

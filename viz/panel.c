@@ -194,8 +194,9 @@ static void format_event(const viz_model *m, const viz_event *ev, char *buf, siz
         snprintf(buf + n, len - (size_t)n, "%-7s %s\xe2\x86\x92%s %s%s", type, a, b,
                  g ? viz_model_kind_name(m, g->kind) : "?",
                  g && g->ok == 1 ? " +" : g && g->ok == 0 ? " -" : "");
-        if (ev->type == FL_TR_DROP && text)
-            snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", text);
+        if (ev->type == FL_TR_DROP && g)
+            snprintf(buf + strlen(buf), len - strlen(buf), " (%s)",
+                     viz_drop_reason_code((viz_drop_reason)g->why));
         break;
     case FL_TR_DELIVER:
         snprintf(buf + n, len - (size_t)n, "%-7s %s\xe2\x86\x90%s %s%s", "recv", a, b,
