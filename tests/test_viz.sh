@@ -105,6 +105,12 @@ else
     [ $? -eq 0 ] && ok "keys on a replay" || bad "keys on a replay"
 fi
 
+# a live window with no display: exit 2 with a message, quickly (not a run
+# that goes on forever unseen)
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 20 "$fl" viz "$basic" > "$tmp/out" 2> "$tmp/err"; st=$?
+[ "$st" -eq 2 ] && ok "no display: exit 2" || bad "no display: exit 2 (got $st)"
+grep -q "no display" "$tmp/err" && ok "no display: says so" || bad "no display: says so"
+
 expect_status 0 "help" "$fl" help viz
 grep -q "usage: faultline viz" "$tmp/out" && ok "help shows usage" || bad "help shows usage"
 

@@ -144,8 +144,24 @@ static void print_stats(frame_stats *fs)
            fs->work_ms[fs->n - 1], fs->msgs_sum / (double)fs->n, fs->msgs_max);
 }
 
+/* A window needs a display: X11 or Wayland, or a driver asked for by
+ * name (SDL_VIDEODRIVER, e.g. dummy in tests). Without one, SDL would pick
+ * an off-screen driver and the run would go on unseen. */
+static bool have_display(void)
+{
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    return (drv && *drv) || (x && *x) || (wl && *wl);
+}
+
 static int open_window(viz_app *a, SDL_Window **win)
 {
+    if (!have_display()) {
+        fprintf(stderr, "faultline: viz: no display (DISPLAY and WAYLAND_DISPLAY are not set): "
+                        "use --screenshot OUT.png --at MS or --svg OUT.svg, or run under "
+                        "xvfb-run\n");
+        return 2;
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "faultline: cannot open a window: %s\n(no display? use "
                         "--screenshot OUT.png --at MS, or xvfb-run)\n", SDL_GetError());
