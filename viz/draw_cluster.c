@@ -154,7 +154,7 @@ static void collect_msg(void *arg, const viz_msg *m)
     float ox = -dy / len * 3.5f * s, oy = dx / len * 3.5f * s;   /* keep lanes apart */
     fl_time t = c->f->t;
     float at = death_point(c->f->m, m);
-    msg_mark k = { 0, 0, viz_kind_color(viz_model_kind_name(c->f->m, m->kind), m->kind),
+    msg_mark k = { 0, 0, viz_kind_slot_color(viz_model_kind_slot(c->f->m, m->kind)),
                    m->reply, m->dup, 0, m->ok, 255 };
     if (m->end == VIZ_MSG_DROPPED && m->ev1 < c->f->idx) {
         float fade = 1.0f - (float)((double)(t - m->t1) / (double)VIZ_DROP_LINGER);
@@ -409,7 +409,7 @@ static void draw_legend(cluster_ctx *c)
         const char *name = viz_model_kind_name(c->f->m, (uint16_t)k);
         if (strstr(name, "Reply") || strstr(name, "Response"))
             continue;                    /* a reply shares its request's colour */
-        x = legend_item(g, x, y, s, viz_kind_color(name, (unsigned)k), 0, name);
+        x = legend_item(g, x, y, s, viz_kind_slot_color(viz_model_kind_slot(c->f->m, (uint16_t)k)), 0, name);
     }
     x = legend_item(g, x, y, s, VIZ_DIM, 1, "reply (+/-)");
     (void)legend_item(g, x, y, s, VIZ_CUT, 3, "dropped");

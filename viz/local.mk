@@ -9,13 +9,14 @@ VIZ_CORE = \
 	viz/parse.c viz/parse.h \
 	viz/replay.c viz/replay.h \
 	viz/live.c viz/live.h
-VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h
+VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h \
+	viz/diagram.c viz/diagram.h viz/svg.c
 if HAVE_SDL
 faultline_SOURCES += $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/viz.c viz/viz.h viz/window.c viz/input.c \
 	viz/geom.c viz/geom.h viz/sprite.c viz/sprite.h viz/text.c viz/text.h \
 	viz/draw.h viz/render.c \
-	viz/draw_cluster.c viz/draw_logs.c viz/panel.c viz/timeline.c
+	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/panel.c viz/timeline.c
 faultline_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
 endif
 EXTRA_DIST += viz/README.md

@@ -2,6 +2,7 @@
  * timeline marks and keyframes of node and link state (see model.h).
  * Log entries and election timers are in model_log.c. */
 #include "viz/model_internal.h"
+#include "viz/theme.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,8 @@ bool viz_view_scalar(const viz_model *m, const viz_view *v, const char *name,
 
 /* ---- Messages ------------------------------------------------------------------ */
 
+static void assign_slot(viz_model *m, size_t k);
+
 static uint16_t kind_index(viz_model *m, const char *kind)
 {
     if (!kind)
@@ -244,6 +247,7 @@ static uint16_t kind_index(viz_model *m, const char *kind)
         viz_grow(&m->kinds, &m->kinds_cap, m->nkinds + 1, sizeof *m->kinds) < 0)
         return 0;
     m->kinds[m->nkinds] = k;
+    assign_slot(m, m->nkinds);
     return (uint16_t)m->nkinds++;
 }
 
@@ -359,6 +363,56 @@ const char *viz_model_kind_name(const viz_model *m, uint16_t kind)
 }
 size_t viz_model_kind_count(const viz_model *m) { return m->nkinds; }
 
+/* The kind a reply answers ("RequestVoteReply" -> "RequestVote"), among
+ * the first `n` kinds; -1 if it is no reply or the request is unknown. */
+static int reply_base(const viz_model *m, size_t k, size_t n)
+{
+    const char *name = m->kinds[k];
+    size_t len = strlen(name), cut = 0;
+    if (len > 5 && strcmp(name + len - 5, "Reply") == 0)
+        cut = 5;
+    else if (len > 8 && strcmp(name + len - 8, "Response") == 0)
+        cut = 8;
+    if (!cut)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *o = m->kinds[i];
+        size_t ol = strlen(o);
+        if (i == k || strncmp(o, name, len - cut) != 0)
+            continue;
+        if (ol == len - cut || strcmp(o + len - cut, "Request") == 0)
+            return (int)i;                   /* "X" or "XRequest" for "XReply" */
+    }
+    return -1;
+}
+
+/* Picks kind k's colour slot when it is first seen. */
+static void assign_slot(viz_model *m, size_t k)
+{
+    if (k >= 256)
+        return;
+    int base = reply_base(m, k, k);
+    if (base >= 0) {                         /* a reply wears its request's colour */
+        m->kind_slot[k] = m->kind_slot[base];
+        return;
+    }
+    unsigned want = viz_kind_preferred(m->kinds[k]);
+    if (want >= VIZ_KIND_COLORS || (m->slots_used >> want) & 1u) {
+        want = 0;
+        while (want < VIZ_KIND_COLORS && ((m->slots_used >> want) & 1u))
+            want++;
+        if (want == VIZ_KIND_COLORS)         /* more kinds than colours */
+            want = (unsigned)(k % VIZ_KIND_COLORS);
+    }
+    m->slots_used |= (uint16_t)(1u << want);
+    m->kind_slot[k] = (uint8_t)want;
+}
+
+unsigned viz_model_kind_slot(const viz_model *m, uint16_t kind)
+{
+    return kind < m->nkinds && kind < 256 ? m->kind_slot[kind] : kind % VIZ_KIND_COLORS;
+}
+
 static bool msg_visible(const viz_msg *g, fl_time t, size_t idx)
 {
     if (g->ev0 >= idx)
@@ -383,6 +437,44 @@ void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
         if (g->end == VIZ_MSG_FLYING && msg_visible(g, t, idx))
             fn(arg, g);
     }
+}
+
+void viz_model_msgs_between(const viz_model *m, fl_time from, fl_time to,
+                            bool (*fn)(void *arg, uint32_t i, const viz_msg *msg),
+                            void *arg)
+{
+    if (from < 0)
+        from = 0;
+    size_t b0 = (size_t)(from / VIZ_BUCKET_NS), b1 = (size_t)(to / VIZ_BUCKET_NS);
+    for (size_t b = b0; b <= b1 && b < m->nbuckets; b++)
+        for (size_t i = 0; i < m->buckets[b].n; i++) {
+            uint32_t k = m->buckets[b].v[i];
+            const viz_msg *g = &m->msgs[k];
+            size_t first = (size_t)(g->t0 / VIZ_BUCKET_NS);
+            if ((first > b0 ? first : b0) != b || g->t0 > to || g->t1 < from)
+                continue;                  /* reported in its first bucket */
+            if (!fn(arg, k, g))
+                return;
+        }
+    for (size_t i = 0; i < m->flying.n; i++) {
+        uint32_t k = m->flying.v[i];
+        const viz_msg *g = &m->msgs[k];
+        if (g->end == VIZ_MSG_FLYING && g->t0 <= to && !fn(arg, k, g))
+            return;
+    }
+}
+
+size_t viz_model_marks_from(const viz_model *m, fl_time t)
+{
+    size_t lo = 0, hi = m->nmarks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->marks[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* ---- Client operations ------------------------------------------------------------ */

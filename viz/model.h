@@ -231,10 +231,22 @@ size_t         viz_model_msg_count(const viz_model *m);
 const viz_msg *viz_model_msg(const viz_model *m, uint32_t i);
 const char    *viz_model_kind_name(const viz_model *m, uint16_t kind);
 size_t         viz_model_kind_count(const viz_model *m);
+/* The colour slot of a kind (theme.h viz_kind_slot_color): the kind's
+ * preferred slot unless an earlier kind took it, else the first free. */
+unsigned       viz_model_kind_slot(const viz_model *m, uint16_t kind);
 /* Calls `fn` for every message on screen at (t, idx): flying, or dropped
  * less than VIZ_DROP_LINGER ago. */
 void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
                        void (*fn)(void *arg, const viz_msg *msg), void *arg);
+
+/* Calls `fn` once for every message whose flight overlaps [from, to]
+ * (ended ones through the time buckets, then those never ended), until
+ * `fn` returns false. Cost follows the messages in the window. */
+void viz_model_msgs_between(const viz_model *m, fl_time from, fl_time to,
+                            bool (*fn)(void *arg, uint32_t i, const viz_msg *msg),
+                            void *arg);
+/* Index of the first mark at or after t. */
+size_t viz_model_marks_from(const viz_model *m, fl_time t);
 
 size_t        viz_model_op_count(const viz_model *m);
 const viz_op *viz_model_op(const viz_model *m, size_t i);
