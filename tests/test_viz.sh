@@ -59,6 +59,19 @@ got=$(sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p' "$tmp/out")
 expect_status 0 "screenshot of a replay" "$fl" viz --trace "$tmp/lc.jsonl" --screenshot "$tmp/lc.png" --at-ms 3250
 is_png "$tmp/lc.png" && [ "$(size_of "$tmp/lc.png")" -gt 20000 ] && ok "replay PNG written" || bad "replay PNG written"
 
+# the space-time diagram as SVG for a report, and as a pane in a screenshot
+expect_status 0 "svg export" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/lc.svg" --from 2900 --to 3300
+head -c 200 "$tmp/lc.svg" | grep -q "<svg" && ok "it is SVG" || bad "it is SVG"
+n=$(grep -c "<polygon" "$tmp/lc.svg"); [ "$n" -gt 20 ] && ok "arrows for delivered messages ($n)" || bad "arrows for delivered messages ($n)"
+grep -q "crashed" "$tmp/lc.svg" && ok "the crash is a band" || bad "the crash is a band"
+ls "$tmp" | grep -q "svg.partial" && bad "no temporary svg left" || ok "no temporary svg left"
+expect_status 2 "svg without a window" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/x.svg"
+expect_status 2 "svg with --to before --from" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/x.svg" --from 5 --to 1
+expect_status 2 "--from without --svg" "$fl" viz --trace "$tmp/lc.jsonl" --from 5 --to 10
+expect_status 2 "unwritable svg" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/no/dir/x.svg" --from 0 --to 10
+expect_status 0 "screenshot with the diagram" "$fl" viz --trace "$tmp/lc.jsonl" --diagram --screenshot "$tmp/dg.png" --at-ms 3100
+is_png "$tmp/dg.png" && ok "diagram PNG written" || bad "diagram PNG written"
+
 # bad input: exit 2, a message, no PNG
 expect_status 2 "missing trace file" "$fl" viz --trace "$tmp/nope.jsonl" --screenshot "$tmp/x.png" --at-ms 0
 grep -q "nope.jsonl" "$tmp/err" && ok "names the missing file" || bad "names the missing file"

@@ -413,6 +413,62 @@ static void test_structured_fields(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "groups"));
 }
 
+static bool is_reply_name(const char *k)
+{
+    return strstr(k, "Reply") || strstr(k, "Response");
+}
+
+/* Within one run, no two message kinds share a colour (a reply wears its
+ * request's); the pairs the issue saw alike are named. */
+static void distinct_kinds(const char *rel, const char *a, const char *b)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path(rel, &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    size_t n = viz_model_kind_count(m);
+    int ia = -1, ib = -1, clashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *ki = viz_model_kind_name(m, (uint16_t)i);
+        ia = strcmp(ki, a) == 0 ? (int)i : ia;
+        ib = strcmp(ki, b) == 0 ? (int)i : ib;
+        for (size_t j = i + 1; j < n && n <= 12; j++) {
+            const char *kj = viz_model_kind_name(m, (uint16_t)j);
+            if (is_reply_name(ki) || is_reply_name(kj))
+                continue;
+            if (viz_model_kind_slot(m, (uint16_t)i) == viz_model_kind_slot(m, (uint16_t)j)) {
+                fprintf(stderr, "%s: %s and %s share a colour\n", rel, ki, kj);
+                clashes++;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(clashes, 0);
+    CU_ASSERT_FATAL(ia >= 0 && ib >= 0);
+    CU_ASSERT_NOT_EQUAL(viz_model_kind_slot(m, (uint16_t)ia), viz_model_kind_slot(m, (uint16_t)ib));
+    viz_live_free(l);
+}
+
+static void test_kind_colors(void)
+{
+    distinct_kinds("paxos/multi-basic.json", "Accepted", "Heartbeat");
+    distinct_kinds("lock/normal.json", "RequestVote", "StorageWrite");
+    distinct_kinds("sort/basic.json", "Heartbeat", "PieceAck");
+    /* a reply wears its request's colour */
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/basic.json", &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    int req = -1, rep = -1;
+    for (size_t i = 0; i < viz_model_kind_count(m); i++) {
+        const char *k = viz_model_kind_name(m, (uint16_t)i);
+        req = strcmp(k, "ClientRequest") == 0 ? (int)i : req;
+        rep = strcmp(k, "ClientReply") == 0 ? (int)i : rep;
+    }
+    CU_ASSERT_FATAL(req >= 0 && rep >= 0);
+    CU_ASSERT_EQUAL(viz_model_kind_slot(m, (uint16_t)req), viz_model_kind_slot(m, (uint16_t)rep));
+    viz_live_free(l);
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -456,6 +512,7 @@ int main(void)
         { "inferred log terms", test_inferred_terms },
         { "bad traces", test_bad_traces },
         { "structured fields, not text", test_structured_fields },
+        { "a colour per message kind", test_kind_colors },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

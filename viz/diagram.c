@@ -386,7 +386,10 @@ int viz_diagram_build(viz_diagram *d, const viz_model *m, const viz_dg_in *in)
     viz_model_msgs_between(m, in->from, in->to, one_msg, &c);
     if (in->now >= in->from && in->now <= in->to) {
         float x = viz_diagram_x_of(in, in->now);
-        item(&c, VIZ_DG_LINE, x, c.top - 6 * s, x, c.top + c.row_h * (float)c.n, VIZ_YELLOW);
+        viz_dg_item *now = item(&c, VIZ_DG_LINE, x, c.top - 6 * s, x,
+                                c.top + c.row_h * (float)c.n, VIZ_YELLOW);
+        if (now)
+            now->width = 2.5f * s;
     }
     if (d->capped)
         text(&c, track_x1(in), in->r.y + 4 * s, "zoom in: not every message is drawn",

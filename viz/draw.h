@@ -46,6 +46,7 @@ typedef struct viz_frame {
     fl_time          dg_from, dg_to;
     uint32_t         current_msg; /* the message of event idx-1, or VIZ_NONE */
     const uint8_t   *chain;    /* per message: 1 on the highlighted chain */
+    uint64_t         hash;     /* the trace hash once a live run ended, else 0 */
 } viz_frame;
 
 /* Text through the batch (flushes shapes first). */

@@ -5,6 +5,8 @@
  * candidate's votes at each peer's angle. */
 #include "viz/draw.h"
 
+#include "viz/alg_view.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,7 +317,8 @@ static void draw_body(cluster_ctx *c, fl_node_id id, const viz_view *v,
     }
     if (v && ns->alive && v->kind == FL_VIEW_LEADER && prim) {
         viz_geom_ring(&g->geom, x, y, r + 2.5f * s, 2.2f * s, col);
-        draw_crown(g, x, y + 0.5f, r + 2 * s, VIZ_YELLOW);
+        if (viz_alg_table(c->f->m)->crown)
+            draw_crown(g, x, y + 0.5f, r + 2 * s, VIZ_YELLOW);
     }
     if (v && ns->alive && v->kind == FL_VIEW_CANDIDATE)
         for (int k = 0; k < 12; k++)          /* a dashed ring */
@@ -328,6 +331,24 @@ static void draw_body(cluster_ctx *c, fl_node_id id, const viz_view *v,
         viz_geom_rect(&g->geom, x + r * 0.45f, y - r - 2 * s, 4 * s, h, VIZ_TEXT);
         viz_geom_rect(&g->geom, x + r * 0.45f + 7 * s, y - r - 2 * s, 4 * s, h, VIZ_TEXT);
     }
+}
+
+/* A lease as a bar under the node that shrinks to its end. */
+static void draw_lease(cluster_ctx *c, const fl_viz_table *tab, const viz_view *v,
+                       const viz_node_state *ns, float x, float y, float r)
+{
+    int64_t end;
+    if (!tab->bar_scalar || !v || !ns->alive || tab->bar_ms <= 0 ||
+        !viz_view_scalar(c->f->m, v, tab->bar_scalar, &end) || end < 0)
+        return;
+    double left = ((double)end * 1e6 - (double)c->f->t) / ((double)tab->bar_ms * 1e6);
+    float s = c->l->s, w = 2 * r;
+    viz_geom_rect(&c->g->geom, x - r, y, w, 4 * s, viz_alpha(VIZ_TEXT, 40));
+    if (left > 0)
+        viz_geom_rect(&c->g->geom, x - r, y, w * (float)(left > 1 ? 1 : left), 4 * s,
+                      left > 0.25 ? VIZ_OK : VIZ_ORANGE);
+    else
+        viz_geom_rect(&c->g->geom, x - r, y, w, 4 * s, VIZ_BAD);   /* expired */
 }
 
 static void draw_labels(cluster_ctx *c, fl_node_id id, const viz_view *v,
@@ -343,12 +364,15 @@ static void draw_labels(cluster_ctx *c, fl_node_id id, const viz_view *v,
         viz_gfx_text_mid(g, VIZ_FONT_SMALL, name, x, y, ink, VIZ_CENTER);
         return;
     }
-    bool term = v && v->term >= 0 && ns->alive;
+    const fl_viz_table *tab = viz_alg_table(c->f->m);
+    buf[0] = '\0';
+    if (v && ns->alive)
+        viz_alg_term(c->f->m, tab, v->term, buf, sizeof buf);
+    bool term = buf[0] != '\0';
     viz_gfx_text_mid(g, VIZ_FONT_BOLD, name, x, term ? y - 6 * s : y, ink, VIZ_CENTER);
-    if (term) {
-        snprintf(buf, sizeof buf, "T%lld", (long long)v->term);
+    if (term)
         viz_gfx_text_mid(g, VIZ_FONT_SMALL, buf, x, y + 8 * s, ink, VIZ_CENTER);
-    }
+    draw_lease(c, tab, v, ns, x, y + r + 3 * s, r);
     float below = y + r + (prim ? 17 : 7) * s;
     node_caption(c->f, id, v, ns, buf, sizeof buf);
     viz_gfx_text(g, VIZ_FONT_SMALL, buf, x, below, VIZ_DIM, VIZ_CENTER);

@@ -10,7 +10,7 @@ VIZ_CORE = \
 	viz/replay.c viz/replay.h \
 	viz/live.c viz/live.h
 VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h \
-	viz/diagram.c viz/diagram.h viz/svg.c
+	viz/diagram.c viz/diagram.h viz/svg.c viz/alg_view.c viz/alg_view.h
 if HAVE_SDL
 faultline_SOURCES += $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/viz.c viz/viz.h viz/window.c viz/input.c \

@@ -37,7 +37,7 @@ static inline viz_rgba viz_mix(viz_rgba x, viz_rgba y, float f)
 #define VIZ_BORDER    VIZ_RGB(0x323844)
 #define VIZ_TEXT      VIZ_RGB(0xe8e8ea)
 #define VIZ_DIM       VIZ_RGB(0x9aa1ad)
-#define VIZ_FAINT     VIZ_RGB(0x5d6470)
+#define VIZ_FAINT     VIZ_RGB(0x878e9a)   /* >= 4.5:1 on the panel */
 #define VIZ_LINK      VIZ_RGB(0x343a46)
 
 /* Okabe–Ito. */

@@ -235,6 +235,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->current_msg = cur && (cur->type == FL_TR_SEND || cur->type == FL_TR_DELIVER ||
                              cur->type == FL_TR_DROP || cur->type == FL_TR_DUPLICATE)
                    ? cur->aux : VIZ_NONE;
+    f->hash = a->live && viz_live_done(a->live) ? viz_live_hash(a->live) : 0;
     f->chain = a->chain && a->chain_len == viz_model_msg_count(m) ? a->chain : NULL;
 }
 
