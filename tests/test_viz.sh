@@ -72,6 +72,14 @@ expect_status 2 "unwritable svg" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/n
 expect_status 0 "screenshot with the diagram" "$fl" viz --trace "$tmp/lc.jsonl" --diagram --screenshot "$tmp/dg.png" --at-ms 3100
 is_png "$tmp/dg.png" && ok "diagram PNG written" || bad "diagram PNG written"
 
+# verdict -> cause: `v` on a run that broke an invariant opens the diagram
+# at the violation, with the node selected
+bug="$src/scenarios/raft/bugs/vote-twice.json"
+expect_status 0 "cause of a violation (key v)" "$fl" viz "$bug" --screenshot "$tmp/cause.png" --at-ms 100000 --keys "v"
+grep -q "t = 176.902 ms" "$tmp/out" && ok "jumped to the violation" || bad "jumped to the violation ($(head -1 "$tmp/out"))"
+"$fl" viz "$bug" --screenshot "$tmp/nocause.png" --at-ms 100000 > /dev/null 2>&1
+cmp -s "$tmp/cause.png" "$tmp/nocause.png" && bad "the cause view differs" || ok "the cause view differs"
+
 # bad input: exit 2, a message, no PNG
 expect_status 2 "missing trace file" "$fl" viz --trace "$tmp/nope.jsonl" --screenshot "$tmp/x.png" --at-ms 0
 grep -q "nope.jsonl" "$tmp/err" && ok "names the missing file" || bad "names the missing file"

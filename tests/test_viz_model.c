@@ -15,6 +15,7 @@
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
 #include "tests/cu.h"
+#include "viz/cause.h"
 #include "viz/live.h"
 #include "viz/replay.h"
 
@@ -469,6 +470,48 @@ static void test_kind_colors(void)
     viz_live_free(l);
 }
 
+/* Verdict -> cause: the chain behind a violation ends at the node that
+ * broke the invariant, each link delivered before the next was sent. */
+static void test_cause_chain(void)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/bugs/vote-twice.json", &p), FL_SEC(1));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const fl_violation *v = viz_live_violation(l);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    const viz_model *m = viz_live_model(l);
+    size_t n = viz_model_msg_count(m);
+    uint8_t *chain = calloc(n, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(chain);
+    size_t k = viz_cause_chain(m, v->node, v->time, 12, chain);
+    CU_ASSERT(k >= 2);
+    fl_node_id want = v->node;
+    fl_time before = v->time;
+    size_t seen = 0;
+    for (size_t i = n; i-- > 0 && seen < k;) {     /* newest link first */
+        if (!chain[i])
+            continue;
+        const viz_msg *g = viz_model_msg(m, (uint32_t)i);
+        if (seen == 0) {
+            CU_ASSERT_EQUAL(g->to, want);
+        }
+        CU_ASSERT(g->end == VIZ_MSG_DELIVERED && g->t1 <= before);
+        before = g->t0;
+        seen++;
+    }
+    /* an operation's messages: its client's requests and replies */
+    memset(chain, 0, n);
+    CU_ASSERT_FATAL(viz_model_op_count(m) > 0);
+    const viz_op *o = viz_model_op(m, 0);
+    CU_ASSERT(viz_cause_op(m, 0, 4, chain) > 0);
+    bool from_client = false;
+    for (size_t i = 0; i < n; i++)
+        from_client |= chain[i] && viz_model_msg(m, (uint32_t)i)->from == o->client;
+    CU_ASSERT(from_client);
+    free(chain);
+    viz_live_free(l);
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -513,6 +556,7 @@ int main(void)
         { "bad traces", test_bad_traces },
         { "structured fields, not text", test_structured_fields },
         { "a colour per message kind", test_kind_colors },
+        { "verdict to cause: message chains", test_cause_chain },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

@@ -305,9 +305,10 @@ static bool one_msg(void *arg, uint32_t k, const viz_msg *g)
         return true;
     float s = in->s;
     float x0 = viz_diagram_x_of(in, g->t0), y0 = row_y(c, g->from), y1 = row_y(c, g->to);
-    bool strong = k == in->current_msg || (in->chain && in->chain[k]);
+    bool marked = in->chain && k < in->chain_len && in->chain[k];
+    bool strong = k == in->current_msg || marked;
     viz_rgba col = viz_kind_slot_color(viz_model_kind_slot(c->m, g->kind));
-    if ((in->chain && !in->chain[k]) || g->ev0 >= in->idx)
+    if ((in->chain && !marked) || g->ev0 >= in->idx)
         col = viz_alpha(col, 70);           /* not in the chain, or after now */
     if (g->kind < 256)
         c->seen_kind[g->kind] = true;

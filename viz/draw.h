@@ -46,6 +46,8 @@ typedef struct viz_frame {
     fl_time          dg_from, dg_to;
     uint32_t         current_msg; /* the message of event idx-1, or VIZ_NONE */
     const uint8_t   *chain;    /* per message: 1 on the highlighted chain */
+    size_t           chain_len;
+    const char      *cause;    /* what the chain shows, or NULL */
     uint64_t         hash;     /* the trace hash once a live run ended, else 0 */
 } viz_frame;
 

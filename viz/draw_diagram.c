@@ -60,11 +60,16 @@ void viz_draw_diagram(viz_gfx *g, const viz_layout *l, const viz_frame *f)
     viz_format_time(f->dg_from, a, sizeof a);
     viz_format_time(f->dg_to, b, sizeof b);
     snprintf(buf, sizeof buf, "%s .. %s   [ ] zoom, wheel, d hides", a, b);
-    viz_gfx_text(g, VIZ_FONT_SMALL, buf, r.x + r.w - 10 * s, r.y + 12 * s, VIZ_DIM,
-                 VIZ_RIGHT);
+    if (!f->cause)
+        viz_gfx_text(g, VIZ_FONT_SMALL, buf, r.x + r.w - 10 * s, r.y + 12 * s, VIZ_DIM,
+                     VIZ_RIGHT);
     viz_dg_in in = { .r = { r.x, r.y + 26 * s, r.w, r.h - 26 * s }, .from = f->dg_from,
                      .to = f->dg_to, .now = f->t, .idx = f->idx, .selected = f->selected,
-                     .current_msg = f->current_msg, .chain = f->chain, .s = s };
+                     .current_msg = f->current_msg, .chain = f->chain,
+                     .chain_len = f->chain_len, .s = s };
+    if (f->cause)
+        viz_gfx_text_fit(g, VIZ_FONT_SMALL, f->cause, r.x + 130 * s, r.y + 12 * s,
+                         r.w - 140 * s, VIZ_ORANGE);
     viz_diagram d;
     viz_diagram_init(&d);
     if (viz_diagram_build(&d, f->m, &in) == 0)

@@ -7,7 +7,7 @@ VIZ_CORE = \
 	viz/vec.c viz/vec.h \
 	viz/model.c viz/model_log.c viz/model.h viz/model_internal.h \
 	viz/parse.c viz/parse.h \
-	viz/replay.c viz/replay.h \
+	viz/replay.c viz/replay.h viz/cause.c viz/cause.h \
 	viz/live.c viz/live.h
 VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h \
 	viz/diagram.c viz/diagram.h viz/svg.c viz/alg_view.c viz/alg_view.h

@@ -451,6 +451,8 @@ static void draw_verdict(panel_ctx *p)
     if (f->violation) {
         snprintf(buf, sizeof buf, "invariant violated: %s", f->violation);
         text_line(p, VIZ_FONT_NORMAL, buf, VIZ_BAD);
+        text_line(p, VIZ_FONT_SMALL, "press v: jump to it and show the messages that led there",
+                  VIZ_DIM);
     } else if (f->live) {
         text_line(p, VIZ_FONT_NORMAL, f->verdict ? "invariants held" : "invariants hold so far",
                   VIZ_OK);

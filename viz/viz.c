@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "sim/cli/cli.h"
+#include "viz/cause.h"
 #include "viz/diagram.h"
+#include "sim/history.h"
 #include "viz/replay.h"
 
 
@@ -236,7 +238,9 @@ void viz_app_frame(viz_app *a, viz_frame *f)
                              cur->type == FL_TR_DROP || cur->type == FL_TR_DUPLICATE)
                    ? cur->aux : VIZ_NONE;
     f->hash = a->live && viz_live_done(a->live) ? viz_live_hash(a->live) : 0;
-    f->chain = a->chain && a->chain_len == viz_model_msg_count(m) ? a->chain : NULL;
+    f->chain = a->chain;
+    f->chain_len = a->chain ? a->chain_len : 0;
+    f->cause = a->cause[0] ? a->cause : NULL;
 }
 
 /* ---- Sources --------------------------------------------------------------------- */
@@ -250,6 +254,10 @@ int viz_app_restart_live(viz_app *a, fl_error *err)
     viz_live_free(a->live);
     a->live = fresh;
     a->violation[0] = '\0';
+    free(a->chain);                        /* message indices change */
+    a->chain = NULL;
+    a->chain_len = 0;
+    a->cause[0] = '\0';
     return viz_app_seek(a, a->t);
 }
 
@@ -369,6 +377,71 @@ static int screenshot(viz_app *a)
                a->o.w, a->o.h, t, a->idx, viz_model_event_count(viz_app_model(a)));
     }
     return rc;
+}
+
+/* ---- Verdict -> cause ---------------------------------------------------------------- */
+
+static uint8_t *fresh_chain(viz_app *a)
+{
+    free(a->chain);
+    a->chain_len = viz_model_msg_count(viz_app_model(a));
+    a->chain = calloc(a->chain_len ? a->chain_len : 1, 1);
+    return a->chain;
+}
+
+static void open_diagram(viz_app *a)
+{
+    if (a->diagram)
+        return;
+    a->diagram = true;
+    a->lay.wide = true;
+    if (viz_layout_init(&a->lay, viz_app_model(a), a->lay.w, a->lay.h) < 0)
+        a->quit = true;
+}
+
+/* A failed invariant: jump to the event that broke it, select the node
+ * that had just stepped, and mark the messages that led there. */
+void viz_app_cause_violation(viz_app *a)
+{
+    const fl_violation *v = a->live ? viz_live_violation(a->live) : NULL;
+    if (!v) {
+        viz_app_notice(a, "no invariant failed (so far)");
+        return;
+    }
+    if (viz_app_seek(a, v->time) < 0 || !fresh_chain(a))
+        return;
+    const viz_model *m = viz_app_model(a);
+    a->idx = viz_model_events_until(m, v->time);    /* the breaking event included */
+    a->selected = v->node;
+    a->playing = false;
+    size_t n = viz_cause_chain(m, v->node, v->time, 12, a->chain);
+    snprintf(a->cause, sizeof a->cause, "%s: %zu messages led here", v->name, n);
+    open_diagram(a);
+}
+
+/* A client operation (the selected client's last, else the last one that
+ * did not end ok): its requests, the replies, and what led to the reply. */
+void viz_app_cause_op(viz_app *a)
+{
+    const viz_model *m = viz_app_model(a);
+    size_t pick = SIZE_MAX;
+    for (size_t i = viz_model_ops_until(m, a->t); i-- > 0;) {
+        const viz_op *o = viz_model_op(m, i);
+        if (a->selected != FL_NO_NODE ? o->client == a->selected : o->outcome != FL_HIST_OK) {
+            pick = i;
+            break;
+        }
+    }
+    if (pick == SIZE_MAX || !fresh_chain(a)) {
+        viz_app_notice(a, "no operation to show (select a client)");
+        return;
+    }
+    const viz_op *o = viz_model_op(m, pick);
+    size_t n = viz_cause_op(m, pick, 8, a->chain);
+    snprintf(a->cause, sizeof a->cause, "op %llu of C%d: %zu messages",
+             (unsigned long long)o->id, o->client, n);
+    a->selected = o->client;
+    open_diagram(a);
 }
 
 /* ---- SVG ---------------------------------------------------------------------------- */

@@ -56,6 +56,7 @@ typedef struct viz_app {
     fl_time     dg_span;       /* its time window */
     uint8_t    *chain;         /* messages to emphasise (cause links), or NULL */
     size_t      chain_len;
+    char        cause[160];    /* what the chain shows */
     char        notice[200];
     uint64_t    notice_until;  /* SDL ticks */
     char        violation[160];
@@ -74,6 +75,9 @@ int  viz_app_seek(viz_app *a, fl_time t);
 void viz_app_step(viz_app *a, int dir);
 /* The frame description for the current position. */
 void viz_app_frame(viz_app *a, viz_frame *f);
+/* Verdict -> cause: `v` a failed invariant, `o` a client operation. */
+void viz_app_cause_violation(viz_app *a);
+void viz_app_cause_op(viz_app *a);
 /* (Re)starts the live run with a->added; keeps the position. */
 int  viz_app_restart_live(viz_app *a, fl_error *err);
 void viz_app_notice(viz_app *a, const char *fmt, ...)
