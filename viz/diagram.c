@@ -10,7 +10,7 @@
 #define LABEL_W 46.0f
 #define AXIS_H 30.0f
 #define LEGEND_H 50.0f
-#define DEFAULT_MAX_MSGS 20000
+#define DEFAULT_MAX_MSGS 6000
 
 void viz_diagram_init(viz_diagram *d)
 {
@@ -313,23 +313,26 @@ static bool one_msg(void *arg, uint32_t k, const viz_msg *g)
     if (g->kind < 256)
         c->seen_kind[g->kind] = true;
     viz_dg_item *it;
+    float xe = x0, ye = y0;
     if (g->end == VIZ_MSG_DELIVERED) {
         it = item(c, VIZ_DG_ARROW, x0, y0, viz_diagram_x_of(in, g->t1), y1, col);
     } else if (g->end == VIZ_MSG_DROPPED) {
-        float f = death_fraction(g), xe = viz_diagram_x_of(in, g->t1);
+        xe = viz_diagram_x_of(in, g->t1);
         if (xe < x0 + 16 * s)
             xe = x0 + 16 * s;
-        it = item(c, VIZ_DG_LINE, x0, y0, xe, y0 + (y1 - y0) * f, col);
-        item(c, VIZ_DG_CROSS, xe, y0 + (y1 - y0) * f, xe, y0 + (y1 - y0) * f, VIZ_CUT);
+        ye = y0 + (y1 - y0) * death_fraction(g);
+        it = item(c, VIZ_DG_LINE, x0, y0, xe, ye, col);
     } else {
         it = item(c, VIZ_DG_LINE, x0, y0, track_x1(in), y0 + (y1 - y0) * 0.5f, col);
         if (it)
             it->dashed = 1;
     }
-    if (it) {
+    if (it) {                                /* before any other item moves it */
         it->dashed |= g->reply;
         it->width = (strong ? 3.2f : 1.4f) * s;
     }
+    if (g->end == VIZ_MSG_DROPPED)
+        item(c, VIZ_DG_CROSS, xe, ye, xe, ye, VIZ_CUT);
     c->d->msgs++;
     return true;
 }

@@ -54,7 +54,7 @@ typedef struct viz_dg_in {
     uint32_t    current_msg; /* the message of the current event, or VIZ_NONE */
     const uint8_t *chain;    /* per message index, 1 to emphasise; or NULL */
     size_t      chain_len;   /* entries in chain */
-    size_t      max_msgs;    /* cap on arrows (0: 20000) */
+    size_t      max_msgs;    /* cap on arrows (0: 6000) */
     float       s;           /* scale */
 } viz_dg_in;
 
