@@ -80,6 +80,16 @@ grep -q "t = 176.902 ms" "$tmp/out" && ok "jumped to the violation" || bad "jump
 "$fl" viz "$bug" --screenshot "$tmp/nocause.png" --at-ms 100000 > /dev/null 2>&1
 cmp -s "$tmp/cause.png" "$tmp/nocause.png" && bad "the cause view differs" || ok "the cause view differs"
 
+# the documented screenshots (docs/img/shots.txt) still render
+mkdir -p "$tmp/shots"
+if bash "$src/docs/img/render.sh" "$fl" "$tmp/shots" > "$tmp/out" 2> "$tmp/err"; then
+    n=$(grep -vc '^#' "$src/docs/img/shots.txt" || true)
+    got=$(ls "$tmp/shots" | wc -l)
+    [ "$got" -eq "$n" ] && ok "docs screenshots render ($got)" || bad "docs screenshots render ($got of $n)"
+else
+    bad "docs screenshots render"; sed 's/^/    /' "$tmp/err" | head -5
+fi
+
 # bad input: exit 2, a message, no PNG
 expect_status 2 "missing trace file" "$fl" viz --trace "$tmp/nope.jsonl" --screenshot "$tmp/x.png" --at-ms 0
 grep -q "nope.jsonl" "$tmp/err" && ok "names the missing file" || bad "names the missing file"

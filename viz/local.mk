@@ -19,4 +19,4 @@ faultline_SOURCES += $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/panel.c viz/timeline.c
 faultline_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
 endif
-EXTRA_DIST += viz/README.md
+EXTRA_DIST += viz/README.md docs/img/shots.txt docs/img/render.sh
