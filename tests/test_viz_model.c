@@ -512,6 +512,34 @@ static void test_cause_chain(void)
     viz_live_free(l);
 }
 
+/* In the middle of a step (after "leader for term 1", while its first
+ * heartbeats leave) the node is shown with the view that ends the step. */
+static void test_finish_step(void)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/basic.json", &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    viz_state *st = viz_state_new(m);
+    int checked = 0, behind = 0;
+    for (size_t j = 2; j < viz_model_event_count(m) && checked < 50; j++) {
+        const viz_event *e = viz_model_event(m, j), *prev = viz_model_event(m, j - 1);
+        const viz_view *v = viz_model_view(m, e->aux);
+        if (e->type != FL_TR_VIEW || prev->type != FL_TR_SEND || prev->node != e->node ||
+            prev->t != e->t || v->kind != FL_VIEW_LEADER)
+            continue;
+        viz_model_state_at(m, j, st);            /* just after the send */
+        behind += st->nodes[e->node].view != e->aux;
+        viz_model_state_finish_step(m, st);
+        CU_ASSERT_EQUAL(st->nodes[e->node].view, e->aux);
+        checked++;
+    }
+    CU_ASSERT(checked > 0);
+    CU_ASSERT(behind > 0);          /* without it, the node would lag behind */
+    viz_state_free(st);
+    viz_live_free(l);
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -557,6 +585,7 @@ int main(void)
         { "structured fields, not text", test_structured_fields },
         { "a colour per message kind", test_kind_colors },
         { "verdict to cause: message chains", test_cause_chain },
+        { "a node is shown with the view that ends its step", test_finish_step },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

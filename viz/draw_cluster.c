@@ -261,8 +261,9 @@ static void draw_votes(cluster_ctx *c, fl_node_id id, const viz_view *v, float r
             viz_geom_circle(&c->g->geom, x, y, 4.5f * s, VIZ_OK);
         } else if (votes[p] == 0) {
             viz_geom_cross(&c->g->geom, x, y, 3.8f * s, 2.2f * s, VIZ_BAD);
-        } else {
-            viz_geom_ring(&c->g->geom, x, y, 3.8f * s, 1.4f * s, VIZ_DIM);
+        } else {                          /* pending: a hollow square, not a reply's ring */
+            viz_geom_rect_outline(&c->g->geom, x - 3.5f * s, y - 3.5f * s, 7 * s, 7 * s,
+                                  1.4f * s, VIZ_DIM);
         }
     }
 }
@@ -409,6 +410,10 @@ static float legend_item(viz_gfx *g, float x, float y, float s, viz_rgba col,
         viz_geom_ring(&g->geom, x + 5 * s, y, 4.2f * s, 2 * s, col);
     else if (shape == 2)
         viz_geom_round_rect(&g->geom, x, y - 5 * s, 10 * s, 10 * s, 2 * s, col);
+    else if (shape == 4)                 /* an election timer's arc */
+        viz_geom_arc(&g->geom, x + 5 * s, y, 3.5f * s, 6 * s, 0, 4.2f, col);
+    else if (shape == 5)                 /* a pending vote */
+        viz_geom_rect_outline(&g->geom, x + 1.5f * s, y - 3.5f * s, 7 * s, 7 * s, 1.4f * s, col);
     else
         viz_geom_cross(&g->geom, x + 5 * s, y, 4.5f * s, 2.2f * s, col);
     int w = viz_gfx_text_mid(g, VIZ_FONT_SMALL, label, x + 14 * s, y, VIZ_DIM, VIZ_LEFT);
@@ -425,7 +430,13 @@ static void draw_legend(cluster_ctx *c)
     x = legend_item(g, x, y, s, VIZ_GREEN, 0, "leader");
     x = legend_item(g, x, y, s, VIZ_CRASHED, 0, "crashed");
     x = legend_item(g, x, y, s, VIZ_PAUSED, 0, "paused");
-    (void)legend_item(g, x, y, s, VIZ_PURPLE, 2, "client");
+    x = legend_item(g, x, y, s, VIZ_PURPLE, 2, "client");
+    if (viz_alg_table(c->f->m)->term_word && x < l->logs.x + l->logs.w - 200 * s) {
+        x = legend_item(g, x, y, s, VIZ_TEXT, 4, "election timer");
+        x = legend_item(g, x, y, s, VIZ_OK, 0, "vote yes");
+        x = legend_item(g, x, y, s, VIZ_BAD, 3, "no");
+        (void)legend_item(g, x, y, s, VIZ_DIM, 5, "pending");
+    }
     x = 12 * s;
     y += 15 * s;
     size_t nk = viz_model_kind_count(c->f->m);

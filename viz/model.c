@@ -730,6 +730,28 @@ void viz_model_state_at(const viz_model *m, size_t idx, viz_state *st)
         apply(m, st, &m->ev[i]);
 }
 
+void viz_model_state_finish_step(const viz_model *m, viz_state *st)
+{
+    size_t k = st->idx;
+    if (k == 0 || k > m->nev)
+        return;
+    const viz_event *last = &m->ev[k - 1];
+    if (last->node < 0 || (size_t)last->node >= st->nnodes || last->type == FL_TR_VIEW)
+        return;
+    for (size_t j = k; j < m->nev && j < k + 256; j++) {
+        const viz_event *e = &m->ev[j];
+        if (e->t != last->t || e->node != last->node)
+            return;                          /* another step began */
+        if (e->type == FL_TR_VIEW) {
+            viz_node_state *ns = &st->nodes[e->node];
+            ns->view = e->aux;
+            if (ns->alive)
+                ns->live_view = e->aux;
+            return;
+        }
+    }
+}
+
 void viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx)
 {
     if (idx > m->nev)

@@ -267,6 +267,13 @@ void       viz_model_state_at(const viz_model *m, size_t idx, viz_state *st);
 /* Moves `st` forward to `idx` by applying events (backwards: state_at). */
 void       viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx);
 
+/* The engine records a node's view once its step is over, after the
+ * messages the step sent: shown in the middle of a step, the node would
+ * still look as before it (a new leader drawn as a candidate while its
+ * heartbeats leave). This applies the view that ends the current step,
+ * if there is one. */
+void       viz_model_state_finish_step(const viz_model *m, viz_state *st);
+
 viz_timer_arc viz_model_election_timer(const viz_model *m, fl_node_id node,
                                        fl_time t, const viz_state *st);
 /* Entry `index` of `node` at time t. */

@@ -41,8 +41,14 @@ static void draw_title(panel_ctx *p)
     char buf[256];
     viz_gfx_text(p->g, VIZ_FONT_TITLE, viz_model_scenario(m), p->x, p->y, VIZ_TEXT, VIZ_LEFT);
     p->y += 22 * p->s;
-    snprintf(buf, sizeof buf, "%s \xc2\xb7 seed 0x%" PRIx64 " \xc2\xb7 %s", viz_model_algorithm(m),
-             viz_model_seed(m), p->f->live ? "live run" : "trace replay");
+    /* the seed as scenarios usually write it: decimal, hex when it is big */
+    uint64_t seed = viz_model_seed(m);
+    if (seed < (UINT64_C(1) << 32))
+        snprintf(buf, sizeof buf, "%s \xc2\xb7 seed %" PRIu64 " \xc2\xb7 %s", viz_model_algorithm(m),
+                 seed, p->f->live ? "live run" : "trace replay");
+    else
+        snprintf(buf, sizeof buf, "%s \xc2\xb7 seed 0x%" PRIx64 " \xc2\xb7 %s", viz_model_algorithm(m),
+                 seed, p->f->live ? "live run" : "trace replay");
     text_line(p, VIZ_FONT_SMALL, buf, VIZ_DIM);
     const char *src = p->f->source ? strrchr(p->f->source, '/') : NULL;
     snprintf(buf, sizeof buf, "%s%s", src ? src + 1 : p->f->source ? p->f->source : "",

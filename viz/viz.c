@@ -208,6 +208,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
 {
     const viz_model *m = viz_app_model(a);
     viz_model_state_at(m, a->idx, a->st);
+    viz_model_state_finish_step(m, a->st);
     memset(f, 0, sizeof *f);
     f->m = m;
     f->st = a->st;
