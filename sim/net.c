@@ -133,6 +133,12 @@ static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
     fl_net_free_msg(m);
 }
 
+/* A drop decided outside the network (manual delivery): reason "manual". */
+void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
+{
+    drop(e, m, "manual", why);
+}
+
 static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
                        fl_channel ch, const void *data, size_t len)
 {

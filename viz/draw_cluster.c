@@ -119,7 +119,8 @@ static float death_point(const viz_model *m, const viz_msg *g)
     case VIZ_DROP_SENDER_CRASHED: return 0.08f;
     case VIZ_DROP_NODE_DOWN:      return 1.0f;
     case VIZ_DROP_UNKNOWN:
-    case VIZ_DROP_NO_MEMORY:      break;
+    case VIZ_DROP_NO_MEMORY:
+    case VIZ_DROP_MANUAL:         break;
     }
     return 0.5f;
 }

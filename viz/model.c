@@ -601,7 +601,7 @@ const int32_t *viz_model_partition(const viz_model *m, const viz_event *ev)
 }
 
 static const char *const drop_codes[] = { "?", "partition", "loss", "node-down",
-                                          "sender-crashed", "no-memory" };
+                                          "sender-crashed", "no-memory", "manual" };
 
 const char *viz_drop_reason_code(viz_drop_reason r)
 {

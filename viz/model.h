@@ -62,7 +62,8 @@ typedef enum viz_drop_reason {
     VIZ_DROP_LOSS,
     VIZ_DROP_NODE_DOWN,
     VIZ_DROP_SENDER_CRASHED,
-    VIZ_DROP_NO_MEMORY
+    VIZ_DROP_NO_MEMORY,
+    VIZ_DROP_MANUAL            /* by hand (manual delivery, a schedule) */
 } viz_drop_reason;
 
 /* The trace's code ("partition") from a reason, and back. */
