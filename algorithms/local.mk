@@ -1,4 +1,6 @@
 # Built-in algorithms. Each folder lists its sources in its own local.mk.
+# How the visualizer speaks each algorithm's language (data only).
+libfl_a_SOURCES += algorithms/viz_table.h
 include algorithms/wire/local.mk
 include algorithms/kv/local.mk
 include algorithms/bench/local.mk

@@ -3,7 +3,8 @@
 #  1. frame times with 9 nodes and more than 1,000 messages in flight
 #     (bench/viz-9.json, a live run, 600 frames at real-time speed);
 #  2. seeking in a 10-minute trace (scenarios/raft/nemesis-10min.json):
-#     the slowest frame among several long jumps is the seek time.
+#     the slowest frame among several long jumps is the seek time,
+#     also with the space-time diagram open, zoomed in and out.
 # Uses SDL's offscreen video driver (software rendering, no display).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,3 +27,9 @@ echo "loading and indexing the trace ($(du -m "$tmp/t.jsonl" | cut -f1) MB): $(a
 "$fl" viz --trace "$tmp/t.jsonl" --frames 8 --stats \
     --keys "@590000 @10000 @300000 @599000 @1000 @450000"
 echo "(the max frame work time above is the slowest seek)"
+echo "== the same seeks with the space-time diagram open (400 ms window)"
+"$fl" viz --trace "$tmp/t.jsonl" --diagram --frames 8 --stats \
+    --keys "@590000 @10000 @300000 @599000 @1000 @450000"
+echo "== and zoomed out to a 400-second window (arrows capped at 6,000)"
+"$fl" viz --trace "$tmp/t.jsonl" --diagram --frames 18 --stats \
+    --keys "zoomout zoomout zoomout zoomout zoomout zoomout zoomout zoomout zoomout zoomout @590000 @10000 @300000 @599000 @1000 @450000"

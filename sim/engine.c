@@ -304,11 +304,19 @@ static void record_incarnation_end(fl_node *n, fl_time t)
     n->incarnation_end[n->incarnation] = t;
 }
 
+/* A fault that did not apply: the hashed text and its code. */
+static void trace_skip(fl_engine *e, fl_node_id node, const char *reason,
+                       const char *text)
+{
+    fl_trace_rec r = { .time = e->now, .type = FL_TR_SKIP, .node = node,
+                       .peer = FL_NO_NODE, .text = text, .reason = reason };
+    fl_trace_record(&e->trace, &r);
+}
+
 void fl_node_crash(fl_engine *e, fl_node *n, bool torn)
 {
     if (!n->alive) {
-        fl_engine_trace_simple(e, FL_TR_SKIP, n->id, FL_NO_NODE, 0, 0,
-                               "crash: node already down");
+        trace_skip(e, n->id, "already-down", "crash: node already down");
         e->stats.faults_skipped++;
         return;
     }
@@ -336,8 +344,7 @@ void fl_node_crash(fl_engine *e, fl_node *n, bool torn)
 void fl_node_restart(fl_engine *e, fl_node *n)
 {
     if (n->alive) {
-        fl_engine_trace_simple(e, FL_TR_SKIP, n->id, FL_NO_NODE, 0, 0,
-                               "restart: node is up");
+        trace_skip(e, n->id, "already-up", "restart: node is up");
         e->stats.faults_skipped++;
         return;
     }
@@ -349,8 +356,7 @@ void fl_node_restart(fl_engine *e, fl_node *n)
 void fl_node_pause(fl_engine *e, fl_node *n, fl_time duration)
 {
     if (!n->alive || n->paused) {
-        fl_engine_trace_simple(e, FL_TR_SKIP, n->id, FL_NO_NODE, 0, 0,
-                               "pause: node down or already paused");
+        trace_skip(e, n->id, "down-or-paused", "pause: node down or already paused");
         e->stats.faults_skipped++;
         return;
     }

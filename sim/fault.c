@@ -126,7 +126,19 @@ static size_t resolve(fl_engine *e, const fl_selector *sel, bool for_restart,
 static void skip(fl_engine *e, const char *what)
 {
     e->stats.faults_skipped++;
-    fl_engine_trace_simple(e, FL_TR_SKIP, FL_NO_NODE, FL_NO_NODE, 0, 0, what);
+    fl_trace_rec r = { .time = e->now, .type = FL_TR_SKIP, .node = FL_NO_NODE,
+                       .peer = FL_NO_NODE, .text = what, .reason = "no-node" };
+    fl_trace_record(&e->trace, &r);
+}
+
+/* A partition line: the hashed text and, for the JSON line, the groups. */
+static void trace_partition(fl_engine *e, const int *group_of, size_t ngroups,
+                            int64_t b, const char *text)
+{
+    fl_trace_rec r = { .time = e->now, .type = FL_TR_PARTITION, .node = FL_NO_NODE,
+                       .peer = FL_NO_NODE, .a = (int64_t)ngroups, .b = b, .text = text,
+                       .group_of = group_of, .ngroups = (unsigned)ngroups };
+    fl_trace_record(&e->trace, &r);
 }
 
 /* ---- Partitions -------------------------------------------------------------- */
@@ -179,8 +191,7 @@ static void apply_partition(fl_engine *e, const fl_fault *f)
     fl_net_partition(e, group_of);
     describe_groups(e, group_of, f->ngroups, text, 4096);
     e->stats.faults_applied++;
-    fl_engine_trace_simple(e, FL_TR_PARTITION, FL_NO_NODE, FL_NO_NODE,
-                           (int64_t)f->ngroups, 0, text);
+    trace_partition(e, group_of, f->ngroups, 0, text);
 out:
     free(group_of);
     free(ids);
@@ -215,8 +226,11 @@ static void apply_link(fl_engine *e, const fl_fault *f)
     snprintf(text, sizeof text, "%d %s %d%s", a[0], f->symmetric ? "<->" : "->",
              b[0], cut ? " cut" : "");
     e->stats.faults_applied++;
-    fl_engine_trace_simple(e, FL_TR_LINK, a[0], b[0],
-                           spec.has_drop ? (int64_t)(spec.drop * 1e6) : -1, 0, text);
+    fl_trace_rec r = { .time = e->now, .type = FL_TR_LINK, .node = a[0], .peer = b[0],
+                       .a = spec.has_drop ? (int64_t)(spec.drop * 1e6) : -1, .text = text,
+                       .flags = (f->symmetric ? FL_TRACE_LINK_SYMMETRIC : 0u) |
+                                (cut ? FL_TRACE_LINK_CUT : 0u) };
+    fl_trace_record(&e->trace, &r);
 }
 
 /* ---- Node faults --------------------------------------------------------------- */
@@ -328,7 +342,7 @@ static void nemesis_split(fl_engine *e)
     fl_net_partition(e, group_of);
     char text[4096];
     describe_groups(e, group_of, 2, text, sizeof text);
-    fl_engine_trace_simple(e, FL_TR_PARTITION, FL_NO_NODE, FL_NO_NODE, 2, 1, text);
+    trace_partition(e, group_of, 2, 1, text);
     free(group_of);
 }
 

@@ -112,13 +112,14 @@ static void effective_spec(const fl_engine *e, const fl_link_state *ls,
         out->duplicate = ls->spec.duplicate;
 }
 
+/* `why` is hashed text; `reason` its code for the JSON line only. */
 static void trace_msg(fl_engine *e, fl_trace_type type, const fl_msg *m,
-                      const char *why)
+                      const char *reason, const char *why)
 {
     fl_trace_rec r = { .time = e->now, .type = type, .node = m->from,
                        .peer = m->to, .id = m->id, .a = m->channel,
                        .b = (int64_t)m->len, .text = why, .payload = m->data,
-                       .len = m->len, .channel = m->channel };
+                       .len = m->len, .channel = m->channel, .reason = reason };
     if (type == FL_TR_DELIVER) {
         r.node = m->to;
         r.peer = m->from;
@@ -126,11 +127,17 @@ static void trace_msg(fl_engine *e, fl_trace_type type, const fl_msg *m,
     fl_trace_record(&e->trace, &r);
 }
 
-void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
+static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
 {
     e->stats.dropped++;
-    trace_msg(e, FL_TR_DROP, m, why);
+    trace_msg(e, FL_TR_DROP, m, reason, why);
     fl_net_free_msg(m);
+}
+
+/* A drop decided outside the network (manual delivery): reason "manual". */
+void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
+{
+    drop(e, m, "manual", why);
 }
 
 static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
@@ -164,7 +171,7 @@ static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
     }
     fl_event ev = { .time = at, .type = FL_EV_DELIVER, .node = m->to, .ptr = m };
     if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0)
-        fl_net_drop(e, m, "out of memory");
+        drop(e, m, "no-memory", "out of memory");
 }
 
 void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
@@ -192,10 +199,10 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     if (!m)
         return;
     e->stats.sent++;
-    trace_msg(e, FL_TR_SEND, m, NULL);
+    trace_msg(e, FL_TR_SEND, m, NULL, NULL);
     fl_link_state *ls = &e->links[link_index(e, from->id, to)];
     if (fl_link_blocked(ls)) {
-        fl_net_drop(e, m, "partition");
+        drop(e, m, "partition", "partition");
         return;
     }
     fl_link_spec spec;
@@ -206,7 +213,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     bool lost = spec.drop > 0 && gsl_rng_uniform(r) < spec.drop;
     bool dup = spec.duplicate > 0 && gsl_rng_uniform(r) < spec.duplicate;
     if (lost) {
-        fl_net_drop(e, m, "loss");
+        drop(e, m, "loss", "loss");
         return;
     }
     if (dup) {
@@ -214,7 +221,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
         if (copy) {
             copy->id = m->id;
             e->stats.duplicated++;
-            trace_msg(e, FL_TR_DUPLICATE, copy, NULL);
+            trace_msg(e, FL_TR_DUPLICATE, copy, NULL, NULL);
             schedule(e, copy, ls, &spec, r);
         }
     }
@@ -259,21 +266,21 @@ void fl_net_deliver(fl_engine *e, fl_event *ev)
     fl_msg *m = ev->ptr;
     fl_node *n = &e->nodes[m->to];
     if (sender_died_first(e, m)) {
-        fl_net_drop(e, m, "sender crashed before the message left");
+        drop(e, m, "sender-crashed", "sender crashed before the message left");
         return;
     }
     if (!n->alive) {
-        fl_net_drop(e, m, "node down");
+        drop(e, m, "node-down", "node down");
         return;
     }
     if (fl_link_blocked(&e->links[link_index(e, m->from, m->to)])) {
-        fl_net_drop(e, m, "partition");
+        drop(e, m, "partition", "partition");
         return;
     }
     if (fl_node_hold(e, n, ev))
         return;
     e->stats.delivered++;
-    trace_msg(e, FL_TR_DELIVER, m, NULL);
+    trace_msg(e, FL_TR_DELIVER, m, NULL, NULL);
     hand_over(e, n, m);
     fl_net_free_msg(m);
     fl_engine_after_step(e, n);

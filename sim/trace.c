@@ -6,8 +6,18 @@
  *   restart/boot: a = incarnation        pause: a = duration ns (0 open)
  *   clock: a = skew ns, b = drift ppm    invoke/complete: a = op kind or
  *   history type, b = value              sync: a = completion time
- *   view: a = kind, b = term             partition/link/heal/skip: text */
+ *   view: a = kind, b = term             partition/link/heal/skip: text
+ *
+ * Besides a and b, each JSON line names its facts in fields (see
+ * docs/trace.schema.json): messages "from", "to", "reason" (drops) and
+ * the client request/reply fields; partitions "groups"; links "from",
+ * "to", "symmetric", "cut", "drop"; faults "lost", "incarnation",
+ * "duration", "skew", "drift_ppm"; timers "timer"; operations "op",
+ * "outcome", "value". Readers use these, never the text. */
 #include "sim/trace.h"
+
+#include "sim/engine_internal.h"
+#include "sim/history.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -86,6 +96,7 @@ int fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
                   const fl_trace_node_info *nodes, size_t nnodes)
 {
     t->out = out;
+    t->nnodes = nnodes;
     fprintf(out, "{\"format\":\"faultline-trace\",\"version\":%d,\"abi\":%u,"
             "\"seed\":\"0x%016" PRIx64 "\",\"scenario\":",
             FL_TRACE_FORMAT_VERSION, FL_ABI_VERSION, seed);
@@ -174,6 +185,124 @@ static void write_view(FILE *out, const fl_view *v)
     }
 }
 
+static const char *const timer_names[FL_TIMER_KIND_COUNT] = {
+    "election", "heartbeat", "retry", "lease", "tick", "other"
+};
+static const char *const status_names[] = { "ok", "fail", "redirect", "unknown" };
+static const char *const outcome_names[] = { "invoke", "ok", "fail", "info" };
+
+/* Client traffic: who, which operation, which attempt; replies' status. */
+static void write_client_msg(FILE *out, const fl_trace_rec *r)
+{
+    if (r->channel == FL_CH_REQUEST && r->payload && r->len == sizeof(fl_request)) {
+        fl_request q;
+        memcpy(&q, r->payload, sizeof q);
+        fprintf(out, ",\"client\":%d,\"seq\":%" PRIu64 ",\"attempt\":%u,\"op\":",
+                q.client, q.seq, q.attempt);
+        json_string(out, fl_op_kind_name(q.op.kind));
+        fprintf(out, ",\"key\":%u", q.op.key);
+    } else if (r->channel == FL_CH_REPLY && r->payload && r->len == sizeof(fl_reply_msg)) {
+        fl_reply_msg y;
+        memcpy(&y, r->payload, sizeof y);
+        fprintf(out, ",\"client\":%d,\"seq\":%" PRIu64 ",\"status\":\"%s\"",
+                r->type == FL_TR_DELIVER ? r->node : r->peer, y.seq,
+                (unsigned)y.status < 4 ? status_names[y.status] : "?");
+        if (y.status == FL_STATUS_OK)
+            fprintf(out, ",\"value\":%" PRId64, y.value);
+    }
+}
+
+static void write_message(FILE *out, const fl_trace_rec *r, const char *kind,
+                          const fl_msg_info *info)
+{
+    bool in = r->type == FL_TR_DELIVER;
+    fprintf(out, ",\"from\":%d,\"to\":%d,\"kind\":", in ? r->peer : r->node,
+            in ? r->node : r->peer);
+    json_string(out, kind);
+    fprintf(out, ",\"reply\":%s,\"len\":%" PRId64,
+            info->is_reply ? "true" : "false", r->b);
+    if (info->ok >= 0)
+        fprintf(out, ",\"ok\":%s", info->ok ? "true" : "false");
+    if (info->term >= 0)
+        fprintf(out, ",\"term\":%" PRId64, info->term);
+    if (r->reason)
+        fprintf(out, ",\"reason\":\"%s\"", r->reason);
+    write_client_msg(out, r);
+}
+
+/* "groups":[[0,1],[2,3,4]] in the order the text names them. */
+static void write_groups(const fl_trace *t, const fl_trace_rec *r)
+{
+    FILE *out = t->out;
+    fputs(",\"groups\":[", out);
+    bool first_group = true;
+    for (int g = -1; g < (int)r->ngroups; g++) {
+        bool any = false;
+        for (size_t i = 0; i < t->nnodes; i++) {
+            if (r->group_of[i] != g)
+                continue;
+            fprintf(out, "%s%zu", any ? "," : (first_group ? "[" : ",["), i);
+            any = true;
+        }
+        if (any) {
+            fputc(']', out);
+            first_group = false;
+        }
+    }
+    fputc(']', out);
+}
+
+/* The named fields of a fault, timer or operation (a and b stay too). */
+static void write_detail(const fl_trace *t, const fl_trace_rec *r)
+{
+    FILE *out = t->out;
+    switch (r->type) {
+    case FL_TR_PARTITION:
+        if (r->group_of)
+            write_groups(t, r);
+        break;
+    case FL_TR_LINK:
+        fprintf(out, ",\"from\":%d,\"to\":%d,\"symmetric\":%s,\"cut\":%s", r->node,
+                r->peer, (r->flags & FL_TRACE_LINK_SYMMETRIC) ? "true" : "false",
+                (r->flags & FL_TRACE_LINK_CUT) ? "true" : "false");
+        if (r->a >= 0)
+            fprintf(out, ",\"drop\":%.6f", (double)r->a / 1e6);
+        break;
+    case FL_TR_CRASH:
+        fprintf(out, ",\"lost\":%" PRId64 ",\"torn\":%s", r->a, r->b >= 0 ? "true" : "false");
+        break;
+    case FL_TR_BOOT:
+    case FL_TR_RESTART:
+        fprintf(out, ",\"incarnation\":%" PRId64, r->a);
+        break;
+    case FL_TR_PAUSE:
+        fprintf(out, ",\"duration\":%" PRId64, r->a);
+        break;
+    case FL_TR_CLOCK:
+        fprintf(out, ",\"skew\":%" PRId64 ",\"drift_ppm\":%" PRId64, r->a, r->b);
+        break;
+    case FL_TR_TIMER:
+        fprintf(out, ",\"timer\":\"%s\"", (uint64_t)r->a < FL_TIMER_KIND_COUNT
+                ? timer_names[r->a] : "other");
+        break;
+    case FL_TR_INVOKE:
+        fprintf(out, ",\"op\":\"%s\",\"arg\":%" PRId64,
+                (uint64_t)r->a < FL_OP_KIND_COUNT ? fl_op_kind_name((fl_op_kind)r->a) : "?",
+                r->b);
+        break;
+    case FL_TR_COMPLETE:
+        fprintf(out, ",\"outcome\":\"%s\",\"value\":%" PRId64,
+                (uint64_t)r->a < 4 ? outcome_names[r->a] : "?", r->b);
+        break;
+    case FL_TR_SKIP:
+        if (r->reason)
+            fprintf(out, ",\"reason\":\"%s\"", r->reason);
+        break;
+    default:
+        break;
+    }
+}
+
 static void write_json(fl_trace *t, const fl_trace_rec *r, const char *kind,
                        const fl_msg_info *info)
 {
@@ -185,18 +314,12 @@ static void write_json(fl_trace *t, const fl_trace_rec *r, const char *kind,
     if (r->id)
         fprintf(out, ",\"id\":%" PRIu64, r->id);
     if (is_message(r->type)) {
-        fputs(",\"kind\":", out);
-        json_string(out, kind);
-        fprintf(out, ",\"reply\":%s,\"len\":%" PRId64,
-                info->is_reply ? "true" : "false", r->b);
-        if (info->ok >= 0)
-            fprintf(out, ",\"ok\":%s", info->ok ? "true" : "false");
-        if (info->term >= 0)
-            fprintf(out, ",\"term\":%" PRId64, info->term);
+        write_message(out, r, kind, info);
     } else if (r->type == FL_TR_VIEW && r->view) {
         write_view(out, r->view);
     } else {
         fprintf(out, ",\"a\":%" PRId64 ",\"b\":%" PRId64, r->a, r->b);
+        write_detail(t, r);
     }
     if (r->text) {
         fputs(",\"text\":", out);

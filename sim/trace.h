@@ -50,8 +50,14 @@ typedef enum fl_channel {
     FL_CH_REPLY      /* a reply to a client (struct fl_reply_msg) */
 } fl_channel;
 
+/* Link-fault flags of a record (structured detail, see below). */
+enum { FL_TRACE_LINK_SYMMETRIC = 1, FL_TRACE_LINK_CUT = 2 };
+
 /* One event. The numeric fields and `text` are hashed; the pointers give
- * the JSON writer more to say. */
+ * the JSON writer more to say. The structured detail (reason, groups,
+ * flags) goes only into the JSON line, never into the hash: it repeats
+ * in fields what the hashed text says in words, so readers (viz, diff)
+ * never parse the text. */
 typedef struct fl_trace_rec {
     fl_time       time;
     fl_trace_type type;
@@ -64,6 +70,10 @@ typedef struct fl_trace_rec {
     size_t        len;
     fl_channel    channel;
     const fl_view *view;      /* VIEW */
+    const char   *reason;     /* drop, fault-skipped: a short code, e.g. "loss" */
+    const int    *group_of;   /* partition: each node's group (-1 unnamed) */
+    unsigned      ngroups;    /* partition: groups named */
+    unsigned      flags;      /* link: FL_TRACE_LINK_* */
 } fl_trace_rec;
 
 typedef struct fl_trace_node_info {
@@ -78,6 +88,7 @@ typedef struct fl_trace {
     FILE    *out;              /* NULL: hash only */
     int      io_error;
     void (*describe)(const void *msg, size_t len, fl_msg_info *info);
+    size_t   nnodes;           /* from fl_trace_open, for partition groups */
     /* the last FL_TRACE_RING events, formatted only when asked for */
     struct fl_trace_ring_rec {
         fl_time       time;

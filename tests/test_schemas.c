@@ -70,7 +70,7 @@ static long validate_lines(const cJSON *schema, char *text)
     return n;
 }
 
-static void check_scenario(const char *rel)
+static void check_scenario_min(const char *rel, long min_hist)
 {
     cJSON *ts = load_schema("trace.schema.json");
     cJSON *hs = load_schema("history.schema.json");
@@ -81,17 +81,33 @@ static void check_scenario(const char *rel)
     long tn = validate_lines(ts, trace);
     long hn = validate_lines(hs, hist);
     CU_ASSERT(tn > 100);
-    CU_ASSERT(hn > 10);
+    CU_ASSERT(hn >= min_hist);
     free(trace);
     free(hist);
     cJSON_Delete(ts);
     cJSON_Delete(hs);
 }
 
+static void check_scenario(const char *rel)
+{
+    check_scenario_min(rel, 11);
+}
+
 static void test_kv_outputs(void)
 {
     check_scenario("scenarios/kv/faults-tour.json");
     check_scenario("scenarios/kv/crash-restart.json");
+}
+
+/* Every algorithm's traces, with link faults, partitions and drops: the
+ * structured fields (from/to, reason, groups, link flags) validate. */
+static void test_structured_fields(void)
+{
+    check_scenario("scenarios/raft/leader-oneway.json");
+    check_scenario("scenarios/paxos/basic-dueling.json");
+    check_scenario_min("scenarios/lock/paused-client.json", 0);
+    check_scenario("scenarios/counter/crdt-partition.json");
+    check_scenario_min("scenarios/sort/partition.json", 0);
 }
 
 static void test_rejects(void)
@@ -107,12 +123,29 @@ static void test_rejects(void)
     CU_ASSERT_EQUAL(validate_lines(ts, bad2), -1);
     CU_ASSERT_EQUAL(validate_lines(hs, bad3), -1);
     CU_ASSERT_EQUAL(validate_lines(hs, bad4), -1);
+    /* structured fields are required where readers need them */
+    char drop_no_reason[] = "{\"t\":5,\"ev\":\"drop\",\"node\":0,\"peer\":1,\"id\":3,"
+                            "\"from\":0,\"to\":1,\"kind\":\"X\",\"text\":\"loss\"}";
+    char part_no_groups[] = "{\"t\":5,\"ev\":\"partition\",\"node\":-1,\"a\":2,\"b\":0,"
+                            "\"text\":\"[0] [1,2]\"}";
+    char link_no_flags[] = "{\"t\":5,\"ev\":\"link\",\"node\":0,\"peer\":1,\"a\":-1,"
+                           "\"b\":0,\"text\":\"0 -> 1 cut\"}";
+    char send_no_id[] = "{\"t\":5,\"ev\":\"send\",\"node\":0,\"peer\":1,\"from\":0,"
+                        "\"to\":1,\"kind\":\"X\"}";
+    char drop_ok[] = "{\"t\":5,\"ev\":\"drop\",\"node\":0,\"peer\":1,\"id\":3,"
+                     "\"from\":0,\"to\":1,\"kind\":\"X\",\"reason\":\"loss\"}";
+    CU_ASSERT_EQUAL(validate_lines(ts, drop_no_reason), -1);
+    CU_ASSERT_EQUAL(validate_lines(ts, part_no_groups), -1);
+    CU_ASSERT_EQUAL(validate_lines(ts, link_no_flags), -1);
+    CU_ASSERT_EQUAL(validate_lines(ts, send_no_id), -1);
+    CU_ASSERT_EQUAL(validate_lines(ts, drop_ok), 1);
     cJSON_Delete(ts);
     cJSON_Delete(hs);
 }
 
 static const fl_cu_test tests[] = {
     { "traces and histories match docs/ schemas", test_kv_outputs },
+    { "every algorithm's structured trace fields validate", test_structured_fields },
     { "schemas reject malformed lines", test_rejects },
     { NULL, NULL },
 };

@@ -59,6 +59,37 @@ got=$(sed -n 's/.*trace hash \(0x[0-9a-f]*\).*/\1/p' "$tmp/out")
 expect_status 0 "screenshot of a replay" "$fl" viz --trace "$tmp/lc.jsonl" --screenshot "$tmp/lc.png" --at-ms 3250
 is_png "$tmp/lc.png" && [ "$(size_of "$tmp/lc.png")" -gt 20000 ] && ok "replay PNG written" || bad "replay PNG written"
 
+# the space-time diagram as SVG for a report, and as a pane in a screenshot
+expect_status 0 "svg export" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/lc.svg" --from 2900 --to 3300
+head -c 200 "$tmp/lc.svg" | grep -q "<svg" && ok "it is SVG" || bad "it is SVG"
+n=$(grep -c "<polygon" "$tmp/lc.svg"); [ "$n" -gt 20 ] && ok "arrows for delivered messages ($n)" || bad "arrows for delivered messages ($n)"
+grep -q "crashed" "$tmp/lc.svg" && ok "the crash is a band" || bad "the crash is a band"
+ls "$tmp" | grep -q "svg.partial" && bad "no temporary svg left" || ok "no temporary svg left"
+expect_status 2 "svg without a window" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/x.svg"
+expect_status 2 "svg with --to before --from" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/x.svg" --from 5 --to 1
+expect_status 2 "--from without --svg" "$fl" viz --trace "$tmp/lc.jsonl" --from 5 --to 10
+expect_status 2 "unwritable svg" "$fl" viz --trace "$tmp/lc.jsonl" --svg "$tmp/no/dir/x.svg" --from 0 --to 10
+expect_status 0 "screenshot with the diagram" "$fl" viz --trace "$tmp/lc.jsonl" --diagram --screenshot "$tmp/dg.png" --at-ms 3100
+is_png "$tmp/dg.png" && ok "diagram PNG written" || bad "diagram PNG written"
+
+# verdict -> cause: `v` on a run that broke an invariant opens the diagram
+# at the violation, with the node selected
+bug="$src/scenarios/raft/bugs/vote-twice.json"
+expect_status 0 "cause of a violation (key v)" "$fl" viz "$bug" --screenshot "$tmp/cause.png" --at-ms 100000 --keys "v"
+grep -q "t = 176.902 ms" "$tmp/out" && ok "jumped to the violation" || bad "jumped to the violation ($(head -1 "$tmp/out"))"
+"$fl" viz "$bug" --screenshot "$tmp/nocause.png" --at-ms 100000 > /dev/null 2>&1
+cmp -s "$tmp/cause.png" "$tmp/nocause.png" && bad "the cause view differs" || ok "the cause view differs"
+
+# the documented screenshots (docs/img/shots.txt) still render
+mkdir -p "$tmp/shots"
+if bash "$src/docs/img/render.sh" "$fl" "$tmp/shots" > "$tmp/out" 2> "$tmp/err"; then
+    n=$(grep -vc '^#' "$src/docs/img/shots.txt" || true)
+    got=$(ls "$tmp/shots" | wc -l)
+    [ "$got" -eq "$n" ] && ok "docs screenshots render ($got)" || bad "docs screenshots render ($got of $n)"
+else
+    bad "docs screenshots render"; sed 's/^/    /' "$tmp/err" | head -5
+fi
+
 # bad input: exit 2, a message, no PNG
 expect_status 2 "missing trace file" "$fl" viz --trace "$tmp/nope.jsonl" --screenshot "$tmp/x.png" --at-ms 0
 grep -q "nope.jsonl" "$tmp/err" && ok "names the missing file" || bad "names the missing file"
@@ -105,6 +136,12 @@ else
     "$fl" viz --trace "$tmp/lc.jsonl" --keys "@3000 right right left sL a ? space plus minus end home q" > "$tmp/out" 2> "$tmp/err"
     [ $? -eq 0 ] && ok "keys on a replay" || bad "keys on a replay"
 fi
+
+# a live window with no display: exit 2 with a message, quickly (not a run
+# that goes on forever unseen)
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 20 "$fl" viz "$basic" > "$tmp/out" 2> "$tmp/err"; st=$?
+[ "$st" -eq 2 ] && ok "no display: exit 2" || bad "no display: exit 2 (got $st)"
+grep -q "no display" "$tmp/err" && ok "no display: says so" || bad "no display: says so"
 
 expect_status 0 "help" "$fl" help viz
 grep -q "usage: faultline viz" "$tmp/out" && ok "help shows usage" || bad "help shows usage"

@@ -15,6 +15,7 @@
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
 #include "tests/cu.h"
+#include "viz/cause.h"
 #include "viz/live.h"
 #include "viz/replay.h"
 
@@ -365,6 +366,180 @@ static void test_bad_traces(void)
                               msg, sizeof msg), 1);
 }
 
+#define HEADER3 "{\"format\":\"faultline-trace\",\"version\":1,\"abi\":1,\"seed\":\"0x01\"," \
+                "\"scenario\":\"x\",\"scenario_hash\":\"0x00\",\"algorithm\":\"raft\"," \
+                "\"nodes\":[{\"id\":0,\"role\":\"server\"},{\"id\":1,\"role\":\"server\"}," \
+                "{\"id\":2,\"role\":\"server\"}]}\n"
+
+/* The model reads the structured fields and never the text: here every
+ * text says something else than its fields, and the fields win. */
+static void test_structured_fields(void)
+{
+    const char *trace = HEADER3
+        "{\"t\":0,\"ev\":\"boot\",\"node\":0}\n"
+        "{\"t\":1,\"ev\":\"partition\",\"node\":-1,\"a\":2,\"b\":0,"
+        "\"groups\":[[0,1],[2]],\"text\":\"[0] [1,2]\"}\n"
+        "{\"t\":2,\"ev\":\"link\",\"node\":0,\"peer\":1,\"a\":-1,\"b\":0,\"from\":0,"
+        "\"to\":1,\"symmetric\":false,\"cut\":false,\"text\":\"0 <-> 1 cut\"}\n"
+        "{\"t\":3,\"ev\":\"send\",\"node\":0,\"peer\":1,\"id\":1,\"from\":0,\"to\":1,"
+        "\"kind\":\"X\",\"reply\":false,\"len\":1}\n"
+        "{\"t\":4,\"ev\":\"drop\",\"node\":0,\"peer\":1,\"id\":1,\"from\":0,\"to\":1,"
+        "\"kind\":\"X\",\"reply\":false,\"len\":1,\"reason\":\"loss\",\"text\":\"partition\"}\n";
+    char tmp[] = "/tmp/fl-viz-fields-XXXXXX";
+    int fd = mkstemp(tmp);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_FATAL(write(fd, trace, strlen(trace)) == (ssize_t)strlen(trace));
+    close(fd);
+    fl_error err = { { 0 } };
+    viz_model *m = viz_replay_load(tmp, &err);
+    unlink(tmp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    viz_state *st = viz_state_new(m);
+    viz_model_state_at(m, viz_model_event_count(m), st);
+    size_t n = 3;
+    CU_ASSERT_FALSE(st->links[0 * n + 1] & VIZ_LINK_SPLIT);   /* 0 and 1 together */
+    CU_ASSERT(st->links[1 * n + 2] & VIZ_LINK_SPLIT);
+    CU_ASSERT(st->links[0 * n + 1] & VIZ_LINK_LOSSY);         /* lossy, not cut */
+    CU_ASSERT_FALSE(st->links[0 * n + 1] & VIZ_LINK_CUT);
+    CU_ASSERT_FALSE(st->links[1 * n + 0] & VIZ_LINK_LOSSY);   /* one way */
+    const viz_msg *g = viz_model_msg(m, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_EQUAL(g->why, VIZ_DROP_LOSS);
+    viz_state_free(st);
+    viz_model_free(m);
+    /* a partition without its groups is refused, naming the field */
+    char msg[512];
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":1,\"ev\":\"partition\",\"node\":-1,"
+                              "\"text\":\"[0] [1]\"}\n", msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "groups"));
+}
+
+static bool is_reply_name(const char *k)
+{
+    return strstr(k, "Reply") || strstr(k, "Response");
+}
+
+/* Within one run, no two message kinds share a colour (a reply wears its
+ * request's); the pairs the issue saw alike are named. */
+static void distinct_kinds(const char *rel, const char *a, const char *b)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path(rel, &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    size_t n = viz_model_kind_count(m);
+    int ia = -1, ib = -1, clashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *ki = viz_model_kind_name(m, (uint16_t)i);
+        ia = strcmp(ki, a) == 0 ? (int)i : ia;
+        ib = strcmp(ki, b) == 0 ? (int)i : ib;
+        for (size_t j = i + 1; j < n && n <= 12; j++) {
+            const char *kj = viz_model_kind_name(m, (uint16_t)j);
+            if (is_reply_name(ki) || is_reply_name(kj))
+                continue;
+            if (viz_model_kind_slot(m, (uint16_t)i) == viz_model_kind_slot(m, (uint16_t)j)) {
+                fprintf(stderr, "%s: %s and %s share a colour\n", rel, ki, kj);
+                clashes++;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(clashes, 0);
+    CU_ASSERT_FATAL(ia >= 0 && ib >= 0);
+    CU_ASSERT_NOT_EQUAL(viz_model_kind_slot(m, (uint16_t)ia), viz_model_kind_slot(m, (uint16_t)ib));
+    viz_live_free(l);
+}
+
+static void test_kind_colors(void)
+{
+    distinct_kinds("paxos/multi-basic.json", "Accepted", "Heartbeat");
+    distinct_kinds("lock/normal.json", "RequestVote", "StorageWrite");
+    distinct_kinds("sort/basic.json", "Heartbeat", "PieceAck");
+    /* a reply wears its request's colour */
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/basic.json", &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    int req = -1, rep = -1;
+    for (size_t i = 0; i < viz_model_kind_count(m); i++) {
+        const char *k = viz_model_kind_name(m, (uint16_t)i);
+        req = strcmp(k, "ClientRequest") == 0 ? (int)i : req;
+        rep = strcmp(k, "ClientReply") == 0 ? (int)i : rep;
+    }
+    CU_ASSERT_FATAL(req >= 0 && rep >= 0);
+    CU_ASSERT_EQUAL(viz_model_kind_slot(m, (uint16_t)req), viz_model_kind_slot(m, (uint16_t)rep));
+    viz_live_free(l);
+}
+
+/* Verdict -> cause: the chain behind a violation ends at the node that
+ * broke the invariant, each link delivered before the next was sent. */
+static void test_cause_chain(void)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/bugs/vote-twice.json", &p), FL_SEC(1));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const fl_violation *v = viz_live_violation(l);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    const viz_model *m = viz_live_model(l);
+    size_t n = viz_model_msg_count(m);
+    uint8_t *chain = calloc(n, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(chain);
+    size_t k = viz_cause_chain(m, v->node, v->time, 12, chain);
+    CU_ASSERT(k >= 2);
+    fl_node_id want = v->node;
+    fl_time before = v->time;
+    size_t seen = 0;
+    for (size_t i = n; i-- > 0 && seen < k;) {     /* newest link first */
+        if (!chain[i])
+            continue;
+        const viz_msg *g = viz_model_msg(m, (uint32_t)i);
+        if (seen == 0) {
+            CU_ASSERT_EQUAL(g->to, want);
+        }
+        CU_ASSERT(g->end == VIZ_MSG_DELIVERED && g->t1 <= before);
+        before = g->t0;
+        seen++;
+    }
+    /* an operation's messages: its client's requests and replies */
+    memset(chain, 0, n);
+    CU_ASSERT_FATAL(viz_model_op_count(m) > 0);
+    const viz_op *o = viz_model_op(m, 0);
+    CU_ASSERT(viz_cause_op(m, 0, 4, chain) > 0);
+    bool from_client = false;
+    for (size_t i = 0; i < n; i++)
+        from_client |= chain[i] && viz_model_msg(m, (uint32_t)i)->from == o->client;
+    CU_ASSERT(from_client);
+    free(chain);
+    viz_live_free(l);
+}
+
+/* In the middle of a step (after "leader for term 1", while its first
+ * heartbeats leave) the node is shown with the view that ends the step. */
+static void test_finish_step(void)
+{
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("raft/basic.json", &p), FL_SEC(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    viz_state *st = viz_state_new(m);
+    int checked = 0, behind = 0;
+    for (size_t j = 2; j < viz_model_event_count(m) && checked < 50; j++) {
+        const viz_event *e = viz_model_event(m, j), *prev = viz_model_event(m, j - 1);
+        const viz_view *v = viz_model_view(m, e->aux);
+        if (e->type != FL_TR_VIEW || prev->type != FL_TR_SEND || prev->node != e->node ||
+            prev->t != e->t || v->kind != FL_VIEW_LEADER)
+            continue;
+        viz_model_state_at(m, j, st);            /* just after the send */
+        behind += st->nodes[e->node].view != e->aux;
+        viz_model_state_finish_step(m, st);
+        CU_ASSERT_EQUAL(st->nodes[e->node].view, e->aux);
+        checked++;
+    }
+    CU_ASSERT(checked > 0);
+    CU_ASSERT(behind > 0);          /* without it, the node would lag behind */
+    viz_state_free(st);
+    viz_live_free(l);
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -407,6 +582,10 @@ int main(void)
         { "election timers", test_election_timer },
         { "inferred log terms", test_inferred_terms },
         { "bad traces", test_bad_traces },
+        { "structured fields, not text", test_structured_fields },
+        { "a colour per message kind", test_kind_colors },
+        { "verdict to cause: message chains", test_cause_chain },
+        { "a node is shown with the view that ends its step", test_finish_step },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

@@ -7,6 +7,7 @@
  * code the visualizer uses. Needs the SDL build. */
 #include <SDL.h>
 #include <SDL_image.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,15 @@ static const char *faultline(void)
 }
 
 /* Renders SCENARIO at `ms` with the real binary and loads the PNG. */
+static bool take_opts(shot *s, const char *rel, int ms, const char *opts);
+
 static bool take(shot *s, const char *rel, int ms)
+{
+    return take_opts(s, rel, ms, "");
+}
+
+/* Renders with extra options (e.g. "--diagram"); the layout matches them. */
+static bool take_opts(shot *s, const char *rel, int ms, const char *opts)
 {
     memset(s, 0, sizeof *s);
     char scen[1024], png[] = "/tmp/fl-viz-shot-XXXXXX.png", cmd[4096];
@@ -43,8 +52,8 @@ static bool take(shot *s, const char *rel, int ms)
     if (fd < 0)
         return false;
     close(fd);
-    snprintf(cmd, sizeof cmd, "%s viz '%s' --screenshot '%s' --at-ms %d --size %dx%d > /dev/null",
-             faultline(), scen, png, ms, W, H);
+    snprintf(cmd, sizeof cmd, "%s viz '%s' --screenshot '%s' --at-ms %d --size %dx%d %s > /dev/null",
+             faultline(), scen, png, ms, W, H, opts);
     if (system(cmd) != 0) {
         unlink(png);
         return false;
@@ -63,6 +72,7 @@ static bool take(shot *s, const char *rel, int ms)
     const viz_model *m = viz_live_model(s->live);
     s->st = viz_state_new(m);
     viz_model_state_at(m, viz_model_events_until(m, FL_MS(ms)), s->st);
+    s->lay.wide = strstr(opts, "--diagram") != NULL;
     return s->st && viz_layout_init(&s->lay, m, W, H) == 0;
 }
 
@@ -191,6 +201,124 @@ static void test_paused(void)
     drop(&s);
 }
 
+/* Pixels of colour c (tolerance 30) in a rectangle. */
+static int count_in(const shot *s, float x0, float y0, float x1, float y1, viz_rgba c)
+{
+    int n = 0;
+    for (int y = (int)y0; y < (int)y1; y++)
+        for (int x = (int)x0; x < (int)x1; x++)
+            n += near(pixel(s, (float)x, (float)y), c, 30);
+    return n;
+}
+
+/* A crown above the node: yellow pixels just over its rim. */
+static bool crowned(const shot *s, fl_node_id n)
+{
+    float x = s->lay.nx[n], y = s->lay.ny[n] - s->lay.nr[n] - 8 * s->lay.s;
+    return any_near(s, x, y, (int)(6 * s->lay.s), VIZ_YELLOW);
+}
+
+/* Raft's leader wears a crown; a Paxos proposer that got its value
+ * chosen does not (it was drawn as a Raft leader), and its ballot is not
+ * a five-digit term. */
+static void test_paxos_no_crown(void)
+{
+    shot s;
+    CU_ASSERT_FATAL(take(&s, "raft/leader-crash.json", 1000));
+    fl_node_id l = model_leader(&s);
+    CU_ASSERT_FATAL(l != FL_NO_NODE);
+    CU_ASSERT(crowned(&s, l));
+    drop(&s);
+    CU_ASSERT_FATAL(take(&s, "paxos/basic-dueling.json", 130));
+    l = model_leader(&s);
+    CU_ASSERT_FATAL(l != FL_NO_NODE);          /* S0 reports itself leading */
+    CU_ASSERT_FALSE(crowned(&s, l));
+    drop(&s);
+}
+
+/* The space-time pane: the yellow "now" line at the shown time, message
+ * arrows in the kinds' colours, and the Logs pane gone. */
+static void test_diagram(void)
+{
+    shot s;
+    CU_ASSERT_FATAL(take_opts(&s, "raft/partition.json", 2300, "--diagram"));
+    viz_rect r = s.lay.logs;
+    /* the window is [t - 0.7 span, t + 0.3 span]: "now" at 70 % of the track */
+    float x0 = r.x + 46 * s.lay.s, x1 = r.x + r.w - 10 * s.lay.s;
+    float xnow = x0 + 0.7f * (x1 - x0);
+    int yellow = count_in(&s, xnow - 2, r.y + 80 * s.lay.s, xnow + 3, r.y + 400 * s.lay.s,
+                          VIZ_YELLOW);
+    CU_ASSERT(yellow > 150);
+    const viz_model *m = viz_live_model(s.live);
+    int arrows = 0;
+    for (size_t k = 0; k < viz_model_kind_count(m); k++)
+        arrows += count_in(&s, x0, r.y + 60 * s.lay.s, x1, r.y + r.h - 80 * s.lay.s,
+                           viz_kind_slot_color(viz_model_kind_slot(m, (uint16_t)k)));
+    CU_ASSERT(arrows > 2000);
+    drop(&s);
+    /* without the pane, no "now" line there */
+    CU_ASSERT_FATAL(take(&s, "raft/partition.json", 2300));
+    CU_ASSERT(count_in(&s, xnow - 2, r.y + 80 * s.lay.s, xnow + 3, r.y + 400 * s.lay.s,
+                       VIZ_YELLOW) < 60);
+    drop(&s);
+}
+
+/* CRDT replicas diverge while partitioned and converge after the heal:
+ * the panel's summary says so in orange, then in green. */
+static void test_crdt_divergence(void)
+{
+    shot s;
+    float top = 90, bottom = 165;
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 2500));
+    float px = s.lay.panel.x;
+    CU_ASSERT(count_in(&s, px, top, px + s.lay.panel.w, bottom, VIZ_ORANGE) > 50);
+    CU_ASSERT(count_in(&s, px, top, px + s.lay.panel.w, bottom, VIZ_OK) < 10);
+    drop(&s);
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 9000));
+    CU_ASSERT(count_in(&s, px, top, px + s.lay.panel.w, bottom, VIZ_OK) > 50);
+    CU_ASSERT(count_in(&s, px, top, px + s.lay.panel.w, bottom, VIZ_ORANGE) < 10);
+    drop(&s);
+}
+
+/* The lock's storage rejected a paused client's stale write: its summary
+ * line turns red. */
+static void test_lock_stale_write(void)
+{
+    shot s;
+    CU_ASSERT_FATAL(take(&s, "lock/paused-client.json", 19000));
+    float px = s.lay.panel.x;
+    CU_ASSERT(count_in(&s, px, 90, px + s.lay.panel.w, 175, VIZ_BAD) > 40);
+    drop(&s);
+    CU_ASSERT_FATAL(take(&s, "lock/paused-client.json", 300));    /* nothing rejected yet */
+    CU_ASSERT(count_in(&s, px, 90, px + s.lay.panel.w, 175, VIZ_BAD) < 10);
+    drop(&s);
+}
+
+/* WCAG contrast of body text on the backgrounds it is drawn on. */
+static double lum(viz_rgba c)
+{
+    double ch[3] = { c.r / 255.0, c.g / 255.0, c.b / 255.0 };
+    for (int i = 0; i < 3; i++)
+        ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+static double contrast(viz_rgba a, viz_rgba b)
+{
+    double x = lum(a) + 0.05, y = lum(b) + 0.05;
+    return x > y ? x / y : y / x;
+}
+
+static void test_contrast(void)
+{
+    viz_rgba inks[] = { VIZ_TEXT, VIZ_DIM, VIZ_FAINT, VIZ_BAD, VIZ_OK, VIZ_ORANGE };
+    viz_rgba grounds[] = { VIZ_BG, VIZ_PANEL };
+    for (size_t i = 0; i < sizeof inks / sizeof *inks; i++)
+        for (size_t j = 0; j < 2; j++)
+            CU_ASSERT(contrast(inks[i], grounds[j]) >= 4.5);
+    CU_ASSERT(contrast(VIZ_RGB(0x5d6470), VIZ_PANEL) < 4.5);   /* the old faint grey */
+}
+
 int main(void)
 {
     static const fl_cu_test tests[] = {
@@ -198,6 +326,11 @@ int main(void)
         { "a crashed node in the crashed colour", test_crashed },
         { "a partition draws cuts, only where it cuts", test_partition_cut },
         { "a paused node", test_paused },
+        { "Paxos: no crown, Raft: a crown", test_paxos_no_crown },
+        { "space-time diagram pane", test_diagram },
+        { "CRDT divergence and convergence", test_crdt_divergence },
+        { "lock: stale write rejected in red", test_lock_stale_write },
+        { "text contrast >= 4.5:1", test_contrast },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

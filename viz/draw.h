@@ -42,6 +42,13 @@ typedef struct viz_frame {
     int              added;    /* faults added by hand */
     bool             help;
     bool             all_events; /* panel: every node's events */
+    bool             diagram;  /* the space-time pane instead of the logs */
+    fl_time          dg_from, dg_to;
+    uint32_t         current_msg; /* the message of event idx-1, or VIZ_NONE */
+    const uint8_t   *chain;    /* per message: 1 on the highlighted chain */
+    size_t           chain_len;
+    const char      *cause;    /* what the chain shows, or NULL */
+    uint64_t         hash;     /* the trace hash once a live run ended, else 0 */
 } viz_frame;
 
 /* Text through the batch (flushes shapes first). */
@@ -61,13 +68,10 @@ int viz_gfx_text_wrap(viz_gfx *g, viz_font f, const char *s, float x, float y,
 const viz_view *viz_frame_view(const viz_frame *f, fl_node_id node);
 /* The node that leads with the highest term among live nodes, or FL_NO_NODE. */
 fl_node_id viz_frame_leader(const viz_frame *f);
-/* A short name: "S0" for servers, "C5" for clients, "N7" otherwise. */
-void viz_node_name(const viz_model *m, fl_node_id node, char *buf, size_t len);
-/* "12.345 s" or "345.678 ms". */
-void viz_format_time(fl_time t, char *buf, size_t len);
 
 void viz_draw_cluster(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_logs(viz_gfx *g, const viz_layout *l, const viz_frame *f);
+void viz_draw_diagram(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_panel(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_timeline(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_help(viz_gfx *g, const viz_layout *l);

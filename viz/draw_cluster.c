@@ -5,6 +5,8 @@
  * candidate's votes at each peer's angle. */
 #include "viz/draw.h"
 
+#include "viz/alg_view.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,10 +112,17 @@ static float death_point(const viz_model *m, const viz_msg *g)
 {
     if (g->end != VIZ_MSG_DROPPED)
         return 1.0f;
-    const char *why = viz_model_text(m, g->why);
-    return !why ? 0.5f : strcmp(why, "partition") == 0 ? 0.5f
-         : strcmp(why, "loss") == 0 ? 0.35f
-         : strncmp(why, "sender", 6) == 0 ? 0.08f : 1.0f;
+    (void)m;
+    switch ((viz_drop_reason)g->why) {
+    case VIZ_DROP_PARTITION:      return 0.5f;
+    case VIZ_DROP_LOSS:           return 0.35f;
+    case VIZ_DROP_SENDER_CRASHED: return 0.08f;
+    case VIZ_DROP_NODE_DOWN:      return 1.0f;
+    case VIZ_DROP_UNKNOWN:
+    case VIZ_DROP_NO_MEMORY:
+    case VIZ_DROP_MANUAL:         break;
+    }
+    return 0.5f;
 }
 
 /* A message on screen: where, and how it looks. Collected first, then
@@ -148,7 +157,7 @@ static void collect_msg(void *arg, const viz_msg *m)
     float ox = -dy / len * 3.5f * s, oy = dx / len * 3.5f * s;   /* keep lanes apart */
     fl_time t = c->f->t;
     float at = death_point(c->f->m, m);
-    msg_mark k = { 0, 0, viz_kind_color(viz_model_kind_name(c->f->m, m->kind), m->kind),
+    msg_mark k = { 0, 0, viz_kind_slot_color(viz_model_kind_slot(c->f->m, m->kind)),
                    m->reply, m->dup, 0, m->ok, 255 };
     if (m->end == VIZ_MSG_DROPPED && m->ev1 < c->f->idx) {
         float fade = 1.0f - (float)((double)(t - m->t1) / (double)VIZ_DROP_LINGER);
@@ -253,8 +262,9 @@ static void draw_votes(cluster_ctx *c, fl_node_id id, const viz_view *v, float r
             viz_geom_circle(&c->g->geom, x, y, 4.5f * s, VIZ_OK);
         } else if (votes[p] == 0) {
             viz_geom_cross(&c->g->geom, x, y, 3.8f * s, 2.2f * s, VIZ_BAD);
-        } else {
-            viz_geom_ring(&c->g->geom, x, y, 3.8f * s, 1.4f * s, VIZ_DIM);
+        } else {                          /* pending: a hollow square, not a reply's ring */
+            viz_geom_rect_outline(&c->g->geom, x - 3.5f * s, y - 3.5f * s, 7 * s, 7 * s,
+                                  1.4f * s, VIZ_DIM);
         }
     }
 }
@@ -309,7 +319,8 @@ static void draw_body(cluster_ctx *c, fl_node_id id, const viz_view *v,
     }
     if (v && ns->alive && v->kind == FL_VIEW_LEADER && prim) {
         viz_geom_ring(&g->geom, x, y, r + 2.5f * s, 2.2f * s, col);
-        draw_crown(g, x, y + 0.5f, r + 2 * s, VIZ_YELLOW);
+        if (viz_alg_table(c->f->m)->crown)
+            draw_crown(g, x, y + 0.5f, r + 2 * s, VIZ_YELLOW);
     }
     if (v && ns->alive && v->kind == FL_VIEW_CANDIDATE)
         for (int k = 0; k < 12; k++)          /* a dashed ring */
@@ -322,6 +333,24 @@ static void draw_body(cluster_ctx *c, fl_node_id id, const viz_view *v,
         viz_geom_rect(&g->geom, x + r * 0.45f, y - r - 2 * s, 4 * s, h, VIZ_TEXT);
         viz_geom_rect(&g->geom, x + r * 0.45f + 7 * s, y - r - 2 * s, 4 * s, h, VIZ_TEXT);
     }
+}
+
+/* A lease as a bar under the node that shrinks to its end. */
+static void draw_lease(cluster_ctx *c, const fl_viz_table *tab, const viz_view *v,
+                       const viz_node_state *ns, float x, float y, float r)
+{
+    int64_t end;
+    if (!tab->bar_scalar || !v || !ns->alive || tab->bar_ms <= 0 ||
+        !viz_view_scalar(c->f->m, v, tab->bar_scalar, &end) || end < 0)
+        return;
+    double left = ((double)end * 1e6 - (double)c->f->t) / ((double)tab->bar_ms * 1e6);
+    float s = c->l->s, w = 2 * r;
+    viz_geom_rect(&c->g->geom, x - r, y, w, 4 * s, viz_alpha(VIZ_TEXT, 40));
+    if (left > 0)
+        viz_geom_rect(&c->g->geom, x - r, y, w * (float)(left > 1 ? 1 : left), 4 * s,
+                      left > 0.25 ? VIZ_OK : VIZ_ORANGE);
+    else
+        viz_geom_rect(&c->g->geom, x - r, y, w, 4 * s, VIZ_BAD);   /* expired */
 }
 
 static void draw_labels(cluster_ctx *c, fl_node_id id, const viz_view *v,
@@ -337,12 +366,15 @@ static void draw_labels(cluster_ctx *c, fl_node_id id, const viz_view *v,
         viz_gfx_text_mid(g, VIZ_FONT_SMALL, name, x, y, ink, VIZ_CENTER);
         return;
     }
-    bool term = v && v->term >= 0 && ns->alive;
+    const fl_viz_table *tab = viz_alg_table(c->f->m);
+    buf[0] = '\0';
+    if (v && ns->alive)
+        viz_alg_term(c->f->m, tab, v->term, buf, sizeof buf);
+    bool term = buf[0] != '\0';
     viz_gfx_text_mid(g, VIZ_FONT_BOLD, name, x, term ? y - 6 * s : y, ink, VIZ_CENTER);
-    if (term) {
-        snprintf(buf, sizeof buf, "T%lld", (long long)v->term);
+    if (term)
         viz_gfx_text_mid(g, VIZ_FONT_SMALL, buf, x, y + 8 * s, ink, VIZ_CENTER);
-    }
+    draw_lease(c, tab, v, ns, x, y + r + 3 * s, r);
     float below = y + r + (prim ? 17 : 7) * s;
     node_caption(c->f, id, v, ns, buf, sizeof buf);
     viz_gfx_text(g, VIZ_FONT_SMALL, buf, x, below, VIZ_DIM, VIZ_CENTER);
@@ -379,6 +411,10 @@ static float legend_item(viz_gfx *g, float x, float y, float s, viz_rgba col,
         viz_geom_ring(&g->geom, x + 5 * s, y, 4.2f * s, 2 * s, col);
     else if (shape == 2)
         viz_geom_round_rect(&g->geom, x, y - 5 * s, 10 * s, 10 * s, 2 * s, col);
+    else if (shape == 4)                 /* an election timer's arc */
+        viz_geom_arc(&g->geom, x + 5 * s, y, 3.5f * s, 6 * s, 0, 4.2f, col);
+    else if (shape == 5)                 /* a pending vote */
+        viz_geom_rect_outline(&g->geom, x + 1.5f * s, y - 3.5f * s, 7 * s, 7 * s, 1.4f * s, col);
     else
         viz_geom_cross(&g->geom, x + 5 * s, y, 4.5f * s, 2.2f * s, col);
     int w = viz_gfx_text_mid(g, VIZ_FONT_SMALL, label, x + 14 * s, y, VIZ_DIM, VIZ_LEFT);
@@ -395,7 +431,13 @@ static void draw_legend(cluster_ctx *c)
     x = legend_item(g, x, y, s, VIZ_GREEN, 0, "leader");
     x = legend_item(g, x, y, s, VIZ_CRASHED, 0, "crashed");
     x = legend_item(g, x, y, s, VIZ_PAUSED, 0, "paused");
-    (void)legend_item(g, x, y, s, VIZ_PURPLE, 2, "client");
+    x = legend_item(g, x, y, s, VIZ_PURPLE, 2, "client");
+    if (viz_alg_table(c->f->m)->term_word && x < l->logs.x + l->logs.w - 200 * s) {
+        x = legend_item(g, x, y, s, VIZ_TEXT, 4, "election timer");
+        x = legend_item(g, x, y, s, VIZ_OK, 0, "vote yes");
+        x = legend_item(g, x, y, s, VIZ_BAD, 3, "no");
+        (void)legend_item(g, x, y, s, VIZ_DIM, 5, "pending");
+    }
     x = 12 * s;
     y += 15 * s;
     size_t nk = viz_model_kind_count(c->f->m);
@@ -403,7 +445,7 @@ static void draw_legend(cluster_ctx *c)
         const char *name = viz_model_kind_name(c->f->m, (uint16_t)k);
         if (strstr(name, "Reply") || strstr(name, "Response"))
             continue;                    /* a reply shares its request's colour */
-        x = legend_item(g, x, y, s, viz_kind_color(name, (unsigned)k), 0, name);
+        x = legend_item(g, x, y, s, viz_kind_slot_color(viz_model_kind_slot(c->f->m, (uint16_t)k)), 0, name);
     }
     x = legend_item(g, x, y, s, VIZ_DIM, 1, "reply (+/-)");
     (void)legend_item(g, x, y, s, VIZ_CUT, 3, "dropped");

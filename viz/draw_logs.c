@@ -5,6 +5,8 @@
  * log indices shared by all rows, so the logs line up. */
 #include "viz/draw.h"
 
+#include "viz/alg_view.h"
+
 #include <stdio.h>
 
 typedef struct logs_geo {
@@ -58,7 +60,8 @@ static int64_t durable_of(const viz_frame *f, fl_node_id id, const viz_view *v)
 }
 
 static void draw_box(viz_gfx *g, const logs_geo *geo, float x, float y,
-                     viz_entry e, bool committed, bool durable, uint8_t alpha, float s)
+                     viz_entry e, bool committed, bool durable, uint8_t alpha, float s,
+                     int64_t ballot_base)
 {
     viz_rgba col = viz_alpha(viz_term_color(e.known ? e.term : -1), alpha);
     char buf[24];
@@ -74,9 +77,13 @@ static void draw_box(viz_gfx *g, const logs_geo *geo, float x, float y,
                       2 * s, viz_alpha(VIZ_DIM, alpha));
     if (!e.known || geo->bh < 13 * s)
         return;                          /* no term recorded, or no room */
-    snprintf(buf, sizeof buf, "%lld", (long long)e.term);
+    if (ballot_base > 0)                 /* a ballot: round.proposer fits a box */
+        snprintf(buf, sizeof buf, "%lld.%lld", (long long)(e.term / ballot_base),
+                 (long long)(e.term % ballot_base));
+    else
+        snprintf(buf, sizeof buf, "%lld", (long long)e.term);
     viz_rgba ink = committed ? viz_alpha(VIZ_RGB(0x0e1014), alpha) : viz_alpha(VIZ_TEXT, alpha);
-    viz_font font = e.term >= 100 ? VIZ_FONT_SMALL : VIZ_FONT_NORMAL;
+    viz_font font = strlen(buf) >= 3 ? VIZ_FONT_SMALL : VIZ_FONT_NORMAL;
     viz_gfx_text_mid(g, font, buf, x + geo->bw / 2, y + geo->bh / 2, ink, VIZ_CENTER);
 }
 
@@ -145,7 +152,8 @@ static void draw_row(viz_gfx *g, const viz_layout *l, const viz_frame *f,
             continue;
         }
         viz_entry e = viz_model_entry(f->m, id, f->t, index);
-        draw_box(g, geo, x, y, e, index <= v->commit, index <= durable, alpha, s);
+        draw_box(g, geo, x, y, e, index <= v->commit, index <= durable, alpha, s,
+                 viz_alg_table(f->m)->ballot_base);
     }
     if (v && v->commit >= geo->base && v->commit < geo->base + geo->ncols) {
         float x = col_x(geo, v->commit) + geo->bw + geo->gap / 2;
@@ -198,8 +206,50 @@ static void draw_key(viz_gfx *g, const viz_layout *l, const viz_frame *f)
                                                l->logs.w - 20 * s, 14 * s, VIZ_FAINT);
 }
 
+/* An algorithm without a replicated log (its viz table says so): one row
+ * per node of the ring with its state and its table's values. */
+static void draw_node_table(viz_gfx *g, const viz_layout *l, const viz_frame *f,
+                            const fl_viz_table *t)
+{
+    float s = l->s, x = l->logs.x + 10 * s, y = l->logs.y + 12 * s;
+    viz_gfx_text(g, VIZ_FONT_TITLE, "Nodes", x, y, VIZ_TEXT, VIZ_LEFT);
+    y += 30 * s;
+    for (size_t i = 0; i < f->st->nnodes && y < l->logs.y + l->logs.h - 16 * s; i++) {
+        fl_node_id id = (fl_node_id)i;
+        const viz_view *v = viz_frame_view(f, id);
+        bool has_rows = false;
+        for (const fl_viz_row *row = t->rows; row && row->label; row++)
+            has_rows |= row->role && viz_alg_row_for(f->m, row, id);
+        if (!viz_model_is_primary(f->m, id) && !has_rows)
+            continue;
+        const viz_node_state *ns = &f->st->nodes[i];
+        char line[320], name[16];
+        viz_node_name(f->m, id, name, sizeof name);
+        size_t used = (size_t)snprintf(line, sizeof line, "%-4s %-11s", name,
+                                       !ns->alive ? "crashed" : v && v->label ? v->label : "");
+        bool alarm_any = false;
+        for (const fl_viz_row *row = t->rows; v && row && row->label; row++) {
+            char val[48];
+            bool alarm;
+            if (used + 40 >= sizeof line || !viz_alg_row_for(f->m, row, id) ||
+                !viz_alg_row(f->m, t, row, v, val, sizeof val, &alarm))
+                continue;
+            alarm_any |= alarm;
+            used += (size_t)snprintf(line + used, sizeof line - used, "  %s %s", row->label, val);
+        }
+        viz_gfx_text_fit(g, VIZ_FONT_MONO, line, x, y, l->logs.w - 20 * s,
+                         !ns->alive ? VIZ_DIM : alarm_any ? VIZ_BAD : VIZ_TEXT);
+        y += 18 * s;
+    }
+}
+
 void viz_draw_logs(viz_gfx *g, const viz_layout *l, const viz_frame *f)
 {
+    const fl_viz_table *t = viz_alg_table(f->m);
+    if (!t->logs) {
+        draw_node_table(g, l, f, t);
+        return;
+    }
     if (!l->nrows)
         return;
     logs_geo geo = plan(l, f);

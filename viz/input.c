@@ -96,6 +96,21 @@ static void change_speed(viz_app *a, double factor)
     viz_app_notice(a, "speed %.3gx: 1 s simulated takes %.3g s", a->o.speed, 1 / a->o.speed);
 }
 
+void viz_input_zoom(viz_app *a, double factor)
+{
+    double span = (double)a->dg_span * factor;
+    a->dg_span = span < (double)DG_SPAN_MIN ? DG_SPAN_MIN
+               : span > (double)DG_SPAN_MAX ? DG_SPAN_MAX : (fl_time)span;
+}
+
+static void toggle_diagram(viz_app *a)
+{
+    a->diagram = !a->diagram;
+    a->lay.wide = a->diagram;
+    if (viz_layout_init(&a->lay, viz_app_model(a), a->lay.w, a->lay.h) < 0)
+        a->quit = true;
+}
+
 void viz_input_key(viz_app *a, SDL_Keycode c, bool shift)
 {
     switch (c) {
@@ -107,6 +122,11 @@ void viz_input_key(viz_app *a, SDL_Keycode c, bool shift)
     case SDLK_HOME: (void)viz_app_seek(a, 0); break;
     case SDLK_END: (void)viz_app_seek(a, viz_model_end(viz_app_model(a))); break;
     case SDLK_a: a->all_events = !a->all_events; break;
+    case SDLK_d: toggle_diagram(a); break;
+    case SDLK_v: viz_app_cause_violation(a); break;
+    case SDLK_o: viz_app_cause_op(a); break;
+    case SDLK_LEFTBRACKET: viz_input_zoom(a, 2); break;
+    case SDLK_RIGHTBRACKET: viz_input_zoom(a, 0.5); break;
     case SDLK_c: add_fault(a, "crash", a->selected, "crash"); break;
     case SDLK_r: add_fault(a, "restart", a->selected, "restart"); break;
     case SDLK_p: add_fault(a, "pause", a->selected, "pause 500 ms"); break;
@@ -127,7 +147,8 @@ static SDL_Keycode key_named(const char *tok, bool *shift)
     static const struct { const char *name; SDL_Keycode key; } names[] = {
         { "space", SDLK_SPACE }, { "right", SDLK_RIGHT }, { "left", SDLK_LEFT },
         { "plus", SDLK_PLUS }, { "minus", SDLK_MINUS }, { "home", SDLK_HOME },
-        { "end", SDLK_END }, { "esc", SDLK_ESCAPE },
+        { "end", SDLK_END }, { "esc", SDLK_ESCAPE }, { "zoomout", SDLK_LEFTBRACKET },
+        { "zoomin", SDLK_RIGHTBRACKET },
     };
     *shift = false;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -1,7 +1,9 @@
 /* layout.c — geometry for a window size (see layout.h). */
 #include "viz/layout.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +31,8 @@ static void place_regions(viz_layout *l)
     float main_h = l->timeline.y, panel_w = PANEL_W * s;
     l->panel = (viz_rect){ W - panel_w, 0, panel_w, main_h };
     float main_w = W - panel_w, avail = main_h - LEGEND_H * s;
-    float side = avail < main_w * 0.56f ? avail : main_w * 0.56f;
+    float share = l->wide ? 0.40f : 0.56f;
+    float side = avail < main_w * share ? avail : main_w * share;
     l->cluster = (viz_rect){ 0, (avail - side) / 2, side, side };
     l->logs = (viz_rect){ side, 0, main_w - side, avail };
 }
@@ -98,7 +101,9 @@ static void place_nodes(viz_layout *l, const viz_model *m)
 
 int viz_layout_init(viz_layout *l, const viz_model *m, int w, int h)
 {
+    bool wide = l->wide;
     viz_layout_free(l);
+    l->wide = wide;
     l->w = w;
     l->h = h;
     float sx = (float)w / 1280.0f, sy = (float)h / 800.0f;
@@ -161,4 +166,25 @@ float viz_layout_x_of(const viz_layout *l, fl_time t, fl_time end)
     float x0, x1;
     track(l, &x0, &x1);
     return end > 0 ? x0 + (x1 - x0) * (float)((double)t / (double)end) : x0;
+}
+
+void viz_node_name(const viz_model *m, fl_node_id node, char *buf, size_t len)
+{
+    if (node < 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    const char *role = viz_model_role(m, node);
+    int c = viz_model_is_primary(m, node) ? 'S'
+          : strcmp(role, "client") == 0 ? 'C'
+          : role[0] ? toupper((unsigned char)role[0]) : 'N';
+    snprintf(buf, len, "%c%d", c, node);
+}
+
+void viz_format_time(fl_time t, char *buf, size_t len)
+{
+    if (t >= FL_SEC(10) || t <= -FL_SEC(10))
+        snprintf(buf, len, "%.3f s", (double)t / 1e9);
+    else
+        snprintf(buf, len, "%.3f ms", (double)t / 1e6);
 }

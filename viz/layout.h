@@ -27,6 +27,8 @@ typedef struct viz_layout {
     size_t     nservers;       /* nodes that would have a row */
     float      row_h;
     bool       dense;          /* many servers: fewer labels and links */
+    bool       wide;           /* a smaller cluster, a wider right pane
+                                  (the space-time diagram); kept by init */
 } viz_layout;
 
 /* -1 when out of memory. Call again after a resize. */
@@ -43,5 +45,10 @@ fl_node_id viz_layout_node_at(const viz_layout *l, float x, float y);
 /* Simulated time under x on the timeline, clamped to [0, end]. */
 fl_time    viz_layout_time_at(const viz_layout *l, float x, fl_time end);
 float      viz_layout_x_of(const viz_layout *l, fl_time t, fl_time end);
+
+/* A short name: "S0" for servers, "C5" for clients, "N7" otherwise. */
+void viz_node_name(const viz_model *m, fl_node_id node, char *buf, size_t len);
+/* "12.345 s" or "345.678 ms". */
+void viz_format_time(fl_time t, char *buf, size_t len);
 
 #endif

@@ -9,9 +9,10 @@ VIZ_CORE = \
 	viz/vec.c viz/vec.h \
 	viz/model.c viz/model_log.c viz/model.h viz/model_internal.h \
 	viz/parse.c viz/parse.h \
-	viz/replay.c viz/replay.h \
+	viz/replay.c viz/replay.h viz/cause.c viz/cause.h \
 	viz/live.c viz/live.h
-VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h
+VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h \
+	viz/diagram.c viz/diagram.h viz/svg.c viz/alg_view.c viz/alg_view.h
 if HAVE_SDL
 bin_PROGRAMS += faultline-viz
 faultline_CFLAGS = $(AM_CFLAGS) -DFL_VIZ_EXEC
@@ -19,9 +20,9 @@ faultline_viz_SOURCES = sim/cli/main.c viz/viz_cmd.c $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/viz.c viz/viz.h viz/window.c viz/input.c \
 	viz/geom.c viz/geom.h viz/sprite.c viz/sprite.h viz/text.c viz/text.h \
 	viz/draw.h viz/render.c \
-	viz/draw_cluster.c viz/draw_logs.c viz/panel.c viz/timeline.c
+	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/panel.c viz/timeline.c
 faultline_viz_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
 faultline_viz_LDADD = libfl.a $(CJSON_LIBS) $(GSL_LIBS) $(SDL_LIBS)
 faultline_viz_LDFLAGS = $(AM_LDFLAGS) -rdynamic
 endif
-EXTRA_DIST += viz/README.md
+EXTRA_DIST += viz/README.md docs/img/shots.txt docs/img/render.sh

@@ -2,6 +2,7 @@
  * timeline marks and keyframes of node and link state (see model.h).
  * Log entries and election timers are in model_log.c. */
 #include "viz/model_internal.h"
+#include "viz/theme.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,8 @@ bool viz_view_scalar(const viz_model *m, const viz_view *v, const char *name,
 
 /* ---- Messages ------------------------------------------------------------------ */
 
+static void assign_slot(viz_model *m, size_t k);
+
 static uint16_t kind_index(viz_model *m, const char *kind)
 {
     if (!kind)
@@ -244,6 +247,7 @@ static uint16_t kind_index(viz_model *m, const char *kind)
         viz_grow(&m->kinds, &m->kinds_cap, m->nkinds + 1, sizeof *m->kinds) < 0)
         return 0;
     m->kinds[m->nkinds] = k;
+    assign_slot(m, m->nkinds);
     return (uint16_t)m->nkinds++;
 }
 
@@ -274,7 +278,7 @@ static int msg_new(viz_model *m, const viz_event *ev, const viz_msg_fields *f,
     g->term = f ? f->term : -1;
     g->end = VIZ_MSG_FLYING;
     g->dup = dup;
-    g->why = VIZ_NONE;
+    g->why = VIZ_DROP_UNKNOWN;
     g->next_same = VIZ_NONE;
     g->id = ev->id;
     m->nmsgs++;
@@ -326,7 +330,7 @@ static void flying_compact(viz_model *m)
 
 /* Ends the first flying message with this id; VIZ_NONE if there is none. */
 static uint32_t msg_end(viz_model *m, const viz_event *ev, viz_msg_end how,
-                        uint32_t why)
+                        viz_drop_reason why)
 {
     uint32_t idx;
     if (!ev->id || !viz_idmap_get(&m->flying_by_id, ev->id, &idx))
@@ -340,7 +344,7 @@ static uint32_t msg_end(viz_model *m, const viz_event *ev, viz_msg_end how,
     g->end = (uint8_t)how;
     g->t1 = ev->t;
     g->ev1 = (uint32_t)m->nev;
-    g->why = why;
+    g->why = (uint8_t)why;
     m->flying_done++;
     flying_compact(m);
     if (bucket_add(m, idx) < 0)
@@ -358,6 +362,56 @@ const char *viz_model_kind_name(const viz_model *m, uint16_t kind)
     return kind < m->nkinds ? m->kinds[kind] : "?";
 }
 size_t viz_model_kind_count(const viz_model *m) { return m->nkinds; }
+
+/* The kind a reply answers ("RequestVoteReply" -> "RequestVote"), among
+ * the first `n` kinds; -1 if it is no reply or the request is unknown. */
+static int reply_base(const viz_model *m, size_t k, size_t n)
+{
+    const char *name = m->kinds[k];
+    size_t len = strlen(name), cut = 0;
+    if (len > 5 && strcmp(name + len - 5, "Reply") == 0)
+        cut = 5;
+    else if (len > 8 && strcmp(name + len - 8, "Response") == 0)
+        cut = 8;
+    if (!cut)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *o = m->kinds[i];
+        size_t ol = strlen(o);
+        if (i == k || strncmp(o, name, len - cut) != 0)
+            continue;
+        if (ol == len - cut || strcmp(o + len - cut, "Request") == 0)
+            return (int)i;                   /* "X" or "XRequest" for "XReply" */
+    }
+    return -1;
+}
+
+/* Picks kind k's colour slot when it is first seen. */
+static void assign_slot(viz_model *m, size_t k)
+{
+    if (k >= 256)
+        return;
+    int base = reply_base(m, k, k);
+    if (base >= 0) {                         /* a reply wears its request's colour */
+        m->kind_slot[k] = m->kind_slot[base];
+        return;
+    }
+    unsigned want = viz_kind_preferred(m->kinds[k]);
+    if (want >= VIZ_KIND_COLORS || (m->slots_used >> want) & 1u) {
+        want = 0;
+        while (want < VIZ_KIND_COLORS && ((m->slots_used >> want) & 1u))
+            want++;
+        if (want == VIZ_KIND_COLORS)         /* more kinds than colours */
+            want = (unsigned)(k % VIZ_KIND_COLORS);
+    }
+    m->slots_used |= (uint16_t)(1u << want);
+    m->kind_slot[k] = (uint8_t)want;
+}
+
+unsigned viz_model_kind_slot(const viz_model *m, uint16_t kind)
+{
+    return kind < m->nkinds && kind < 256 ? m->kind_slot[kind] : kind % VIZ_KIND_COLORS;
+}
 
 static bool msg_visible(const viz_msg *g, fl_time t, size_t idx)
 {
@@ -383,6 +437,44 @@ void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
         if (g->end == VIZ_MSG_FLYING && msg_visible(g, t, idx))
             fn(arg, g);
     }
+}
+
+void viz_model_msgs_between(const viz_model *m, fl_time from, fl_time to,
+                            bool (*fn)(void *arg, uint32_t i, const viz_msg *msg),
+                            void *arg)
+{
+    if (from < 0)
+        from = 0;
+    size_t b0 = (size_t)(from / VIZ_BUCKET_NS), b1 = (size_t)(to / VIZ_BUCKET_NS);
+    for (size_t b = b0; b <= b1 && b < m->nbuckets; b++)
+        for (size_t i = 0; i < m->buckets[b].n; i++) {
+            uint32_t k = m->buckets[b].v[i];
+            const viz_msg *g = &m->msgs[k];
+            size_t first = (size_t)(g->t0 / VIZ_BUCKET_NS);
+            if ((first > b0 ? first : b0) != b || g->t0 > to || g->t1 < from)
+                continue;                  /* reported in its first bucket */
+            if (!fn(arg, k, g))
+                return;
+        }
+    for (size_t i = 0; i < m->flying.n; i++) {
+        uint32_t k = m->flying.v[i];
+        const viz_msg *g = &m->msgs[k];
+        if (g->end == VIZ_MSG_FLYING && g->t0 <= to && !fn(arg, k, g))
+            return;
+    }
+}
+
+size_t viz_model_marks_from(const viz_model *m, fl_time t)
+{
+    size_t lo = 0, hi = m->nmarks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->marks[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* ---- Client operations ------------------------------------------------------------ */
@@ -489,27 +581,13 @@ const viz_mark *viz_model_mark(const viz_model *m, size_t i)
 
 /* ---- Partitions and links ------------------------------------------------------------ */
 
-/* "[0,2] [1,3,4]": the group of each node in bracket order (-1 unnamed). */
-static uint32_t partition_add(viz_model *m, const char *text)
+/* The group of each node, from the trace's "groups" field. */
+static uint32_t partition_add(viz_model *m, const int32_t *groups)
 {
     size_t n = m->nnodes;
-    if (!text || viz_grow(&m->groups, &m->groups_cap, m->ngroups + n, sizeof *m->groups) < 0)
+    if (!groups || viz_grow(&m->groups, &m->groups_cap, m->ngroups + n, sizeof *m->groups) < 0)
         return VIZ_NONE;
-    int32_t *g = m->groups + m->ngroups;
-    for (size_t i = 0; i < n; i++)
-        g[i] = -1 - (int32_t)i;          /* unnamed: alone */
-    int32_t group = -1;
-    for (const char *p = text; *p; p++) {
-        if (*p == '[') {
-            group++;
-        } else if (*p >= '0' && *p <= '9' && group >= 0) {
-            char *end;
-            unsigned long id = strtoul(p, &end, 10);
-            if (id < n)
-                g[id] = group;
-            p = end - 1;
-        }
-    }
+    memcpy(m->groups + m->ngroups, groups, n * sizeof *groups);
     uint32_t off = (uint32_t)m->ngroups;
     m->ngroups += n;
     return off;
@@ -522,15 +600,20 @@ const int32_t *viz_model_partition(const viz_model *m, const viz_event *ev)
     return m->groups + ev->aux;
 }
 
-/* aux of a link event: bit 0 symmetric, bit 1 cut. */
-static uint32_t link_flags(const char *text)
+static const char *const drop_codes[] = { "?", "partition", "loss", "node-down",
+                                          "sender-crashed", "no-memory", "manual" };
+
+const char *viz_drop_reason_code(viz_drop_reason r)
 {
-    uint32_t f = 0;
-    if (text && strstr(text, "<->"))
-        f |= 1;
-    if (text && strstr(text, " cut"))
-        f |= 2;
-    return f;
+    return (unsigned)r < sizeof drop_codes / sizeof *drop_codes ? drop_codes[r] : "?";
+}
+
+viz_drop_reason viz_drop_reason_parse(const char *code)
+{
+    for (size_t i = 1; code && i < sizeof drop_codes / sizeof *drop_codes; i++)
+        if (strcmp(code, drop_codes[i]) == 0)
+            return (viz_drop_reason)i;
+    return VIZ_DROP_UNKNOWN;
 }
 
 /* ---- State --------------------------------------------------------------------------- */
@@ -579,11 +662,12 @@ static void apply_partition(const viz_model *m, viz_state *st, const viz_event *
                      g && a != b && g[a] != g[b]);
 }
 
+/* aux of a link event: its FL_TRACE_LINK_* flags. */
 static void apply_link(viz_state *st, const viz_event *ev)
 {
-    uint8_t bit = (ev->aux & 2) ? VIZ_LINK_CUT : VIZ_LINK_LOSSY;
+    uint8_t bit = (ev->aux & FL_TRACE_LINK_CUT) ? VIZ_LINK_CUT : VIZ_LINK_LOSSY;
     set_link(st, ev->node, ev->peer, bit, true);
-    if (ev->aux & 1)
+    if (ev->aux & FL_TRACE_LINK_SYMMETRIC)
         set_link(st, ev->peer, ev->node, bit, true);
 }
 
@@ -646,6 +730,28 @@ void viz_model_state_at(const viz_model *m, size_t idx, viz_state *st)
         apply(m, st, &m->ev[i]);
 }
 
+void viz_model_state_finish_step(const viz_model *m, viz_state *st)
+{
+    size_t k = st->idx;
+    if (k == 0 || k > m->nev)
+        return;
+    const viz_event *last = &m->ev[k - 1];
+    if (last->node < 0 || (size_t)last->node >= st->nnodes || last->type == FL_TR_VIEW)
+        return;
+    for (size_t j = k; j < m->nev && j < k + 256; j++) {
+        const viz_event *e = &m->ev[j];
+        if (e->t != last->t || e->node != last->node)
+            return;                          /* another step began */
+        if (e->type == FL_TR_VIEW) {
+            viz_node_state *ns = &st->nodes[e->node];
+            ns->view = e->aux;
+            if (ns->alive)
+                ns->live_view = e->aux;
+            return;
+        }
+    }
+}
+
 void viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx)
 {
     if (idx > m->nev)
@@ -660,15 +766,9 @@ void viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx)
 
 /* ---- Adding events --------------------------------------------------------------------- */
 
-static bool is_msg(fl_trace_type t)
-{
-    return t == FL_TR_SEND || t == FL_TR_DELIVER || t == FL_TR_DROP ||
-           t == FL_TR_DUPLICATE;
-}
-
 /* Fills ev->aux and the indexes for one event (before it is appended). */
 static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
-                       const char *text, const viz_view_in *view)
+                       const viz_view_in *view)
 {
     ev->aux = VIZ_NONE;
     switch (ev->type) {
@@ -676,10 +776,10 @@ static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
     case FL_TR_DUPLICATE:
         return msg_new(m, ev, msg, ev->type == FL_TR_DUPLICATE, &ev->aux);
     case FL_TR_DELIVER:
-        ev->aux = msg_end(m, ev, VIZ_MSG_DELIVERED, VIZ_NONE);
+        ev->aux = msg_end(m, ev, VIZ_MSG_DELIVERED, VIZ_DROP_UNKNOWN);
         return 0;
     case FL_TR_DROP:
-        ev->aux = msg_end(m, ev, VIZ_MSG_DROPPED, ev->text);
+        ev->aux = msg_end(m, ev, VIZ_MSG_DROPPED, msg ? msg->reason : VIZ_DROP_UNKNOWN);
         return 0;
     case FL_TR_VIEW:
         return view_add(m, view, &ev->aux);
@@ -687,10 +787,10 @@ static int index_event(viz_model *m, viz_event *ev, const viz_msg_fields *msg,
     case FL_TR_COMPLETE:
         return op_event(m, ev, &ev->aux);
     case FL_TR_PARTITION:
-        ev->aux = partition_add(m, text);
+        ev->aux = partition_add(m, msg ? msg->groups : NULL);
         return 0;
     case FL_TR_LINK:
-        ev->aux = link_flags(text);
+        ev->aux = msg ? msg->link_flags : 0;
         return 0;
     default:
         return 0;
@@ -730,7 +830,7 @@ int viz_model_add(viz_model *m, const viz_event *in, const viz_msg_fields *msg,
         goto oom;
     viz_event ev = *in;
     ev.text = text_add(m, text);
-    if (index_event(m, &ev, is_msg(ev.type) ? msg : NULL, text, view) < 0 ||
+    if (index_event(m, &ev, msg, view) < 0 ||
         add_marks(m, &ev) < 0 || viz_log_on_event(m, &ev, ev.aux) < 0)
         goto oom;
     m->ev[m->nev++] = ev;

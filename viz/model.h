@@ -55,6 +55,21 @@ typedef enum viz_msg_end {
     VIZ_MSG_DROPPED
 } viz_msg_end;
 
+/* Why a message was dropped (the trace's "reason" field). */
+typedef enum viz_drop_reason {
+    VIZ_DROP_UNKNOWN,
+    VIZ_DROP_PARTITION,
+    VIZ_DROP_LOSS,
+    VIZ_DROP_NODE_DOWN,
+    VIZ_DROP_SENDER_CRASHED,
+    VIZ_DROP_NO_MEMORY,
+    VIZ_DROP_MANUAL            /* by hand (manual delivery, a schedule) */
+} viz_drop_reason;
+
+/* The trace's code ("partition") from a reason, and back. */
+const char     *viz_drop_reason_code(viz_drop_reason r);
+viz_drop_reason viz_drop_reason_parse(const char *code);
+
 typedef struct viz_msg {
     fl_time     t0, t1;        /* sent; delivered or dropped (t1 valid if ended) */
     uint32_t    ev0, ev1;      /* event indices (ev1 VIZ_NONE while flying) */
@@ -64,7 +79,7 @@ typedef struct viz_msg {
     uint8_t     end;           /* viz_msg_end */
     uint8_t     dup;           /* a duplicate made by the network */
     int64_t     term;
-    uint32_t    why;           /* drop reason (text pool) or VIZ_NONE */
+    uint8_t     why;           /* viz_drop_reason (dropped messages) */
     uint32_t    next_same;     /* chain of flying messages with one id */
     uint64_t    id;
 } viz_msg;
@@ -145,6 +160,11 @@ typedef struct viz_msg_fields {
     bool        reply;
     int         ok;            /* -1 n/a */
     int64_t     term;          /* -1 none */
+    viz_drop_reason reason;    /* drops */
+    /* Structured fault detail, for any event type: */
+    const int32_t *groups;     /* partition: group of each node (node
+                                  count entries, -1 - id alone), or NULL */
+    unsigned    link_flags;    /* link: FL_TRACE_LINK_SYMMETRIC | _CUT */
 } viz_msg_fields;
 
 /* A view as parsed or taken from the engine; arrays have `npeers` entries. */
@@ -212,10 +232,22 @@ size_t         viz_model_msg_count(const viz_model *m);
 const viz_msg *viz_model_msg(const viz_model *m, uint32_t i);
 const char    *viz_model_kind_name(const viz_model *m, uint16_t kind);
 size_t         viz_model_kind_count(const viz_model *m);
+/* The colour slot of a kind (theme.h viz_kind_slot_color): the kind's
+ * preferred slot unless an earlier kind took it, else the first free. */
+unsigned       viz_model_kind_slot(const viz_model *m, uint16_t kind);
 /* Calls `fn` for every message on screen at (t, idx): flying, or dropped
  * less than VIZ_DROP_LINGER ago. */
 void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
                        void (*fn)(void *arg, const viz_msg *msg), void *arg);
+
+/* Calls `fn` once for every message whose flight overlaps [from, to]
+ * (ended ones through the time buckets, then those never ended), until
+ * `fn` returns false. Cost follows the messages in the window. */
+void viz_model_msgs_between(const viz_model *m, fl_time from, fl_time to,
+                            bool (*fn)(void *arg, uint32_t i, const viz_msg *msg),
+                            void *arg);
+/* Index of the first mark at or after t. */
+size_t viz_model_marks_from(const viz_model *m, fl_time t);
 
 size_t        viz_model_op_count(const viz_model *m);
 const viz_op *viz_model_op(const viz_model *m, size_t i);
@@ -235,6 +267,13 @@ void       viz_state_free(viz_state *st);
 void       viz_model_state_at(const viz_model *m, size_t idx, viz_state *st);
 /* Moves `st` forward to `idx` by applying events (backwards: state_at). */
 void       viz_model_state_advance(const viz_model *m, viz_state *st, size_t idx);
+
+/* The engine records a node's view once its step is over, after the
+ * messages the step sent: shown in the middle of a step, the node would
+ * still look as before it (a new leader drawn as a candidate while its
+ * heartbeats leave). This applies the view that ends the current step,
+ * if there is one. */
+void       viz_model_state_finish_step(const viz_model *m, viz_state *st);
 
 viz_timer_arc viz_model_election_timer(const viz_model *m, fl_node_id node,
                                        fl_time t, const viz_state *st);

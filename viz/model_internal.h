@@ -76,6 +76,8 @@ struct viz_model {
 
     const char  **kinds;        /* message kinds, in order of first sight */
     size_t        nkinds, kinds_cap;
+    uint8_t       kind_slot[256];  /* colour slot of the first 256 kinds */
+    uint16_t      slots_used;      /* bit i: colour slot i taken */
     viz_msg      *msgs;
     size_t        nmsgs, msgs_cap;
     viz_idmap     flying_by_id; /* id -> first flying message */

@@ -3,6 +3,7 @@
  * selected node's, or all), the client operations with their outcome, and
  * the verdicts (invariants; linearizability after a live run). */
 #include "viz/draw.h"
+#include "viz/alg_view.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,8 +41,14 @@ static void draw_title(panel_ctx *p)
     char buf[256];
     viz_gfx_text(p->g, VIZ_FONT_TITLE, viz_model_scenario(m), p->x, p->y, VIZ_TEXT, VIZ_LEFT);
     p->y += 22 * p->s;
-    snprintf(buf, sizeof buf, "%s \xc2\xb7 seed 0x%" PRIx64 " \xc2\xb7 %s", viz_model_algorithm(m),
-             viz_model_seed(m), p->f->live ? "live run" : "trace replay");
+    /* the seed as scenarios usually write it: decimal, hex when it is big */
+    uint64_t seed = viz_model_seed(m);
+    if (seed < (UINT64_C(1) << 32))
+        snprintf(buf, sizeof buf, "%s \xc2\xb7 seed %" PRIu64 " \xc2\xb7 %s", viz_model_algorithm(m),
+                 seed, p->f->live ? "live run" : "trace replay");
+    else
+        snprintf(buf, sizeof buf, "%s \xc2\xb7 seed 0x%" PRIx64 " \xc2\xb7 %s", viz_model_algorithm(m),
+                 seed, p->f->live ? "live run" : "trace replay");
     text_line(p, VIZ_FONT_SMALL, buf, VIZ_DIM);
     const char *src = p->f->source ? strrchr(p->f->source, '/') : NULL;
     snprintf(buf, sizeof buf, "%s%s", src ? src + 1 : p->f->source ? p->f->source : "",
@@ -77,22 +84,62 @@ static void peer_list(panel_ctx *p, const char *label, const int64_t *vals, fl_n
     text_line(p, VIZ_FONT_SMALL, buf, VIZ_DIM);
 }
 
+/* The algorithm's own rows for this node's role (its viz table). */
+static bool table_rows(panel_ctx *p, fl_node_id id, const viz_view *v)
+{
+    const fl_viz_table *t = viz_alg_table(p->f->m);
+    bool any = false;
+    for (const fl_viz_row *row = t->rows; row && row->label; row++) {
+        char val[64], buf[160];
+        bool alarm;
+        if (!viz_alg_row_for(p->f->m, row, id) ||
+            !viz_alg_row(p->f->m, t, row, v, val, sizeof val, &alarm))
+            continue;
+        snprintf(buf, sizeof buf, "%s: %s", row->label, val);
+        text_line(p, VIZ_FONT_NORMAL, buf, alarm ? VIZ_BAD : VIZ_TEXT);
+        any = true;
+    }
+    return any;
+}
+
+/* "-1" never reaches the screen: "none". */
+static void index_text(int64_t x, char *buf, size_t len)
+{
+    if (x < 0)
+        snprintf(buf, len, "none");
+    else
+        snprintf(buf, len, "%lld", (long long)x);
+}
+
 static void view_details(panel_ctx *p, fl_node_id id, const viz_view *v)
 {
+    if (table_rows(p, id, v)) {
+        if (viz_alg_table(p->f->m)->logs && v->log_last >= 0) {
+            char buf[160], c[24];
+            index_text(v->commit, c, sizeof c);
+            snprintf(buf, sizeof buf, "log %lld..%lld \xc2\xb7 chosen/committed %s",
+                     (long long)v->log_first, (long long)v->log_last, c);
+            text_line(p, VIZ_FONT_SMALL, buf, VIZ_DIM);
+        }
+        return;
+    }
     char buf[256], who[16] = "none", voted[16] = "nobody";
     if (v->leader >= 0)
         viz_node_name(p->f->m, v->leader, who, sizeof who);
     if (v->voted_for >= 0)
         viz_node_name(p->f->m, v->voted_for, voted, sizeof voted);
-    snprintf(buf, sizeof buf, "term %lld \xc2\xb7 leader %s \xc2\xb7 voted for %s",
-             (long long)v->term, who, voted);
+    char term[24], commit[24], applied[24];
+    index_text(v->term, term, sizeof term);
+    index_text(v->commit, commit, sizeof commit);
+    index_text(v->applied, applied, sizeof applied);
+    snprintf(buf, sizeof buf, "term %s \xc2\xb7 leader %s \xc2\xb7 voted for %s", term, who,
+             voted);
     text_line(p, VIZ_FONT_NORMAL, buf, VIZ_TEXT);
     if (v->log_last < 0)
-        snprintf(buf, sizeof buf, "log empty");
+        snprintf(buf, sizeof buf, "log empty \xc2\xb7 commit %s", commit);
     else
-        snprintf(buf, sizeof buf, "log %lld..%lld \xc2\xb7 commit %lld \xc2\xb7 applied %lld",
-                 (long long)v->log_first, (long long)v->log_last, (long long)v->commit,
-                 (long long)v->applied);
+        snprintf(buf, sizeof buf, "log %lld..%lld \xc2\xb7 commit %s \xc2\xb7 applied %s",
+                 (long long)v->log_first, (long long)v->log_last, commit, applied);
     text_line(p, VIZ_FONT_NORMAL, buf, VIZ_TEXT);
     const viz_scalar *sc = viz_model_scalars(p->f->m, v);
     size_t used = 0;
@@ -113,6 +160,56 @@ static void view_details(panel_ctx *p, fl_node_id id, const viz_view *v)
         peer_list(p, "votes", votes, id, true);
 }
 
+/* A node's table rows on one line: "S2: lock holder C4 · token 16". */
+static void compact_rows(panel_ctx *p, fl_node_id id, const viz_view *v)
+{
+    const fl_viz_table *t = viz_alg_table(p->f->m);
+    char buf[256], name[16];
+    viz_node_name(p->f->m, id, name, sizeof name);
+    size_t used = (size_t)snprintf(buf, sizeof buf, "%s:", name), n = 0;
+    bool alarm_any = false;
+    for (const fl_viz_row *row = t->rows; row && row->label && used < sizeof buf - 60; row++) {
+        char val[48];
+        bool alarm;
+        if (!viz_alg_row_for(p->f->m, row, id) ||
+            !viz_alg_row(p->f->m, t, row, v, val, sizeof val, &alarm))
+            continue;
+        alarm_any |= alarm;
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s %s %s", n++ ? " \xc2\xb7" : "",
+                                 row->label, val);
+    }
+    if (n)
+        text_line(p, VIZ_FONT_SMALL, buf, alarm_any ? VIZ_BAD : VIZ_DIM);
+}
+
+/* Replicas' values side by side, and whether they agree. */
+static void agreement(panel_ctx *p, const char *scalar)
+{
+    const viz_frame *f = p->f;
+    char buf[200];
+    size_t used = (size_t)snprintf(buf, sizeof buf, "replicas' %s:", scalar);
+    int64_t first = 0;
+    bool have = false, differ = false;
+    for (size_t i = 0; i < f->st->nnodes && used < sizeof buf - 24; i++) {
+        const viz_view *v = viz_frame_view(f, (fl_node_id)i);
+        int64_t x;
+        if (!viz_model_is_primary(f->m, (fl_node_id)i) || !v || !f->st->nodes[i].alive ||
+            !viz_view_scalar(f->m, v, scalar, &x))
+            continue;
+        differ |= have && x != first;
+        if (!have)
+            first = x;
+        have = true;
+        used += (size_t)snprintf(buf + used, sizeof buf - used, " %lld", (long long)x);
+    }
+    if (!have)
+        return;
+    text_line(p, VIZ_FONT_NORMAL, buf, VIZ_TEXT);
+    text_line(p, VIZ_FONT_NORMAL, differ ? "diverged: replicas disagree (for now)"
+                                         : "converged: every live replica agrees",
+              differ ? VIZ_ORANGE : VIZ_OK);
+}
+
 /* With no node selected: the cluster at a glance. */
 static void draw_summary(panel_ctx *p)
 {
@@ -128,15 +225,34 @@ static void draw_summary(panel_ctx *p)
     }
     heading(p, "Cluster");
     char buf[160], name[16];
+    const fl_viz_table *t = viz_alg_table(f->m);
     fl_node_id leader = viz_frame_leader(f);
     const viz_view *lv = viz_frame_view(f, leader);
     viz_node_name(f->m, leader, name, sizeof name);
+    if (t->leader_word) {
+        char term[48] = "", commit[24];
+        if (lv)
+            viz_alg_term(f->m, t, lv->term, term, sizeof term);
+        index_text(lv ? lv->commit : -1, commit, sizeof commit);
+        if (lv && t->term_word)
+            snprintf(buf, sizeof buf, "%s %s, %s %s \xc2\xb7 %s %s", t->leader_word, name,
+                     t->term_word, term, t->logs ? "committed" : "done", commit);
+        else if (lv)
+            snprintf(buf, sizeof buf, "%s %s \xc2\xb7 %s", t->leader_word, name,
+                     lv->label ? lv->label : "");
+        else
+            snprintf(buf, sizeof buf, "no %s", t->leader_word);
+        text_line(p, VIZ_FONT_NORMAL, buf, lv ? VIZ_TEXT : VIZ_ORANGE);
+    }
+    if (t->agree_scalar)
+        agreement(p, t->agree_scalar);
     if (lv)
-        snprintf(buf, sizeof buf, "leader %s in term %lld \xc2\xb7 commit index %lld", name,
-                 (long long)lv->term, (long long)lv->commit);
-    else
-        snprintf(buf, sizeof buf, "no leader");
-    text_line(p, VIZ_FONT_NORMAL, buf, lv ? VIZ_TEXT : VIZ_ORANGE);
+        compact_rows(p, leader, lv);
+    for (size_t i = 0; i < f->st->nnodes; i++) {       /* e.g. the lock's storage */
+        const viz_view *v = viz_frame_view(f, (fl_node_id)i);
+        if (v && v->kind == FL_VIEW_OTHER && !viz_model_is_primary(f->m, (fl_node_id)i))
+            compact_rows(p, (fl_node_id)i, v);
+    }
     snprintf(buf, sizeof buf, "%zu of %zu servers up, %zu crashed, %zu paused", up, prim,
              down, paused);
     text_line(p, VIZ_FONT_NORMAL, buf, VIZ_TEXT);
@@ -194,8 +310,9 @@ static void format_event(const viz_model *m, const viz_event *ev, char *buf, siz
         snprintf(buf + n, len - (size_t)n, "%-7s %s\xe2\x86\x92%s %s%s", type, a, b,
                  g ? viz_model_kind_name(m, g->kind) : "?",
                  g && g->ok == 1 ? " +" : g && g->ok == 0 ? " -" : "");
-        if (ev->type == FL_TR_DROP && text)
-            snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", text);
+        if (ev->type == FL_TR_DROP && g)
+            snprintf(buf + strlen(buf), len - strlen(buf), " (%s)",
+                     viz_drop_reason_code((viz_drop_reason)g->why));
         break;
     case FL_TR_DELIVER:
         snprintf(buf + n, len - (size_t)n, "%-7s %s\xe2\x86\x90%s %s%s", "recv", a, b,
@@ -340,6 +457,8 @@ static void draw_verdict(panel_ctx *p)
     if (f->violation) {
         snprintf(buf, sizeof buf, "invariant violated: %s", f->violation);
         text_line(p, VIZ_FONT_NORMAL, buf, VIZ_BAD);
+        text_line(p, VIZ_FONT_SMALL, "press v: jump to it and show the messages that led there",
+                  VIZ_DIM);
     } else if (f->live) {
         text_line(p, VIZ_FONT_NORMAL, f->verdict ? "invariants held" : "invariants hold so far",
                   VIZ_OK);
@@ -350,8 +469,12 @@ static void draw_verdict(panel_ctx *p)
         text_line(p, VIZ_FONT_NORMAL, f->verdict,
                   strstr(f->verdict, "NOT") || strstr(f->verdict, "FAILED") ? VIZ_BAD
                   : strcmp(f->verdict, "linearizable") == 0 ? VIZ_OK : VIZ_DIM);
-    else if (f->live)
-        text_line(p, VIZ_FONT_SMALL, "linearizability: checked when the run ends", VIZ_FAINT);
+    else if (f->live && viz_alg_table(f->m)->linearizable)
+        text_line(p, VIZ_FONT_SMALL, "linearizability: checked when the run ends", VIZ_DIM);
+    if (f->hash) {
+        snprintf(buf, sizeof buf, "trace hash 0x%016llx", (unsigned long long)f->hash);
+        text_line(p, VIZ_FONT_SMALL, buf, VIZ_DIM);
+    }
 }
 
 void viz_draw_panel(viz_gfx *g, const viz_layout *l, const viz_frame *f)

@@ -172,6 +172,50 @@ static void parse_view(const cJSON *j, viz_view_in *v, int64_t *arrays, size_t n
     }
 }
 
+/* "groups": [[0,2],[1,3,4]] as the group of each node (-1 - id: alone). */
+static int parse_groups(const cJSON *j, int32_t *g, size_t n, char *err, size_t errlen)
+{
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(j, "groups"), *grp, *id;
+    if (!cJSON_IsArray(groups)) {
+        snprintf(err, errlen, "a partition needs \"groups\" (an array of node arrays)");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        g[i] = -1 - (int32_t)i;
+    int32_t k = 0;
+    cJSON_ArrayForEach(grp, groups) {
+        cJSON_ArrayForEach(id, grp) {
+            if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble >= (double)n) {
+                snprintf(err, errlen, "\"groups\"[%d] names a node that is not in the header", k);
+                return -1;
+            }
+            g[(size_t)id->valuedouble] = k;
+        }
+        k++;
+    }
+    return 0;
+}
+
+/* The structured fields of a link, partition or drop (never the text). */
+static int parse_fault_fields(const cJSON *j, fl_trace_type type, viz_msg_fields *f,
+                              int32_t *groups, size_t n, char *err, size_t errlen)
+{
+    if (type == FL_TR_DROP)
+        f->reason = viz_drop_reason_parse(str_or(j, "reason", NULL));
+    if (type == FL_TR_LINK) {
+        f->link_flags = (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "symmetric"))
+                         ? FL_TRACE_LINK_SYMMETRIC : 0u) |
+                        (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "cut"))
+                         ? FL_TRACE_LINK_CUT : 0u);
+    }
+    if (type == FL_TR_PARTITION) {
+        if (parse_groups(j, groups, n, err, errlen) < 0)
+            return -1;
+        f->groups = groups;
+    }
+    return 0;
+}
+
 static int add_parsed(viz_model *m, const cJSON *j, char *err, size_t errlen)
 {
     viz_event ev;
@@ -208,8 +252,21 @@ static int add_parsed(viz_model *m, const cJSON *j, char *err, size_t errlen)
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(j, "ok");
     if (cJSON_IsBool(ok))
         msg.ok = cJSON_IsTrue(ok);
-    if (ev.type != FL_TR_VIEW)
+    if (ev.type == FL_TR_PARTITION) {
+        int32_t *groups = malloc((n ? n : 1) * sizeof *groups);
+        int rc = -1;
+        if (!groups)
+            snprintf(err, errlen, "out of memory");
+        else if (parse_fault_fields(j, ev.type, &msg, groups, n, err, errlen) == 0)
+            rc = viz_model_add(m, &ev, &msg, str_or(j, "text", NULL), NULL, err, errlen);
+        free(groups);
+        return rc;
+    }
+    if (ev.type != FL_TR_VIEW) {
+        if (parse_fault_fields(j, ev.type, &msg, NULL, n, err, errlen) < 0)
+            return -1;
         return viz_model_add(m, &ev, &msg, str_or(j, "text", NULL), NULL, err, errlen);
+    }
     int64_t *arrays = malloc(3 * (n ? n : 1) * sizeof *arrays);
     if (!arrays) {
         snprintf(err, errlen, "out of memory");

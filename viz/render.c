@@ -88,34 +88,16 @@ fl_node_id viz_frame_leader(const viz_frame *f)
     return best;
 }
 
-void viz_node_name(const viz_model *m, fl_node_id node, char *buf, size_t len)
-{
-    if (node < 0) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    const char *role = viz_model_role(m, node);
-    int c = viz_model_is_primary(m, node) ? 'S'
-          : strcmp(role, "client") == 0 ? 'C'
-          : role[0] ? toupper((unsigned char)role[0]) : 'N';
-    snprintf(buf, len, "%c%d", c, node);
-}
-
-void viz_format_time(fl_time t, char *buf, size_t len)
-{
-    if (t >= FL_SEC(10) || t <= -FL_SEC(10))
-        snprintf(buf, len, "%.3f s", (double)t / 1e9);
-    else
-        snprintf(buf, len, "%.3f ms", (double)t / 1e6);
-}
-
 void viz_render(viz_gfx *g, const viz_layout *l, const viz_frame *f)
 {
     SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(g->r, VIZ_BG.r, VIZ_BG.g, VIZ_BG.b, 255);
     SDL_RenderClear(g->r);
     viz_draw_cluster(g, l, f);
-    viz_draw_logs(g, l, f);
+    if (f->diagram)
+        viz_draw_diagram(g, l, f);
+    else
+        viz_draw_logs(g, l, f);
     viz_draw_panel(g, l, f);
     viz_draw_timeline(g, l, f);
     if (f->help)

@@ -37,7 +37,7 @@ static inline viz_rgba viz_mix(viz_rgba x, viz_rgba y, float f)
 #define VIZ_BORDER    VIZ_RGB(0x323844)
 #define VIZ_TEXT      VIZ_RGB(0xe8e8ea)
 #define VIZ_DIM       VIZ_RGB(0x9aa1ad)
-#define VIZ_FAINT     VIZ_RGB(0x5d6470)
+#define VIZ_FAINT     VIZ_RGB(0x878e9a)   /* >= 4.5:1 on the panel */
 #define VIZ_LINK      VIZ_RGB(0x343a46)
 
 /* Okabe–Ito. */
@@ -79,21 +79,34 @@ static inline viz_rgba viz_term_color(int64_t term)
     return VIZ_RGB(pal[term % 8]);
 }
 
-/* Message kinds: votes orange, appends sky blue, client traffic purple,
- * snapshots yellow, anything else by order of first appearance. */
-static inline viz_rgba viz_kind_color(const char *kind, unsigned index)
+/* Message kinds: each kind of a run gets its own colour. Votes prefer
+ * orange, appends and heartbeats sky blue, client traffic purple,
+ * snapshots yellow; a preferred colour already taken, or any other kind,
+ * takes the next free one in order of first appearance (twelve in all;
+ * replies are also drawn hollow or dashed, drops with a cross). */
+#define VIZ_KIND_COLORS 12
+static inline unsigned viz_kind_preferred(const char *kind)
 {
+    if (!kind)
+        return VIZ_KIND_COLORS;
     if (strstr(kind, "Vote"))
-        return VIZ_ORANGE;
+        return 1;
     if (strstr(kind, "Append") || strstr(kind, "Heartbeat"))
-        return VIZ_SKY;
+        return 0;
     if (strstr(kind, "Client"))
-        return VIZ_PURPLE;
+        return 6;
     if (strstr(kind, "Snapshot"))
-        return VIZ_YELLOW;
-    static const uint32_t pal[] = { 0x009e73, 0xd55e00, 0x0072b2, 0xf0e442,
-                                    0xbbbbbb, 0x56b4e9, 0xe69f00, 0xcc79a7 };
-    return VIZ_RGB(pal[index % 8]);
+        return 3;
+    return VIZ_KIND_COLORS;
+}
+
+static inline viz_rgba viz_kind_slot_color(unsigned slot)
+{
+    static const uint32_t pal[VIZ_KIND_COLORS] = {
+        0x56b4e9, 0xe69f00, 0x009e73, 0xf0e442, 0xa08cff, 0xd55e00,
+        0xcc79a7, 0xbbbbbb, 0xe8e8ea, 0xb07a3a, 0x7fd6c0, 0xf4a6c6
+    };
+    return VIZ_RGB(pal[slot % VIZ_KIND_COLORS]);
 }
 
 static inline viz_rgba viz_fault_color(fl_trace_type type)

@@ -19,7 +19,11 @@
 #include <unistd.h>
 
 #include "sim/cli/cli.h"
+#include "viz/cause.h"
+#include "viz/diagram.h"
+#include "sim/history.h"
 #include "viz/replay.h"
+
 
 /* ---- Options --------------------------------------------------------------- */
 
@@ -51,6 +55,13 @@ static int parse_value(const char *a, const char *v, viz_opts *o)
         if (*end || !(ms >= 0) || ms > 1e12)
             return fl_cli_usage_error("viz", "%s %s: expected milliseconds >= 0", a, v);
         o->at = (fl_time)llround(ms * 1e6);
+    } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
+        double ms = strtod(v, &end);
+        if (*end || !(ms >= 0) || ms > 1e12)
+            return fl_cli_usage_error("viz", "%s %s: expected milliseconds >= 0", a, v);
+        *(a[2] == 'f' ? &o->svg_from : &o->svg_to) = (fl_time)llround(ms * 1e6);
+    } else if (strcmp(a, "--svg") == 0) {
+        o->svg = v;
     } else if (strcmp(a, "--frames") == 0) {
         o->frames = strtol(v, &end, 10);
         if (*end || o->frames < 1)
@@ -84,10 +95,13 @@ static int parse_args(int argc, char **argv, viz_opts *o)
     o->h = 800;
     o->frames = -1;
     o->select = -1;
+    o->svg_from = o->svg_to = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--stats") == 0) {
             o->stats = true;
+        } else if (strcmp(a, "--diagram") == 0) {
+            o->diagram = true;
         } else if (a[0] != '-') {
             if (o->scenario)
                 return fl_cli_usage_error("viz", "more than one scenario given (\"%s\")", a);
@@ -103,6 +117,12 @@ static int parse_args(int argc, char **argv, viz_opts *o)
                                                   : "no scenario given (or --trace FILE)");
     if (o->trace && (o->has_seed || o->impl))
         return fl_cli_usage_error("viz", "--seed and --impl apply to a live run, not to --trace");
+    if (o->svg && (o->svg_from < 0 || o->svg_to < 0))
+        return fl_cli_usage_error("viz", "--svg needs --from MS and --to MS (the time window)");
+    if (o->svg && o->svg_to <= o->svg_from)
+        return fl_cli_usage_error("viz", "--to must be after --from");
+    if ((o->svg_from >= 0 || o->svg_to >= 0) && !o->svg)
+        return fl_cli_usage_error("viz", "--from and --to go with --svg OUT.svg");
     if (o->screenshot && o->at < 0)
         return fl_cli_usage_error("viz", "--screenshot needs --at MS (the simulated time to draw)");
     return 0;
@@ -188,6 +208,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
 {
     const viz_model *m = viz_app_model(a);
     viz_model_state_at(m, a->idx, a->st);
+    viz_model_state_finish_step(m, a->st);
     memset(f, 0, sizeof *f);
     f->m = m;
     f->st = a->st;
@@ -207,6 +228,20 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->added = a->added ? cJSON_GetArraySize(a->added) : 0;
     f->help = a->help;
     f->all_events = a->all_events;
+    f->diagram = a->diagram;
+    fl_time span = a->dg_span > 0 ? a->dg_span : DG_SPAN_DEFAULT;
+    f->dg_from = a->t - span * 7 / 10;
+    if (f->dg_from < 0)
+        f->dg_from = 0;
+    f->dg_to = f->dg_from + span;
+    const viz_event *cur = a->idx ? viz_model_event(m, a->idx - 1) : NULL;
+    f->current_msg = cur && (cur->type == FL_TR_SEND || cur->type == FL_TR_DELIVER ||
+                             cur->type == FL_TR_DROP || cur->type == FL_TR_DUPLICATE)
+                   ? cur->aux : VIZ_NONE;
+    f->hash = a->live && viz_live_done(a->live) ? viz_live_hash(a->live) : 0;
+    f->chain = a->chain;
+    f->chain_len = a->chain ? a->chain_len : 0;
+    f->cause = a->cause[0] ? a->cause : NULL;
 }
 
 /* ---- Sources --------------------------------------------------------------------- */
@@ -220,6 +255,10 @@ int viz_app_restart_live(viz_app *a, fl_error *err)
     viz_live_free(a->live);
     a->live = fresh;
     a->violation[0] = '\0';
+    free(a->chain);                        /* message indices change */
+    a->chain = NULL;
+    a->chain_len = 0;
+    a->cause[0] = '\0';
     return viz_app_seek(a, a->t);
 }
 
@@ -341,6 +380,88 @@ static int screenshot(viz_app *a)
     return rc;
 }
 
+/* ---- Verdict -> cause ---------------------------------------------------------------- */
+
+static uint8_t *fresh_chain(viz_app *a)
+{
+    free(a->chain);
+    a->chain_len = viz_model_msg_count(viz_app_model(a));
+    a->chain = calloc(a->chain_len ? a->chain_len : 1, 1);
+    return a->chain;
+}
+
+static void open_diagram(viz_app *a)
+{
+    if (a->diagram)
+        return;
+    a->diagram = true;
+    a->lay.wide = true;
+    if (viz_layout_init(&a->lay, viz_app_model(a), a->lay.w, a->lay.h) < 0)
+        a->quit = true;
+}
+
+/* A failed invariant: jump to the event that broke it, select the node
+ * that had just stepped, and mark the messages that led there. */
+void viz_app_cause_violation(viz_app *a)
+{
+    const fl_violation *v = a->live ? viz_live_violation(a->live) : NULL;
+    if (!v) {
+        viz_app_notice(a, "no invariant failed (so far)");
+        return;
+    }
+    if (viz_app_seek(a, v->time) < 0 || !fresh_chain(a))
+        return;
+    const viz_model *m = viz_app_model(a);
+    a->idx = viz_model_events_until(m, v->time);    /* the breaking event included */
+    a->selected = v->node;
+    a->playing = false;
+    size_t n = viz_cause_chain(m, v->node, v->time, 12, a->chain);
+    snprintf(a->cause, sizeof a->cause, "%s: %zu messages led here", v->name, n);
+    open_diagram(a);
+}
+
+/* A client operation (the selected client's last, else the last one that
+ * did not end ok): its requests, the replies, and what led to the reply. */
+void viz_app_cause_op(viz_app *a)
+{
+    const viz_model *m = viz_app_model(a);
+    size_t pick = SIZE_MAX;
+    for (size_t i = viz_model_ops_until(m, a->t); i-- > 0;) {
+        const viz_op *o = viz_model_op(m, i);
+        if (a->selected != FL_NO_NODE ? o->client == a->selected : o->outcome != FL_HIST_OK) {
+            pick = i;
+            break;
+        }
+    }
+    if (pick == SIZE_MAX || !fresh_chain(a)) {
+        viz_app_notice(a, "no operation to show (select a client)");
+        return;
+    }
+    const viz_op *o = viz_model_op(m, pick);
+    size_t n = viz_cause_op(m, pick, 8, a->chain);
+    snprintf(a->cause, sizeof a->cause, "op %llu of C%d: %zu messages",
+             (unsigned long long)o->id, o->client, n);
+    a->selected = o->client;
+    open_diagram(a);
+}
+
+/* ---- SVG ---------------------------------------------------------------------------- */
+
+static int write_svg(viz_app *a)
+{
+    if (viz_app_seek(a, a->o.svg_to) < 0)     /* a live run: simulate that far */
+        return 2;
+    char err[512];
+    if (viz_svg_write(viz_app_model(a), a->o.svg, a->o.svg_from, a->o.svg_to, err,
+                      sizeof err) < 0) {
+        fprintf(stderr, "faultline: %s\n", err);
+        return 2;
+    }
+    printf("viz: wrote %s (space-time diagram, %.3f ms .. %.3f ms)\n", a->o.svg,
+           (double)a->o.svg_from / 1e6, (double)a->o.svg_to / 1e6);
+    return 0;
+}
+
 /* ---- The command ------------------------------------------------------------------------ */
 
 static void app_free(viz_app *a)
@@ -352,6 +473,7 @@ static void app_free(viz_app *a)
     viz_live_free(a->live);
     viz_model_free(a->trace_model);
     cJSON_Delete(a->added);
+    free(a->chain);
 }
 
 static int run_app(viz_app *a)
@@ -365,6 +487,15 @@ static int run_app(viz_app *a)
     }
     if (initial_selection(a) != 0)
         return 2;
+    a->diagram = a->o.diagram;
+    a->dg_span = DG_SPAN_DEFAULT;
+    if (a->diagram) {
+        a->lay.wide = true;
+        if (viz_layout_init(&a->lay, viz_app_model(a), a->o.w, a->o.h) < 0)
+            return 2;
+    }
+    if (a->o.svg)
+        return write_svg(a);
     if (a->o.screenshot)
         return screenshot(a);
     if (viz_app_seek(a, a->o.at > 0 ? a->o.at : 0) < 0)

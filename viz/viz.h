@@ -20,8 +20,15 @@
  * the shown time have their delivery known, election deadlines too). */
 #define VIZ_HORIZON FL_MS(600)
 
+/* The space-time pane's window when it opens, and its limits. */
+#define DG_SPAN_DEFAULT FL_MS(400)
+#define DG_SPAN_MIN FL_MS(1)
+#define DG_SPAN_MAX FL_SEC(3600)
+
 typedef struct viz_opts {
-    const char *scenario, *trace, *impl, *screenshot;
+    const char *scenario, *trace, *impl, *screenshot, *svg;
+    fl_time     svg_from, svg_to;  /* --from / --to (ms on the CLI), -1 unset */
+    bool        diagram;       /* start with the space-time diagram open */
     uint64_t    seed;
     bool        has_seed;
     double      speed;         /* simulated seconds per wall second */
@@ -45,6 +52,11 @@ typedef struct viz_app {
     size_t      idx;
     fl_node_id  selected;
     bool        playing, help, all_events, dragging, quit;
+    bool        diagram;       /* the space-time pane replaces the logs */
+    fl_time     dg_span;       /* its time window */
+    uint8_t    *chain;         /* messages to emphasise (cause links), or NULL */
+    size_t      chain_len;
+    char        cause[160];    /* what the chain shows */
     char        notice[200];
     uint64_t    notice_until;  /* SDL ticks */
     char        violation[160];
@@ -63,6 +75,9 @@ int  viz_app_seek(viz_app *a, fl_time t);
 void viz_app_step(viz_app *a, int dir);
 /* The frame description for the current position. */
 void viz_app_frame(viz_app *a, viz_frame *f);
+/* Verdict -> cause: `v` a failed invariant, `o` a client operation. */
+void viz_app_cause_violation(viz_app *a);
+void viz_app_cause_op(viz_app *a);
 /* (Re)starts the live run with a->added; keeps the position. */
 int  viz_app_restart_live(viz_app *a, fl_error *err);
 void viz_app_notice(viz_app *a, const char *fmt, ...)
@@ -71,6 +86,8 @@ void viz_app_notice(viz_app *a, const char *fmt, ...)
 /* input.c: a key press; the next token of the --keys script (sets
  * a->script to NULL at its end). */
 void viz_input_key(viz_app *a, SDL_Keycode key, bool shift);
+/* Zooms the space-time pane by `factor` (2 out, 0.5 in). */
+void viz_input_zoom(viz_app *a, double factor);
 void viz_input_script_step(viz_app *a);
 
 /* window.c: the interactive loop. */

@@ -5,6 +5,8 @@
 
 #include "viz/viz.h"
 
+#include "viz/diagram.h"
+
 #include <SDL.h>
 #include <inttypes.h>
 #include <math.h>
@@ -37,6 +39,16 @@ static fl_node_id row_at(const viz_app *a, float x, float y)
 
 static void on_click(viz_app *a, float x, float y)
 {
+    if (a->diagram && viz_in_rect(&a->lay.logs, x, y)) {   /* seek to that time */
+        viz_frame f;
+        viz_app_frame(a, &f);
+        float s = a->lay.s;
+        viz_dg_in in = { .r = { a->lay.logs.x, a->lay.logs.y + 26 * s, a->lay.logs.w,
+                                a->lay.logs.h - 26 * s }, .from = f.dg_from, .to = f.dg_to,
+                         .s = s };
+        (void)viz_app_seek(a, viz_diagram_time_at(&in, x));
+        return;
+    }
     if (viz_in_rect(&a->lay.timeline, x, y)) {
         a->dragging = true;
         (void)viz_app_seek(a, viz_layout_time_at(&a->lay, x, viz_model_end(viz_app_model(a))));
@@ -72,6 +84,10 @@ static void handle(viz_app *a, const SDL_Event *e)
             on_click(a, (float)e->button.x, (float)e->button.y);
         break;
     case SDL_MOUSEBUTTONUP: a->dragging = false; break;
+    case SDL_MOUSEWHEEL:
+        if (a->diagram && e->wheel.y)
+            viz_input_zoom(a, e->wheel.y > 0 ? 0.5 : 2);
+        break;
     case SDL_MOUSEMOTION:
         if (a->dragging)
             (void)viz_app_seek(a, viz_layout_time_at(&a->lay, (float)e->motion.x,
@@ -144,8 +160,24 @@ static void print_stats(frame_stats *fs)
            fs->work_ms[fs->n - 1], fs->msgs_sum / (double)fs->n, fs->msgs_max);
 }
 
+/* A window needs a display: X11 or Wayland, or a driver asked for by
+ * name (SDL_VIDEODRIVER, e.g. dummy in tests). Without one, SDL would pick
+ * an off-screen driver and the run would go on unseen. */
+static bool have_display(void)
+{
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    return (drv && *drv) || (x && *x) || (wl && *wl);
+}
+
 static int open_window(viz_app *a, SDL_Window **win)
 {
+    if (!have_display()) {
+        fprintf(stderr, "faultline: viz: no display (DISPLAY and WAYLAND_DISPLAY are not set): "
+                        "use --screenshot OUT.png --at MS or --svg OUT.svg, or run under "
+                        "xvfb-run\n");
+        return 2;
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "faultline: cannot open a window: %s\n(no display? use "
                         "--screenshot OUT.png --at MS, or xvfb-run)\n", SDL_GetError());

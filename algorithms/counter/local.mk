@@ -6,3 +6,6 @@ libfl_a_SOURCES += algorithms/counter/counter.h \
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/counter/invariants.c algorithms/counter/invariants.h
+
+# How the visualizer draws it (algorithms/viz_table.h).
+libfl_a_SOURCES += algorithms/counter/viz_table.c

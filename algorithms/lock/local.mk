@@ -8,3 +8,6 @@ libfl_a_SOURCES += algorithms/lock/lock.h \
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/lock/invariants.c algorithms/lock/invariants.h
+
+# How the visualizer draws it (algorithms/viz_table.h).
+libfl_a_SOURCES += algorithms/lock/viz_table.c

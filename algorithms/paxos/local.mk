@@ -16,3 +16,6 @@ libfl_a_SOURCES += \
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h
+
+# How the visualizer draws it (algorithms/viz_table.h).
+libfl_a_SOURCES += algorithms/paxos/viz_table.c

@@ -8,3 +8,6 @@ libfl_a_SOURCES += \
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/sort/invariants.c algorithms/sort/invariants.h
+
+# How the visualizer draws it (algorithms/viz_table.h).
+libfl_a_SOURCES += algorithms/sort/viz_table.c

@@ -149,6 +149,59 @@ static void show(const char *tag, uint64_t index, const char *line)
     cJSON_Delete(j);
 }
 
+static const char *field_str(const cJSON *j, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static bool field_int(const cJSON *j, const char *key, double *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
+    if (!cJSON_IsNumber(it))
+        return false;
+    *out = it->valuedouble;
+    return true;
+}
+
+/* One event in words, from its structured fields (never its text):
+ * "drop 0->1 AppendEntries #42 (loss)", "partition [[0,1],[2]]". */
+static void summarize(const char *tag, const char *line)
+{
+    cJSON *j = cJSON_Parse(line);
+    const char *ev = j ? field_str(j, "ev") : NULL;
+    if (!ev) {
+        cJSON_Delete(j);
+        return;
+    }
+    double from, to, id, node;
+    printf("%s %s", tag, ev);
+    if (field_int(j, "from", &from) && field_int(j, "to", &to))
+        printf(" %.0f->%.0f", from, to);
+    else if (field_int(j, "node", &node) && node >= 0)
+        printf(" node %.0f", node);
+    const char *kind = field_str(j, "kind"), *reason = field_str(j, "reason");
+    const char *op = field_str(j, "op"), *timer = field_str(j, "timer");
+    if (kind)
+        printf(" %s", kind);
+    if (op)
+        printf(" %s", op);
+    if (timer)
+        printf(" %s timer", timer);
+    if (field_int(j, "id", &id))
+        printf(" #%.0f", id);
+    if (reason)
+        printf(" (%s)", reason);
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(j, "groups");
+    if (groups) {
+        char *g = cJSON_PrintUnformatted(groups);
+        printf(" %s", g ? g : "");
+        free(g);
+    }
+    printf("\n");
+    cJSON_Delete(j);
+}
+
 /* "differs in: t, node" for two event lines. */
 static void differing_fields(const char *la, const char *lb)
 {
@@ -235,6 +288,10 @@ static int compare_events(trace_in *a, trace_in *b, unsigned context)
             printf("B  (ends after %" PRIu64 " events)\n", b->events);
         if (ma && mb)
             differing_fields(a->line, b->line);
+        if (ma)
+            summarize("A is:", a->line);
+        if (mb)
+            summarize("B is:", b->line);
         if (context) {
             printf("then in A:\n");
             print_after(a, "A ", context);

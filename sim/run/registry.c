@@ -7,6 +7,23 @@
 #include <string.h>
 
 #include "algorithms/builtins.h"
+#include "algorithms/viz_table.h"
+
+/* Each algorithm folder's visualizer table (algorithms/<alg>/viz_table.c). */
+extern const fl_viz_table fl_paxos_viz_table, fl_multipaxos_viz_table, fl_lock_viz_table,
+    fl_counter_crdt_viz_table, fl_counter_raft_viz_table, fl_sort_viz_table;
+static const fl_viz_table *const viz_tables[] = {
+    &fl_paxos_viz_table, &fl_multipaxos_viz_table, &fl_lock_viz_table,
+    &fl_counter_crdt_viz_table, &fl_counter_raft_viz_table, &fl_sort_viz_table,
+};
+
+const fl_viz_table *fl_registry_viz_table(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof viz_tables / sizeof viz_tables[0]; i++)
+        if (strcmp(viz_tables[i]->algorithm, name) == 0)
+            return viz_tables[i];
+    return NULL;
+}
 
 const fl_algorithm *fl_registry_at(size_t i)
 {

@@ -13,6 +13,9 @@
 const fl_algorithm *fl_registry_find(const char *name);
 /* The i-th built-in algorithm, NULL past the end. */
 const fl_algorithm *fl_registry_at(size_t i);
+/* How the visualizer draws the built-in `name` (algorithms/viz_table.h);
+ * NULL for a plug-in or an algorithm without a table (Raft's words). */
+const struct fl_viz_table *fl_registry_viz_table(const char *name);
 
 typedef struct fl_plugin fl_plugin;
 /* Loads `path`; on error NULL with err->msg naming the file and the cause. */
