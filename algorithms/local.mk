@@ -1,5 +1,7 @@
 # Built-in algorithms. Each folder lists its sources in its own local.mk.
 include algorithms/wire/local.mk
+include algorithms/kvsm/local.mk
+include algorithms/params/local.mk
 include algorithms/kv/local.mk
 include algorithms/bench/local.mk
 include algorithms/raft/local.mk

@@ -12,3 +12,4 @@ include tests/lock.mk
 include tests/experiment.mk
 include tests/viz.mk
 include tests/grade.mk
+include tests/helpers.mk

@@ -27,7 +27,7 @@
 
 #include "algorithms/algorithm.h"
 #include "algorithms/raft/codec.h"
-#include "algorithms/raft/kv.h"
+#include "algorithms/kvsm/kvsm.h"
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/sm.h"
 #include "algorithms/raft/storage.h"
