@@ -9,3 +9,4 @@ include algorithms/counter/local.mk
 include algorithms/lock/local.mk
 include algorithms/sort/local.mk
 include algorithms/paxos/local.mk
+include algorithms/shardkv/local.mk

@@ -10,6 +10,7 @@
 #include "algorithms/counter/invariants.h"
 #include "algorithms/lock/invariants.h"
 #include "algorithms/raft/invariants.h"
+#include "algorithms/shardkv/invariants.h"
 #include "algorithms/sort/invariants.h"
 
 typedef struct fl_inv_family {
@@ -25,6 +26,7 @@ static const fl_inv_family fl_inv_families[] = {
     {"sort", fl_sort_invariants},
     {"paxos", fl_paxos_invariants},
     {"multipaxos", fl_paxos_invariants},
+    {"shardkv", fl_shardkv_invariants},
     {NULL, NULL},
 };
 

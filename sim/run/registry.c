@@ -10,6 +10,7 @@
 #include "algorithms/lock/lock.h"
 #include "algorithms/paxos/paxos_table.h"
 #include "algorithms/raft/raft_table.h"
+#include "algorithms/shardkv/shardkv.h"
 #include "algorithms/sort/sort_table.h"
 
 /* One line per built-in algorithm. */
@@ -22,6 +23,7 @@ static const fl_algorithm *const builtins[] = {
     &fl_sort_algorithm,
     &fl_paxos_algorithm,
     &fl_multipaxos_algorithm,
+    &fl_shardkv_algorithm,
 };
 
 const fl_algorithm *fl_registry_at(size_t i)
