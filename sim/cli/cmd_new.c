@@ -142,7 +142,7 @@ static int find_templates(const new_opts *o, char *out, size_t len)
     snprintf(algo_dir, sizeof algo_dir, "%s/%s", out, o->algo);
     if (!is_dir(algo_dir))
         return fl_cli_usage_error("new", "%s: no template for \"%s\" (there are: raft, paxos, "
-                                  "lock, counter, sort)", algo_dir, o->algo);
+                                  "lock, counter, sort, shardkv)", algo_dir, o->algo);
     return 0;
 }
 

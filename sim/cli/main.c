@@ -264,10 +264,10 @@ static const fl_command commands[] = {
       "DIR/ALGORITHM.so against this faultline's <faultline/algorithm.h>: its\n"
       "build tree's include/ or PREFIX/include, else `pkg-config faultline`;\n"
       "`make grade` grades it) and DIR/README.md (what to do, what is checked,\n"
-      "hints). ALGORITHM is one of raft, paxos, lock, counter, sort. Existing\n"
-      "files are not overwritten unless --force. The templates come from\n"
-      "templates/ here, next to the faultline executable or in\n"
-      "PREFIX/share/faultline, or from --templates TDIR.\n"
+      "hints). ALGORITHM is one of raft, paxos, lock, counter, sort,\n"
+      "shardkv. Existing files are not overwritten unless --force. The\n"
+      "templates come from templates/ here, next to the faultline executable\n"
+      "or in PREFIX/share/faultline, or from --templates TDIR.\n"
       "\n"
       "exit status: 0 written, 2 bad usage or a file that could not be written\n",
       fl_cmd_new, NULL },
