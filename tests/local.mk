@@ -13,3 +13,4 @@ include tests/experiment.mk
 include tests/viz.mk
 include tests/grade.mk
 include tests/helpers.mk
+include tests/shardkv.mk
