@@ -101,6 +101,39 @@ else
     bad "shardkv skeleton builds"; tail -5 "$tmp/make.out"
 fi
 
+# --- the experiments: files, and the known results --------------------------------
+if "$fl" experiment consistent-hashing --trials 1 --out "$tmp/nb" > /dev/null 2>&1 &&
+   "$fl" experiment load-balancing --trials 1 --out "$tmp/nb" > /dev/null 2>&1; then
+    ok "experiments consistent-hashing and load-balancing write their CSVs"
+    python3 - "$tmp/nb" <<'PY' > "$tmp/exp.out" 2>&1 && ok "experiment results match the known ones" || { bad "experiment results"; cat "$tmp/exp.out"; }
+import csv, os, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(d, "consistent-hashing.csv"))))
+def get(scheme, n, v):
+    return [r for r in rows if r["scheme"] == scheme and int(r["groups"]) == n and int(r["vnodes"]) == v][0]
+for n in (10, 20, 50, 100):
+    m, r1, r1000 = get("modulo", n, 0), get("ring", n, 1), get("ring", n, 1000)
+    ideal = 1.0 / (n + 1)
+    # modulo moves almost everything, the ring about 1/(N+1)
+    assert float(m["moved_fraction"]) > 0.85, m
+    assert abs(float(r1000["moved_fraction"]) - ideal) < 0.25 * ideal, r1000
+    # imbalance falls with vnodes, roughly as 1/sqrt(vnodes): 1000x -> ~31x
+    q = float(r1["stddev_over_mean"]) / float(r1000["stddev_over_mean"])
+    assert 15 < q < 60, (n, q)
+    assert float(r1000["max_over_mean"]) < 1.2 < float(r1["max_over_mean"])
+lb = {r["policy"]: r for r in csv.DictReader(open(os.path.join(d, "load-balancing.csv")))}
+assert set(lb) == {"key-hash", "random", "round-robin", "least-outstanding", "power-of-two"}
+# the slow server sinks random and round robin; adaptive policies do not
+for p in ("least-outstanding", "power-of-two"):
+    for q in ("random", "round-robin", "key-hash"):
+        assert float(lb[p]["p99_ms"]) * 10 < float(lb[q]["p99_ms"]), (p, q)
+PY
+else
+    bad "experiments run"
+fi
+"$fl" experiment consistent-hashing --trials 0 > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "experiment: bad --trials exits 2" || bad "experiment: bad --trials (rc $rc)"
+
 # --- bad params: exit 2, naming the key -------------------------------------------------
 badp() {   # NAME JSON-PARAMS REGEX
     python3 - "$f" "$tmp/bad.json" "$2" <<'PY'

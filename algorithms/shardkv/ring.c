@@ -37,7 +37,7 @@ static int ring_cmp(const void *a, const void *b)
     return x->vnode < y->vnode ? -1 : (x->vnode > y->vnode);
 }
 
-int fl_ring_add_group(fl_ring *r, uint32_t group, uint32_t vnodes)
+int fl_ring_add_points(fl_ring *r, uint32_t group, uint32_t vnodes)
 {
     if (!wire_array_grow((void **)&r->pts, &r->cap, r->n + vnodes,
                          sizeof *r->pts))
@@ -48,9 +48,21 @@ int fl_ring_add_group(fl_ring *r, uint32_t group, uint32_t vnodes)
         p->group = group;
         p->vnode = v;
     }
-    /* A total order on (pos, group, vnode): qsort's instability and the
-     * insertion order never matter. */
+    return 0;
+}
+
+/* A total order on (pos, group, vnode): qsort's instability and the
+ * insertion order never matter. */
+void fl_ring_sort(fl_ring *r)
+{
     qsort(r->pts, r->n, sizeof *r->pts, ring_cmp);
+}
+
+int fl_ring_add_group(fl_ring *r, uint32_t group, uint32_t vnodes)
+{
+    if (fl_ring_add_points(r, group, vnodes) != 0)
+        return -1;
+    fl_ring_sort(r);
     return 0;
 }
 
@@ -58,18 +70,9 @@ int fl_ring_build(fl_ring *r, uint64_t mask, uint32_t vnodes)
 {
     r->n = 0;
     for (uint32_t g = 0; g < 64; g++)
-        if ((mask >> g) & 1u) {
-            if (!wire_array_grow((void **)&r->pts, &r->cap, r->n + vnodes,
-                                 sizeof *r->pts))
-                return -1;
-            for (uint32_t v = 0; v < vnodes; v++) {
-                fl_ring_point *p = &r->pts[r->n++];
-                p->pos = fl_ring_hash(FL_RING_SALT_POINT + g, v);
-                p->group = g;
-                p->vnode = v;
-            }
-        }
-    qsort(r->pts, r->n, sizeof *r->pts, ring_cmp);
+        if (((mask >> g) & 1u) && fl_ring_add_points(r, g, vnodes) != 0)
+            return -1;
+    fl_ring_sort(r);
     return 0;
 }
 

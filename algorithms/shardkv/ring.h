@@ -46,6 +46,10 @@ void fl_ring_init(fl_ring *r);
 void fl_ring_free(fl_ring *r);
 /* Adds `vnodes` points for `group` (then re-sorts). 0, or -1 OOM. */
 int  fl_ring_add_group(fl_ring *r, uint32_t group, uint32_t vnodes);
+/* The same without sorting, for building a large ring in one go: call
+ * fl_ring_sort before any lookup. */
+int  fl_ring_add_points(fl_ring *r, uint32_t group, uint32_t vnodes);
+void fl_ring_sort(fl_ring *r);
 /* Builds the ring of the groups whose bit is set in `mask` (bit g = group
  * g, at most 64 groups), `vnodes` each. 0, or -1 OOM. */
 int  fl_ring_build(fl_ring *r, uint64_t mask, uint32_t vnodes);

@@ -31,6 +31,7 @@
 
 #include "sim/run/invcheck.h"
 #include "sim/cli/cli.h"
+#include "sim/cli/exp_hashing.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
 #include "sim/rng.h"
@@ -154,10 +155,12 @@ static int parse_args(int argc, char **argv, exp_opts *o)
     }
     if (!o->name)
         return fl_cli_usage_error("experiment", "no experiment given (known: raft-election, "
-                                  "sort-scaling)");
+                                  "sort-scaling, consistent-hashing, "
+                                  "load-balancing)");
     if (strcmp(o->name, "raft-election") != 0 && strcmp(o->name, "sort-scaling") != 0)
         return fl_cli_usage_error("experiment", "unknown experiment \"%s\" (known: "
-                                  "raft-election, sort-scaling)",
+                                  "raft-election, sort-scaling, "
+                                  "consistent-hashing, load-balancing)",
                                   o->name);
     return 0;
 }
@@ -646,6 +649,9 @@ static int sort_scaling(const exp_opts *o)
 
 int fl_cmd_experiment(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)      /* consistent-hashing, load-balancing */
+        if (argv[i][0] != '-' && fl_exp_hashing_claims(argv[i]))
+            return fl_exp_hashing_main(argc, argv);
     exp_opts o;
     int status = parse_args(argc, argv, &o);
     if (status != 0)
