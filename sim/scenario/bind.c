@@ -1,0 +1,174 @@
+/* bind.c — fl_scenario_bind: the checks that need the algorithm (role
+ * names and order, selectors against roles, params through validate). */
+#include "sim/scenario/loader.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- Binding to an algorithm ---------------------------------------------- */
+
+static bool fl_alg_has_role(const fl_algorithm *alg, const char *name)
+{
+    for (const fl_role *r = alg->roles; r && r->name; r++)
+        if (strcmp(r->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* "$.nodes.ROLE" when nodes is an object, else "$.nodes". */
+static void ld_nodes_path(fl_ld *ld, const fl_scenario *s, const char *role)
+{
+    ld_key(ld, "nodes");
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(s->json, "nodes");
+    if (cJSON_IsObject(nodes) && cJSON_GetObjectItemCaseSensitive(nodes, role))
+        ld_key(ld, role);
+}
+
+static int bind_roles(fl_ld *ld, fl_scenario *s, const fl_algorithm *alg)
+{
+    const char *names[FL_SC_MAX_ROLES + 8];
+    size_t nn = 0;
+    for (const fl_role *r = alg->roles; r && r->name && nn < FL_SC_MAX_ROLES + 6; r++)
+        names[nn++] = r->name;
+    names[nn++] = "client";
+    names[nn] = NULL;
+    char list[300];
+    fl_join(list, sizeof list, names);
+    for (size_t i = 0; i < s->nroles; i++) {
+        const char *role = s->roles[i].role;
+        if (strcmp(role, "client") == 0 || fl_alg_has_role(alg, role))
+            continue;
+        ld_nodes_path(ld, s, role);
+        const char *sug = fl_suggest(role, names);
+        if (sug)
+            return ld_fail(ld, "algorithm \"%s\" has no role \"%s\" (did you "
+                               "mean \"%s\"?)", alg->name, role, sug);
+        return ld_fail(ld, "algorithm \"%s\" has no role \"%s\" (its roles: %s)",
+                       alg->name, role, list);
+    }
+    const char *first = alg->roles && alg->roles[0].name ? alg->roles[0].name : NULL;
+    size_t nfirst = 0;
+    fl_scenario_role_base(s, first ? first : "", &nfirst);
+    if (first && nfirst == 0) {
+        ld_key(ld, "nodes");
+        return ld_fail(ld, "algorithm \"%s\" needs at least one \"%s\" node",
+                       alg->name, first);
+    }
+    fl_role_count out[FL_SC_MAX_ROLES];
+    size_t n = 0;
+    for (const fl_role *r = alg->roles; r && r->name; r++)
+        for (size_t i = 0; i < s->nroles; i++)
+            if (strcmp(r->name, "client") != 0 && !strcmp(s->roles[i].role, r->name))
+                out[n++] = s->roles[i];
+    for (size_t i = 0; i < s->nroles; i++)
+        if (strcmp(s->roles[i].role, "client") == 0)
+            out[n++] = s->roles[i];
+    memcpy(s->roles, out, n * sizeof out[0]);
+    s->nroles = n;
+    return 0;
+}
+
+static int bind_check_sel(fl_ld *ld, const fl_scenario *s, const fl_selector *sel,
+                          size_t fault)
+{
+    size_t count = 0;
+    bool bad = false;
+    if (sel->kind == FL_SEL_INDEX)
+        bad = sel->index < 0 || (size_t)sel->index >= fl_scenario_node_count(s);
+    else if (sel->kind == FL_SEL_ROLE || sel->kind == FL_SEL_ROLE_INDEX)
+        bad = fl_scenario_role_base(s, sel->role, &count) < 0 ||
+              (sel->kind == FL_SEL_ROLE_INDEX &&
+               (sel->index < 0 || (size_t)sel->index >= count));
+    if (!bad)
+        return 0;
+    ld_key(ld, "faults");
+    return ld_fail(ld, "the fault at %g ms (sorted #%zu) names a node that does "
+                       "not exist", (double)s->faults[fault].at / 1e6, fault);
+}
+
+static int bind_fault(fl_ld *ld, const fl_scenario *s, size_t i)
+{
+    const fl_fault *f = &s->faults[i];
+    switch (f->kind) {
+    case FL_FAULT_LINK:
+        if (bind_check_sel(ld, s, &f->from, i) < 0)
+            return -1;
+        return bind_check_sel(ld, s, &f->to, i);
+    case FL_FAULT_CRASH:
+    case FL_FAULT_RESTART:
+    case FL_FAULT_PAUSE:
+    case FL_FAULT_RESUME:
+    case FL_FAULT_CLOCK:
+        return bind_check_sel(ld, s, &f->node, i);
+    case FL_FAULT_PARTITION:
+        for (size_t g = 0; g < f->ngroups; g++)
+            for (size_t k = 0; k < f->group_len[g]; k++)
+                if (bind_check_sel(ld, s, &f->groups[g][k], i) < 0)
+                    return -1;
+        return 0;
+    case FL_FAULT_HEAL:
+    case FL_FAULT_NEMESIS:
+        break;
+    }
+    return 0;
+}
+
+static int bind_selectors(fl_ld *ld, const fl_scenario *s)
+{
+    for (size_t i = 0; i < s->nfaults; i++) {
+        if (bind_fault(ld, s, i) < 0)
+            return -1;
+    }
+    size_t n = fl_scenario_node_count(s);
+    for (size_t i = 0; i < s->nlinks; i++)
+        if ((size_t)s->links[i].from >= n || (size_t)s->links[i].to >= n) {
+            ld_key(ld, "links");
+            ld_index(ld, i);
+            return ld_fail(ld, "names a node that does not exist");
+        }
+    return 0;
+}
+
+/* Algorithms write "key: what" (or "key[1]: what"); anything else goes
+ * after "$.params: ". */
+static int bind_params(fl_ld *ld, const fl_scenario *s, const fl_algorithm *alg)
+{
+    if (!alg->validate)
+        return 0;
+    char msg[512] = "";
+    if (alg->validate(s->params, msg, sizeof msg) == 0)
+        return 0;
+    msg[sizeof msg - 1] = '\0';
+    ld_key(ld, "params");
+    if (!msg[0])
+        return ld_fail(ld, "rejected by algorithm \"%s\"", alg->name);
+    size_t k = strspn(msg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "0123456789_");
+    if (k > 0 && (msg[k] == ':' || msg[k] == '.' || msg[k] == '['))
+        return fl_error_set(ld->err, "%s: %s.%s", ld->file, ld->path, msg);
+    if (msg[0] == '[')
+        return fl_error_set(ld->err, "%s: %s%s", ld->file, ld->path, msg);
+    return ld_fail(ld, "%s", msg);
+}
+
+int fl_scenario_bind(fl_scenario *s, const fl_algorithm *alg, fl_error *err)
+{
+    fl_error scratch;
+    if (!err)
+        err = &scratch;
+    if (!s || !alg)
+        return fl_error_set(err, "%s: no algorithm to bind to",
+                            s && s->path ? s->path : "<scenario>");
+    fl_ld ld;
+    ld_init(&ld, s->path, err);
+    if (bind_roles(&ld, s, alg) < 0 || bind_selectors(&ld, s) < 0 ||
+        bind_params(&ld, s, alg) < 0)
+        return -1;
+    return 0;
+}
+
