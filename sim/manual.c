@@ -8,52 +8,25 @@
 
 #include "sim/engine_internal.h"
 
+/* A pending event and what callers see of it, described once. */
+typedef struct pool_entry {
+    fl_event   ev;
+    fl_pending p;
+} pool_entry;
+
 struct fl_manual {
     fl_engine  *e;
-    fl_event   *pool;        /* messages and timers, by (time, order) */
+    pool_entry *pool;        /* messages and live timers, by (time, order) */
     size_t      npool, cap;
-    fl_pending *view;        /* what callers see: pool minus dead timers */
-    size_t      nview;
-    size_t     *view_slot;   /* view index -> pool index */
 };
 
 static const char *const timer_names[FL_TIMER_KIND_COUNT] = {
     "election", "heartbeat", "retry", "lease", "tick", "other"
 };
 
-static int event_cmp(const void *pa, const void *pb)
+static bool event_before(const fl_event *a, const fl_event *b)
 {
-    const fl_event *a = pa, *b = pb;
-    if (a->time != b->time)
-        return a->time < b->time ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
-}
-
-static int pool_add(fl_manual *m, const fl_event *ev)
-{
-    if (m->npool == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        fl_event *p = realloc(m->pool, cap * sizeof *p);
-        fl_pending *v = realloc(m->view, cap * sizeof *v);
-        if (v)
-            m->view = v;
-        size_t *s = v ? realloc(m->view_slot, cap * sizeof *s) : NULL;
-        if (s)
-            m->view_slot = s;
-        if (p)
-            m->pool = p;
-        if (!p || !v || !s)
-            return -1;
-        m->cap = cap;
-    }
-    m->pool[m->npool++] = *ev;
-    return 0;
-}
-
-static void pool_remove(fl_manual *m, size_t i)
-{
-    memmove(&m->pool[i], &m->pool[i + 1], (m->npool - i - 1) * sizeof m->pool[0]);
-    m->npool--;
+    return a->time != b->time ? a->time < b->time : a->order < b->order;
 }
 
 static void describe_message(const fl_engine *e, const fl_msg *msg, fl_pending *p)
@@ -88,33 +61,75 @@ static void describe_message(const fl_engine *e, const fl_msg *msg, fl_pending *
     }
 }
 
-/* Rebuilds the caller's list; forgets timers that were cancelled or died. */
-static void refresh(fl_manual *m)
+/* false for a timer that was cancelled or died with its node. */
+static bool describe(const fl_manual *m, const fl_event *ev, fl_pending *p)
 {
-    m->nview = 0;
-    for (size_t i = 0; i < m->npool;) {
-        fl_event *ev = &m->pool[i];
-        fl_pending *p = &m->view[m->nview];
-        memset(p, 0, sizeof *p);
-        p->at = ev->time;
-        if (ev->type == FL_EV_DELIVER) {
-            describe_message(m->e, ev->ptr, p);
-        } else {
-            uint8_t kind;
-            if (!fl_engine_timer_info(m->e, ev->u, &p->node, &kind)) {
-                pool_remove(m, i);
-                continue;
-            }
-            p->kind = FL_PENDING_TIMER;
-            p->id = ev->u;
-            p->from = p->to = p->node;
-            p->what = kind < FL_TIMER_KIND_COUNT ? timer_names[kind] : "other";
-            p->timer_kind = kind < FL_TIMER_KIND_COUNT ? (fl_timer_kind)kind : FL_TIMER_OTHER;
-            p->ok = -1;
-            p->term = -1;
-        }
-        m->view_slot[m->nview++] = i++;
+    memset(p, 0, sizeof *p);
+    p->at = ev->time;
+    if (ev->type == FL_EV_DELIVER) {
+        describe_message(m->e, ev->ptr, p);
+        return true;
     }
+    uint8_t kind;
+    if (!fl_engine_timer_info(m->e, ev->u, &p->node, &kind))
+        return false;
+    p->kind = FL_PENDING_TIMER;
+    p->id = ev->u;
+    p->from = p->to = p->node;
+    p->timer_kind = kind < FL_TIMER_KIND_COUNT ? (fl_timer_kind)kind : FL_TIMER_OTHER;
+    p->what = timer_names[p->timer_kind];
+    p->ok = -1;
+    p->term = -1;
+    return true;
+}
+
+static int pool_insert(fl_manual *m, const fl_event *ev)
+{
+    if (m->npool == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        pool_entry *p = realloc(m->pool, cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->pool = p;
+        m->cap = cap;
+    }
+    size_t lo = 0, hi = m->npool;          /* first entry after ev */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (event_before(ev, &m->pool[mid].ev))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    memmove(&m->pool[lo + 1], &m->pool[lo], (m->npool - lo) * sizeof m->pool[0]);
+    m->pool[lo].ev = *ev;
+    if (!describe(m, ev, &m->pool[lo].p)) {
+        memmove(&m->pool[lo], &m->pool[lo + 1], (m->npool - lo) * sizeof m->pool[0]);
+        return 0;                          /* a dead timer: nothing to wait for */
+    }
+    m->npool++;
+    return 0;
+}
+
+static void pool_remove(fl_manual *m, size_t i)
+{
+    memmove(&m->pool[i], &m->pool[i + 1], (m->npool - i - 1) * sizeof m->pool[0]);
+    m->npool--;
+}
+
+/* Forgets timers cancelled since they were pooled. */
+static void forget_dead_timers(fl_manual *m)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m->npool; i++) {
+        const pool_entry *pe = &m->pool[i];
+        fl_node_id node;
+        uint8_t kind;
+        if (pe->ev.type == FL_EV_TIMER && !fl_engine_timer_info(m->e, pe->ev.u, &node, &kind))
+            continue;
+        m->pool[k++] = *pe;
+    }
+    m->npool = k;
 }
 
 /* Moves what the engine queued into the pool, firing boots and resumes. */
@@ -126,7 +141,7 @@ static int drain(fl_manual *m)
         switch ((fl_event_type)ev.type) {
         case FL_EV_DELIVER:
         case FL_EV_TIMER:
-            if (pool_add(m, &ev) < 0) {
+            if (pool_insert(m, &ev) < 0) {
                 if (ev.type == FL_EV_DELIVER)
                     fl_net_free_msg(ev.ptr);
                 rc = -1;
@@ -141,8 +156,7 @@ static int drain(fl_manual *m)
             break;
         }
     }
-    qsort(m->pool, m->npool, sizeof m->pool[0], event_cmp);
-    refresh(m);
+    forget_dead_timers(m);
     return rc;
 }
 
@@ -164,22 +178,20 @@ void fl_manual_free(fl_manual *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->npool; i++)
-        if (m->pool[i].type == FL_EV_DELIVER)
-            fl_net_free_msg(m->pool[i].ptr);
+        if (m->pool[i].ev.type == FL_EV_DELIVER)
+            fl_net_free_msg(m->pool[i].ev.ptr);
     free(m->pool);
-    free(m->view);
-    free(m->view_slot);
     free(m);
 }
 
 size_t fl_manual_count(const fl_manual *m)
 {
-    return m->nview;
+    return m->npool;
 }
 
 const fl_pending *fl_manual_at(const fl_manual *m, size_t i)
 {
-    return i < m->nview ? &m->view[i] : NULL;
+    return i < m->npool ? &m->pool[i].p : NULL;
 }
 
 static const char *delivery_obstacle(const fl_engine *e, const fl_msg *msg)
@@ -195,11 +207,10 @@ int fl_manual_fire(fl_manual *m, size_t i, const char **why)
 {
     if (why)
         *why = NULL;
-    if (i >= m->nview || m->e->stopped)
+    if (i >= m->npool || m->e->stopped)
         return -1;
-    size_t slot = m->view_slot[i];
-    fl_event ev = m->pool[slot];
-    pool_remove(m, slot);
+    fl_event ev = m->pool[i].ev;
+    pool_remove(m, i);
     uint64_t delivered = m->e->stats.delivered;
     const char *obstacle = ev.type == FL_EV_DELIVER ? delivery_obstacle(m->e, ev.ptr) : NULL;
     fl_engine_fire(m->e, &ev);
@@ -213,20 +224,19 @@ int fl_manual_fire(fl_manual *m, size_t i, const char **why)
 
 int fl_manual_drop(fl_manual *m, size_t i)
 {
-    if (i >= m->nview || m->view[i].kind != FL_PENDING_MESSAGE)
+    if (i >= m->npool || m->pool[i].p.kind != FL_PENDING_MESSAGE)
         return -1;
-    size_t slot = m->view_slot[i];
-    fl_msg *msg = m->pool[slot].ptr;
-    pool_remove(m, slot);
+    fl_msg *msg = m->pool[i].ev.ptr;
+    pool_remove(m, i);
     fl_net_drop(m->e, msg, "dropped by hand");
     return drain(m);
 }
 
 int fl_manual_duplicate(fl_manual *m, size_t i)
 {
-    if (i >= m->nview || m->view[i].kind != FL_PENDING_MESSAGE)
+    if (i >= m->npool || m->pool[i].p.kind != FL_PENDING_MESSAGE)
         return -1;
-    fl_event ev = m->pool[m->view_slot[i]];
+    fl_event ev = m->pool[i].ev;
     const fl_msg *msg = ev.ptr;
     fl_msg *copy = malloc(sizeof *copy + msg->len);
     if (!copy)
@@ -244,8 +254,8 @@ int fl_manual_duplicate(fl_manual *m, size_t i)
 static long find_pending(const fl_manual *m, const fl_step *st)
 {
     fl_pending_kind want = st->kind == FL_STEP_TIMER ? FL_PENDING_TIMER : FL_PENDING_MESSAGE;
-    for (size_t i = 0; i < m->nview; i++)
-        if (m->view[i].kind == want && m->view[i].id == st->id)
+    for (size_t i = 0; i < m->npool; i++)
+        if (m->pool[i].p.kind == want && m->pool[i].p.id == st->id)
             return (long)i;
     return -1;
 }
@@ -347,14 +357,14 @@ uint64_t fl_manual_state_hash(const fl_manual *m)
     for (size_t i = 0; i < e->nnodes; i++)
         h = fl_hash_u64(h, node_hash(e, &e->nodes[i]));
     uint64_t msgs = 0, timers = 0;
-    for (size_t i = 0; i < m->nview; i++) {
-        const fl_event *ev = &m->pool[m->view_slot[i]];
+    for (size_t i = 0; i < m->npool; i++) {
+        const fl_event *ev = &m->pool[i].ev;
         if (ev->type == FL_EV_DELIVER) {
             const fl_msg *msg = ev->ptr;
             uint64_t x = fl_hash_u64((uint64_t)msg->from << 32 | (uint32_t)msg->to, msg->channel);
             msgs += fl_hash_bytes(x, msg->data, msg->len);
         } else {
-            const fl_pending *p = &m->view[i];
+            const fl_pending *p = &m->pool[i].p;
             timers += fl_hash_u64((uint64_t)p->node, (uint64_t)p->timer_kind + 1);
         }
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "sim/engine.h"
@@ -42,6 +43,15 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6;
 }
 
 static void exec_free(exec *x)
@@ -599,12 +609,14 @@ int fl_search(const fl_scenario *s, const fl_algorithm *alg, const fl_search_opt
     memset(r, 0, sizeof *r);
     search S = { .s = s, .alg = alg, .o = o, .r = r, .err = err, .leader_depth = -1 };
     S.start = S.last_progress = now_s();
+    double cpu0 = cpu_s();
     err->msg[0] = '\0';
     if (o->bfs)
         run_bfs(&S);
     else
         run_dfs(&S);
     r->seconds = now_s() - S.start;
+    r->cpu_seconds = cpu_s() - cpu0;
     free(S.keys);
     free(S.depth_of);
     if (err->msg[0])

@@ -56,6 +56,7 @@ typedef struct fl_search_result {
     fl_step *path;          /* the counterexample, `path_len` steps */
     size_t     path_len;
     double     seconds;
+    double     cpu_seconds;   /* of this process, for loaded machines */
 } fl_search_result;
 
 /* Searches `s` (bound to `alg`). 0 when the search ran (violation or not,

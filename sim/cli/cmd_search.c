@@ -237,11 +237,12 @@ int fl_cmd_search(int argc, char **argv)
         fl_scenario_free(s);
         return 2;
     }
-    printf("search: %s, depth %d, %llu states, %llu distinct, %.2f s (%.0f states/s), "
-           "%llu choices pruned by sleep sets, %llu steps re-executed\n",
+    printf("search: %s, depth %d, %llu states, %llu distinct, %.2f s wall, %.2f s CPU "
+           "(%.0f states per CPU-second), %llu choices pruned by sleep sets, "
+           "%llu steps re-executed\n",
            o.bfs ? "breadth-first" : o.por ? "depth-first + sleep sets" : "depth-first",
            r.depth, (unsigned long long)r.states, (unsigned long long)r.distinct, r.seconds,
-           r.seconds > 0 ? (double)r.states / r.seconds : 0.0,
+           r.cpu_seconds, r.cpu_seconds > 0 ? (double)r.states / r.cpu_seconds : 0.0,
            (unsigned long long)r.sleep_pruned, (unsigned long long)r.steps);
     if (r.violation) {
         printf("VIOLATION %s: %s\ncounterexample, %zu steps:\n", r.check, r.msg, r.path_len);
