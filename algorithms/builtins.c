@@ -12,6 +12,8 @@
 #include "algorithms/paxos/paxos_table.h"
 #include "algorithms/raft/invariants.h"
 #include "algorithms/raft/raft_table.h"
+#include "algorithms/shardkv/invariants.h"
+#include "algorithms/shardkv/shardkv.h"
 #include "algorithms/sort/invariants.h"
 #include "algorithms/sort/sort_table.h"
 
@@ -25,6 +27,7 @@ static const fl_builtin builtins[] = {
     { &fl_sort_algorithm, fl_sort_invariants, NULL },
     { &fl_paxos_algorithm, fl_paxos_invariants, "register" },
     { &fl_multipaxos_algorithm, fl_paxos_invariants, "kv" },
+    { &fl_shardkv_algorithm, fl_shardkv_invariants, "kv" },
 };
 
 const fl_builtin *fl_builtin_at(size_t i)

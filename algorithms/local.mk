@@ -2,6 +2,8 @@
 # How the visualizer speaks each algorithm's language (data only).
 libfl_a_SOURCES += algorithms/viz_table.h
 include algorithms/wire/local.mk
+include algorithms/kvsm/local.mk
+include algorithms/params/local.mk
 include algorithms/kv/local.mk
 include algorithms/bench/local.mk
 include algorithms/raft/local.mk
@@ -12,3 +14,4 @@ include algorithms/paxos/local.mk
 
 # The built-ins' table: one row per algorithm (algorithm, invariants, model).
 libfl_a_SOURCES += algorithms/builtins.c algorithms/builtins.h
+include algorithms/shardkv/local.mk

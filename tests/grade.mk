@@ -10,7 +10,7 @@ EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.s
 	tests/plugins/student_wrap.h
 
 check_LTLIBRARIES += tests/plugins/libraftref.la
-tests_plugins_libraftref_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES)
+tests_plugins_libraftref_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES) $(KVSM_SOURCES) $(PARAMS_SOURCES)
 tests_plugins_libraftref_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 
 GRADE_PLUGIN_CF = $(AM_CFLAGS) -fvisibility=hidden

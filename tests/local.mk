@@ -14,3 +14,5 @@ include tests/viz.mk
 include tests/grade.mk
 include tests/golden.mk
 include tests/hostile.mk
+include tests/helpers.mk
+include tests/shardkv.mk

@@ -14,7 +14,7 @@ tests_test_raft_LDFLAGS = $(TEST_LD)
 check_PROGRAMS += tests/test_raft_unit
 TESTS += tests/test_raft_unit
 tests_test_raft_unit_SOURCES = tests/test_raft_unit.c tests/fake/fake_ctx.c tests/fake/fake_ctx.h \
-	$(RAFT_SOURCES) $(WIRE_SOURCES)
+	$(RAFT_SOURCES) $(WIRE_SOURCES) $(KVSM_SOURCES) $(PARAMS_SOURCES)
 tests_test_raft_unit_CFLAGS = $(TEST_CF)
 tests_test_raft_unit_LDADD = $(CJSON_LIBS) $(CUNIT_LIBS)
 TESTS += tests/test_raft_unit_bugs.sh

@@ -114,13 +114,13 @@ static void test_sm_add_read(void)
     int64_t r;
     fl_status st;
     raft_cmd c = cmd(10, 1, FL_OP_READ, 0);
-    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(r, 0);                       /* nil reads as 0 */
     c = cmd(10, 2, FL_OP_ADD, 5);
-    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(r, 5);
     /* A retried add (same client, same seq) is answered, not re-applied. */
-    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), RAFT_APPLY_DUPLICATE);
+    CU_ASSERT_EQUAL(ops->apply(sm, &c, &r, &st), FL_KVSM_DUPLICATE);
     c = cmd(11, 1, FL_OP_ADD, -2);
     ops->apply(sm, &c, &r, &st);
     CU_ASSERT_EQUAL(r, 3);

@@ -169,7 +169,7 @@ static int64_t sm_do(sm_env *e, fl_node_id client, fl_op_kind kind,
     c.op.arg2 = FL_MS(now_ms);                   /* the leader's stamp */
     int64_t r;
     fl_status st;
-    CU_ASSERT_EQUAL(lock_sm_ops.apply(e->sm, &c, &r, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(lock_sm_ops.apply(e->sm, &c, &r, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(st, FL_STATUS_OK);
     return r;
 }

@@ -16,7 +16,7 @@
 
 #include "algorithms/paxos/acceptor.h"
 #include "algorithms/paxos/codec.h"
-#include "algorithms/paxos/kv.h"
+#include "algorithms/paxos/multi.h"
 #include "algorithms/paxos/log.h"
 #include "algorithms/paxos/params.h"
 #include "algorithms/paxos/paxos_table.h"
@@ -243,30 +243,30 @@ static void test_log_learn(void)
 
 static void test_kv_sessions(void)
 {
-    paxos_kv kv;
-    paxos_kv_init(&kv);
+    fl_kvsm kv;
+    fl_kvsm_init(&kv);
     int64_t r;
     fl_status st;
     paxos_cmd w = op_cmd(5, 1, FL_OP_WRITE, 3, 70, 0);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &w, &r, &st), PAXOS_APPLY_DONE);
-    CU_ASSERT_EQUAL(paxos_kv_get(&kv, 3), 70);
-    CU_ASSERT_EQUAL(paxos_kv_get(&kv, 4), FL_NIL);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &w, &r, &st), FL_KVSM_DONE);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 3), 70);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 4), FL_NIL);
     /* the same command chosen in a second slot runs once */
     paxos_cmd cas = op_cmd(5, 2, FL_OP_CAS, 3, 70, 71);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &cas, &r, &st), PAXOS_APPLY_DONE);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &cas, &r, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(r, 1);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &cas, &r, &st), PAXOS_APPLY_DUPLICATE);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &cas, &r, &st), FL_KVSM_DUPLICATE);
     CU_ASSERT_EQUAL(r, 1);                          /* the stored answer */
-    CU_ASSERT_EQUAL(paxos_kv_get(&kv, 3), 71);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &w, &r, &st), PAXOS_APPLY_STALE);
-    CU_ASSERT_EQUAL(paxos_kv_get(&kv, 3), 71);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 3), 71);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &w, &r, &st), FL_KVSM_STALE);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 3), 71);
     paxos_cmd rd = op_cmd(6, 1, FL_OP_READ, 3, 0, 0);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &rd, &r, &st), PAXOS_APPLY_DONE);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &rd, &r, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(r, 71);
     paxos_cmd noop = paxos_cmd_noop(1);
-    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &noop, &r, &st), PAXOS_APPLY_DONE);
-    CU_ASSERT_EQUAL(paxos_kv_get(&kv, 3), 71);
-    paxos_kv_free(&kv);
+    CU_ASSERT_EQUAL(paxos_kv_apply(&kv, &noop, &r, &st), FL_KVSM_DONE);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 3), 71);
+    fl_kvsm_free(&kv);
 }
 
 /* ---- params and tables -------------------------------------------------------- */

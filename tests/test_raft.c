@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "algorithms/raft/codec.h"
-#include "algorithms/raft/kv.h"
+#include "algorithms/raft/sm.h"
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/raft_table.h"
 #include "tests/cu.h"
@@ -428,12 +428,12 @@ static void test_log_compact(void)
 
 static void test_kv_ops(void)
 {
-    raft_kv kv;
-    raft_kv_init(&kv);
+    fl_kvsm kv;
+    fl_kvsm_init(&kv);
     int64_t res;
     fl_status st;
     raft_cmd c = op_cmd(5, 1, FL_OP_READ, 3, 0, 0);
-    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &c, &res, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &c, &res, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(res, FL_NIL);
     c = op_cmd(5, 2, FL_OP_CAS, 3, FL_NIL, 10);
     raft_kv_apply(&kv, &c, &res, &st);
@@ -443,45 +443,45 @@ static void test_kv_ops(void)
     raft_kv_apply(&kv, &c, &res, &st);
     CU_ASSERT_EQUAL(res, 0);                   /* a failed CAS is OK with 0 */
     CU_ASSERT_EQUAL(st, FL_STATUS_OK);
-    CU_ASSERT_EQUAL(raft_kv_get(&kv, 3), 10);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 3), 10);
     c = op_cmd(6, 1, FL_OP_WRITE, 1, 42, 0);
     raft_kv_apply(&kv, &c, &res, &st);
-    CU_ASSERT_EQUAL(raft_kv_get(&kv, 1), 42);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 1), 42);
     c = op_cmd(6, 2, FL_OP_ACQUIRE, 1, 0, 0);
     raft_kv_apply(&kv, &c, &res, &st);
     CU_ASSERT_EQUAL(st, FL_STATUS_FAIL);
-    raft_kv_free(&kv);
+    fl_kvsm_free(&kv);
 }
 
 static void test_kv_dedup(void)
 {
-    raft_kv kv;
-    raft_kv_init(&kv);
+    fl_kvsm kv;
+    fl_kvsm_init(&kv);
     int64_t res;
     fl_status st;
     raft_cmd w = op_cmd(5, 0, FL_OP_WRITE, 1, 7, 0);
-    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &w, &res, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &w, &res, &st), FL_KVSM_DONE);
     raft_cmd cas = op_cmd(5, 1, FL_OP_CAS, 1, 7, 8);
-    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &cas, &res, &st), RAFT_APPLY_DONE);
+    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &cas, &res, &st), FL_KVSM_DONE);
     CU_ASSERT_EQUAL(res, 1);
     /* The retry finds the CAS already done: same answer, no second run. */
-    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &cas, &res, &st), RAFT_APPLY_DUPLICATE);
+    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &cas, &res, &st), FL_KVSM_DUPLICATE);
     CU_ASSERT_EQUAL(res, 1);
-    CU_ASSERT_EQUAL(raft_kv_get(&kv, 1), 8);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 1), 8);
     /* Sequence 0 dedups too. */
-    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &w, &res, &st), RAFT_APPLY_STALE);
-    CU_ASSERT_EQUAL(raft_kv_get(&kv, 1), 8);
-    const raft_session *s = raft_kv_session(&kv, 5);
+    CU_ASSERT_EQUAL(raft_kv_apply(&kv, &w, &res, &st), FL_KVSM_STALE);
+    CU_ASSERT_EQUAL(fl_kvsm_get(&kv, 1), 8);
+    const fl_kvsm_session *s = fl_kvsm_session_of(&kv, 5);
     CU_ASSERT_FATAL(s != NULL);
     CU_ASSERT_EQUAL(s->seq, 1);
-    CU_ASSERT_PTR_NULL(raft_kv_session(&kv, 4));
-    raft_kv_free(&kv);
+    CU_ASSERT_PTR_NULL(fl_kvsm_session_of(&kv, 4));
+    fl_kvsm_free(&kv);
 }
 
 static void test_kv_snapshot(void)
 {
-    raft_kv kv, back;
-    raft_kv_init(&kv);
+    fl_kvsm kv, back;
+    fl_kvsm_init(&kv);
     int64_t res;
     fl_status st;
     for (uint32_t k = 0; k < 50; k++) {
@@ -491,24 +491,24 @@ static void test_kv_snapshot(void)
     }
     wire_buf b;
     wire_buf_init(&b);
-    CU_ASSERT_EQUAL_FATAL(raft_kv_encode(&kv, &b), 0);
-    CU_ASSERT_EQUAL_FATAL(raft_kv_decode(b.data, b.len, &back), 0);
+    CU_ASSERT_EQUAL_FATAL(raft_sm_encode_kv(&kv, &b), 0);
+    CU_ASSERT_EQUAL_FATAL(fl_kvsm_decode(b.data, b.len, &back), 0);
     CU_ASSERT_EQUAL(back.npairs, kv.npairs);
     CU_ASSERT_EQUAL(back.nsessions, 7);
     for (uint32_t k = 0; k < 97; k++)
-        CU_ASSERT_EQUAL(raft_kv_get(&back, k), raft_kv_get(&kv, k));
+        CU_ASSERT_EQUAL(fl_kvsm_get(&back, k), fl_kvsm_get(&kv, k));
     wire_buf b2;
     wire_buf_init(&b2);
-    CU_ASSERT_EQUAL(raft_kv_encode(&back, &b2), 0);
+    CU_ASSERT_EQUAL(raft_sm_encode_kv(&back, &b2), 0);
     CU_ASSERT_EQUAL(b2.len, b.len);
     CU_ASSERT_EQUAL(memcmp(b.data, b2.data, b.len), 0);
-    raft_kv bad;
+    fl_kvsm bad;
     for (size_t len = 0; len < b.len; len++)
-        CU_ASSERT_EQUAL(raft_kv_decode(b.data, len, &bad), -1);
+        CU_ASSERT_EQUAL(fl_kvsm_decode(b.data, len, &bad), -1);
     wire_buf_free(&b);
     wire_buf_free(&b2);
-    raft_kv_free(&kv);
-    raft_kv_free(&back);
+    fl_kvsm_free(&kv);
+    fl_kvsm_free(&back);
 }
 
 /* ---- params ------------------------------------------------------------- */

@@ -19,6 +19,7 @@
  * (duplicated gossip counts twice); "forget-own" does not read "own" back
  * after a restart, so increments acknowledged before the crash vanish. */
 #include "algorithms/counter/counter.h"
+#include "algorithms/params/params.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,29 +60,11 @@ typedef struct crdt_node {
 
 /* ---- Parameters ---------------------------------------------------------- */
 
-static int crdt_err(char *err, size_t len, const char *key, const char *what)
-{
-    if (err && len)
-        snprintf(err, len, "%s: %s", key, what);
-    return -1;
-}
-
-static bool crdt_int(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    double d = v->valuedouble;
-    if (!(d >= (double)lo && d <= (double)hi) || (double)(int64_t)d != d)
-        return false;
-    *out = (int64_t)d;
-    return true;
-}
-
 static int crdt_parse_bugs(const cJSON *v, crdt_params *p, char *err,
                            size_t len)
 {
     if (!cJSON_IsArray(v))
-        return crdt_err(err, len, "bugs", "must be an array of names");
+        return fl_param_err(err, len, "bugs", "must be an array of names");
     const cJSON *b;
     cJSON_ArrayForEach(b, v) {
         if (cJSON_IsString(b) && !strcmp(b->valuestring, "merge-sum"))
@@ -89,7 +72,7 @@ static int crdt_parse_bugs(const cJSON *v, crdt_params *p, char *err,
         else if (cJSON_IsString(b) && !strcmp(b->valuestring, "forget-own"))
             p->bugs |= CRDT_BUG_FORGET_OWN;
         else
-            return crdt_err(err, len, "bugs",
+            return fl_param_err(err, len, "bugs",
                             "unknown bug (known: merge-sum, forget-own)");
     }
     return 0;
@@ -112,21 +95,21 @@ static int crdt_parse(const cJSON *params, crdt_params *p, char *err,
             else if (cJSON_IsString(v) && !strcmp(v->valuestring, "pn"))
                 p->type = CRDT_PN;
             else
-                return crdt_err(err, len, k, "must be \"g\" or \"pn\"");
+                return fl_param_err(err, len, k, "must be \"g\" or \"pn\"");
         } else if (!strcmp(k, "gossip_ms")) {
-            if (!crdt_int(v, 1, 3600000, &p->gossip_ms))
-                return crdt_err(err, len, k, "must be an integer in [1, 3600000]");
+            if (!fl_param_is_int(v, 1, 3600000, &p->gossip_ms))
+                return fl_param_err(err, len, k, "must be an integer in [1, 3600000]");
         } else if (!strcmp(k, "fanout")) {
-            if (!crdt_int(v, 1, CRDT_MAX_REPLICAS, &p->fanout))
-                return crdt_err(err, len, k, "must be an integer in [1, 64]");
+            if (!fl_param_is_int(v, 1, CRDT_MAX_REPLICAS, &p->fanout))
+                return fl_param_err(err, len, k, "must be an integer in [1, 64]");
         } else if (!strcmp(k, "converge_ms")) {
-            if (!crdt_int(v, 1, 3600000, &p->converge_ms))
-                return crdt_err(err, len, k, "must be an integer in [1, 3600000]");
+            if (!fl_param_is_int(v, 1, 3600000, &p->converge_ms))
+                return fl_param_err(err, len, k, "must be an integer in [1, 3600000]");
         } else if (!strcmp(k, "bugs")) {
             if (crdt_parse_bugs(v, p, err, len) != 0)
                 return -1;
         } else {
-            return crdt_err(err, len, k, "unknown key (known: type, gossip_ms, "
+            return fl_param_err(err, len, k, "unknown key (known: type, gossip_ms, "
                             "fanout, converge_ms, bugs)");
         }
     }

@@ -13,12 +13,12 @@
 
 /* ---- The state machine ---------------------------------------------------- */
 
-static int counter_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
-                       int64_t *result, fl_status *status)
+static int counter_run(fl_kvsm *kv, fl_node_id client, const fl_op *op,
+                       const void *cfg, int64_t *result, fl_status *status)
 {
+    (void)client;
     (void)cfg;
-    const fl_op *op = &cmd->op;
-    int64_t cur = raft_kv_get(kv, op->key);
+    int64_t cur = fl_kvsm_get(kv, op->key);
     if (cur == FL_NIL)
         cur = 0;
     *status = FL_STATUS_OK;
@@ -28,7 +28,7 @@ static int counter_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
         return 0;
     case FL_OP_ADD:
         *result = (int64_t)((uint64_t)cur + (uint64_t)op->arg);
-        return raft_kv_put(kv, op->key, *result);
+        return fl_kvsm_put(kv, op->key, *result);
     default:
         break;
     }
@@ -40,9 +40,9 @@ static int counter_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
 static void *counter_create(const void *cfg)
 {
     (void)cfg;
-    raft_kv *kv = malloc(sizeof *kv);
+    fl_kvsm *kv = malloc(sizeof *kv);
     if (kv)
-        raft_kv_init(kv);
+        fl_kvsm_init(kv);
     return kv;
 }
 
@@ -50,47 +50,47 @@ static void counter_destroy(void *sm)
 {
     if (!sm)
         return;
-    raft_kv_free(sm);
+    fl_kvsm_free(sm);
     free(sm);
 }
 
-static raft_apply_outcome counter_apply(void *sm, const raft_cmd *cmd,
+static fl_kvsm_outcome counter_apply(void *sm, const raft_cmd *cmd,
                                         int64_t *result, fl_status *status)
 {
-    return raft_kv_apply_with(sm, cmd, counter_run, NULL, 1, result, status);
+    return raft_sm_apply_kv(sm, cmd, counter_run, NULL, 1, result, status);
 }
 
 static int64_t counter_query(const void *sm, const fl_op *op)
 {
-    int64_t v = raft_kv_get(sm, op->key);
+    int64_t v = fl_kvsm_get(sm, op->key);
     return v == FL_NIL ? 0 : v;
 }
 
-static const raft_session *counter_session(const void *sm, fl_node_id c)
+static const fl_kvsm_session *counter_session(const void *sm, fl_node_id c)
 {
-    return raft_kv_session(sm, c);
+    return fl_kvsm_session_of(sm, c);
 }
 
 static int counter_encode(const void *sm, wire_buf *out)
 {
-    return raft_kv_encode(sm, out);
+    return raft_sm_encode_kv(sm, out);
 }
 
 static int counter_restore(void *sm, const uint8_t *p, size_t len)
 {
-    raft_kv kv;
-    if (raft_kv_decode(p, len, &kv) != 0)
+    fl_kvsm kv;
+    if (fl_kvsm_decode(p, len, &kv) != 0)
         return -1;
-    raft_kv_swap(sm, &kv);
-    raft_kv_free(&kv);
+    fl_kvsm_swap(sm, &kv);
+    fl_kvsm_free(&kv);
     return 0;
 }
 
 static void counter_inspect(const void *sm, fl_view *v)
 {
-    const raft_kv *kv = sm;
+    const fl_kvsm *kv = sm;
     if (v->nscalars < FL_VIEW_MAX_SCALARS) {
-        int64_t x = raft_kv_get(kv, 0);
+        int64_t x = fl_kvsm_get(kv, 0);
         v->scalars[v->nscalars].name = "value";
         v->scalars[v->nscalars].value = x == FL_NIL ? 0 : x;
         v->nscalars++;

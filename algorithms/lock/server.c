@@ -2,6 +2,7 @@
  * server with the lock state machine, reached by lock clients over the
  * service's own messages) and the "lock" algorithm table. */
 #include "algorithms/lock/lock.h"
+#include "algorithms/params/params.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,29 +11,11 @@
 
 /* ---- Parameters -------------------------------------------------------------- */
 
-static int lock_err(char *err, size_t len, const char *key, const char *what)
-{
-    if (err && len)
-        snprintf(err, len, "%s: %s", key, what);
-    return -1;
-}
-
-static bool lock_int(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
-{
-    if (!cJSON_IsNumber(v))
-        return false;
-    double d = v->valuedouble;
-    if (!(d >= (double)lo && d <= (double)hi) || (double)(int64_t)d != d)
-        return false;
-    *out = (int64_t)d;
-    return true;
-}
-
 static int lock_parse_bugs(const cJSON *v, lock_params *p, char *err,
                            size_t len)
 {
     if (!cJSON_IsArray(v))
-        return lock_err(err, len, "bugs", "must be an array of names");
+        return fl_param_err(err, len, "bugs", "must be an array of names");
     const cJSON *b;
     cJSON_ArrayForEach(b, v) {
         if (cJSON_IsString(b) && !strcmp(b->valuestring, "renew-expired"))
@@ -40,7 +23,7 @@ static int lock_parse_bugs(const cJSON *v, lock_params *p, char *err,
         else if (cJSON_IsString(b) && !strcmp(b->valuestring, "no-fencing"))
             p->bugs |= LOCK_BUG_NO_FENCING;
         else
-            return lock_err(err, len, "bugs",
+            return fl_param_err(err, len, "bugs",
                             "unknown bug (known: renew-expired, no-fencing)");
     }
     return 0;
@@ -50,10 +33,10 @@ static int lock_parse_think(const cJSON *v, lock_params *p, char *err,
                             size_t len)
 {
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 ||
-        !lock_int(cJSON_GetArrayItem(v, 0), 0, 3600000, &p->think_lo_ms) ||
-        !lock_int(cJSON_GetArrayItem(v, 1), 0, 3600000, &p->think_hi_ms) ||
+        !fl_param_is_int(cJSON_GetArrayItem(v, 0), 0, 3600000, &p->think_lo_ms) ||
+        !fl_param_is_int(cJSON_GetArrayItem(v, 1), 0, 3600000, &p->think_hi_ms) ||
         p->think_lo_ms > p->think_hi_ms)
-        return lock_err(err, len, "think_ms",
+        return fl_param_err(err, len, "think_ms",
                         "must be [lo, hi], integers in [0, 3600000], lo <= hi");
     return 0;
 }
@@ -82,11 +65,11 @@ static int lock_parse_key(const cJSON *v, lock_params *p, char *err,
         if (strcmp(k, ik->name) != 0)
             continue;
         int64_t *slot = (int64_t *)(void *)((char *)p + ik->offset);
-        if (!lock_int(v, ik->lo, 3600000, slot)) {
+        if (!fl_param_is_int(v, ik->lo, 3600000, slot)) {
             char what[64];
             snprintf(what, sizeof what, "must be an integer in [%lld, 3600000]",
                      (long long)ik->lo);
-            return lock_err(err, len, k, what);
+            return fl_param_err(err, len, k, what);
         }
         return 0;
     }
@@ -94,7 +77,7 @@ static int lock_parse_key(const cJSON *v, lock_params *p, char *err,
         return lock_parse_think(v, p, err, len);
     if (!strcmp(k, "fencing")) {
         if (!cJSON_IsBool(v))
-            return lock_err(err, len, k, "must be true or false");
+            return fl_param_err(err, len, k, "must be true or false");
         p->fencing = cJSON_IsTrue(v);
         return 0;
     }
@@ -104,13 +87,13 @@ static int lock_parse_key(const cJSON *v, lock_params *p, char *err,
         raft_params rp;
         char sub[200];
         if (!cJSON_IsObject(v))
-            return lock_err(err, len, k, "must be an object of Raft params");
+            return fl_param_err(err, len, k, "must be an object of Raft params");
         if (raft_params_parse(v, &rp, sub, sizeof sub) != 0)
-            return lock_err(err, len, k, sub);
+            return fl_param_err(err, len, k, sub);
         p->raft = v;
         return 0;
     }
-    return lock_err(err, len, k, "unknown key (known: raft, lease_ms, "
+    return fl_param_err(err, len, k, "unknown key (known: raft, lease_ms, "
                     "renew_ms, work_ms, compute_ms, writes, think_ms, "
                     "retry_ms, fencing, bugs)");
 }

@@ -29,88 +29,89 @@
 #define LOCK_MAX_KEY  0x3FFFFFFEu
 
 typedef struct lock_sm {
-    raft_kv            kv;
+    fl_kvsm            kv;
     const lock_sm_cfg *cfg;
 } lock_sm;
 
-static int64_t lock_get(const raft_kv *kv, uint32_t key, uint32_t field,
+static int64_t lock_get(const fl_kvsm *kv, uint32_t key, uint32_t field,
                         int64_t dflt)
 {
-    int64_t v = raft_kv_get(kv, key * 3 + field);
+    int64_t v = fl_kvsm_get(kv, key * 3 + field);
     return v == FL_NIL ? dflt : v;
 }
 
 enum { F_HOLDER = 0, F_TOKEN = 1, F_EXPIRY = 2 };
 
-static int lock_set(raft_kv *kv, uint32_t key, int64_t holder, int64_t token,
+static int lock_set(fl_kvsm *kv, uint32_t key, int64_t holder, int64_t token,
                     int64_t expiry)
 {
-    if (raft_kv_put(kv, key * 3 + F_HOLDER, holder) != 0 ||
-        raft_kv_put(kv, key * 3 + F_TOKEN, token) != 0 ||
-        raft_kv_put(kv, key * 3 + F_EXPIRY, expiry) != 0)
+    if (fl_kvsm_put(kv, key * 3 + F_HOLDER, holder) != 0 ||
+        fl_kvsm_put(kv, key * 3 + F_TOKEN, token) != 0 ||
+        fl_kvsm_put(kv, key * 3 + F_EXPIRY, expiry) != 0)
         return -1;
     return 0;
 }
 
-static int lock_acquire(raft_kv *kv, const raft_cmd *cmd,
+static int lock_acquire(fl_kvsm *kv, fl_node_id client, const fl_op *op,
                         const lock_sm_cfg *cfg, int64_t *result)
 {
-    uint32_t k = cmd->op.key;
-    int64_t now = cmd->op.arg2;
+    uint32_t k = op->key;
+    int64_t now = op->arg2;
     int64_t holder = lock_get(kv, k, F_HOLDER, FL_NIL);
     int64_t token = lock_get(kv, k, F_TOKEN, 0);
     int64_t expiry = lock_get(kv, k, F_EXPIRY, 0);
-    int64_t last = raft_kv_get(kv, LOCK_KEY_LAST);
+    int64_t last = fl_kvsm_get(kv, LOCK_KEY_LAST);
     if (last == FL_NIL)
         last = 0;
-    int64_t renew = cmd->op.arg;
+    int64_t renew = op->arg;
     *result = 0;
     if (renew > 0) {
-        bool live = holder == cmd->client && token == renew && now < expiry;
+        bool live = holder == client && token == renew && now < expiry;
         if (cfg->bugs & LOCK_BUG_RENEW_EXPIRED)
             live = renew <= last;   /* BUG: trusts any token it issued */
         if (!live)
             return 0;
         *result = renew;
-        return lock_set(kv, k, cmd->client, renew, now + cfg->lease_ns);
+        return lock_set(kv, k, client, renew, now + cfg->lease_ns);
     }
     if (holder != FL_NIL && now < expiry)
         return 0;                   /* held by a live lease: busy */
     *result = last + 1;
-    if (raft_kv_put(kv, LOCK_KEY_LAST, last + 1) != 0)
+    if (fl_kvsm_put(kv, LOCK_KEY_LAST, last + 1) != 0)
         return -1;
-    return lock_set(kv, k, cmd->client, last + 1, now + cfg->lease_ns);
+    return lock_set(kv, k, client, last + 1, now + cfg->lease_ns);
 }
 
-static int lock_release(raft_kv *kv, const raft_cmd *cmd, int64_t *result)
+static int lock_release(fl_kvsm *kv, fl_node_id client, const fl_op *op,
+                        int64_t *result)
 {
-    uint32_t k = cmd->op.key;
+    uint32_t k = op->key;
     int64_t holder = lock_get(kv, k, F_HOLDER, FL_NIL);
     int64_t token = lock_get(kv, k, F_TOKEN, 0);
     *result = 0;
-    if (holder != cmd->client || token != cmd->op.arg)
+    if (holder != client || token != op->arg)
         return 0;
     *result = 1;
     return lock_set(kv, k, FL_NIL, token, 0);
 }
 
-static int lock_run(raft_kv *kv, const raft_cmd *cmd, const void *cfgp,
-                    int64_t *result, fl_status *status)
+static int lock_run(fl_kvsm *kv, fl_node_id client, const fl_op *op,
+                    const void *cfgp, int64_t *result, fl_status *status)
 {
     const lock_sm_cfg *cfg = cfgp;
     *status = FL_STATUS_OK;
     *result = 0;
-    if (cmd->op.key > LOCK_MAX_KEY) {
+    if (op->key > LOCK_MAX_KEY) {
         *status = FL_STATUS_FAIL;
         return 0;
     }
-    switch (cmd->op.kind) {
+    switch (op->kind) {
     case FL_OP_ACQUIRE:
-        return lock_acquire(kv, cmd, cfg, result);
+        return lock_acquire(kv, client, op, cfg, result);
     case FL_OP_RELEASE:
-        return lock_release(kv, cmd, result);
+        return lock_release(kv, client, op, result);
     case FL_OP_READ:
-        *result = lock_get(kv, cmd->op.key, F_TOKEN, 0);
+        *result = lock_get(kv, op->key, F_TOKEN, 0);
         return 0;
     default:
         *status = FL_STATUS_FAIL;   /* not a lock operation */
@@ -125,7 +126,7 @@ static void *lock_sm_create(const void *cfg)
     lock_sm *s = malloc(sizeof *s);
     if (!s)
         return NULL;
-    raft_kv_init(&s->kv);
+    fl_kvsm_init(&s->kv);
     s->cfg = cfg;
     return s;
 }
@@ -135,16 +136,16 @@ static void lock_sm_destroy(void *sm)
     lock_sm *s = sm;
     if (!s)
         return;
-    raft_kv_free(&s->kv);
+    fl_kvsm_free(&s->kv);
     free(s);
 }
 
-static raft_apply_outcome lock_sm_apply(void *sm, const raft_cmd *cmd,
+static fl_kvsm_outcome lock_sm_apply(void *sm, const raft_cmd *cmd,
                                         int64_t *result, fl_status *status)
 {
     lock_sm *s = sm;
     /* A grant adds at most four keys: holder, token, expiry, last. */
-    return raft_kv_apply_with(&s->kv, cmd, lock_run, s->cfg, 4, result,
+    return raft_sm_apply_kv(&s->kv, cmd, lock_run, s->cfg, 4, result,
                               status);
 }
 
@@ -154,26 +155,26 @@ static int64_t lock_sm_query(const void *sm, const fl_op *op)
     return op->key > LOCK_MAX_KEY ? 0 : lock_get(&s->kv, op->key, F_TOKEN, 0);
 }
 
-static const raft_session *lock_sm_session(const void *sm, fl_node_id c)
+static const fl_kvsm_session *lock_sm_session(const void *sm, fl_node_id c)
 {
     const lock_sm *s = sm;
-    return raft_kv_session(&s->kv, c);
+    return fl_kvsm_session_of(&s->kv, c);
 }
 
 static int lock_sm_encode(const void *sm, wire_buf *out)
 {
     const lock_sm *s = sm;
-    return raft_kv_encode(&s->kv, out);
+    return raft_sm_encode_kv(&s->kv, out);
 }
 
 static int lock_sm_restore(void *sm, const uint8_t *p, size_t len)
 {
     lock_sm *s = sm;
-    raft_kv kv;
-    if (raft_kv_decode(p, len, &kv) != 0)
+    fl_kvsm kv;
+    if (fl_kvsm_decode(p, len, &kv) != 0)
         return -1;
-    raft_kv_swap(&s->kv, &kv);
-    raft_kv_free(&kv);
+    fl_kvsm_swap(&s->kv, &kv);
+    fl_kvsm_free(&kv);
     return 0;
 }
 
@@ -197,7 +198,7 @@ static void lock_scalar(fl_view *v, const char *name, int64_t value)
 static void lock_sm_inspect(const void *sm, fl_view *v)
 {
     const lock_sm *s = sm;
-    int64_t last = raft_kv_get(&s->kv, LOCK_KEY_LAST);
+    int64_t last = fl_kvsm_get(&s->kv, LOCK_KEY_LAST);
     int64_t holder = lock_get(&s->kv, 0, F_HOLDER, FL_NIL);
     lock_scalar(v, "holder", holder == FL_NIL ? -1 : holder);
     lock_scalar(v, "token", lock_get(&s->kv, 0, F_TOKEN, 0));

@@ -9,7 +9,6 @@ libfl_a_SOURCES += \
 	algorithms/paxos/log.c algorithms/paxos/log.h \
 	algorithms/paxos/storage.c algorithms/paxos/storage.h \
 	algorithms/paxos/acceptor.c algorithms/paxos/acceptor.h \
-	algorithms/paxos/kv.c algorithms/paxos/kv.h \
 	algorithms/paxos/basic.c algorithms/paxos/basic.h \
 	algorithms/paxos/basic_proposer.c algorithms/paxos/basic_roles.c \
 	algorithms/paxos/multi.c algorithms/paxos/multi.h

@@ -89,6 +89,16 @@ static void mpx_answer(fl_ctx *ctx, mpx_node *x, const paxos_cmd *cmd,
     x->npending = k;
 }
 
+fl_kvsm_outcome paxos_kv_apply(fl_kvsm *kv, const paxos_cmd *cmd,
+                               int64_t *result, fl_status *status)
+{
+    *result = 0;
+    *status = FL_STATUS_OK;
+    if (cmd->type != PAXOS_CMD_OP)
+        return FL_KVSM_DONE;
+    return fl_kvsm_apply(kv, cmd->client, cmd->seq, &cmd->op, result, status);
+}
+
 static void mpx_apply(fl_ctx *ctx, mpx_node *x)
 {
     while (x->applied < x->commit) {
@@ -97,9 +107,9 @@ static void mpx_apply(fl_ctx *ctx, mpx_node *x)
             break;
         int64_t result;
         fl_status status;
-        paxos_apply_outcome o = paxos_kv_apply(&x->kv, &s->chosen_cmd,
-                                               &result, &status);
-        if (o == PAXOS_APPLY_OOM) {
+        fl_kvsm_outcome o = paxos_kv_apply(&x->kv, &s->chosen_cmd, &result,
+                                           &status);
+        if (o == FL_KVSM_OOM) {
             fl_log(ctx, "multipaxos: out of memory applying slot %lld",
                    (long long)(x->applied + 1));
             break;
@@ -107,7 +117,7 @@ static void mpx_apply(fl_ctx *ctx, mpx_node *x)
         x->applied++;
         if (x->role == MPX_LEADER && x->npending > 0)
             mpx_answer(ctx, x, &s->chosen_cmd, x->applied,
-                       o != PAXOS_APPLY_STALE, result, status);
+                       o != FL_KVSM_STALE, result, status);
     }
 }
 
@@ -539,7 +549,7 @@ static void mpx_on_request(fl_ctx *ctx, void *state, const fl_request *req)
         fl_redirect(ctx, req, x->leader == x->self ? FL_NO_NODE : x->leader);
         return;
     }
-    const paxos_session *s = paxos_kv_session(&x->kv, req->client);
+    const fl_kvsm_session *s = fl_kvsm_session_of(&x->kv, req->client);
     if (s && s->seq == req->seq) {
         paxos_acc_flush(ctx, &x->acc);
         fl_reply(ctx, req, (fl_status)s->status, s->result);
@@ -616,7 +626,7 @@ static int mpx_init(fl_ctx *ctx, void *state, const cJSON *params)
     x->next_slot = 1;
     paxos_acc_init(&x->acc, x->p.bugs);
     paxos_log_init(&x->log);
-    paxos_kv_init(&x->kv);
+    fl_kvsm_init(&x->kv);
     wire_buf_init(&x->out);
     return x->me < 0 ? -1 : 0;
 }
@@ -646,7 +656,7 @@ static void mpx_destroy(void *state)
     mpx_node *x = state;
     paxos_acc_free(&x->acc);
     paxos_log_free(&x->log);
-    paxos_kv_free(&x->kv);
+    fl_kvsm_free(&x->kv);
     wire_buf_free(&x->out);
     free(x->pending);
     x->pending = NULL;

@@ -13,7 +13,7 @@
  *             §4.2 "distinguished leader"); a higher ballot seen anywhere
  *             preempts it (PMMC "preempted")
  *   replica   multi.c: applies chosen slots in order to the key-value
- *             store with client sessions (kv.c), answers clients on the
+ *             store with client sessions (algorithms/kvsm/), answers clients on the
  *             leader, redirects elsewhere; reads go through the log, so
  *             they are linearizable
  *
@@ -30,7 +30,7 @@
 #include "algorithms/algorithm.h"
 #include "algorithms/paxos/acceptor.h"
 #include "algorithms/paxos/codec.h"
-#include "algorithms/paxos/kv.h"
+#include "algorithms/kvsm/kvsm.h"
 #include "algorithms/paxos/log.h"
 #include "algorithms/paxos/params.h"
 
@@ -72,7 +72,7 @@ typedef struct mpx_node {
 
     int64_t        commit;         /* every slot <= commit is chosen */
     int64_t        applied;
-    paxos_kv       kv;
+    fl_kvsm        kv;
     mpx_pending   *pending;
     size_t         npending, cap_pending;
 
@@ -82,5 +82,11 @@ typedef struct mpx_node {
     int64_t        elections;
     wire_buf      out;
 } mpx_node;
+
+/* Applies one chosen command to the shared store: no-ops and basic-Paxos
+ * values do nothing and return DONE; a client operation runs once per
+ * (client, seq) (PMMC §3). */
+fl_kvsm_outcome paxos_kv_apply(fl_kvsm *kv, const paxos_cmd *cmd,
+                               int64_t *result, fl_status *status);
 
 #endif

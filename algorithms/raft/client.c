@@ -122,9 +122,9 @@ void raft_apply(fl_ctx *ctx, raft_node *r)
             break;
         int64_t result;
         fl_status status;
-        raft_apply_outcome o = r->sm_ops->apply(r->sm, &e->cmd, &result,
+        fl_kvsm_outcome o = r->sm_ops->apply(r->sm, &e->cmd, &result,
                                                 &status);
-        if (o == RAFT_APPLY_OOM) {
+        if (o == FL_KVSM_OOM) {
             fl_log(ctx, "raft: out of memory applying index %lld",
                    (long long)(r->applied + 1));
             break;
@@ -133,7 +133,7 @@ void raft_apply(fl_ctx *ctx, raft_node *r)
         if (r->role == RAFT_LEADER && r->npending > 0)
             raft_answer_pending(ctx, r, r->applied,
                                 (e->cmd.type == RAFT_CMD_OP &&
-                                 o != RAFT_APPLY_STALE) ? &e->cmd : NULL,
+                                 o != FL_KVSM_STALE) ? &e->cmd : NULL,
                                 result, status);
     }
     raft_process_reads(ctx, r);
@@ -247,7 +247,7 @@ void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
         return;
     }
     /* Thesis §6.3: a retry of an applied operation gets the stored result. */
-    const raft_session *s = r->sm_ops->session(r->sm, req->client);
+    const fl_kvsm_session *s = r->sm_ops->session(r->sm, req->client);
     if (s && s->seq == req->seq) {
         raft_reply(ctx, r, req, (fl_status)s->status, s->result);
         return;

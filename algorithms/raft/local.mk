@@ -10,7 +10,6 @@ RAFT_SOURCES = \
 	algorithms/raft/client.c \
 	algorithms/raft/codec.c algorithms/raft/codec.h \
 	algorithms/raft/log.c algorithms/raft/log.h \
-	algorithms/raft/kv.c algorithms/raft/kv.h \
 	algorithms/raft/sm.h algorithms/raft/sm_kv.c \
 	algorithms/raft/storage.c algorithms/raft/storage.h
 libfl_a_SOURCES += $(RAFT_SOURCES)
@@ -20,7 +19,7 @@ libfl_a_SOURCES += $(RAFT_SOURCES)
 # so it never binds to the executable's copy of the same functions.
 # (If another fragment also builds a plug-in, move the "=" to Makefile.am.)
 noinst_LTLIBRARIES = algorithms/raft/raft.la
-algorithms_raft_raft_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES) algorithms/raft/plugin.c
+algorithms_raft_raft_la_SOURCES = $(RAFT_SOURCES) $(WIRE_SOURCES) $(KVSM_SOURCES) $(PARAMS_SOURCES) algorithms/raft/plugin.c
 algorithms_raft_raft_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 algorithms_raft_raft_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 algorithms_raft_raft_la_LIBADD = $(CJSON_LIBS)

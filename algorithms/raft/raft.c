@@ -81,6 +81,17 @@ int raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
                      const raft_sm_ops *ops, const void *cfg,
                      raft_answer_fn answer)
 {
+    const fl_node_id *ids = NULL;
+    size_t n = fl_nodes(ctx, NULL, &ids);
+    return raft_server_init_peers(ctx, state, params, ops, cfg, answer,
+                                  ids, n);
+}
+
+int raft_server_init_peers(fl_ctx *ctx, void *state, const cJSON *params,
+                           const raft_sm_ops *ops, const void *cfg,
+                           raft_answer_fn answer, const fl_node_id *ids,
+                           size_t n)
+{
     raft_node *r = state;
     memset(r, 0, sizeof *r);
     r->sm_ops = ops;
@@ -92,8 +103,6 @@ int raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
         return -1;
     }
     r->self = fl_self(ctx);
-    const fl_node_id *ids = NULL;
-    size_t n = fl_nodes(ctx, NULL, &ids);
     r->peers = calloc(n ? n : 1, sizeof *r->peers);
     if (!r->peers) {
         fl_log(ctx, "raft: out of memory");

@@ -27,7 +27,7 @@
 
 #include "algorithms/algorithm.h"
 #include "algorithms/raft/codec.h"
-#include "algorithms/raft/kv.h"
+#include "algorithms/kvsm/kvsm.h"
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/sm.h"
 #include "algorithms/raft/storage.h"
@@ -193,6 +193,13 @@ static inline size_t raft_majority(const raft_node *r)
 int  raft_server_init(fl_ctx *ctx, void *state, const cJSON *params,
                       const raft_sm_ops *ops, const void *cfg,
                       raft_answer_fn answer);
+/* The same for a Raft group that is a subset of the role's nodes
+ * (algorithms/shardkv/: one group per replica set): `ids` are the group's
+ * members in increasing order, this node included. */
+int  raft_server_init_peers(fl_ctx *ctx, void *state, const cJSON *params,
+                            const raft_sm_ops *ops, const void *cfg,
+                            raft_answer_fn answer, const fl_node_id *ids,
+                            size_t n);
 void raft_server_start(fl_ctx *ctx, void *state, bool recovering);
 void raft_server_on_message(fl_ctx *ctx, void *state, fl_node_id from,
                             const void *msg, size_t len);

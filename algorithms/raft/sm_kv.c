@@ -1,15 +1,43 @@
-/* sm_kv.c — Raft's key-value store (kv.h) as a raft_sm_ops table, the
- * state machine a plain "raft" run replicates. */
+/* sm_kv.c — the shared key-value store (algorithms/kvsm/) as a
+ * raft_sm_ops table, the state machine a plain "raft" run replicates, and
+ * the adapters from Raft's log entries to it (sm.h). */
 #include "algorithms/raft/sm.h"
 
 #include <stdlib.h>
 
+fl_kvsm_outcome raft_sm_apply_kv(fl_kvsm *kv, const raft_cmd *cmd,
+                                 fl_kvsm_run_fn run, const void *cfg,
+                                 size_t reserve, int64_t *result,
+                                 fl_status *status)
+{
+    *result = 0;
+    *status = FL_STATUS_OK;
+    if (cmd->type != RAFT_CMD_OP)
+        return FL_KVSM_DONE;
+    return fl_kvsm_apply_with(kv, cmd->client, cmd->seq, &cmd->op, run, cfg,
+                              reserve, result, status);
+}
+
+fl_kvsm_outcome raft_kv_apply(fl_kvsm *kv, const raft_cmd *cmd,
+                              int64_t *result, fl_status *status)
+{
+    return raft_sm_apply_kv(kv, cmd, fl_kvsm_run_kv, NULL, 1, result,
+                            status);
+}
+
+int raft_sm_encode_kv(const fl_kvsm *kv, wire_buf *out)
+{
+    out->len = 0;
+    out->oom = false;
+    return fl_kvsm_encode(kv, out);
+}
+
 static void *kv_sm_create(const void *cfg)
 {
     (void)cfg;
-    raft_kv *kv = malloc(sizeof *kv);
+    fl_kvsm *kv = malloc(sizeof *kv);
     if (kv)
-        raft_kv_init(kv);
+        fl_kvsm_init(kv);
     return kv;
 }
 
@@ -17,11 +45,11 @@ static void kv_sm_destroy(void *sm)
 {
     if (!sm)
         return;
-    raft_kv_free(sm);
+    fl_kvsm_free(sm);
     free(sm);
 }
 
-static raft_apply_outcome kv_sm_apply(void *sm, const raft_cmd *cmd,
+static fl_kvsm_outcome kv_sm_apply(void *sm, const raft_cmd *cmd,
                                       int64_t *result, fl_status *status)
 {
     return raft_kv_apply(sm, cmd, result, status);
@@ -29,26 +57,26 @@ static raft_apply_outcome kv_sm_apply(void *sm, const raft_cmd *cmd,
 
 static int64_t kv_sm_query(const void *sm, const fl_op *op)
 {
-    return raft_kv_get(sm, op->key);
+    return fl_kvsm_get(sm, op->key);
 }
 
-static const raft_session *kv_sm_session(const void *sm, fl_node_id client)
+static const fl_kvsm_session *kv_sm_session(const void *sm, fl_node_id client)
 {
-    return raft_kv_session(sm, client);
+    return fl_kvsm_session_of(sm, client);
 }
 
 static int kv_sm_encode(const void *sm, wire_buf *out)
 {
-    return raft_kv_encode(sm, out);
+    return raft_sm_encode_kv(sm, out);
 }
 
 static int kv_sm_restore(void *sm, const uint8_t *p, size_t len)
 {
-    raft_kv kv;
-    if (raft_kv_decode(p, len, &kv) != 0)
+    fl_kvsm kv;
+    if (fl_kvsm_decode(p, len, &kv) != 0)
         return -1;
-    raft_kv_swap(sm, &kv);
-    raft_kv_free(&kv);
+    fl_kvsm_swap(sm, &kv);
+    fl_kvsm_free(&kv);
     return 0;
 }
 

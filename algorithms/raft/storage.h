@@ -9,7 +9,7 @@
  *   "snap.K"   K = generation % 2: a 48-byte header (u32 magic "RFTS",
  *              u32 generation, i64 last index, i64 last term, u64 last
  *              chain, u64 last command hash, u32 data length, u32 zero),
- *              the state machine bytes (kv.h), u64 check over both.
+ *              the state machine bytes (sm.h encode), u64 check over both.
  *   "log.G"    the entries after generation G's snapshot, one record each:
  *              u32 payload length, u32 check, payload = i64 index, i64
  *              term, u8 command length, command bytes (codec.h). Recovery

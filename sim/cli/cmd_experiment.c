@@ -32,6 +32,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/suggest.h"
+#include "sim/cli/exp_hashing.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
@@ -169,15 +170,19 @@ static int parse_args(int argc, char **argv, exp_opts *o)
         return rc;
     if (!o->name)
         return fl_cli_usage_error("experiment", "no experiment given (known: raft-election, "
-                                  "sort-scaling)");
-    static const char *const known[] = { "raft-election", "sort-scaling", NULL };
-    if (strcmp(o->name, "raft-election") != 0 && strcmp(o->name, "sort-scaling") != 0) {
+                                  "sort-scaling, consistent-hashing, "
+                                  "load-balancing)");
+    static const char *const known[] = { "raft-election", "sort-scaling", "consistent-hashing",
+                                         "load-balancing", NULL };
+    if (strcmp(o->name, "raft-election") != 0 && strcmp(o->name, "sort-scaling") != 0 &&
+        strcmp(o->name, "consistent-hashing") != 0 && strcmp(o->name, "load-balancing") != 0) {
         const char *sug = fl_suggest(o->name, known);
         if (sug)
             return fl_cli_usage_error("experiment", "unknown experiment \"%s\" (did you "
                                       "mean \"%s\"?)", o->name, sug);
         return fl_cli_usage_error("experiment", "unknown experiment \"%s\" (known: "
-                                  "raft-election, sort-scaling)",
+                                  "raft-election, sort-scaling, "
+                                  "consistent-hashing, load-balancing)",
                                   o->name);
     }
     return 0;
@@ -667,6 +672,9 @@ static int sort_scaling(const exp_opts *o)
 
 int fl_cmd_experiment(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)      /* consistent-hashing, load-balancing */
+        if (argv[i][0] != '-' && fl_exp_hashing_claims(argv[i]))
+            return fl_exp_hashing_main(argc, argv);
     exp_opts o;
     int status = parse_args(argc, argv, &o);
     if (status != 0)
@@ -683,6 +691,11 @@ static const char usage_text[] =
     "usage: faultline experiment raft-election [--trials N] [--out DIR]\n"
     "                                          [--network paper|lan]\n"
     "       faultline experiment sort-scaling [--trials N] [--out DIR]\n"
+    "       faultline experiment consistent-hashing [--out DIR]\n"
+    "       faultline experiment load-balancing [--out DIR]\n"
+    "\n"
+    "consistent-hashing and load-balancing: see README (shardkv); they write\n"
+    "CSVs and PNGs to notebooks-data/.\n"
     "\n"
     "raft-election: the Raft paper's leader-election experiment (section 9.3,\n"
     "Figure 16). Five servers and no clients on a network with a broadcast\n"

@@ -158,7 +158,7 @@ static int find_templates(const new_opts *o, char *out, size_t len)
     snprintf(algo_dir, sizeof algo_dir, "%s/%s", out, o->algo);
     if (!is_dir(algo_dir))
         return fl_cli_usage_error("new", "%s: no template for \"%s\" (there are: raft, paxos, "
-                                  "lock, counter, sort)", algo_dir, o->algo);
+                                  "lock, counter, sort, shardkv)", algo_dir, o->algo);
     return 0;
 }
 
@@ -260,8 +260,8 @@ static const char usage_text[] =
     "DIR/ALGORITHM.so against this faultline's <faultline/algorithm.h>: its\n"
     "build tree's include/ or PREFIX/include, else `pkg-config faultline`;\n"
     "`make grade` grades it) and DIR/README.md (what to do, what is checked,\n"
-    "hints). ALGORITHM is one of raft, paxos, lock, counter, sort. Existing\n"
-    "files are not overwritten unless --force. The templates come from\n"
+    "hints). ALGORITHM is one of raft, paxos, lock, counter, sort, shardkv.\n"
+    "Existing files are not overwritten unless --force. The templates come from\n"
     "templates/ here, next to the faultline executable or in\n"
     "PREFIX/share/faultline, or from --templates TDIR.\n"
     "\n"

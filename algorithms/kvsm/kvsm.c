@@ -1,24 +1,24 @@
-/* kv.c — the key-value state machine with client sessions (see kv.h). */
-#include "algorithms/raft/kv.h"
+/* kvsm.c — the key-value state machine with client sessions (see kvsm.h). */
+#include "algorithms/kvsm/kvsm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void raft_kv_init(raft_kv *kv)
+void fl_kvsm_init(fl_kvsm *kv)
 {
     memset(kv, 0, sizeof *kv);
 }
 
-void raft_kv_free(raft_kv *kv)
+void fl_kvsm_free(fl_kvsm *kv)
 {
     free(kv->pairs);
     free(kv->sessions);
-    raft_kv_init(kv);
+    fl_kvsm_init(kv);
 }
 
-void raft_kv_swap(raft_kv *a, raft_kv *b)
+void fl_kvsm_swap(fl_kvsm *a, fl_kvsm *b)
 {
-    raft_kv t = *a;
+    fl_kvsm t = *a;
     *a = *b;
     *b = t;
 }
@@ -26,7 +26,7 @@ void raft_kv_swap(raft_kv *a, raft_kv *b)
 /* ---- Sorted-array lookups ----------------------------------------------- */
 
 /* Index of the first pair with key >= `key`. */
-static size_t raft_kv_lower(const raft_kv *kv, uint32_t key)
+static size_t kvsm_lower(const fl_kvsm *kv, uint32_t key)
 {
     size_t lo = 0, hi = kv->npairs;
     while (lo < hi) {
@@ -39,7 +39,7 @@ static size_t raft_kv_lower(const raft_kv *kv, uint32_t key)
     return lo;
 }
 
-static size_t raft_session_lower(const raft_kv *kv, fl_node_id client)
+static size_t kvsm_session_lower(const fl_kvsm *kv, fl_node_id client)
 {
     size_t lo = 0, hi = kv->nsessions;
     while (lo < hi) {
@@ -52,23 +52,24 @@ static size_t raft_session_lower(const raft_kv *kv, fl_node_id client)
     return lo;
 }
 
-int64_t raft_kv_get(const raft_kv *kv, uint32_t key)
+int64_t fl_kvsm_get(const fl_kvsm *kv, uint32_t key)
 {
-    size_t i = raft_kv_lower(kv, key);
+    size_t i = kvsm_lower(kv, key);
     return (i < kv->npairs && kv->pairs[i].key == key) ? kv->pairs[i].value
                                                        : FL_NIL;
 }
 
-const raft_session *raft_kv_session(const raft_kv *kv, fl_node_id client)
+const fl_kvsm_session *fl_kvsm_session_of(const fl_kvsm *kv,
+                                          fl_node_id client)
 {
-    size_t i = raft_session_lower(kv, client);
+    size_t i = kvsm_session_lower(kv, client);
     return (i < kv->nsessions && kv->sessions[i].client == client)
                ? &kv->sessions[i] : NULL;
 }
 
-int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value)
+int fl_kvsm_put(fl_kvsm *kv, uint32_t key, int64_t value)
 {
-    size_t i = raft_kv_lower(kv, key);
+    size_t i = kvsm_lower(kv, key);
     if (i < kv->npairs && kv->pairs[i].key == key) {
         kv->pairs[i].value = value;
         return 0;
@@ -84,14 +85,24 @@ int raft_kv_put(raft_kv *kv, uint32_t key, int64_t value)
     return 0;
 }
 
-/* The client's session, created empty if absent; NULL out of memory. */
-static raft_session *raft_session_get(raft_kv *kv, fl_node_id client)
+void fl_kvsm_del(fl_kvsm *kv, uint32_t key)
 {
-    size_t i = raft_session_lower(kv, client);
+    size_t i = kvsm_lower(kv, key);
+    if (i >= kv->npairs || kv->pairs[i].key != key)
+        return;
+    memmove(kv->pairs + i, kv->pairs + i + 1,
+            (kv->npairs - i - 1) * sizeof *kv->pairs);
+    kv->npairs--;
+}
+
+/* The client's session, created empty if absent; NULL out of memory. */
+static fl_kvsm_session *kvsm_session_get(fl_kvsm *kv, fl_node_id client)
+{
+    size_t i = kvsm_session_lower(kv, client);
     if (i < kv->nsessions && kv->sessions[i].client == client)
         return &kv->sessions[i];
     if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
-                   kv->nsessions + 1, sizeof *kv->sessions))
+                         kv->nsessions + 1, sizeof *kv->sessions))
         return NULL;
     memmove(kv->sessions + i + 1, kv->sessions + i,
             (kv->nsessions - i) * sizeof *kv->sessions);
@@ -101,15 +112,26 @@ static raft_session *raft_session_get(raft_kv *kv, fl_node_id client)
     return &kv->sessions[i];
 }
 
+int fl_kvsm_set_session(fl_kvsm *kv, fl_node_id client, uint64_t seq,
+                        int64_t result, fl_status status)
+{
+    fl_kvsm_session *s = kvsm_session_get(kv, client);
+    if (!s)
+        return -1;
+    s->seq = seq;
+    s->result = result;
+    s->status = (uint8_t)status;
+    return 0;
+}
+
 /* ---- Applying ----------------------------------------------------------- */
 
-/* Runs one operation against the map. */
-static int raft_kv_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
-                       int64_t *result, fl_status *status)
+int fl_kvsm_run_kv(fl_kvsm *kv, fl_node_id client, const fl_op *op,
+                   const void *cfg, int64_t *result, fl_status *status)
 {
+    (void)client;
     (void)cfg;
-    const fl_op *op = &cmd->op;
-    int64_t cur = raft_kv_get(kv, op->key);
+    int64_t cur = fl_kvsm_get(kv, op->key);
     *status = FL_STATUS_OK;
     switch (op->kind) {
     case FL_OP_READ:
@@ -117,14 +139,14 @@ static int raft_kv_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
         return 0;
     case FL_OP_WRITE:
         *result = op->arg;
-        return raft_kv_put(kv, op->key, op->arg);
+        return fl_kvsm_put(kv, op->key, op->arg);
     case FL_OP_CAS:
         *result = cur == op->arg ? 1 : 0;
-        return *result ? raft_kv_put(kv, op->key, op->arg2) : 0;
+        return *result ? fl_kvsm_put(kv, op->key, op->arg2) : 0;
     case FL_OP_ADD:
         *result = (int64_t)((uint64_t)(cur == FL_NIL ? 0 : cur) +
                             (uint64_t)op->arg);
-        return raft_kv_put(kv, op->key, *result);
+        return fl_kvsm_put(kv, op->key, *result);
     case FL_OP_ACQUIRE:
     case FL_OP_RELEASE:
     case FL_OP_KIND_COUNT:
@@ -135,51 +157,48 @@ static int raft_kv_run(raft_kv *kv, const raft_cmd *cmd, const void *cfg,
     return 0;
 }
 
-raft_apply_outcome raft_kv_apply_with(raft_kv *kv, const raft_cmd *cmd,
-                                      raft_kv_run_fn run, const void *cfg,
-                                      size_t reserve, int64_t *result,
-                                      fl_status *status)
+fl_kvsm_outcome fl_kvsm_apply_with(fl_kvsm *kv, fl_node_id client,
+                                   uint64_t seq, const fl_op *op,
+                                   fl_kvsm_run_fn run, const void *cfg,
+                                   size_t reserve, int64_t *result,
+                                   fl_status *status)
 {
     *result = 0;
     *status = FL_STATUS_OK;
-    if (cmd->type != RAFT_CMD_OP)
-        return RAFT_APPLY_DONE;
-    const raft_session *old = raft_kv_session(kv, cmd->client);
-    if (old && cmd->seq == old->seq) {
+    const fl_kvsm_session *old = fl_kvsm_session_of(kv, client);
+    if (old && seq == old->seq) {
         *result = old->result;
         *status = (fl_status)old->status;
-        return RAFT_APPLY_DUPLICATE;
+        return FL_KVSM_DUPLICATE;
     }
-    if (old && cmd->seq < old->seq)
-        return RAFT_APPLY_STALE;
+    if (old && seq < old->seq)
+        return FL_KVSM_STALE;
     /* Reserve room first so a failed allocation changes nothing. */
     if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
-                   kv->nsessions + 1, sizeof *kv->sessions) ||
+                         kv->nsessions + 1, sizeof *kv->sessions) ||
         !wire_array_grow((void **)&kv->pairs, &kv->cap_pairs,
                          kv->npairs + (reserve ? reserve : 1),
                          sizeof *kv->pairs))
-        return RAFT_APPLY_OOM;
-    if (run(kv, cmd, cfg, result, status) != 0)
-        return RAFT_APPLY_OOM;
-    raft_session *s = raft_session_get(kv, cmd->client);
-    s->seq = cmd->seq;
-    s->result = *result;
-    s->status = (uint8_t)*status;
-    return RAFT_APPLY_DONE;
+        return FL_KVSM_OOM;
+    if (run(kv, client, op, cfg, result, status) != 0)
+        return FL_KVSM_OOM;
+    /* Room was reserved above: this cannot fail. */
+    (void)fl_kvsm_set_session(kv, client, seq, *result, *status);
+    return FL_KVSM_DONE;
 }
 
-raft_apply_outcome raft_kv_apply(raft_kv *kv, const raft_cmd *cmd,
-                                 int64_t *result, fl_status *status)
+fl_kvsm_outcome fl_kvsm_apply(fl_kvsm *kv, fl_node_id client, uint64_t seq,
+                              const fl_op *op, int64_t *result,
+                              fl_status *status)
 {
-    return raft_kv_apply_with(kv, cmd, raft_kv_run, NULL, 1, result, status);
+    return fl_kvsm_apply_with(kv, client, seq, op, fl_kvsm_run_kv, NULL, 1,
+                              result, status);
 }
 
-/* ---- Snapshots ---------------------------------------------------------- */
+/* ---- Snapshots and checkpoints ------------------------------------------ */
 
-int raft_kv_encode(const raft_kv *kv, wire_buf *out)
+int fl_kvsm_encode(const fl_kvsm *kv, wire_buf *out)
 {
-    out->len = 0;
-    out->oom = false;
     wire_put_u32(out, (uint32_t)kv->npairs);
     for (size_t i = 0; i < kv->npairs; i++) {
         wire_put_u32(out, kv->pairs[i].key);
@@ -195,13 +214,13 @@ int raft_kv_encode(const raft_kv *kv, wire_buf *out)
     return out->oom ? -1 : 0;
 }
 
-static int raft_kv_decode_pairs(wire_reader *r, raft_kv *kv)
+static int kvsm_read_pairs(wire_reader *r, fl_kvsm *kv)
 {
     uint32_t n = wire_get_u32(r);
     if (r->bad || (size_t)n * 12 > wire_reader_left(r))
         return -1;
     if (!wire_array_grow((void **)&kv->pairs, &kv->cap_pairs, n ? n : 1,
-                   sizeof *kv->pairs))
+                         sizeof *kv->pairs))
         return -1;
     for (uint32_t i = 0; i < n; i++) {
         kv->pairs[i].key = wire_get_u32(r);
@@ -213,16 +232,16 @@ static int raft_kv_decode_pairs(wire_reader *r, raft_kv *kv)
     return r->bad ? -1 : 0;
 }
 
-static int raft_kv_decode_sessions(wire_reader *r, raft_kv *kv)
+static int kvsm_read_sessions(wire_reader *r, fl_kvsm *kv)
 {
     uint32_t n = wire_get_u32(r);
     if (r->bad || (size_t)n * 21 > wire_reader_left(r))
         return -1;
-    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions, n ? n : 1,
-                   sizeof *kv->sessions))
+    if (!wire_array_grow((void **)&kv->sessions, &kv->cap_sessions,
+                         n ? n : 1, sizeof *kv->sessions))
         return -1;
     for (uint32_t i = 0; i < n; i++) {
-        raft_session *s = &kv->sessions[i];
+        fl_kvsm_session *s = &kv->sessions[i];
         s->client = (fl_node_id)wire_get_u32(r);
         s->seq = wire_get_u64(r);
         s->result = wire_get_i64(r);
@@ -235,14 +254,24 @@ static int raft_kv_decode_sessions(wire_reader *r, raft_kv *kv)
     return r->bad ? -1 : 0;
 }
 
-int raft_kv_decode(const uint8_t *p, size_t len, raft_kv *kv)
+int fl_kvsm_read(wire_reader *r, fl_kvsm *kv)
 {
-    raft_kv_init(kv);
+    fl_kvsm_init(kv);
+    if (kvsm_read_pairs(r, kv) != 0 || kvsm_read_sessions(r, kv) != 0) {
+        fl_kvsm_free(kv);
+        return -1;
+    }
+    return 0;
+}
+
+int fl_kvsm_decode(const uint8_t *p, size_t len, fl_kvsm *kv)
+{
     wire_reader r;
     wire_reader_init(&r, p, len);
-    if (raft_kv_decode_pairs(&r, kv) != 0 ||
-        raft_kv_decode_sessions(&r, kv) != 0 || wire_reader_left(&r) != 0) {
-        raft_kv_free(kv);
+    if (fl_kvsm_read(&r, kv) != 0)
+        return -1;
+    if (wire_reader_left(&r) != 0) {
+        fl_kvsm_free(kv);
         return -1;
     }
     return 0;
