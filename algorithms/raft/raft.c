@@ -360,12 +360,11 @@ int raft_validate(const cJSON *params, char *err, size_t errlen)
 void raft_describe(const void *msg, size_t len, fl_msg_info *info)
 {
     raft_msg m;
+    fl_msg_info_clear(info);
     info->kind = "garbage";
-    info->is_reply = false;
-    info->ok = -1;
-    info->term = -1;
     if (raft_msg_decode(msg, len, &m) != 0)
         return;
+    /* the fields of <faultline/raft.h> (contract.h) */
     info->kind = raft_msg_type_name(m.type);
     info->term = m.term;
     switch ((raft_msg_type)m.type) {
@@ -378,11 +377,24 @@ void raft_describe(const void *msg, size_t len, fl_msg_info *info)
     case RAFT_MSG_SNAPSHOT_REPLY:
         info->is_reply = true;
         info->ok = m.u.append_reply.success;
+        if (m.u.append_reply.success)
+            info->index = m.u.append_reply.match;
         break;
     case RAFT_MSG_VOTE:
     case RAFT_MSG_PREVOTE:
+        info->index = m.u.vote.last_index;
+        info->index_term = m.u.vote.last_term;
+        break;
     case RAFT_MSG_APPEND:
+        info->index = m.u.append.prev_index;
+        info->index_term = m.u.append.prev_term;
+        info->count = m.u.append.n;
+        info->commit = m.u.append.commit;
+        break;
     case RAFT_MSG_SNAPSHOT:
+        info->index = m.u.snapshot.last_index;
+        info->index_term = m.u.snapshot.last_term;
+        break;
     case RAFT_MSG_TIMEOUT_NOW:
     case RAFT_MSG_TYPE_END:
         break;
