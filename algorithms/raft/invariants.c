@@ -527,6 +527,7 @@ static const fl_invariant *const inv_raft_table[] = {
     &fl_rule_raft_adopt_term,
     &fl_rule_raft_follower_commit,
     &fl_rule_raft_commit_current_term,
+    &fl_rule_raft_match_monotonic,
     &fl_rule_raft_prevote,
     &fl_rule_raft_check_quorum,
     &fl_feature_raft_snapshot,

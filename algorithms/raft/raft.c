@@ -25,7 +25,11 @@ void raft_flush(fl_ctx *ctx, raft_node *r)
         r->meta_dirty = false;
         /* The no-persist bug forgets term and vote across a crash. */
         if (!raft_bug(r, RAFT_BUG(NO_PERSIST))) {
-            if (raft_store_meta(ctx, &r->st, r->term, r->voted_for) != 0)
+            fl_node_id vote = raft_bug(r, RAFT_BUG(VOTE_IN_MEMORY))
+                                  ? FL_NO_NODE : r->voted_for;
+            if (raft_bug(r, RAFT_BUG(SINGLE_META)))
+                r->st.meta_seq = 1;     /* always slot 0, in place */
+            if (raft_store_meta(ctx, &r->st, r->term, vote) != 0)
                 fl_log(ctx, "raft: writing meta failed");
             r->disk_dirty = true;
         }
@@ -39,13 +43,17 @@ void raft_flush(fl_ctx *ctx, raft_node *r)
 
 void raft_send(fl_ctx *ctx, raft_node *r, fl_node_id to, const raft_msg *m)
 {
-    raft_flush(ctx, r);
+    bool late = raft_bug(r, RAFT_BUG(REPLY_BEFORE_SYNC));
+    if (!late)
+        raft_flush(ctx, r);
     if (raft_msg_encode(m, &r->out) != 0) {
         fl_log(ctx, "raft: out of memory encoding %s",
                raft_msg_type_name(m->type));
         return;
     }
     fl_send(ctx, to, r->out.data, r->out.len);
+    if (late)
+        raft_flush(ctx, r);         /* the bug: sync after the send */
 }
 
 int raft_append_local(fl_ctx *ctx, raft_node *r, int64_t term,
@@ -166,6 +174,11 @@ static void raft_dispatch(fl_ctx *ctx, raft_node *r, fl_node_id from,
     bool is_request_vote = m->type == RAFT_MSG_VOTE ||
                            m->type == RAFT_MSG_PREVOTE ||
                            m->type == RAFT_MSG_PREVOTE_REPLY;
+    bool is_reply = m->type == RAFT_MSG_VOTE_REPLY ||
+                    m->type == RAFT_MSG_APPEND_REPLY ||
+                    m->type == RAFT_MSG_SNAPSHOT_REPLY;
+    if (is_reply && raft_bug(r, RAFT_BUG(IGNORE_REPLY_TERM)))
+        is_request_vote = true;     /* the bug: replies never step us down */
     if (!is_request_vote && m->term > r->term)
         raft_become_follower(ctx, r, m->term, FL_NO_NODE);
     switch ((raft_msg_type)m->type) {

@@ -21,6 +21,8 @@
  *                           in it) in the same step
  *   raft.follower_commit    AppendEntries never moves a follower's commit
  *                           past min(leaderCommit, prevLogIndex + entries)
+ *   raft.match_monotonic    a leader's matchIndex never moves back within
+ *                           its term (stale and duplicated replies)
  *   raft.commit_current_term a leader advances its commit index only to
  *                           an entry of its own term (§5.4.2)
  *   raft.prevote            with params.prevote, a node that has not heard
@@ -114,6 +116,7 @@ typedef struct rule_node {
     fl_time    acked_at;
     fl_time    restarted;   /* when this node last restarted */
     fl_time    isolated;    /* check_quorum: first step as a cut-off leader */
+    fl_time    last_step;   /* check_quorum: its previous step */
 } rule_node;
 
 typedef struct rule_state {
@@ -426,6 +429,7 @@ static size_t rule_reachable(const fl_world *w, fl_node_id node)
 
 typedef struct prevote_state {
     fl_time   *heard;            /* [to * nn + from]: last delivery */
+    fl_time   *term_at;          /* per node: when its term last moved */
     size_t     nn;
     fl_node_id timeout_now_to;   /* node that just received TimeoutNow */
     fl_time    timeout_now_at;
@@ -436,7 +440,8 @@ static int prevote_init(void *state, const fl_world *w)
     prevote_state *s = state;
     s->nn = fl_world_node_count(w);
     s->heard = malloc((s->nn ? s->nn * s->nn : 1) * sizeof *s->heard);
-    if (!s->heard)
+    s->term_at = calloc(s->nn ? s->nn : 1, sizeof *s->term_at);
+    if (!s->heard || !s->term_at)
         return -1;
     for (size_t i = 0; i < s->nn * s->nn; i++)
         s->heard[i] = INT64_MIN / 2;
@@ -448,7 +453,9 @@ static void prevote_destroy(void *state)
 {
     prevote_state *s = state;
     free(s->heard);
+    free(s->term_at);
     s->heard = NULL;
+    s->term_at = NULL;
 }
 
 static int prevote_message(void *state, const fl_world *w, const fl_inv_msg *m,
@@ -467,22 +474,27 @@ static int prevote_message(void *state, const fl_world *w, const fl_inv_msg *m,
     return 0;
 }
 
-/* A pre-vote round needs answers from a majority, so a node that heard
- * from fewer servers than that lately cannot have won one. "Lately" is
- * four election timeouts: longer than any pre-vote round. */
+/* A pre-vote round needs answers from a majority, and a node's rounds in
+ * one term start after it entered that term: a node that heard from
+ * fewer servers than a majority since then cannot have won one. */
 static int prevote_check(void *state, const fl_world *w, fl_node_id node,
                          const fl_view *before, const fl_view *after,
                          char *msg, size_t msglen)
 {
     prevote_state *s = state;
-    if (!rule_live(before) || !rule_live(after) || (size_t)node >= s->nn ||
+    if ((size_t)node >= s->nn)
+        return 0;
+    fl_time now = fl_world_now(w);
+    fl_time since = s->term_at[node];
+    if (!rule_live(before) || !rule_live(after) ||
+        before->term != after->term)
+        s->term_at[node] = now;
+    if (!rule_live(before) || !rule_live(after) ||
         after->kind != FL_VIEW_CANDIDATE || after->term <= before->term ||
         !rule_param_bool(w, FL_RAFT_PARAM_PREVOTE))
         return 0;
-    fl_time now = fl_world_now(w);
     if (s->timeout_now_to == node && s->timeout_now_at == now)
         return 0;                   /* a transfer skips PreVote (§3.10) */
-    fl_time since = now - FL_MS(4 * rule_election_hi_ms(w));
     const char *role = fl_world_role(w, node);
     size_t servers = rule_servers(w, node), heard = 1;
     for (size_t p = 0; p < s->nn; p++)
@@ -494,11 +506,12 @@ static int prevote_check(void *state, const fl_world *w, fl_node_id node,
         return 0;
     return rule_fail(msg, msglen,
                      "node %d started an election for term %" PRId64 " having "
-                     "heard from only %zu of %zu servers (itself included) in "
-                     "the last %.0f ms, with params.prevote on: no pre-vote "
-                     "round can have succeeded, so its term must not move "
-                     "(thesis §9.6)", node, after->term, heard, servers,
-                     (double)(now - since) / 1e6);
+                     "heard from only %zu of %zu servers (itself included) "
+                     "since it entered term %" PRId64 " at %.3f ms, with "
+                     "params.prevote on: no pre-vote round can have "
+                     "succeeded, so its term must not move (thesis §9.6)",
+                     node, after->term, heard, servers, before->term,
+                     (double)since / 1e6);
 }
 
 /* ---- raft.check_quorum ------------------------------------------------------ */
@@ -516,14 +529,20 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
     if (after->kind != FL_VIEW_LEADER ||
         rule_reachable(w, node) * 2 > servers) {
         r->isolated = 0;
+        r->last_step = fl_world_now(w);
         return 0;
     }
     fl_time now = fl_world_now(w);
-    if (r->isolated == 0) {
+    fl_time hi = FL_MS(rule_election_hi_ms(w));
+    fl_time last = r->last_step;
+    r->last_step = now;
+    /* A leader steps at least every heartbeat; a longer gap means it was
+     * paused, and a paused leader cannot count: start again. */
+    if (r->isolated == 0 || now - last > hi) {
         r->isolated = now;
         return 0;
     }
-    fl_time bound = FL_MS(3 * rule_election_hi_ms(w));
+    fl_time bound = 3 * hi;
     if (now - r->isolated <= bound)
         return 0;
     return rule_fail(msg, msglen,
@@ -533,6 +552,29 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
                      "on: it must step down (thesis §6.2)", node, after->term,
                      servers, (double)r->isolated / 1e6,
                      (double)(now - r->isolated) / 1e6, (double)bound / 1e6);
+}
+
+/* ---- raft.match_monotonic -------------------------------------------------- */
+
+static int match_check(void *state, const fl_world *w, fl_node_id node,
+                       const fl_view *before, const fl_view *after,
+                       char *msg, size_t msglen)
+{
+    (void)state;
+    (void)w;
+    if (before->kind != FL_VIEW_LEADER || after->kind != FL_VIEW_LEADER ||
+        before->term != after->term || !before->match || !after->match)
+        return 0;
+    size_t n = before->npeers < after->npeers ? before->npeers : after->npeers;
+    for (size_t p = 0; p < n; p++)
+        if ((fl_node_id)p != node && after->match[p] < before->match[p])
+            return rule_fail(msg, msglen,
+                             "leader %d of term %" PRId64 " lowered matchIndex "
+                             "of node %zu from %" PRId64 " to %" PRId64 ": a "
+                             "stale or duplicated reply must not move it back "
+                             "(§5.3; matchIndex increases monotonically)", node,
+                             after->term, p, before->match[p], after->match[p]);
+    return 0;
 }
 
 /* ---- The table -------------------------------------------------------------- */
@@ -602,4 +644,11 @@ const fl_invariant fl_rule_raft_check_quorum = {
                "steps down within three election timeouts (thesis §6.2)",
     .state_size = sizeof(rule_state),
     .init = rule_init, .check = cq_check, .destroy = rule_destroy,
+};
+
+const fl_invariant fl_rule_raft_match_monotonic = {
+    .name = "raft.match_monotonic",
+    .summary = "a leader's matchIndex never decreases within its term, "
+               "whatever replies arrive late or twice (Figure 2)",
+    .check = match_check,
 };

@@ -18,6 +18,7 @@ extern const fl_invariant fl_rule_raft_ack_durable;
 extern const fl_invariant fl_rule_raft_adopt_term;
 extern const fl_invariant fl_rule_raft_follower_commit;
 extern const fl_invariant fl_rule_raft_commit_current_term;
+extern const fl_invariant fl_rule_raft_match_monotonic;
 extern const fl_invariant fl_rule_raft_prevote;
 extern const fl_invariant fl_rule_raft_check_quorum;
 extern const fl_invariant fl_feature_raft_snapshot;

@@ -242,10 +242,9 @@ static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
     if ((has_sent > 0) == f->on_sync)
         return ld_fail(ld, "needs exactly one of \"sent\": KIND (a message "
                            "kind as describe names it) or \"sync\": true");
-    int has_from = get_selector(ld, on, "from", s, &f->on_from);
-    if (has_from < 0)
+    f->has_on_from = cJSON_GetObjectItemCaseSensitive(on, "from") != NULL;
+    if (f->has_on_from && get_selector(ld, on, "from", s, &f->on_from) < 0)
         return -1;
-    f->has_on_from = has_from > 0;
     ld_pop(ld, m);
     return 1;
 }
