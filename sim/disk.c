@@ -3,6 +3,8 @@
  * sync that covers them has completed. */
 #include "sim/disk.h"
 
+#include "sim/trace.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,4 +300,18 @@ uint64_t fl_disk_bytes(const fl_disk *d)
     for (size_t i = 0; i < d->nfiles; i++)
         n += d->files[i].cur.len;
     return n;
+}
+
+uint64_t fl_disk_hash(const fl_disk *d)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < d->nfiles; i++) {
+        const fl_file *f = &d->files[i];
+        uint64_t h = fl_hash_bytes(0x6469736bu, f->name, strlen(f->name));
+        h = fl_hash_bytes(h, f->cur.data, (size_t)f->cur.len);
+        h = fl_hash_u64(h, f->exists_dur ? f->dur.len + 1 : 0);
+        h = fl_hash_bytes(h, f->dur.data, (size_t)f->dur.len);
+        sum += fl_hash_u64(h, 1);       /* a sum: the files' order is no matter */
+    }
+    return sum;
 }

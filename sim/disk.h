@@ -33,5 +33,7 @@ size_t  fl_disk_crash(fl_disk *d, fl_time now, int64_t torn_keep);
 int64_t fl_disk_first_pending_len(const fl_disk *d, fl_time now);
 
 uint64_t fl_disk_bytes(const fl_disk *d);      /* current contents, all files */
+/* A hash of every file's current and durable contents (search states). */
+uint64_t fl_disk_hash(const fl_disk *d);
 
 #endif

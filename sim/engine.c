@@ -694,6 +694,25 @@ int fl_engine_step(fl_engine *e)
     return e->stopped ? -1 : 1;
 }
 
+void fl_engine_fire(fl_engine *e, fl_event *ev)
+{
+    if (ev->time > e->now)
+        e->now = ev->time;
+    e->stats.events++;
+    dispatch(e, ev);
+}
+
+bool fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
+                          uint8_t *kind)
+{
+    const fl_timer_slot *s = timer_slot(e, id);
+    if (!s || !e->nodes[s->node].alive || e->nodes[s->node].incarnation != s->incarnation)
+        return false;
+    *node = s->node;
+    *kind = s->kind;
+    return true;
+}
+
 int fl_engine_run(fl_engine *e)
 {
     int rc;
@@ -743,6 +762,18 @@ bool fl_engine_node_alive(const fl_engine *e, fl_node_id node)
 bool fl_engine_node_paused(const fl_engine *e, fl_node_id node)
 {
     return (size_t)node < e->nnodes && e->nodes[node].paused;
+}
+
+bool fl_engine_node_entry(const fl_engine *e, fl_node_id node, int64_t index,
+                          fl_view_entry *out)
+{
+    if ((size_t)node >= e->nnodes)
+        return false;
+    const fl_node *n = &e->nodes[node];
+    if (!n->alive || !n->state || !n->role->inspect_entry)
+        return false;
+    memset(out, 0, sizeof *out);
+    return n->role->inspect_entry(n->state, index, out);
 }
 
 const fl_view *fl_engine_node_view(const fl_engine *e, fl_node_id node)
@@ -973,14 +1004,7 @@ const fl_view *fl_world_view(const fl_world *w, fl_node_id node)
 bool fl_world_entry(const fl_world *w, fl_node_id node, int64_t index,
                     fl_view_entry *out)
 {
-    const fl_engine *e = (const fl_engine *)w;
-    if ((size_t)node >= e->nnodes)
-        return false;
-    const fl_node *n = &e->nodes[node];
-    if (!n->alive || !n->state || !n->role->inspect_entry)
-        return false;
-    memset(out, 0, sizeof *out);
-    return n->role->inspect_entry(n->state, index, out);
+    return fl_engine_node_entry((const fl_engine *)w, node, index, out);
 }
 
 fl_time fl_world_now(const fl_world *w)

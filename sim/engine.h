@@ -91,6 +91,9 @@ const char *fl_engine_node_role(const fl_engine *e, fl_node_id node);
 bool        fl_engine_node_alive(const fl_engine *e, fl_node_id node);
 bool        fl_engine_node_paused(const fl_engine *e, fl_node_id node);
 const fl_view *fl_engine_node_view(const fl_engine *e, fl_node_id node);
+/* Entry `index` of a live node's log, through its role's inspect_entry. */
+bool        fl_engine_node_entry(const fl_engine *e, fl_node_id node,
+                                 int64_t index, fl_view_entry *out);
 /* Time of the last heal, restart or crash-free start (for liveness). */
 fl_time     fl_engine_last_disruption_end(const fl_engine *e);
 /* Earliest time since the last disruption at which some node led, or -1. */

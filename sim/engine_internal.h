@@ -139,6 +139,12 @@ void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node
                                const char *text);
 int     fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls);
 void    fl_engine_after_step(fl_engine *e, fl_node *n);
+/* Manual delivery (sim/manual.c): fire one event taken from the queue,
+ * moving time forward to it (never back); a timer's node and kind, false
+ * if it was cancelled or died with its node. */
+void    fl_engine_fire(fl_engine *e, fl_event *ev);
+bool    fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
+                             uint8_t *kind);
 /* A heal, restart or resume just ended a disruption (liveness clock). */
 void    fl_engine_mark_recovery(fl_engine *e);
 /* Holds an event for a paused or syncing node; true if it was held. */
@@ -158,6 +164,8 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                  const void *data, size_t len);
 void fl_net_deliver(fl_engine *e, fl_event *ev);
 void fl_net_free_msg(fl_msg *m);
+/* Counts, traces and frees a message the network loses. */
+void fl_net_drop(fl_engine *e, fl_msg *m, const char *why);
 /* Replaces the current partition (link cuts stay). -1: not named. */
 void fl_net_partition(fl_engine *e, const int *group_of);
 static inline bool fl_link_blocked(const fl_link_state *ls) { return ls->split || ls->cut; }

@@ -8,6 +8,7 @@ libfl_a_SOURCES += \
 	sim/trace.c sim/trace.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
 	sim/net.c sim/fault.c sim/client.c \
+	sim/manual.c sim/manual.h \
 	sim/history.h
 include sim/scenario/local.mk
 include sim/run/local.mk

@@ -125,7 +125,7 @@ static void trace_msg(fl_engine *e, fl_trace_type type, const fl_msg *m,
     fl_trace_record(&e->trace, &r);
 }
 
-static void drop(fl_engine *e, fl_msg *m, const char *why)
+void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
 {
     e->stats.dropped++;
     trace_msg(e, FL_TR_DROP, m, why);
@@ -161,7 +161,7 @@ static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
     }
     fl_event ev = { .time = at, .type = FL_EV_DELIVER, .node = m->to, .ptr = m };
     if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0)
-        drop(e, m, "out of memory");
+        fl_net_drop(e, m, "out of memory");
 }
 
 void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
@@ -190,7 +190,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     }
     fl_link_state *ls = &e->links[link_index(e, from->id, to)];
     if (fl_link_blocked(ls)) {
-        drop(e, m, "partition");
+        fl_net_drop(e, m, "partition");
         return;
     }
     fl_link_spec spec;
@@ -201,7 +201,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     bool lost = spec.drop > 0 && gsl_rng_uniform(r) < spec.drop;
     bool dup = spec.duplicate > 0 && gsl_rng_uniform(r) < spec.duplicate;
     if (lost) {
-        drop(e, m, "loss");
+        fl_net_drop(e, m, "loss");
         return;
     }
     if (dup) {
@@ -254,15 +254,15 @@ void fl_net_deliver(fl_engine *e, fl_event *ev)
     fl_msg *m = ev->ptr;
     fl_node *n = &e->nodes[m->to];
     if (sender_died_first(e, m)) {
-        drop(e, m, "sender crashed before the message left");
+        fl_net_drop(e, m, "sender crashed before the message left");
         return;
     }
     if (!n->alive) {
-        drop(e, m, "node down");
+        fl_net_drop(e, m, "node down");
         return;
     }
     if (fl_link_blocked(&e->links[link_index(e, m->from, m->to)])) {
-        drop(e, m, "partition");
+        fl_net_drop(e, m, "partition");
         return;
     }
     if (fl_node_hold(e, n, ev))

@@ -34,3 +34,13 @@ tests_plugins_no_entry_la_SOURCES = tests/plugins/no_entry.c
 tests_plugins_no_entry_la_LDFLAGS = $(TEST_PLUGIN_LD)
 TESTS += tests/test_plugin.sh
 EXTRA_DIST += tests/test_plugin.sh
+
+# Interaction tests: text files of commands against a small cluster under
+# manual delivery (tests/interaction/ALG/NAME.txt, see tests/interaction.h).
+check_PROGRAMS += tests/test_interaction
+TESTS += tests/test_interaction
+tests_test_interaction_SOURCES = tests/test_interaction.c tests/interaction.c tests/interaction.h
+tests_test_interaction_CFLAGS = $(TEST_CF)
+tests_test_interaction_LDADD = $(TEST_LIBS)
+tests_test_interaction_LDFLAGS = $(TEST_LD)
+EXTRA_DIST += tests/interaction

@@ -39,5 +39,7 @@ int fl_cmd_merge(int argc, char **argv);    /* sim/cli/cmd_explore.c */
 int fl_cmd_shrink(int argc, char **argv);   /* sim/cli/cmd_shrink.c */
 int fl_cmd_diff(int argc, char **argv);     /* sim/cli/cmd_diff.c */
 int fl_cmd_new(int argc, char **argv);      /* sim/cli/cmd_new.c */
+int fl_cmd_search(int argc, char **argv);   /* sim/cli/cmd_search.c */
+void fl_cmd_search_usage(FILE *out);
 
 #endif

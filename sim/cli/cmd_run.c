@@ -13,6 +13,7 @@
 #include "sim/run/lincheck.h"
 #include "sim/cli/cli.h"
 #include "sim/engine.h"
+#include "sim/manual.h"
 #include "sim/run/liveness.h"
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
@@ -348,6 +349,33 @@ static int start_engine(run_ctx *rc, uint64_t seed, fl_time duration)
     return 0;
 }
 
+/* A scenario with an explicit "schedule" (a search's counterexample) runs
+ * exactly those steps under manual delivery, then is judged as usual. */
+static int run_schedule(run_ctx *rc)
+{
+    fl_manual *m = fl_manual_new(rc->e);
+    if (!m) {
+        fprintf(stderr, "faultline: out of memory\n");
+        return 2;
+    }
+    size_t i = 0;
+    for (; i < rc->s->nschedule && !fl_engine_done(rc->e); i++) {
+        const fl_step *st = &rc->s->schedule[i];
+        if (fl_manual_apply(m, st) < 0) {
+            fprintf(stderr, "faultline: %s: $.schedule[%zu]: no pending %s with id %llu "
+                    "(the schedule does not fit this binary or scenario)\n", rc->o.scenario, i,
+                    st->kind == FL_STEP_TIMER ? "timer" : "message", (unsigned long long)st->id);
+            fl_manual_free(m);
+            return 2;
+        }
+    }
+    fl_manual_free(m);
+    if (!rc->o.quiet)
+        printf("schedule: %zu of %zu steps replayed under manual delivery\n", i,
+               rc->s->nschedule);
+    return 0;
+}
+
 static int write_outputs(run_ctx *rc, const verdicts *v)
 {
     int bad = 0;
@@ -424,10 +452,12 @@ int fl_cmd_run(int argc, char **argv)
         fl_time duration = rc.o.duration_ms >= 0 ? FL_MS(rc.o.duration_ms)
                                                  : rc.s->duration;
         status = start_engine(&rc, seed, duration);
-        if (status == 0) {
+        if (status == 0 && rc.s->nschedule)
+            status = run_schedule(&rc);
+        else if (status == 0)
             fl_engine_run(rc.e);
+        if (status == 0)
             status = finish(&rc, duration);
-        }
     }
     cleanup(&rc);
     return status;

@@ -6,4 +6,5 @@ libfl_a_SOURCES += \
 	sim/cli/datadir.c sim/cli/datadir.h \
 	sim/cli/cmd_run.c sim/cli/cmd_list.c sim/cli/cmd_bench.c \
 	sim/cli/cmd_experiment.c sim/cli/cmd_grade.c sim/cli/cmd_explore.c \
-	sim/cli/cmd_shrink.c sim/cli/cmd_diff.c sim/cli/cmd_new.c
+	sim/cli/cmd_shrink.c sim/cli/cmd_diff.c sim/cli/cmd_new.c \
+	sim/cli/cmd_search.c

@@ -256,6 +256,8 @@ static const fl_command commands[] = {
       "\n"
       "exit status: 0 identical, 1 different, 2 bad usage or unreadable input\n",
       fl_cmd_diff, NULL },
+    { "search", "explore schedules systematically for a shortest counterexample",
+      NULL, fl_cmd_search, fl_cmd_search_usage },
     { "new", "write a skeleton implementation for a student",
       "usage: faultline new ALGORITHM DIR [--force] [--templates TDIR]\n"
       "\n"

@@ -69,6 +69,7 @@ int parse_links(fl_ld *ld, const cJSON *root, fl_scenario *s);
 int parse_disk(fl_ld *ld, const cJSON *root, fl_scenario *s);
 int parse_workload(fl_ld *ld, const cJSON *root, fl_scenario *s);
 int parse_faults(fl_ld *ld, const cJSON *root, fl_scenario *s);
+int parse_schedule(fl_ld *ld, const cJSON *root, fl_scenario *s);
 #define FL_GETTER(fn_name, out_type, call)                                  \
     int fn_name(fl_ld *ld, const cJSON *obj, const char *key,              \
                        bool required, out_type out)                        \

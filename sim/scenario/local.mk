@@ -4,4 +4,4 @@ libfl_a_SOURCES += \
 	sim/scenario/scenario.c sim/scenario/scenario.h \
 	sim/scenario/loader.c sim/scenario/loader.h \
 	sim/scenario/nodes.c sim/scenario/network.c sim/scenario/faults.c \
-	sim/scenario/bind.c
+	sim/scenario/schedule.c sim/scenario/bind.c

@@ -104,7 +104,8 @@ static int parse_root(fl_ld *ld, fl_scenario *s)
 {
     static const char *const keys[] = {
         "name", "description", "algorithm", "params", "nodes", "duration_ms",
-        "seed", "network", "links", "disk", "workload", "faults", "expect", NULL
+        "seed", "network", "links", "disk", "workload", "faults", "expect",
+        "schedule", NULL
     };
     const cJSON *root = s->json;
     if (ld_object(ld, root, keys) < 0 || ld_no_duplicates(ld, root) < 0 ||
@@ -119,6 +120,7 @@ static int parse_root(fl_ld *ld, fl_scenario *s)
         parse_disk(ld, root, s) < 0 ||
         parse_workload(ld, root, s) < 0 ||
         parse_faults(ld, root, s) < 0 ||
+        parse_schedule(ld, root, s) < 0 ||
         parse_expect(ld, root, s) < 0 ||
         parse_params(ld, s) < 0)
         return -1;
@@ -311,6 +313,7 @@ void fl_scenario_free(fl_scenario *s)
     free(s->description);
     free(s->links);
     free(s->faults);
+    free(s->schedule);
     cJSON_Delete(s->json);
     free(s);
 }

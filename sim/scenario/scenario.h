@@ -160,6 +160,31 @@ typedef struct fl_expect {
                                     heal / restart / start; -1 off */
 } fl_expect;
 
+/* One step of an explicit schedule ("schedule": [...]), as `faultline
+ * search` writes its counterexamples: the run delivers, fires, drops,
+ * duplicates, crashes and restarts exactly these, in order, under manual
+ * delivery, and nothing else. Message and timer ids are deterministic. */
+typedef enum fl_step_kind {
+    FL_STEP_DELIVER,
+    FL_STEP_TIMER,
+    FL_STEP_DROP,
+    FL_STEP_DUP,
+    FL_STEP_CRASH,
+    FL_STEP_RESTART,
+    FL_STEP_KIND_COUNT
+} fl_step_kind;
+
+typedef struct fl_step {
+    uint8_t     kind;        /* fl_step_kind */
+    int32_t     node;        /* receiver, timer's node, crashed node */
+    int32_t     from;        /* message sender, or -1 */
+    uint64_t    id;          /* message or timer id */
+    const char *what;        /* message or timer kind, for people */
+} fl_step;
+
+/* "deliver", "timer", "drop", "dup", "crash", "restart". */
+const char *fl_step_kind_name(fl_step_kind k);
+
 typedef struct fl_scenario {
     char  *path;                 /* as given */
     char   name[FL_NAME_MAX];
@@ -182,6 +207,8 @@ typedef struct fl_scenario {
     size_t         nfaults;
     fl_fault      *faults;       /* sorted by `at`, file order for ties */
     fl_expect      expect;
+    size_t         nschedule;    /* an explicit schedule (see fl_step) */
+    fl_step       *schedule;
     uint64_t       hash;         /* FNV-1a of the file's bytes */
     cJSON         *json;
 } fl_scenario;
