@@ -228,8 +228,13 @@ static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
     f->triggered = true;
     f->on_ok = -1;
     int has_sent = get_name(ld, on, "sent", false, f->on_sent);
-    if (has_sent < 0 || get_bool(ld, on, "sync", false, &f->on_sync) < 0)
+    int has_sync = get_bool(ld, on, "sync", false, &f->on_sync);
+    if (has_sent < 0 || has_sync < 0)
         return -1;
+    if (has_sync > 0 && !f->on_sync) {
+        ld_key(ld, "sync");
+        return ld_fail(ld, "must be true (or absent)");
+    }
     bool ok = false;
     int has_ok = get_bool(ld, on, "ok", false, &ok);
     if (has_ok < 0)
