@@ -15,4 +15,5 @@ libfl_a_SOURCES += \
 	algorithms/paxos/multi.c algorithms/paxos/multi.h
 
 # What the algorithm must guarantee, checked after every event from views.
-libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h
+libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h \
+	algorithms/paxos/rules.c algorithms/paxos/rules.h algorithms/paxos/contract.h
