@@ -44,3 +44,8 @@ tests_test_interaction_CFLAGS = $(TEST_CF)
 tests_test_interaction_LDADD = $(TEST_LIBS)
 tests_test_interaction_LDFLAGS = $(TEST_LD)
 EXTRA_DIST += tests/interaction
+
+# faultline search (sim/batch/search.c): bugs found and replayed, bounds
+# exhausted, sleep sets, bad input.
+TESTS += tests/test_search.sh
+EXTRA_DIST += tests/test_search.sh

@@ -171,9 +171,8 @@ static void describe_pending(const fl_pending *p, char *buf, size_t len)
 }
 
 /* What an action did: new messages, changed views, a violation. */
-static void report(ix_cluster *c, ix_out *o, size_t lost_at_send)
+static void report_since(ix_cluster *c, ix_out *o, size_t lost_at_send, size_t before)
 {
-    size_t before = o->len;
     uint64_t top = c->last_msg;
     for (size_t i = 0; i < fl_manual_count(c->m); i++) {
         const fl_pending *p = fl_manual_at(c->m, i);
@@ -205,6 +204,11 @@ static void report(ix_cluster *c, ix_out *o, size_t lost_at_send)
     }
     if (o->len == before)
         out_printf(o, "ok\n");
+}
+
+static void report(ix_cluster *c, ix_out *o, size_t lost_at_send)
+{
+    report_since(c, o, lost_at_send, o->len);
 }
 
 /* ---- Booting ---------------------------------------------------------------- */
@@ -367,7 +371,7 @@ static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, bool dup, ix_
                    mt->kind == FL_PENDING_TIMER ? "tick" : "deliver");
         return;
     }
-    size_t lost = 0;
+    size_t lost = 0, start = o->len;
     for (size_t k = 0; k < nids; k++) {
         size_t i = 0;
         const fl_pending *p = NULL;
@@ -401,7 +405,7 @@ static void cmd_pick(ix_cluster *c, const ix_match *mt, bool drop, bool dup, ix_
         if (rc < 0)
             break;
     }
-    report(c, o, lost);
+    report_since(c, o, lost, start);
 }
 
 static void cmd_stabilize(ix_cluster *c, ix_out *o)

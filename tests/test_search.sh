@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# test_search.sh — faultline search: bug switches found with a
+# counterexample that `faultline run` replays to the same violation, the
+# correct built-ins exhausting small bounds, sleep sets that reduce, and
+# bad input refused. Bounds are small so the test stays quick in CI;
+# bench/search_bench.sh measures at length.
+src=${FL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+fl=${FAULTLINE:-./faultline}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "PASS: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+with_bug() {   # algorithm file, bug -> a copy of the search scenario with the switch on
+    sed "s/\"seed\": 1,/\"seed\": 1, \"params\": {\"bugs\": [\"$2\"]},/" \
+        "$src/scenarios/search/$1.json" > "$tmp/$1-$2.json"
+    echo "$tmp/$1-$2.json"
+}
+
+finds() {   # algorithm bug check search-options...
+    local alg=$1 bug=$2 check=$3; shift 3
+    local scen; scen=$(with_bug "$alg" "$bug")
+    "$fl" search "$scen" --quiet --time 120 --out "$tmp/cex.json" "$@" > "$tmp/out" 2>&1
+    local st=$?
+    if [ $st -eq 1 ] && grep -q "^VIOLATION $check" "$tmp/out"; then
+        ok "search finds $alg $bug ($check): $(grep -c '^ *[0-9]* ' "$tmp/out") steps"
+    else
+        bad "search finds $alg $bug (exit $st)"; head -5 "$tmp/out"; return
+    fi
+    "$fl" run "$tmp/cex.json" > "$tmp/replay" 2>&1
+    st=$?
+    if [ $st -eq 1 ] && grep -q "expected violation $check: caught" "$tmp/replay"; then
+        ok "run replays the $alg $bug counterexample to $check"
+    else
+        bad "run replays the $alg $bug counterexample (exit $st)"; tail -5 "$tmp/replay"
+    fi
+}
+
+finds raft vote-twice raft.election_safety --depth 8
+finds multipaxos non-unique-ballots paxos.unique_ballots --depth 8
+finds multipaxos accept-below-promise paxos.promise --depth 8
+finds multipaxos forget-promise paxos.promise --depth 6 --crashes 1 --restarts 1
+finds paxos forget-promise paxos.promise --depth 8 --crashes 1 --restarts 1
+
+# The shortest counterexample of vote-twice is the six steps of two elections.
+with_bug raft vote-twice > /dev/null
+"$fl" search "$tmp/raft-vote-twice.json" --quiet --depth 8 > "$tmp/out" 2>&1
+grep -q 'counterexample, 6 steps' "$tmp/out" && ok "breadth-first gives the 6-step counterexample" \
+    || { bad "breadth-first gives the 6-step counterexample"; cat "$tmp/out"; }
+
+# Correct built-ins: nothing found, the bounds exhausted.
+for alg in raft multipaxos; do
+    "$fl" search "$src/scenarios/search/$alg.json" --quiet --depth 5 > "$tmp/out" 2>&1
+    st=$?
+    if [ $st -eq 0 ] && grep -q 'no violation' "$tmp/out" && ! grep -q 'time bound\|states bound' "$tmp/out"; then
+        ok "correct $alg exhausts depth 5"
+    else
+        bad "correct $alg exhausts depth 5 (exit $st)"; cat "$tmp/out"
+    fi
+done
+
+# Sleep sets: the same verdict from fewer states.
+states() { sed -n 's/.*depth [0-9]*, \([0-9]*\) states.*/\1/p' "$1"; }
+"$fl" search "$src/scenarios/search/raft.json" --quiet --dfs --depth 6 > "$tmp/por" 2>&1; s1=$?
+"$fl" search "$src/scenarios/search/raft.json" --quiet --no-por --depth 6 > "$tmp/nopor" 2>&1; s2=$?
+a=$(states "$tmp/por"); b=$(states "$tmp/nopor")
+if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
+    ok "sleep sets explore $a states instead of $b"
+else
+    bad "sleep sets reduce the states ($a vs $b, exits $s1 $s2)"
+fi
+
+# A liveness bound no schedule can meet fails; one it can meet holds.
+"$fl" search "$src/scenarios/search/raft.json" --quiet --depth 3 --leader-within 2 > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'VIOLATION liveness.leader' "$tmp/out" && ok "no leader within 2 steps is reported" \
+    || { bad "no leader within 2 steps is reported"; cat "$tmp/out"; }
+"$fl" search "$src/scenarios/search/raft.json" --quiet --depth 4 --leader-within 4 > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "a leader within 4 steps is found" || { bad "a leader within 4 steps is found"; cat "$tmp/out"; }
+
+# Bad input.
+expect2() { "$@" > "$tmp/out" 2> "$tmp/err"; [ $? -eq 2 ] && ok "exit 2: ${*:2}" || bad "exit 2: ${*:2}"; }
+expect2 "$fl" search
+expect2 "$fl" search "$src/scenarios/search/raft.json" --depth banana
+expect2 "$fl" search "$src/scenarios/search/raft.json" --timers sometimes
+expect2 "$fl" search "$tmp/none.json"
+sed 's/"seed": 1,/"seed": 1, "schedule": [{"step": "teleport", "node": 0}],/' \
+    "$src/scenarios/search/raft.json" > "$tmp/badsched.json"
+expect2 "$fl" run "$tmp/badsched.json"
+grep -q 'schedule\[0\].step' "$tmp/err" && ok "a bad schedule step names its path" || { bad "a bad schedule step names its path"; cat "$tmp/err"; }
+sed 's/"seed": 1,/"seed": 1, "schedule": [{"step": "deliver", "node": 0, "id": 999}],/' \
+    "$src/scenarios/search/raft.json" > "$tmp/nosuch.json"
+expect2 "$fl" run "$tmp/nosuch.json"
+grep -q 'no pending message with id 999' "$tmp/err" && ok "a schedule that does not fit says so" || { bad "a schedule that does not fit says so"; cat "$tmp/err"; }
+
+echo "fl-tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]
