@@ -49,7 +49,8 @@ typedef enum raft_read_mode {
  *                        them (§5.3)
  *   apply-before-commit  applies (and answers) entries as soon as they are
  *                        in the log, before a majority holds them (§5.3)
- * and, each caught by the rule check named in scenarios/raft/bugs/:
+ * and, each caught by the check named (scenarios/raft/bugs/ has a scenario
+ * for each but readindex-no-confirm, which stale-read.json shows):
  *   vote-in-memory       persists the term but keeps votedFor in memory
  *                        (Figure 2)                       raft.vote_durable
  *   reply-before-sync    sends, then syncs what the message depends on
