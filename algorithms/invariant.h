@@ -59,8 +59,8 @@ typedef struct fl_invariant {
     const char *summary;         /* one line for --help and reports */
     size_t      state_size;      /* zeroed by the checker before init */
     int  (*init)(void *state, const fl_world *w);      /* may be NULL */
-    /* May be NULL. `node` just stepped; `before` and `after` are its views around the
-     * step. Return 0 if the invariant holds, else -1 with a message that
+    /* May be NULL. `node` just stepped; `before` and `after` are its views
+     * around the step. Return 0 if the invariant holds, else -1 with a message that
      * names the nodes, terms and indices involved. */
     int  (*check)(void *state, const fl_world *w, fl_node_id node,
                   const fl_view *before, const fl_view *after,

@@ -175,7 +175,7 @@ static void rule_note_step(rule_state *s, fl_node_id node,
         s->views_log = true;
 }
 
-/* ---- raft.term_durable ------------------------------------------------------ */
+/* ---- raft.term_durable -------- */
 
 static int term_judge(const rule_node *r, fl_node_id node, const fl_view *v,
                       char *msg, size_t msglen)
@@ -213,7 +213,7 @@ static int term_check(void *state, const fl_world *w, fl_node_id node,
     return r ? term_judge(r, node, after, msg, msglen) : 0;
 }
 
-/* ---- raft.vote_durable ------------------------------------------------------ */
+/* ---- raft.vote_durable -------- */
 
 static int vote_judge(const rule_state *s, const rule_node *r, fl_node_id node,
                       const fl_view *v, char *msg, size_t msglen)
@@ -268,7 +268,7 @@ static int vote_check(void *state, const fl_world *w, fl_node_id node,
     return r ? vote_judge(s, r, node, after, msg, msglen) : 0;
 }
 
-/* ---- raft.ack_durable ------------------------------------------------------- */
+/* ---- raft.ack_durable -------- */
 
 static int ack_message(void *state, const fl_world *w, const fl_inv_msg *m,
                        char *msg, size_t msglen)
@@ -322,7 +322,7 @@ static int ack_check(void *state, const fl_world *w, fl_node_id node,
     return 0;
 }
 
-/* ---- raft.adopt_term -------------------------------------------------------- */
+/* ---- raft.adopt_term -------- */
 
 static int adopt_message(void *state, const fl_world *w, const fl_inv_msg *m,
                          char *msg, size_t msglen)
@@ -359,7 +359,7 @@ static int adopt_message(void *state, const fl_world *w, const fl_inv_msg *m,
     return 0;
 }
 
-/* ---- raft.follower_commit --------------------------------------------------- */
+/* ---- raft.follower_commit -------- */
 
 static int fcommit_message(void *state, const fl_world *w, const fl_inv_msg *m,
                            char *msg, size_t msglen)
@@ -387,7 +387,7 @@ static int fcommit_message(void *state, const fl_world *w, const fl_inv_msg *m,
                      i->count, bound);
 }
 
-/* ---- raft.commit_current_term ----------------------------------------------- */
+/* ---- raft.commit_current_term -------- */
 
 static int cct_check(void *state, const fl_world *w, fl_node_id node,
                      const fl_view *before, const fl_view *after,
@@ -411,7 +411,7 @@ static int cct_check(void *state, const fl_world *w, fl_node_id node,
                      before->commit, after->commit, e.term);
 }
 
-/* ---- raft.prevote ----------------------------------------------------------- */
+/* ---- raft.prevote -------- */
 
 /* Servers that `node` can reach and hear from right now, itself included. */
 static size_t rule_reachable(const fl_world *w, fl_node_id node)
@@ -514,7 +514,7 @@ static int prevote_check(void *state, const fl_world *w, fl_node_id node,
                      (double)since / 1e6);
 }
 
-/* ---- raft.check_quorum ------------------------------------------------------ */
+/* ---- raft.check_quorum -------- */
 
 static int cq_check(void *state, const fl_world *w, fl_node_id node,
                     const fl_view *before, const fl_view *after,
@@ -554,7 +554,7 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
                      (double)(now - r->isolated) / 1e6, (double)bound / 1e6);
 }
 
-/* ---- raft.match_monotonic -------------------------------------------------- */
+/* ---- raft.match_monotonic -------- */
 
 static int match_check(void *state, const fl_world *w, fl_node_id node,
                        const fl_view *before, const fl_view *after,
@@ -577,7 +577,7 @@ static int match_check(void *state, const fl_world *w, fl_node_id node,
     return 0;
 }
 
-/* ---- The table -------------------------------------------------------------- */
+/* ---- The table -------- */
 
 const fl_invariant fl_rule_raft_term_durable = {
     .name = "raft.term_durable",
