@@ -187,7 +187,30 @@ typedef struct fl_msg_info {
     bool        is_reply;
     int         ok;          /* reply: 1 granted/success, 0 refused, -1 n/a */
     int64_t     term;        /* -1 if none */
+    /* Added after ABI 1 without a bump: the engine sets each to -1 before
+     * calling describe, so a plug-in built against an older header leaves
+     * them at -1 ("not reported") and the checks that need them stand
+     * aside. What each means per message kind is in the algorithm's
+     * contract header (<faultline/raft.h>, <faultline/paxos.h>). */
+    int64_t     index;       /* e.g. prevLogIndex, a reply's match index */
+    int64_t     index_term;  /* e.g. prevLogTerm, lastLogTerm */
+    int64_t     count;       /* e.g. entries carried */
+    int64_t     commit;      /* e.g. leaderCommit */
 } fl_msg_info;
+
+/* Sets every field of `info` to "not reported" (kind NULL, ok and the
+ * numbers -1). The engine does this before every describe. */
+static inline void fl_msg_info_clear(fl_msg_info *info)
+{
+    info->kind = NULL;
+    info->is_reply = false;
+    info->ok = -1;
+    info->term = -1;
+    info->index = -1;
+    info->index_term = -1;
+    info->count = -1;
+    info->commit = -1;
+}
 
 /* ---- The plug-in tables ---------------------------------------------------- */
 

@@ -31,6 +31,7 @@ typedef struct fl_world_ops {
     fl_time     (*workload_end)(const void *impl);
     const fl_history *(*history)(const void *impl);
     fl_time     (*last_recovery)(const void *impl);
+    bool        (*link_up)(const void *impl, fl_node_id from, fl_node_id to);
 } fl_world_ops;
 
 typedef struct fl_world {
@@ -103,13 +104,39 @@ static inline fl_time fl_world_last_recovery(const fl_world *w)
     return w->ops->last_recovery(w->impl);
 }
 
+/* A message between two nodes of the algorithm, for rule checks (what a
+ * node must have done given what it sent and received). `sent`: a handler
+ * just called fl_send (the message may still be lost); else it was just
+ * delivered and the receiver's handler has run: `before` and `after` are
+ * the receiver's views around that step, and the invariant's `check` for
+ * the same step runs next. `depart` is when the message leaves its sender
+ * (after a sync in progress); `unsynced` says the sender's disk, as the
+ * engine holds it, still had writes that were not durable at `depart`.
+ * `info` is the algorithm's describe of the message (fields it does not
+ * report are -1 / NULL). */
+typedef struct fl_inv_msg {
+    bool           sent;
+    fl_node_id     from, to;
+    fl_time        depart;
+    bool           unsynced;
+    fl_msg_info    info;
+    const fl_view *before, *after;
+} fl_inv_msg;
+
+/* Whether the network lets a message from `from` reach `to` right now
+ * (no partition or cut between them; loss and latency aside). */
+static inline bool fl_world_link_up(const fl_world *w, fl_node_id from, fl_node_id to)
+{
+    return w->ops->link_up ? w->ops->link_up(w->impl, from, to) : true;
+}
+
 typedef struct fl_invariant {
     const char *name;            /* "raft.election_safety" */
     const char *summary;         /* one line for --help and reports */
     size_t      state_size;      /* zeroed by the checker before init */
     int  (*init)(void *state, const fl_world *w);      /* may be NULL */
-    /* `node` just stepped; `before` and `after` are its views around the
-     * step. Return 0 if the invariant holds, else -1 with a message that
+    /* May be NULL. `node` just stepped; `before` and `after` are its views
+     * around the step. Return 0 if the invariant holds, else -1 with a message that
      * names the nodes, terms and indices involved. */
     int  (*check)(void *state, const fl_world *w, fl_node_id node,
                   const fl_view *before, const fl_view *after,
@@ -120,6 +147,10 @@ typedef struct fl_invariant {
      * nothing at all never gives a step to check. May be NULL. */
     int  (*finish)(void *state, const fl_world *w, fl_time end,
                    char *msg, size_t msglen);
+    /* Every message sent and delivered (see fl_inv_msg). May be NULL.
+     * 0 if the rule holds, else -1 with a message. */
+    int  (*message)(void *state, const fl_world *w, const fl_inv_msg *m,
+                    char *msg, size_t msglen);
 } fl_invariant;
 
 /* The invariants registered for an algorithm family (none: *n = 0): the

@@ -164,6 +164,10 @@ void fl_engine_after_step(fl_engine *e, fl_node *n)
                            .b = scratch->term, .view = scratch };
         fl_trace_record(&e->trace, &r);
     }
+    if (e->delivering && e->nmsg_hooks &&
+        fl_engine_msg_event(e, e->delivering, false, &n->view, scratch) != 0)
+        e->stopped = true;
+    e->delivering = NULL;
     if (e->nhooks && run_hooks(e, n, &n->view, scratch) != 0)
         e->stopped = true;
     /* swap: the node keeps the new view, scratch keeps the old buffers */
@@ -496,7 +500,7 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
         fl_error_set(err, "out of memory");
         goto fail;
     }
-    if (fl_fault_schedule(e) < 0) {
+    if (fl_fault_schedule(e) < 0 || fl_fault_triggers_init(e) < 0) {
         fl_error_set(err, "out of memory");
         goto fail;
     }
@@ -547,6 +551,8 @@ void fl_engine_free(fl_engine *e)
     free(e->nodes);
     free(e->timers);
     free(e->hooks);
+    free(e->msg_hooks);
+    fl_fault_triggers_free(e);
     free(e->nemesis);
     view_free(&e->scratch);
     if (e->fault_rng)
@@ -576,6 +582,33 @@ int fl_engine_add_hook(fl_engine *e, fl_step_hook hook, void *arg)
         return -1;
     e->hooks = h;
     e->hooks[e->nhooks++] = (fl_hook_entry){ hook, arg };
+    return 0;
+}
+
+int fl_engine_add_msg_hook(fl_engine *e, fl_msg_hook hook, void *arg)
+{
+    fl_msg_hook_entry *h = realloc(e->msg_hooks,
+                                   (e->nmsg_hooks + 1) * sizeof *h);
+    if (!h)
+        return -1;
+    e->msg_hooks = h;
+    e->msg_hooks[e->nmsg_hooks++] = (fl_msg_hook_entry){ hook, arg };
+    return 0;
+}
+
+int fl_engine_msg_event(fl_engine *e, const fl_msg *m, bool sent,
+                        const fl_view *before, const fl_view *after)
+{
+    const fl_node *from = &e->nodes[m->from];
+    fl_msg_event ev = {
+        .sent = sent, .from = m->from, .to = m->to, .id = m->id,
+        .depart = m->depart,
+        .unsynced = fl_disk_first_pending_len(from->disk, m->depart) >= 0,
+        .data = m->data, .len = m->len, .before = before, .after = after,
+    };
+    for (size_t i = 0; i < e->nmsg_hooks; i++)
+        if (e->msg_hooks[i].fn(e->msg_hooks[i].arg, e, &ev) != 0)
+            return -1;
     return 0;
 }
 
@@ -761,6 +794,14 @@ bool fl_engine_node_paused(const fl_engine *e, fl_node_id node)
     return (size_t)node < e->nnodes && e->nodes[node].paused;
 }
 
+bool fl_engine_link_up(const fl_engine *e, fl_node_id from, fl_node_id to)
+{
+    if ((size_t)from >= e->nnodes || (size_t)to >= e->nnodes)
+        return false;
+    return from == to ||
+           !fl_link_blocked(&e->links[(size_t)from * e->nnodes + (size_t)to]);
+}
+
 bool fl_engine_node_entry(const fl_engine *e, fl_node_id node, int64_t index,
                           fl_view_entry *out)
 {
@@ -879,6 +920,8 @@ void fl_disk_sync(fl_ctx *ctx)
     n->busy_until = done;
     e->stats.syncs++;
     fl_engine_trace_simple(e, FL_TR_SYNC, n->id, FL_NO_NODE, done, 0, NULL);
+    if (e->triggers)
+        fl_fault_on_sync(e, n);
 }
 
 int64_t fl_disk_read(fl_ctx *ctx, const char *file, uint64_t offset,

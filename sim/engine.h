@@ -35,6 +35,25 @@ typedef struct fl_engine_stats {
 typedef int (*fl_step_hook)(void *arg, fl_engine *e, fl_node_id node,
                             const fl_view *before, const fl_view *after);
 
+/* A message between two nodes on the algorithm's channel: `sent` when a
+ * handler calls fl_send (before loss or partitions decide its fate),
+ * else just delivered, after the receiver's handler ran and before the
+ * step hooks of that step. `depart` is when it leaves the sender (after a
+ * sync in progress); `unsynced` says the sender's disk still held writes
+ * that were not durable at `depart`. For a delivery, `before` and `after`
+ * are the receiver's views around its step. */
+typedef struct fl_msg_event {
+    bool           sent;
+    fl_node_id     from, to;
+    uint64_t       id;
+    fl_time        depart;
+    bool           unsynced;
+    const void    *data;
+    size_t         len;
+    const fl_view *before, *after;
+} fl_msg_event;
+typedef int (*fl_msg_hook)(void *arg, fl_engine *e, const fl_msg_event *m);
+
 /* Borrows `s` and `alg` for the engine's lifetime. `seed` and `duration`
  * override the scenario's. */
 fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
@@ -44,6 +63,10 @@ void fl_engine_free(fl_engine *e);
 /* Write the trace as JSON Lines to `out` (borrowed); call before any step. */
 int  fl_engine_trace_to(fl_engine *e, FILE *out);
 int  fl_engine_add_hook(fl_engine *e, fl_step_hook hook, void *arg);
+/* Message hooks see every algorithm message sent and delivered; they do
+ * not change the run (no randomness is drawn for them). Nonzero stops
+ * the run. */
+int  fl_engine_add_msg_hook(fl_engine *e, fl_msg_hook hook, void *arg);
 
 /* 1: fired one event; 0: the run is over; -1: a hook stopped it. */
 int  fl_engine_step(fl_engine *e);
@@ -76,6 +99,8 @@ const char *fl_engine_node_role(const fl_engine *e, fl_node_id node);
 bool        fl_engine_node_alive(const fl_engine *e, fl_node_id node);
 bool        fl_engine_node_paused(const fl_engine *e, fl_node_id node);
 const fl_view *fl_engine_node_view(const fl_engine *e, fl_node_id node);
+/* Whether no partition or cut stops a message from `from` to `to` now. */
+bool        fl_engine_link_up(const fl_engine *e, fl_node_id from, fl_node_id to);
 /* Entry `index` of a live node's log, through its role's inspect_entry. */
 bool        fl_engine_node_entry(const fl_engine *e, fl_node_id node,
                                  int64_t index, fl_view_entry *out);

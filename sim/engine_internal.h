@@ -83,6 +83,11 @@ typedef struct fl_hook_entry {
     void        *arg;
 } fl_hook_entry;
 
+typedef struct fl_msg_hook_entry {
+    fl_msg_hook  fn;
+    void        *arg;
+} fl_msg_hook_entry;
+
 struct fl_nemesis_state {
     size_t down;                   /* crashed / paused by this nemesis now */
 };
@@ -119,6 +124,10 @@ struct fl_engine {
     size_t              bytes_in_flight;   /* message bytes not yet freed */
     char                failure[256];      /* the implementation broke a rule */
     char                failure_check[32];
+    fl_msg_hook_entry  *msg_hooks;
+    size_t              nmsg_hooks;
+    const struct fl_msg *delivering;   /* during its receiver's step */
+    struct fl_trigger_state *triggers; /* one per scenario fault */
     struct fl_nemesis_state *nemesis;  /* one per scenario fault */
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
@@ -172,10 +181,22 @@ void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
                  const fl_link_spec *spec);
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r);
 
+/* Runs the message hooks (a sent message, or the delivery being
+ * finished by `n`'s step with views before/after); -1 if one stopped. */
+int  fl_engine_msg_event(fl_engine *e, const struct fl_msg *m, bool sent,
+                         const fl_view *before, const fl_view *after);
+
 /* fault.c */
 int  fl_fault_schedule(fl_engine *e);
 void fl_fault_apply(fl_engine *e, const fl_event *ev);
 void fl_nemesis_fire(fl_engine *e, const fl_event *ev);
+/* Event-triggered faults (fault "on"): `from` just sent `m`. */
+void fl_fault_on_send(fl_engine *e, const struct fl_msg *m);
+/* ... a scenario fault was just applied (index into the faults). */
+/* ... `n` just started a sync (its writes are in flight). */
+void fl_fault_on_sync(fl_engine *e, fl_node *n);
+int  fl_fault_triggers_init(fl_engine *e);
+void fl_fault_triggers_free(fl_engine *e);
 
 /* client.c — the built-in client role */
 extern const fl_role fl_client_role;

@@ -16,7 +16,7 @@ int fl_fault_schedule(fl_engine *e)
     const fl_scenario *s = e->scn;
     for (size_t i = 0; i < s->nfaults; i++) {
         const fl_fault *f = &s->faults[i];
-        if (f->at > e->end)
+        if (f->at > e->end || f->triggered)
             continue;
         fl_event ev = { .time = f->at, .node = FL_NO_NODE, .u = i,
                         .type = f->kind == FL_FAULT_NEMESIS ? FL_EV_NEMESIS
@@ -85,8 +85,8 @@ static fl_node_id random_server(fl_engine *e, bool want_alive)
 }
 
 /* Resolves a selector to node ids; returns how many (0: nobody matches). */
-static size_t resolve(fl_engine *e, const fl_selector *sel, bool for_restart,
-                      fl_node_id *out, size_t max)
+static size_t fl_fault_resolve(fl_engine *e, const fl_selector *sel,
+                               bool for_restart, fl_node_id *out, size_t max)
 {
     fl_node_id one = FL_NO_NODE;
     switch (sel->kind) {
@@ -179,7 +179,7 @@ static void apply_partition(fl_engine *e, const fl_fault *f)
                 rest_group = (int)g;
                 continue;
             }
-            size_t n = resolve(e, sel, false, ids, e->nnodes);
+            size_t n = fl_fault_resolve(e, sel, false, ids, e->nnodes);
             for (size_t k = 0; k < n; k++)
                 if (group_of[ids[k]] < 0)
                     group_of[ids[k]] = (int)g;
@@ -209,7 +209,7 @@ static void heal(fl_engine *e)
 static void apply_link(fl_engine *e, const fl_fault *f)
 {
     fl_node_id a[1], b[1];
-    if (!resolve(e, &f->from, false, a, 1) || !resolve(e, &f->to, false, b, 1)) {
+    if (!fl_fault_resolve(e, &f->from, false, a, 1) || !fl_fault_resolve(e, &f->to, false, b, 1)) {
         skip(e, "link: selector matched no node");
         return;
     }
@@ -240,7 +240,7 @@ static void apply_node_fault(fl_engine *e, const fl_fault *f)
     fl_node_id *ids = malloc(e->nnodes * sizeof *ids);
     if (!ids)
         return;
-    size_t n = resolve(e, &f->node, f->kind == FL_FAULT_RESTART, ids, e->nnodes);
+    size_t n = fl_fault_resolve(e, &f->node, f->kind == FL_FAULT_RESTART, ids, e->nnodes);
     if (n == 0)
         skip(e, "node selector matched no node (no leader / none crashed?)");
     for (size_t i = 0; i < n; i++) {
@@ -273,9 +273,15 @@ static void apply_node_fault(fl_engine *e, const fl_fault *f)
     free(ids);
 }
 
+static void fl_trigger_fire(fl_engine *e, const fl_event *ev);
+
 void fl_fault_apply(fl_engine *e, const fl_event *ev)
 {
     const fl_fault *f = &e->scn->faults[ev->u];
+    if (f->triggered) {
+        fl_trigger_fire(e, ev);
+        return;
+    }
     switch (f->kind) {
     case FL_FAULT_PARTITION:
         apply_partition(e, f);
@@ -417,4 +423,147 @@ void fl_nemesis_fire(fl_engine *e, const fl_event *ev)
         nemesis_undo(e, ev->u, f, ev->node);
         break;
     }
+}
+
+/* ---- Event-triggered faults ------------------------------------------------------ */
+
+/* A crash with "on" waits for an event instead of a time: a node sends a
+ * message of a kind (as the algorithm's describe names it), or starts a
+ * sync. It crashes that node (or its "node" selector) `after` later, at
+ * most `times` times, and restarts it `down` later if set. Matching draws
+ * no randomness, so a scenario without triggers replays as before. */
+struct fl_trigger_state {
+    int64_t fired;
+};
+
+enum { TRIGGER_CRASH = 1, TRIGGER_RESTART = 2 };
+
+int fl_fault_triggers_init(fl_engine *e)
+{
+    bool any = false;
+    for (size_t i = 0; i < e->scn->nfaults; i++)
+        any |= e->scn->faults[i].triggered;
+    if (!any)
+        return 0;
+    e->triggers = calloc(e->scn->nfaults, sizeof *e->triggers);
+    return e->triggers ? 0 : -1;
+}
+
+void fl_fault_triggers_free(fl_engine *e)
+{
+    free(e->triggers);
+    e->triggers = NULL;
+}
+
+/* Does `id` match `sel`, without drawing from the fault stream? */
+static bool trigger_match(const fl_engine *e, const fl_selector *sel,
+                          fl_node_id id)
+{
+    const struct fl_role_ids *ri;
+    switch (sel->kind) {
+    case FL_SEL_INDEX:
+        return sel->index == id;
+    case FL_SEL_ROLE_INDEX:
+        ri = role_ids(e, sel->role);
+        return ri && (size_t)sel->index < ri->n && ri->ids[sel->index] == id;
+    case FL_SEL_ROLE:
+        return !strcmp(e->nodes[id].role_name, sel->role);
+    case FL_SEL_LEADER:
+        return current_leader(e) == id;
+    case FL_SEL_RANDOM:
+        return e->nrole_ids && !strcmp(e->nodes[id].role_name,
+                                       e->role_ids[0].name);
+    case FL_SEL_CRASHED:
+    case FL_SEL_REST:
+        break;
+    }
+    return false;
+}
+
+static bool trigger_armed(const fl_engine *e, size_t i, fl_node_id who)
+{
+    const fl_fault *f = &e->scn->faults[i];
+    if (!f->triggered || e->now < f->at || e->triggers[i].fired >= f->times)
+        return false;
+    if (f->has_on_from)
+        return trigger_match(e, &f->on_from, who);
+    /* by default only the algorithm's servers (the first role) trigger */
+    return e->nrole_ids && !strcmp(e->nodes[who].role_name,
+                                   e->role_ids[0].name);
+}
+
+static void trigger_push(fl_engine *e, size_t i, fl_node_id who, const char *why)
+{
+    const fl_fault *f = &e->scn->faults[i];
+    e->triggers[i].fired++;
+    fl_engine_trace_simple(e, FL_TR_LOG, who, FL_NO_NODE, (int64_t)i,
+                           e->triggers[i].fired, why);
+    fl_event ev = { .time = e->now + f->after, .type = FL_EV_FAULT,
+                    .node = who, .u = i, .a = TRIGGER_CRASH };
+    if (ev.time <= e->end)
+        (void)fl_engine_push(e, &ev, FL_CLASS_FAULT);
+}
+
+void fl_fault_on_send(fl_engine *e, const struct fl_msg *m)
+{
+    bool described = false;
+    fl_msg_info info;
+    for (size_t i = 0; i < e->scn->nfaults; i++) {
+        const fl_fault *f = &e->scn->faults[i];
+        if (!f->on_sent[0] || !trigger_armed(e, i, m->from))
+            continue;
+        if (!described) {
+            fl_msg_info_clear(&info);
+            if (e->alg->describe)
+                e->alg->describe(m->data, m->len, &info);
+            described = true;
+        }
+        if (!info.kind || strcmp(info.kind, f->on_sent) != 0)
+            continue;
+        if (f->on_ok >= 0 && info.ok != f->on_ok)
+            continue;
+        trigger_push(e, i, m->from, "trigger: sent the awaited message");
+    }
+}
+
+void fl_fault_on_sync(fl_engine *e, fl_node *n)
+{
+    for (size_t i = 0; i < e->scn->nfaults; i++) {
+        const fl_fault *f = &e->scn->faults[i];
+        if (f->on_sync && trigger_armed(e, i, n->id))
+            trigger_push(e, i, n->id, "trigger: a sync is in flight");
+    }
+}
+
+static void fl_trigger_fire(fl_engine *e, const fl_event *ev)
+{
+    const fl_fault *f = &e->scn->faults[ev->u];
+    fl_node_id *ids = malloc(e->nnodes * sizeof *ids);
+    if (!ids)
+        return;
+    size_t n = 1;
+    ids[0] = ev->node;
+    if (!f->crash_trigger && ev->a == TRIGGER_CRASH)
+        n = fl_fault_resolve(e, &f->node, false, ids, e->nnodes);
+    if (n == 0)
+        skip(e, "node selector matched no node");
+    for (size_t k = 0; k < n; k++) {
+        fl_node *node = &e->nodes[ids[k]];
+        uint64_t skipped = e->stats.faults_skipped;
+        if (ev->a == TRIGGER_RESTART) {
+            fl_node_restart(e, node);
+            if (node->alive)
+                fl_engine_mark_recovery(e);
+        } else {
+            fl_node_crash(e, node, f->torn);
+            if (f->down > 0 && e->now + f->down <= e->end) {
+                fl_event r = { .time = e->now + f->down, .type = FL_EV_FAULT,
+                               .node = ids[k], .u = ev->u, .a = TRIGGER_RESTART };
+                (void)fl_engine_push(e, &r, FL_CLASS_FAULT);
+            }
+        }
+        if (e->stats.faults_skipped == skipped)
+            e->stats.faults_applied++;
+    }
+    free(ids);
 }

@@ -22,10 +22,17 @@ include sim/cli/local.mk
 # executable, then in PREFIX/share/faultline: install them there, with the
 # JSON schemas (docs/), the example report and the experiment data and plot
 # scripts (notebooks-data/). `faultline list` finds them the same way.
-EXTRA_faultline_DEPENDENCIES = include/faultline/algorithm.h
-CLEANFILES += include/faultline/algorithm.h
+EXTRA_faultline_DEPENDENCIES = include/faultline/algorithm.h \
+	include/faultline/raft.h include/faultline/paxos.h
+CLEANFILES += include/faultline/algorithm.h include/faultline/raft.h \
+	include/faultline/paxos.h
 include/faultline/algorithm.h: $(top_srcdir)/algorithms/algorithm.h
 	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/algorithm.h $@
+# The per-algorithm contracts (issue 14), installed under their family's name.
+include/faultline/raft.h: $(top_srcdir)/algorithms/raft/contract.h
+	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/raft/contract.h $@
+include/faultline/paxos.h: $(top_srcdir)/algorithms/paxos/contract.h
+	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/paxos/contract.h $@
 install-data-local:
 	$(MKDIR_P) $(DESTDIR)$(pkgdatadir)/docs
 	cp -R $(srcdir)/scenarios $(srcdir)/templates $(srcdir)/notebooks-data \

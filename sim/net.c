@@ -200,6 +200,12 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
         return;
     e->stats.sent++;
     trace_msg(e, FL_TR_SEND, m, NULL, NULL);
+    if (ch == FL_CH_ALG) {
+        if (e->nmsg_hooks && fl_engine_msg_event(e, m, true, NULL, NULL) != 0)
+            e->stopped = true;
+        if (e->triggers)
+            fl_fault_on_send(e, m);
+    }
     fl_link_state *ls = &e->links[link_index(e, from->id, to)];
     if (fl_link_blocked(ls)) {
         drop(e, m, "partition", "partition");
@@ -282,8 +288,11 @@ void fl_net_deliver(fl_engine *e, fl_event *ev)
     e->stats.delivered++;
     trace_msg(e, FL_TR_DELIVER, m, NULL, NULL);
     hand_over(e, n, m);
-    fl_net_free_msg(m);
+    if (m->channel == FL_CH_ALG)
+        e->delivering = m;
     fl_engine_after_step(e, n);
+    e->delivering = NULL;
+    fl_net_free_msg(m);
 }
 
 void fl_net_partition(fl_engine *e, const int *group_of)

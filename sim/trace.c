@@ -123,9 +123,7 @@ static bool is_message(fl_trace_type type)
 static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
                                 fl_msg_info *info)
 {
-    memset(info, 0, sizeof *info);
-    info->ok = -1;
-    info->term = -1;
+    fl_msg_info_clear(info);
     switch (r->channel) {
     case FL_CH_REQUEST:
         info->kind = "ClientRequest";

@@ -66,3 +66,48 @@ tests_plugins_student_bug_no_truncate_la_SOURCES = tests/plugins/student_bugswit
 tests_plugins_student_bug_no_truncate_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"no-truncate"'
 tests_plugins_student_bug_no_truncate_la_LDFLAGS = $(GRADE_PLUGIN_LD)
 tests_plugins_student_bug_no_truncate_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+
+# Issue 14: mistakes the rule and feature checks must catch (tests/test_students.sh),
+# two hand-written and the rest as Raft bug switches always on.
+TESTS += tests/test_students.sh tests/test_mutants.sh
+EXTRA_DIST += tests/test_students.sh tests/test_mutants.sh tests/mutants.sh
+check_LTLIBRARIES += tests/plugins/student_ignore_features.la tests/plugins/student_vote_forget.la
+tests_plugins_student_ignore_features_la_SOURCES = tests/plugins/student_ignore_features.c
+tests_plugins_student_ignore_features_la_CFLAGS = $(GRADE_PLUGIN_CF)
+tests_plugins_student_ignore_features_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_ignore_features_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+tests_plugins_student_vote_forget_la_SOURCES = tests/plugins/student_vote_forget.c
+tests_plugins_student_vote_forget_la_CFLAGS = $(GRADE_PLUGIN_CF)
+tests_plugins_student_vote_forget_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_vote_forget_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+check_LTLIBRARIES += tests/plugins/student_bug_reply_before_sync.la
+tests_plugins_student_bug_reply_before_sync_la_SOURCES = tests/plugins/student_bugswitch.c
+tests_plugins_student_bug_reply_before_sync_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"reply-before-sync"'
+tests_plugins_student_bug_reply_before_sync_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_bug_reply_before_sync_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+check_LTLIBRARIES += tests/plugins/student_bug_single_meta_slot.la
+tests_plugins_student_bug_single_meta_slot_la_SOURCES = tests/plugins/student_bugswitch.c
+tests_plugins_student_bug_single_meta_slot_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"single-meta-slot"'
+tests_plugins_student_bug_single_meta_slot_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_bug_single_meta_slot_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+check_LTLIBRARIES += tests/plugins/student_bug_ignore_reply_term.la
+tests_plugins_student_bug_ignore_reply_term_la_SOURCES = tests/plugins/student_bugswitch.c
+tests_plugins_student_bug_ignore_reply_term_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"ignore-reply-term"'
+tests_plugins_student_bug_ignore_reply_term_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_bug_ignore_reply_term_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+check_LTLIBRARIES += tests/plugins/student_bug_commit_no_min.la
+tests_plugins_student_bug_commit_no_min_la_SOURCES = tests/plugins/student_bugswitch.c
+tests_plugins_student_bug_commit_no_min_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"commit-no-min"'
+tests_plugins_student_bug_commit_no_min_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_bug_commit_no_min_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+check_LTLIBRARIES += tests/plugins/student_bug_readindex_no_confirm.la
+tests_plugins_student_bug_readindex_no_confirm_la_SOURCES = tests/plugins/student_bugswitch.c
+tests_plugins_student_bug_readindex_no_confirm_la_CFLAGS = $(GRADE_PLUGIN_CF) -DSTUDENT_BUG='"readindex-no-confirm"'
+tests_plugins_student_bug_readindex_no_confirm_la_LDFLAGS = $(GRADE_PLUGIN_LD)
+tests_plugins_student_bug_readindex_no_confirm_la_LIBADD = $(GRADE_PLUGIN_LIBS)
+
+# The mutation score of the Raft suite, every switch through the whole
+# suite (a few minutes); tests/test_mutants.sh is its fast form.
+mutation: faultline$(EXEEXT)
+	bash $(srcdir)/tests/mutants.sh ./faultline$(EXEEXT) --jobs 2
+.PHONY: mutation

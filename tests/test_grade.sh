@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_grade.sh — `faultline grade` grades honestly (issue 6, item 3):
 #   - the reference Raft, built as a plug-in, scores 100 % on the shipped
-#     default suite (scenarios/raft/suite.json, 200 runs, each run twice);
+#     default suite (scenarios/raft/suite.json, 220 runs, each run twice);
 #   - each Raft bug switch, and each hand-written student mistake
 #     (tests/plugins/student_*.c), loses exactly the points of the tests
 #     that catch it, with the right reason: the invariant it breaks, the
@@ -68,29 +68,33 @@ out=$tmp/ref.out
     --impl algorithms/raft/.libs/raft.so --jobs 2 \
     --results "$tmp/results.json" --junit "$tmp/junit.xml" > "$out" 2>&1; rc=$?
 [ $rc -eq 0 ] && ok "reference: exit 0" || bad "reference: exit $rc"
-grep -q '^score: 118.0/118.0 (100.0 %)  200 runs' "$out" && ok "reference: 100 % of the 200-run default suite" \
+grep -q '^score: 138.0/138.0 (100.0 %)  220 runs' "$out" && ok "reference: 100 % of the 220-run default suite" \
     || { bad "reference: 100 %"; grep -E 'FAIL|score|seed' "$out" | head -20; }
-grep -Eq '"score":[[:space:]]*118' "$tmp/results.json" && grep -Eq '"max_score":[[:space:]]*118' "$tmp/results.json" \
-    && [ "$(grep -Ec '"status":[[:space:]]*"passed"' "$tmp/results.json")" -eq 19 ] \
-    && ok "reference: results.json has the score and 19 passed tests" || bad "reference: results.json"
-grep -q '<testsuite name="raft-default" tests="19" failures="0"' "$tmp/junit.xml" \
-    && [ "$(grep -c '<testcase ' "$tmp/junit.xml")" -eq 19 ] && ok "reference: JUnit XML" || bad "reference: JUnit XML"
+grep -Eq '"score":[[:space:]]*138' "$tmp/results.json" && grep -Eq '"max_score":[[:space:]]*138' "$tmp/results.json" \
+    && [ "$(grep -Ec '"status":[[:space:]]*"passed"' "$tmp/results.json")" -eq 22 ] \
+    && ok "reference: results.json has the score and 22 passed tests" || bad "reference: results.json"
+grep -q '<testsuite name="raft-default" tests="22" failures="0"' "$tmp/junit.xml" \
+    && [ "$(grep -c '<testcase ' "$tmp/junit.xml")" -eq 22 ] && ok "reference: JUnit XML" || bad "reference: JUnit XML"
 ls "$tmp" | grep -q partial && bad "no temporary report left" || ok "no temporary report left"
 
 # --- the bug switches, as students' mistakes --------------------------------
 grade_case vote-twice "$libs/student_bug_vote_twice.so" \
     "basic leader-crash partition majority-partition prevote-rejoin-off power-loss flapping per-seed" \
-    "raft.election_safety"
-grade_case no-persist "$libs/student_bug_no_persist.so" "power-loss" "raft.election_safety"
-grade_case commit-old-term "$libs/student_bug_commit_old_term.so" "figure8" "raft.leader_completeness"
+    "raft.election_safety|raft.vote_durable"
+# (since issue 14 the rule checks catch the rule itself, in more tests)
+grade_case no-persist "$libs/student_bug_no_persist.so" "leader-crash power-loss" \
+    "raft.term_durable|raft.vote_durable|raft.election_safety"
+grade_case commit-old-term "$libs/student_bug_commit_old_term.so" \
+    "figure8 flapping leader-crash majority-partition partition per-seed power-loss prevote-rejoin-off" \
+    "raft.commit_current_term|raft.leader_completeness"
 grade_case no-up-to-date-check "$libs/student_bug_no_up_to_date_check.so" \
     "partition majority-partition prevote-rejoin-off figure8 flapping per-seed" "raft.leader_completeness"
 grade_case no-truncate "$libs/student_bug_no_truncate.so" \
     "partition majority-partition figure8 flapping per-seed" "raft.log_matching|raft.leader_completeness"
 
 # --- hand-written mistakes ---------------------------------------------------
-grade_case student-nopersist "$libs/student_nopersist.so" "power-loss" \
-    "raft.election_safety|raft.log_matching|raft.leader_completeness|linearizable"
+grade_case student-nopersist "$libs/student_nopersist.so" "leader-crash power-loss" \
+    "raft.term_durable|raft.vote_durable|raft.election_safety|raft.log_matching|raft.leader_completeness|linearizable"
 all="basic leader-crash partition majority-partition prevote-rejoin-off power-loss figure8 flapping per-seed"
 # In a sanitizer build the plug-ins are instrumented too, and UBSan stops
 # the null dereference before the SIGSEGV: then the sanitizer is the reason.

@@ -46,7 +46,7 @@ grep -q 'stopped at the first failure' "$tmp/out" && ok "explore: stops at the f
 grep -q 'reproduce: faultline run .*vote-twice.json --seed 1$' "$tmp/out" && ok "explore: prints the repro command" \
     || bad "explore: prints the repro command"
 expect_status 1 "explore --keep-going" "$fl" explore "$raft/bugs/vote-twice.json" --seeds 1-30 --jobs 2 --keep-going --quiet --csv "$tmp/k.csv"
-[ "$(wc -l < "$tmp/k.csv")" -eq 31 ] && grep -q '^30,fail,raft.election_safety,' "$tmp/k.csv" \
+[ "$(wc -l < "$tmp/k.csv")" -eq 31 ] && grep -Eq '^30,fail,raft.(election_safety|vote_durable),' "$tmp/k.csv" \
     && ok "explore --keep-going runs every seed" || bad "explore --keep-going runs every seed"
 
 # shards: three shards cover the range once; merge puts them back together
@@ -91,7 +91,7 @@ after=$(sed -n 's/^after:  \([0-9]*\) faults.*/\1/p' "$tmp/out")
 [ -n "$after" ] && [ "$after" -lt "$before" ] && ok "shrink: fewer faults ($before -> $after)" || bad "shrink: fewer faults"
 grep -q '^after:  .* [0-9]* bytes of JSON' "$tmp/out" && ok "shrink: prints the sizes" || bad "shrink: prints the sizes"
 expect_status 1 "the shrunk scenario still fails" "$fl" run "$tmp/min.json"
-grep -q '^expected violation raft.election_safety: caught' "$tmp/out" && ok "shrunk: the same invariant, declared" \
+grep -q '^expected violation raft.term_durable: caught' "$tmp/out" && ok "shrunk: the same invariant, declared" \
     || bad "shrunk: the same invariant"
 grep -q '"seed":[[:space:]]*1' "$tmp/min.json" && ok "shrunk: carries its seed" || bad "shrunk: carries its seed"
 a=$(grep -c at_ms "$raft/bugs/no-persist.json"); b=$(grep -c at_ms "$tmp/min.json")
@@ -118,7 +118,10 @@ expect_status 2 "diff: not a trace" "$fl" diff "$tmp/a.jsonl" "$raft/basic.json"
 expect_status 2 "diff: missing file" "$fl" diff "$tmp/a.jsonl" "$tmp/none.jsonl"
 
 # --- new: every template builds against the header ------------------------------
-mkdir -p "$tmp/inc" && ln -s "$src/algorithms" "$tmp/inc/faultline"
+# (the installed layout: algorithm.h and the contracts, renamed)
+mkdir -p "$tmp/inc/faultline" && cp "$src/algorithms/algorithm.h" "$tmp/inc/faultline/" &&
+    cp "$src/algorithms/raft/contract.h" "$tmp/inc/faultline/raft.h" &&
+    cp "$src/algorithms/paxos/contract.h" "$tmp/inc/faultline/paxos.h"
 for a in raft paxos lock counter sort; do
     "$fl" new $a "$tmp/new-$a" --templates "$src/templates" > /dev/null 2> "$tmp/err" || bad "new $a"
     if make -s -C "$tmp/new-$a" FAULTLINE_CFLAGS="-I$tmp/inc $(pkg-config --cflags libcjson)" CFLAGS="-Werror" \

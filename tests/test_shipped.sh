@@ -8,8 +8,8 @@ pass=0 fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
 while read -r s; do
-    case "$s" in
-    */bugs/*)
+    case "${s#"$src"/}" in
+    scenarios/*/bugs/*)
         for seed in "" 1 2 3; do
             out=$("$fl" run "$s" ${seed:+--seed $seed} 2>&1); rc=$?
             if [ $rc -eq 1 ] && grep -q '^expected violation .*: caught$' <<<"$out"; then ok

@@ -25,6 +25,7 @@
  * node believes, so a learner or a leader that miscounts is caught. Each invariant keeps only the maps it
  * needs, so a check costs the slots that changed in the step. */
 #include "algorithms/paxos/invariants.h"
+#include "algorithms/paxos/rules.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -563,6 +564,7 @@ static const fl_invariant px_inv_progress = {
 static const fl_invariant *const px_table[] = {
     &px_inv_promise, &px_inv_unique, &px_inv_validity,
     &px_inv_stays, &px_inv_agreement, &px_inv_learn, &px_inv_progress,
+    &fl_rule_paxos_promise_kept,
 };
 
 const fl_invariant *const *fl_paxos_invariants(size_t *n)

@@ -14,7 +14,8 @@ libfl_a_SOURCES += \
 	algorithms/paxos/multi.c algorithms/paxos/multi.h
 
 # What the algorithm must guarantee, checked after every event from views.
-libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h
+libfl_a_SOURCES += algorithms/paxos/invariants.c algorithms/paxos/invariants.h \
+	algorithms/paxos/rules.c algorithms/paxos/rules.h algorithms/paxos/contract.h
 
 # How the visualizer draws it (algorithms/viz_table.h).
 libfl_a_SOURCES += algorithms/paxos/viz_table.c

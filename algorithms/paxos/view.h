@@ -38,7 +38,9 @@
 
 #include <stdint.h>
 
-#define PAXOS_VIEW_ACCEPTED (INT64_C(1) << 40)
-#define PAXOS_VIEW_PROPOSED (INT64_C(2) << 40)
+#include "algorithms/paxos/contract.h"   /* installed as <faultline/paxos.h> */
+
+#define PAXOS_VIEW_ACCEPTED FL_PAXOS_ENTRY_ACCEPTED
+#define PAXOS_VIEW_PROPOSED FL_PAXOS_ENTRY_PROPOSED
 
 #endif

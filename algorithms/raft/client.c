@@ -175,8 +175,9 @@ void raft_process_reads(fl_ctx *ctx, raft_node *r)
     size_t k = 0;
     for (size_t i = 0; i < r->nreads; i++) {
         raft_read rd = r->reads[i];
-        if (rd.round && raft_round_acked(r, rd.round) &&
-            r->applied >= rd.read_index)
+        bool confirmed = rd.round && (raft_round_acked(r, rd.round) ||
+                                      raft_bug(r, RAFT_BUG(READ_NO_CONFIRM)));
+        if (confirmed && r->applied >= rd.read_index)
             raft_reply(ctx, r, &rd.req, FL_STATUS_OK,
                        r->sm_ops->query(r->sm, &rd.req.op));
         else

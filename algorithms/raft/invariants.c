@@ -21,6 +21,7 @@
  * pins the floor until it is back, so a restarted server that replays its
  * log is still checked against everything above its durable snapshot. */
 #include "algorithms/raft/invariants.h"
+#include "algorithms/raft/rules.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -599,6 +600,18 @@ static const fl_invariant *const inv_raft_table[] = {
     &fl_inv_raft_log_matching,
     &fl_inv_raft_leader_completeness,
     &fl_inv_raft_state_machine_safety,
+    /* rule and feature checks (rules.c, features.c) */
+    &fl_rule_raft_term_durable,
+    &fl_rule_raft_vote_durable,
+    &fl_rule_raft_ack_durable,
+    &fl_rule_raft_adopt_term,
+    &fl_rule_raft_follower_commit,
+    &fl_rule_raft_commit_current_term,
+    &fl_rule_raft_match_monotonic,
+    &fl_rule_raft_prevote,
+    &fl_rule_raft_check_quorum,
+    &fl_feature_raft_snapshot,
+    &fl_feature_raft_readindex,
 };
 
 const fl_invariant *const *fl_raft_invariants(size_t *n)

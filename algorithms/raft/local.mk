@@ -25,4 +25,6 @@ algorithms_raft_raft_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 algorithms_raft_raft_la_LIBADD = $(CJSON_LIBS)
 
 # What the algorithm must guarantee, checked after every event from views.
-libfl_a_SOURCES += algorithms/raft/invariants.c algorithms/raft/invariants.h
+libfl_a_SOURCES += algorithms/raft/invariants.c algorithms/raft/invariants.h \
+	algorithms/raft/rules.c algorithms/raft/rules.h algorithms/raft/features.c \
+	algorithms/raft/contract.h

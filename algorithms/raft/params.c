@@ -87,6 +87,15 @@ int raft_params_parse(const cJSON *params, raft_params *p, char *err,
         if (raft_parse_key(v, p, err, errlen) != 0)
             return -1;
     }
+    /* The ignore-* bugs take the param and leave the feature out. */
+    if (p->bugs & RAFT_BUG(IGNORE_PREVOTE))
+        p->prevote = false;
+    if (p->bugs & RAFT_BUG(IGNORE_CQ))
+        p->check_quorum = false;
+    if (p->bugs & RAFT_BUG(IGNORE_SNAPSHOT))
+        p->snapshot_every = 0;
+    if (p->bugs & RAFT_BUG(IGNORE_READINDEX))
+        p->read_mode = RAFT_READ_LOG;
     if (p->heartbeat_ms >= p->election_lo_ms)
         return fl_param_err(err, errlen, "heartbeat_ms",
                               "must be < election_timeout_ms[0] (followers "

@@ -25,7 +25,11 @@ void raft_flush(fl_ctx *ctx, raft_node *r)
         r->meta_dirty = false;
         /* The no-persist bug forgets term and vote across a crash. */
         if (!raft_bug(r, RAFT_BUG(NO_PERSIST))) {
-            if (raft_store_meta(ctx, &r->st, r->term, r->voted_for) != 0)
+            fl_node_id vote = raft_bug(r, RAFT_BUG(VOTE_IN_MEMORY))
+                                  ? FL_NO_NODE : r->voted_for;
+            if (raft_bug(r, RAFT_BUG(SINGLE_META)))
+                r->st.meta_seq = 1;     /* always slot 0, in place */
+            if (raft_store_meta(ctx, &r->st, r->term, vote) != 0)
                 fl_log(ctx, "raft: writing meta failed");
             r->disk_dirty = true;
         }
@@ -39,13 +43,17 @@ void raft_flush(fl_ctx *ctx, raft_node *r)
 
 void raft_send(fl_ctx *ctx, raft_node *r, fl_node_id to, const raft_msg *m)
 {
-    raft_flush(ctx, r);
+    bool late = raft_bug(r, RAFT_BUG(REPLY_BEFORE_SYNC));
+    if (!late)
+        raft_flush(ctx, r);
     if (raft_msg_encode(m, &r->out) != 0) {
         fl_log(ctx, "raft: out of memory encoding %s",
                raft_msg_type_name(m->type));
         return;
     }
     fl_send(ctx, to, r->out.data, r->out.len);
+    if (late)
+        raft_flush(ctx, r);         /* the bug: sync after the send */
 }
 
 int raft_append_local(fl_ctx *ctx, raft_node *r, int64_t term,
@@ -175,6 +183,11 @@ static void raft_dispatch(fl_ctx *ctx, raft_node *r, fl_node_id from,
     bool is_request_vote = m->type == RAFT_MSG_VOTE ||
                            m->type == RAFT_MSG_PREVOTE ||
                            m->type == RAFT_MSG_PREVOTE_REPLY;
+    bool is_reply = m->type == RAFT_MSG_VOTE_REPLY ||
+                    m->type == RAFT_MSG_APPEND_REPLY ||
+                    m->type == RAFT_MSG_SNAPSHOT_REPLY;
+    if (is_reply && raft_bug(r, RAFT_BUG(IGNORE_REPLY_TERM)))
+        is_request_vote = true;     /* the bug: replies never step us down */
     if (!is_request_vote && m->term > r->term)
         raft_become_follower(ctx, r, m->term, FL_NO_NODE);
     switch ((raft_msg_type)m->type) {
@@ -369,12 +382,11 @@ int raft_validate(const cJSON *params, char *err, size_t errlen)
 void raft_describe(const void *msg, size_t len, fl_msg_info *info)
 {
     raft_msg m;
+    fl_msg_info_clear(info);
     info->kind = "garbage";
-    info->is_reply = false;
-    info->ok = -1;
-    info->term = -1;
     if (raft_msg_decode(msg, len, &m) != 0)
         return;
+    /* the fields of <faultline/raft.h> (contract.h) */
     info->kind = raft_msg_type_name(m.type);
     info->term = m.term;
     switch ((raft_msg_type)m.type) {
@@ -387,11 +399,24 @@ void raft_describe(const void *msg, size_t len, fl_msg_info *info)
     case RAFT_MSG_SNAPSHOT_REPLY:
         info->is_reply = true;
         info->ok = m.u.append_reply.success;
+        if (m.u.append_reply.success)
+            info->index = m.u.append_reply.match;
         break;
     case RAFT_MSG_VOTE:
     case RAFT_MSG_PREVOTE:
+        info->index = m.u.vote.last_index;
+        info->index_term = m.u.vote.last_term;
+        break;
     case RAFT_MSG_APPEND:
+        info->index = m.u.append.prev_index;
+        info->index_term = m.u.append.prev_term;
+        info->count = m.u.append.n;
+        info->commit = m.u.append.commit;
+        break;
     case RAFT_MSG_SNAPSHOT:
+        info->index = m.u.snapshot.last_index;
+        info->index_term = m.u.snapshot.last_term;
+        break;
     case RAFT_MSG_TIMEOUT_NOW:
     case RAFT_MSG_TYPE_END:
         break;

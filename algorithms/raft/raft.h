@@ -48,14 +48,44 @@ typedef enum raft_read_mode {
  *   no-truncate          keeps conflicting entries instead of truncating
  *                        them (§5.3)
  *   apply-before-commit  applies (and answers) entries as soon as they are
- *                        in the log, before a majority holds them (§5.3) */
+ *                        in the log, before a majority holds them (§5.3)
+ * and, each caught by the check named (scenarios/raft/bugs/ has a scenario
+ * for each but readindex-no-confirm, which stale-read.json shows):
+ *   vote-in-memory       persists the term but keeps votedFor in memory
+ *                        (Figure 2)                       raft.vote_durable
+ *   reply-before-sync    sends, then syncs what the message depends on
+ *                        (Figure 2)        raft.vote_durable / term_durable
+ *   single-meta-slot     rewrites term and vote in place in one record, so
+ *                        a torn write loses both            raft.term_durable
+ *   ignore-reply-term    does not step down on a newer term in a reply
+ *                        (Figure 2, all servers)             raft.adopt_term
+ *   commit-no-min        a follower takes leaderCommit without the min
+ *                        with its last new entry (Figure 2) raft.follower_commit
+ *   match-regress        a leader lowers matchIndex on a stale or duplicated
+ *                        reply (§5.3)                   raft.match_monotonic
+ *   readindex-no-confirm answers ReadIndex reads without the heartbeat round
+ *                        that confirms leadership (thesis §6.4) linearizable
+ *   ignore-prevote, ignore-check-quorum, ignore-snapshot, ignore-readindex
+ *                        accepts the param and does not do it: raft.prevote,
+ *                        raft.check_quorum, raft.snapshot, raft.readindex */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
     X(COMMIT_OLD_TERM, "commit-old-term")        \
     X(NO_UP_TO_DATE,   "no-up-to-date-check")    \
     X(NO_TRUNCATE,     "no-truncate")            \
-    X(APPLY_EARLY,     "apply-before-commit")
+    X(APPLY_EARLY,     "apply-before-commit")    \
+    X(VOTE_IN_MEMORY,  "vote-in-memory")         \
+    X(REPLY_BEFORE_SYNC, "reply-before-sync")    \
+    X(SINGLE_META,     "single-meta-slot")       \
+    X(IGNORE_REPLY_TERM, "ignore-reply-term")    \
+    X(COMMIT_NO_MIN,   "commit-no-min")          \
+    X(MATCH_REGRESS,   "match-regress")          \
+    X(READ_NO_CONFIRM, "readindex-no-confirm")   \
+    X(IGNORE_PREVOTE,  "ignore-prevote")         \
+    X(IGNORE_CQ,       "ignore-check-quorum")    \
+    X(IGNORE_SNAPSHOT, "ignore-snapshot")        \
+    X(IGNORE_READINDEX, "ignore-readindex")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,

@@ -157,7 +157,7 @@ void raft_on_append_reply(fl_ctx *ctx, raft_node *r, fl_node_id from,
         int64_t match = m->u.append_reply.match;
         if (match > last)
             match = last;
-        if (match > p->match)
+        if (match > p->match || raft_bug(r, RAFT_BUG(MATCH_REGRESS)))
             p->match = match;
         if (p->next < p->match + 1)
             p->next = p->match + 1;
@@ -268,6 +268,8 @@ void raft_on_append(fl_ctx *ctx, raft_node *r, fl_node_id from,
     int64_t match = prev + m->u.append.n;
     /* Raft §5.3 rule 5: commit up to what this message showed matches. */
     int64_t commit = m->u.append.commit < match ? m->u.append.commit : match;
+    if (raft_bug(r, RAFT_BUG(COMMIT_NO_MIN)))
+        commit = m->u.append.commit;    /* the bug: no min */
     if (commit > r->commit)
         r->commit = commit;
     raft_msg reply = {.type = RAFT_MSG_APPEND_REPLY, .term = r->term};

@@ -62,7 +62,8 @@ static int hook(void *arg, fl_engine *e, fl_node_id node,
     for (size_t i = 0; i < ic->n; i++) {
         fl_violation *v = &ic->violation;
         v->msg[0] = '\0';
-        if (ic->invs[i]->check(ic->states[i], w, node, before, after,
+        if (ic->invs[i]->check &&
+            ic->invs[i]->check(ic->states[i], w, node, before, after,
                                v->msg, sizeof v->msg) != 0) {
             ic->failed = true;
             v->name = ic->invs[i]->name;
@@ -74,10 +75,45 @@ static int hook(void *arg, fl_engine *e, fl_node_id node,
     return 0;
 }
 
+static int msg_hook(void *arg, fl_engine *e, const fl_msg_event *ev)
+{
+    fl_invcheck *ic = arg;
+    if (ic->failed)
+        return -1;
+    const fl_world *w = (const fl_world *)e;
+    fl_inv_msg m = { .sent = ev->sent, .from = ev->from, .to = ev->to,
+                     .depart = ev->depart, .unsynced = ev->unsynced,
+                     .before = ev->before, .after = ev->after };
+    fl_msg_info_clear(&m.info);
+    const fl_algorithm *alg = fl_engine_algorithm(e);
+    if (alg->describe)
+        alg->describe(ev->data, ev->len, &m.info);
+    for (size_t i = 0; i < ic->n; i++) {
+        if (!ic->invs[i]->message)
+            continue;
+        fl_violation *v = &ic->violation;
+        v->msg[0] = '\0';
+        if (ic->invs[i]->message(ic->states[i], w, &m, v->msg,
+                                 sizeof v->msg) != 0) {
+            ic->failed = true;
+            v->name = ic->invs[i]->name;
+            v->node = ev->sent ? ev->from : ev->to;
+            v->time = fl_engine_now(e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int fl_invcheck_attach(fl_invcheck *ic, fl_engine *e)
 {
     if (ic->n == 0)
         return 0;
+    bool any_msg = false;
+    for (size_t i = 0; i < ic->n; i++)
+        any_msg |= ic->invs[i]->message != NULL;
+    if (any_msg && fl_engine_add_msg_hook(e, msg_hook, ic) < 0)
+        return -1;
     return fl_engine_add_hook(e, hook, ic);
 }
 

@@ -62,6 +62,11 @@ static fl_time w_last_recovery(const void *impl)
     return fl_engine_last_disruption_end(eng(impl));
 }
 
+static bool w_link_up(const void *impl, fl_node_id from, fl_node_id to)
+{
+    return fl_engine_link_up(eng(impl), from, to);
+}
+
 static const fl_world_ops engine_world = {
     .node_count = w_node_count,
     .role = w_role,
@@ -74,6 +79,7 @@ static const fl_world_ops engine_world = {
     .workload_end = w_workload_end,
     .history = w_history,
     .last_recovery = w_last_recovery,
+    .link_up = w_link_up,
 };
 
 fl_world fl_world_of_engine(const fl_engine *e)

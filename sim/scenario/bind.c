@@ -100,6 +100,11 @@ static int bind_fault(fl_ld *ld, const fl_scenario *s, size_t i)
             return -1;
         return bind_check_sel(ld, s, &f->to, i);
     case FL_FAULT_CRASH:
+        if (f->has_on_from && bind_check_sel(ld, s, &f->on_from, i) < 0)
+            return -1;
+        if (f->crash_trigger)
+            return 0;
+        return bind_check_sel(ld, s, &f->node, i);
     case FL_FAULT_RESTART:
     case FL_FAULT_PAUSE:
     case FL_FAULT_RESUME:

@@ -29,7 +29,10 @@ static const char *const *fl_fault_keys(fl_fault_kind k)
         "type", "at_ms", "from", "to", "symmetric", "drop", "latency",
         "duplicate", NULL
     };
-    static const char *const crash[] = { "type", "at_ms", "node", "torn", NULL };
+    static const char *const crash[] = {
+        "type", "at_ms", "node", "torn", "on", "after_ms", "down_ms", "times",
+        NULL
+    };
     static const char *const node[] = { "type", "at_ms", "node", NULL };
     static const char *const pause[] = {
         "type", "at_ms", "node", "duration_ms", NULL
@@ -209,6 +212,82 @@ static int parse_nemesis(fl_ld *ld, const cJSON *j, const fl_scenario *s,
     return 0;
 }
 
+/* "on": {"sent": KIND, "ok": BOOL, "from": SEL} or {"sync": true,
+ * "from": SEL}: the crash waits, armed from at_ms, for that event. */
+static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
+                         fl_fault *f)
+{
+    static const char *const keys[] = { "sent", "ok", "sync", "from", NULL };
+    const cJSON *on;
+    size_t m;
+    int r = ld_get(ld, j, "on", false, &on, &m);
+    if (r <= 0)
+        return r;
+    if (ld_object(ld, on, keys) < 0)
+        return -1;
+    f->triggered = true;
+    f->on_ok = -1;
+    int has_sent = get_name(ld, on, "sent", false, f->on_sent);
+    int has_sync = get_bool(ld, on, "sync", false, &f->on_sync);
+    if (has_sent < 0 || has_sync < 0)
+        return -1;
+    if (has_sync > 0 && !f->on_sync) {
+        ld_key(ld, "sync");
+        return ld_fail(ld, "must be true (or absent)");
+    }
+    bool ok = false;
+    int has_ok = get_bool(ld, on, "ok", false, &ok);
+    if (has_ok < 0)
+        return -1;
+    if (has_ok && !has_sent) {
+        ld_key(ld, "ok");
+        return ld_fail(ld, "only with \"sent\" (the reply's outcome)");
+    }
+    f->on_ok = has_ok ? ok : -1;
+    if ((has_sent > 0) == f->on_sync)
+        return ld_fail(ld, "needs exactly one of \"sent\": KIND (a message "
+                           "kind as describe names it) or \"sync\": true");
+    f->has_on_from = cJSON_GetObjectItemCaseSensitive(on, "from") != NULL;
+    if (f->has_on_from && get_selector(ld, on, "from", s, &f->on_from) < 0)
+        return -1;
+    ld_pop(ld, m);
+    return 1;
+}
+
+static int parse_crash(fl_ld *ld, const cJSON *j, const fl_scenario *s,
+                       fl_fault *f)
+{
+    int trig = parse_trigger(ld, j, s, f);
+    if (trig < 0)
+        return -1;
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(j, "node");
+    if (trig == 0 || node) {
+        if (get_selector(ld, j, "node", s, &f->node) < 0)
+            return -1;
+    } else {
+        f->crash_trigger = true;
+    }
+    f->times = 1;
+    if (get_bool(ld, j, "torn", false, &f->torn) < 0)
+        return -1;
+    static const char *const trig_keys[] = { "after_ms", "down_ms", "times",
+                                             NULL };
+    if (trig == 0) {
+        for (size_t i = 0; trig_keys[i]; i++)
+            if (cJSON_GetObjectItemCaseSensitive(j, trig_keys[i])) {
+                ld_key(ld, trig_keys[i]);
+                return ld_fail(ld, "only with \"on\" (an event-triggered "
+                                   "crash)");
+            }
+        return 0;
+    }
+    if (get_time_ge0(ld, j, "after_ms", false, &f->after) < 0 ||
+        get_time_ge0(ld, j, "down_ms", false, &f->down) < 0 ||
+        get_integer(ld, j, "times", false, 1, 1000000, &f->times) < 0)
+        return -1;
+    return 0;
+}
+
 static int parse_fault_body(fl_ld *ld, const cJSON *j, const fl_scenario *s,
                             fl_fault *f)
 {
@@ -216,10 +295,7 @@ static int parse_fault_body(fl_ld *ld, const cJSON *j, const fl_scenario *s,
     case FL_FAULT_PARTITION: return parse_partition(ld, j, s, f);
     case FL_FAULT_HEAL:      return 0;
     case FL_FAULT_LINK:      return parse_link_fault(ld, j, s, f);
-    case FL_FAULT_CRASH:
-        if (get_selector(ld, j, "node", s, &f->node) < 0)
-            return -1;
-        return get_bool(ld, j, "torn", false, &f->torn) < 0 ? -1 : 0;
+    case FL_FAULT_CRASH:     return parse_crash(ld, j, s, f);
     case FL_FAULT_RESTART:
     case FL_FAULT_RESUME:
         return get_selector(ld, j, "node", s, &f->node) < 0 ? -1 : 0;

@@ -138,6 +138,17 @@ typedef struct fl_fault {
     fl_time       down_lo, down_hi;     /* how long each lasts */
     size_t        max_down;             /* crash/pause: at most this many at once */
     fl_time       until;                /* stop injecting after; default end */
+    /* CRASH with "on": event-triggered, armed from `at` (see faults.c) */
+    bool          triggered;
+    char          on_sent[FL_NAME_MAX]; /* a message kind as describe names it */
+    int           on_ok;                /* the reply's ok must be this; -1 any */
+    bool          on_sync;              /* ... or: the node starts a sync */
+    bool          has_on_from;
+    fl_selector   on_from;              /* only these senders / syncers */
+    bool          crash_trigger;        /* no "node": crash who triggered */
+    fl_time       after;                /* crash this long after the trigger */
+    fl_time       down;                 /* restart after; 0: stay down */
+    int64_t       times;                /* triggers that fire (default 1) */
 } fl_fault;
 
 typedef struct fl_expect {

@@ -19,6 +19,14 @@
  *   - A crash loses everything but what you fl_disk_sync()ed. Raft's
  *     persistent state (Figure 2: currentTerm, votedFor, log[]) must be
  *     synced before you answer an RPC that depends on it.
+ *   - Rule checks watch what you send: a vote you granted (once the reply
+ *     is delivered) must survive any crash, acknowledged entries must be on
+ *     disk, a newer term in any request or reply must be adopted at once.
+ *     The grader crashes servers right after such replies, while their
+ *     sync is in flight. If a param asks for a feature (prevote,
+ *     check_quorum, snapshot_every, read = "readindex"), its test checks
+ *     that the feature is there: refuse the param in validate if you do
+ *     not implement it.
  *   - Clients send fl_requests (read / write / cas on integer keys) to any
  *     server. Answer with fl_reply once the operation is committed and
  *     applied, or fl_redirect to the leader you know. A client retries
@@ -29,6 +37,31 @@
 #include <string.h>
 
 #include <faultline/algorithm.h>
+#include <faultline/raft.h>     /* what the grader's checks read: kinds, fields */
+
+/* ---- Messages ------------------------------------------------------------------
+ *
+ * Suggested: start every message with this header (fill what applies, -1
+ * elsewhere, and fl_send it with memcpy'd entries after it), so that
+ * raft_describe below already tells the grader what each message is. The
+ * grader's rule checks (a granted vote survives a restart, a newer term in
+ * a reply is adopted, the follower commit rule, ...) read these fields;
+ * <faultline/raft.h> says what each means per kind. */
+enum msg_type {
+    MSG_REQUEST_VOTE = 1, MSG_REQUEST_VOTE_REPLY, MSG_APPEND_ENTRIES,
+    MSG_APPEND_ENTRIES_REPLY, MSG_PRE_VOTE, MSG_PRE_VOTE_REPLY,
+    MSG_INSTALL_SNAPSHOT, MSG_INSTALL_SNAPSHOT_REPLY, MSG_TIMEOUT_NOW
+};
+
+typedef struct msg_head {
+    int32_t type;         /* enum msg_type */
+    int32_t ok;           /* replies: 1 granted / success, 0 not */
+    int64_t term;
+    int64_t index;        /* prevLogIndex, lastLogIndex, a reply's match */
+    int64_t index_term;   /* prevLogTerm, lastLogTerm */
+    int64_t count;        /* AppendEntries: entries after the header */
+    int64_t commit;       /* AppendEntries: leaderCommit */
+} msg_head;
 
 /* ---- One server's state ---------------------------------------------------- */
 
@@ -185,15 +218,41 @@ static void raft_destroy(void *state)
     (void)state;
 }
 
-/* For the trace and the visualizer: what kind of message this is. */
+/* For the trace, the visualizer and the grader's rule checks: what kind of
+ * message this is (<faultline/raft.h>). The engine has set every field to
+ * -1 / NULL before the call. Written for the suggested msg_head; adapt it
+ * if your messages look different. */
 static void raft_describe(const void *msg, size_t len, fl_msg_info *info)
 {
-    (void)msg;
-    (void)len;
+    static const char *const kinds[] = {
+        [MSG_REQUEST_VOTE] = FL_RAFT_REQUEST_VOTE,
+        [MSG_REQUEST_VOTE_REPLY] = FL_RAFT_REQUEST_VOTE_REPLY,
+        [MSG_APPEND_ENTRIES] = FL_RAFT_APPEND_ENTRIES,
+        [MSG_APPEND_ENTRIES_REPLY] = FL_RAFT_APPEND_ENTRIES_REPLY,
+        [MSG_PRE_VOTE] = FL_RAFT_PRE_VOTE,
+        [MSG_PRE_VOTE_REPLY] = FL_RAFT_PRE_VOTE_REPLY,
+        [MSG_INSTALL_SNAPSHOT] = FL_RAFT_INSTALL_SNAPSHOT,
+        [MSG_INSTALL_SNAPSHOT_REPLY] = FL_RAFT_INSTALL_SNAPSHOT_REPLY,
+        [MSG_TIMEOUT_NOW] = FL_RAFT_TIMEOUT_NOW,
+    };
+    msg_head h;
     info->kind = "message";
-    info->is_reply = false;
-    info->ok = -1;
-    info->term = -1;
+    if (len < sizeof h)
+        return;
+    memcpy(&h, msg, sizeof h);
+    if (h.type < MSG_REQUEST_VOTE || h.type > MSG_TIMEOUT_NOW)
+        return;
+    info->kind = kinds[h.type];
+    info->is_reply = h.type == MSG_REQUEST_VOTE_REPLY ||
+                     h.type == MSG_APPEND_ENTRIES_REPLY ||
+                     h.type == MSG_PRE_VOTE_REPLY ||
+                     h.type == MSG_INSTALL_SNAPSHOT_REPLY;
+    info->ok = info->is_reply ? h.ok : -1;
+    info->term = h.term;
+    info->index = h.index;
+    info->index_term = h.index_term;
+    info->count = h.count;
+    info->commit = h.commit;
 }
 
 /* ---- The table faultline loads ---------------------------------------------------- */

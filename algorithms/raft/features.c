@@ -1,0 +1,140 @@
+/* features.c — checks that a feature a scenario's params ask for was
+ * really there, judged at the end of a run from views and the history:
+ *
+ *   raft.snapshot   with params.snapshot_every = K: every server that
+ *                   applied 2K entries has compacted (log_first moved),
+ *                   and every server in touch with the leader for the
+ *                   last two seconds has caught up to within 2K entries
+ *                   of it (a follower that missed compacted entries
+ *                   needs InstallSnapshot)
+ *   raft.readindex  with params.read = "readindex": reads do not go
+ *                   through the log (the committed log is about as long
+ *                   as the writes, not the writes plus the reads) */
+#include "algorithms/raft/rules.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "algorithms/raft/contract.h"
+
+static int64_t feature_param_int(const fl_world *w, const char *key)
+{
+    const cJSON *params = fl_world_params(w);
+    const cJSON *v = params
+        ? cJSON_GetObjectItemCaseSensitive(params, key) : NULL;
+    return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+/* The live leader with the highest term, or FL_NO_NODE. */
+static fl_node_id feature_leader(const fl_world *w)
+{
+    fl_node_id best = FL_NO_NODE;
+    int64_t term = -1;
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        const fl_view *v = fl_world_view(w, (fl_node_id)i);
+        if (fl_world_alive(w, (fl_node_id)i) && v &&
+            v->kind == FL_VIEW_LEADER && v->term > term) {
+            term = v->term;
+            best = (fl_node_id)i;
+        }
+    }
+    return best;
+}
+
+/* ---- raft.snapshot ---------------------------------------------------------- */
+
+static int snap_finish(void *state, const fl_world *w, fl_time end,
+                       char *msg, size_t msglen)
+{
+    (void)state;
+    int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
+    if (k <= 0)
+        return 0;
+    fl_node_id leader = feature_leader(w);
+    const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
+    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2);
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id id = (fl_node_id)i;
+        const fl_view *v = fl_world_view(w, id);
+        if (!fl_world_alive(w, id) || !v || v->kind == FL_VIEW_NONE ||
+            v->kind == FL_VIEW_CLIENT)
+            continue;
+        if (v->applied >= 2 * k && v->log_first >= 0 && v->log_first <= 1)
+            return rule_fail(msg, msglen,
+                             "node %d applied %" PRId64 " entries with "
+                             "params.snapshot_every = %" PRId64 " and still "
+                             "holds its log from index %" PRId64 ": it never "
+                             "compacted (Raft §7)", id, v->applied, k,
+                             v->log_first);
+        if (lv && settled && id != leader && fl_world_link_up(w, leader, id) &&
+            fl_world_link_up(w, id, leader) && lv->commit - v->commit > 2 * k)
+            return rule_fail(msg, msglen,
+                             "node %d has commit index %" PRId64 " at the end, "
+                             "the leader %d has %" PRId64 " (params."
+                             "snapshot_every = %" PRId64 "): a follower that "
+                             "missed compacted entries must catch up by "
+                             "InstallSnapshot (Raft §7)", id, v->commit,
+                             leader, lv->commit, k);
+    }
+    return 0;
+}
+
+const fl_invariant fl_feature_raft_snapshot = {
+    .name = "raft.snapshot",
+    .summary = "with params.snapshot_every, every server compacts its log "
+               "and lagging followers catch up (Raft §7)",
+    .finish = snap_finish,
+};
+
+/* ---- raft.readindex --------------------------------------------------------- */
+
+static int ri_finish(void *state, const fl_world *w, fl_time end, char *msg,
+                     size_t msglen)
+{
+    (void)state;
+    (void)end;
+    const cJSON *params = fl_world_params(w);
+    const cJSON *read = params
+        ? cJSON_GetObjectItemCaseSensitive(params, FL_RAFT_PARAM_READ) : NULL;
+    if (!cJSON_IsString(read) || strcmp(read->valuestring, "readindex") != 0)
+        return 0;
+    const fl_history *h = fl_world_history(w);
+    int64_t reads = 0, writes = 0;
+    for (size_t i = 0; h && i < h->len; i++) {
+        const fl_hist_event *ev = &h->events[i];
+        if (ev->type != FL_HIST_INVOKE)
+            continue;
+        if (ev->op.kind == FL_OP_READ)
+            reads++;
+        else
+            writes++;
+    }
+    if (reads < 40)
+        return 0;                   /* too few reads to tell */
+    int64_t commit = -1, term = 0;
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        const fl_view *v = fl_world_view(w, (fl_node_id)i);
+        if (v && v->kind != FL_VIEW_CLIENT && v->commit > commit)
+            commit = v->commit;
+        if (v && v->term > term)
+            term = v->term;
+    }
+    /* Each write or CAS is one entry (a retry sometimes two), each term
+     * one no-op; reads through the log would add one entry each. */
+    int64_t bound = writes + writes / 5 + reads / 3 + term + 10;
+    if (commit <= bound)
+        return 0;
+    return rule_fail(msg, msglen,
+                     "with params.read = \"readindex\" the committed log has "
+                     "%" PRId64 " entries for %" PRId64 " writes and %" PRId64
+                     " reads (bound %" PRId64 "): reads went through the log "
+                     "instead of ReadIndex (thesis §6.4)", commit, writes,
+                     reads, bound);
+}
+
+const fl_invariant fl_feature_raft_readindex = {
+    .name = "raft.readindex",
+    .summary = "with params.read = \"readindex\", reads are served without "
+               "log entries (thesis §6.4)",
+    .finish = ri_finish,
+};

@@ -1,0 +1,35 @@
+/* rules.h — Raft's rule checks (rules.c) and feature checks
+ * (features.c): what a server must have done given the messages it sent
+ * and received and what it shows, and whether the features a scenario's
+ * params ask for (PreVote, CheckQuorum, snapshots, ReadIndex) were really
+ * there. Registered with the Raft invariants (invariants.c). */
+#ifndef FL_RAFT_RULES_H
+#define FL_RAFT_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algorithms/invariant.h"
+
+extern const fl_invariant fl_rule_raft_term_durable;
+extern const fl_invariant fl_rule_raft_vote_durable;
+extern const fl_invariant fl_rule_raft_ack_durable;
+extern const fl_invariant fl_rule_raft_adopt_term;
+extern const fl_invariant fl_rule_raft_follower_commit;
+extern const fl_invariant fl_rule_raft_commit_current_term;
+extern const fl_invariant fl_rule_raft_match_monotonic;
+extern const fl_invariant fl_rule_raft_prevote;
+extern const fl_invariant fl_rule_raft_check_quorum;
+extern const fl_invariant fl_feature_raft_snapshot;
+extern const fl_invariant fl_feature_raft_readindex;
+
+/* Shared helpers (rules.c). */
+int     rule_fail(char *msg, size_t msglen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool    rule_kind(const fl_msg_info *i, const char *kind);
+size_t  rule_servers(const fl_world *w, fl_node_id node);
+bool    rule_param_bool(const fl_world *w, const char *key);
+int64_t rule_election_hi_ms(const fl_world *w);
+
+#endif
