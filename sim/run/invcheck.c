@@ -80,7 +80,7 @@ static int msg_hook(void *arg, fl_engine *e, const fl_msg_event *ev)
     fl_invcheck *ic = arg;
     if (ic->failed)
         return -1;
-    const fl_world *w = (const fl_world *)e;
+    const fl_world *w = &ic->world;
     fl_inv_msg m = { .sent = ev->sent, .from = ev->from, .to = ev->to,
                      .depart = ev->depart, .unsynced = ev->unsynced,
                      .before = ev->before, .after = ev->after };
