@@ -31,7 +31,7 @@ why_not() {
         *SLURM_*) echo "needs a Slurm job array"; return ;;
         *viz*--screenshot*) [ $has_sdl = 1 ] || echo "build without SDL"; return ;;
         *viz*) echo "opens a window"; return ;;
-        *shared/data/porcupine*) [ -d "$src/../shared/data/porcupine" ] || echo "needs the Porcupine data"; return ;;
+        *shared/data/porcupine*) [ -d "${dir:-$src}/../shared/data/porcupine" ] || echo "needs the Porcupine data"; return ;;
         *"merge sweep-*.csv"*) echo "needs the shards of the Slurm / GNU parallel sweep above"; return ;;
     esac
     if [ -z "${FL_DOCS_SLOW:-}" ]; then

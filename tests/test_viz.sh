@@ -76,7 +76,7 @@ is_png "$tmp/dg.png" && ok "diagram PNG written" || bad "diagram PNG written"
 # at the violation, with the node selected
 bug="$src/scenarios/raft/bugs/vote-twice.json"
 expect_status 0 "cause of a violation (key v)" "$fl" viz "$bug" --screenshot "$tmp/cause.png" --at-ms 100000 --keys "v"
-grep -q "t = 176.902 ms" "$tmp/out" && ok "jumped to the violation" || bad "jumped to the violation ($(head -1 "$tmp/out"))"
+grep -q "t = 166.600 ms" "$tmp/out" && ok "jumped to the violation" || bad "jumped to the violation ($(head -1 "$tmp/out"))"
 "$fl" viz "$bug" --screenshot "$tmp/nocause.png" --at-ms 100000 > /dev/null 2>&1
 cmp -s "$tmp/cause.png" "$tmp/nocause.png" && bad "the cause view differs" || ok "the cause view differs"
 
