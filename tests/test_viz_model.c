@@ -315,24 +315,30 @@ static void test_inferred_terms(void)
 
 /* ---- Bad trace files ---------------------------------------------------------------- */
 
-static int load_text(const char *text, char *msg, size_t len)
+static viz_model *load_model(const char *text, char *msg, size_t len)
 {
     char tmp[] = "/tmp/fl-viz-bad-XXXXXX";
     int fd = mkstemp(tmp);
     if (fd < 0)
-        return -2;
+        return NULL;
     if (write(fd, text, strlen(text)) < 0) {
         close(fd);
         unlink(tmp);
-        return -2;
+        return NULL;
     }
     close(fd);
     fl_error err = { { 0 } };
     viz_model *m = viz_replay_load(tmp, &err);
     snprintf(msg, len, "%s", err.msg);
+    unlink(tmp);
+    return m;
+}
+
+static int load_text(const char *text, char *msg, size_t len)
+{
+    viz_model *m = load_model(text, msg, len);
     int rc = m ? (int)viz_model_event_count(m) : -1;
     viz_model_free(m);
-    unlink(tmp);
     return rc;
 }
 
@@ -364,6 +370,56 @@ static void test_bad_traces(void)
     /* a last line cut short is skipped */
     CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":0,\"ev\":\"boot\",\"node\":0}\n{\"t\":1,\"ev\":\"bo",
                               msg, sizeof msg), 1);
+}
+
+static bool count_between(void *arg, uint32_t i, const viz_msg *g)
+{
+    (void)i;
+    (void)g;
+    (*(int *)arg)++;
+    return true;
+}
+
+static void count_at(void *arg, const viz_msg *g)
+{
+    (void)g;
+    (*(int *)arg)++;
+}
+
+/* A crafted trace spanning ~3 years with one message in flight all along
+ * and a view claiming 10^12 log entries: it loads without allocating for
+ * its time span or its claims, and queries still find what is there. */
+static void test_huge_spans(void)
+{
+    char msg[1024];
+    viz_model *m = load_model(HEADER
+        "{\"t\":0,\"ev\":\"boot\",\"node\":0}\n"
+        "{\"t\":0,\"ev\":\"send\",\"node\":0,\"peer\":1,\"id\":1,\"kind\":\"Ping\"}\n"
+        "{\"t\":100000000000000000,\"ev\":\"deliver\",\"node\":1,\"peer\":0,\"id\":1,\"kind\":\"Ping\"}\n"
+        "{\"t\":100000000000000000,\"ev\":\"send\",\"node\":1,\"peer\":0,\"id\":2,\"kind\":\"Pong\"}\n"
+        "{\"t\":100000000005000000,\"ev\":\"deliver\",\"node\":0,\"peer\":1,\"id\":2,\"kind\":\"Pong\"}\n"
+        "{\"t\":100000000006000000,\"ev\":\"view\",\"node\":0,\"role\":\"leader\",\"term\":1,"
+        "\"log_last\":1000000000000,\"commit\":1e300,\"match\":[1e300,-1e300],"
+        "\"scalars\":{\"x\":1e300}}\n", msg, sizeof msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    int n = 0;
+    viz_model_msgs_between(m, 0, INT64_C(200000000000000000), count_between, &n);
+    CU_ASSERT_EQUAL(n, 2);
+    n = 0;
+    viz_model_msgs_between(m, INT64_C(100000000001000000), INT64_C(100000000002000000),
+                           count_between, &n);
+    CU_ASSERT_EQUAL(n, 1);                                /* only the Pong */
+    n = 0;
+    fl_time mid = INT64_C(50000000000000000);
+    viz_model_msgs_at(m, mid, viz_model_events_until(m, mid), count_at, &n);
+    CU_ASSERT_EQUAL(n, 1);                                /* the Ping, mid-flight */
+    fl_time end = viz_model_end(m);
+    CU_ASSERT(viz_model_entry(m, 0, end, 10).known);       /* recorded ... */
+    CU_ASSERT_FALSE(viz_model_entry(m, 0, end, 100000).known);  /* ... within bounds */
+    viz_model_free(m);
+    CU_ASSERT_EQUAL(load_text(HEADER "{\"t\":9e18,\"ev\":\"boot\",\"node\":0}\n",
+                              msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "outside"));
 }
 
 #define HEADER3 "{\"format\":\"faultline-trace\",\"version\":1,\"abi\":1,\"seed\":\"0x01\"," \
@@ -582,6 +638,7 @@ int main(void)
         { "election timers", test_election_timer },
         { "inferred log terms", test_inferred_terms },
         { "bad traces", test_bad_traces },
+        { "huge time spans and claims", test_huge_spans },
         { "structured fields, not text", test_structured_fields },
         { "a colour per message kind", test_kind_colors },
         { "verdict to cause: message chains", test_cause_chain },

@@ -292,6 +292,30 @@ static float death_fraction(const viz_msg *g)
     }
 }
 
+/* Cuts the segment to the track's time range, so that a message running
+ * far outside the window costs what its visible part costs. false if
+ * nothing of it is inside; *end_cut says the arrow head is off the track. */
+static bool clip_to_track(const viz_dg_in *in, float *x0, float *y0, float *x1,
+                          float *y1, bool *end_cut)
+{
+    float lo = track_x0(in), hi = track_x1(in);
+    *end_cut = false;
+    if (*x1 < *x0 || *x1 < lo || *x0 > hi)
+        return *x0 >= lo && *x0 <= hi;
+    float dx = *x1 - *x0;
+    if (*x0 < lo && dx > 0) {
+        *y0 += (*y1 - *y0) * (lo - *x0) / dx;
+        *x0 = lo;
+    }
+    dx = *x1 - *x0;
+    if (*x1 > hi && dx > 0) {
+        *y1 = *y0 + (*y1 - *y0) * (hi - *x0) / dx;
+        *x1 = hi;
+        *end_cut = true;
+    }
+    return true;
+}
+
 static bool one_msg(void *arg, uint32_t k, const viz_msg *g)
 {
     dg_ctx *c = arg;
@@ -314,16 +338,26 @@ static bool one_msg(void *arg, uint32_t k, const viz_msg *g)
         c->seen_kind[g->kind] = true;
     viz_dg_item *it;
     float xe = x0, ye = y0;
+    bool cut = false;
     if (g->end == VIZ_MSG_DELIVERED) {
-        it = item(c, VIZ_DG_ARROW, x0, y0, viz_diagram_x_of(in, g->t1), y1, col);
+        float x1 = viz_diagram_x_of(in, g->t1);
+        it = NULL;
+        if (clip_to_track(in, &x0, &y0, &x1, &y1, &cut))
+            it = item(c, cut ? VIZ_DG_LINE : VIZ_DG_ARROW, x0, y0, x1, y1, col);
     } else if (g->end == VIZ_MSG_DROPPED) {
         xe = viz_diagram_x_of(in, g->t1);
         if (xe < x0 + 16 * s)
             xe = x0 + 16 * s;
         ye = y0 + (y1 - y0) * death_fraction(g);
-        it = item(c, VIZ_DG_LINE, x0, y0, xe, ye, col);
+        float xa = x0, ya = y0, xb = xe, yb = ye;
+        it = NULL;
+        if (clip_to_track(in, &xa, &ya, &xb, &yb, &cut))
+            it = item(c, VIZ_DG_LINE, xa, ya, xb, yb, col);
     } else {
-        it = item(c, VIZ_DG_LINE, x0, y0, track_x1(in), y0 + (y1 - y0) * 0.5f, col);
+        float x1 = track_x1(in), ym = y0 + (y1 - y0) * 0.5f;
+        it = NULL;
+        if (clip_to_track(in, &x0, &y0, &x1, &ym, &cut))
+            it = item(c, VIZ_DG_LINE, x0, y0, x1, ym, col);
         if (it)
             it->dashed = 1;
     }
@@ -331,7 +365,7 @@ static bool one_msg(void *arg, uint32_t k, const viz_msg *g)
         it->dashed |= g->reply;
         it->width = (strong ? 3.2f : 1.4f) * s;
     }
-    if (g->end == VIZ_MSG_DROPPED)
+    if (g->end == VIZ_MSG_DROPPED && !cut && it)
         item(c, VIZ_DG_CROSS, xe, ye, xe, ye, VIZ_CUT);
     c->d->msgs++;
     return true;

@@ -135,6 +135,8 @@ void viz_geom_dashed(viz_geom *g, float x0, float y0, float x1, float y1,
     float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
     if (len < 0.01f || dash <= 0)
         return;
+    if (len / (dash + gap) > 100000)
+        return;                          /* far longer than any screen */
     float ux = dx / len, uy = dy / len;
     for (float d = 0; d < len; d += dash + gap) {
         float e = d + dash < len ? d + dash : len;

@@ -130,8 +130,7 @@ void viz_model_free(viz_model *m)
     }
     for (size_t i = 0; i < m->intern_cap; i++)
         free(m->intern[i]);
-    for (size_t i = 0; i < m->nbuckets; i++)
-        free(m->buckets[i].v);
+    viz_msgindex_destroy(&m->ended);
     free(m->intern);
     free(m->nodes);
     free(m->algorithm);
@@ -146,7 +145,6 @@ void viz_model_free(viz_model *m)
     free(m->msgs);
     viz_idmap_free(&m->flying_by_id);
     free(m->flying.v);
-    free(m->buckets);
     free(m->ops);
     viz_idmap_free(&m->op_by_id);
     free(m->marks);
@@ -299,21 +297,8 @@ static int msg_new(viz_model *m, const viz_event *ev, const viz_msg_fields *f,
 static int bucket_add(viz_model *m, uint32_t idx)
 {
     const viz_msg *g = &m->msgs[idx];
-    size_t b0 = (size_t)(g->t0 / VIZ_BUCKET_NS);
     fl_time until = g->t1 + (g->end == VIZ_MSG_DROPPED ? VIZ_DROP_LINGER : 0);
-    size_t b1 = (size_t)(until / VIZ_BUCKET_NS);
-    if (b1 >= m->nbuckets) {
-        viz_ulist *nb = realloc(m->buckets, (b1 + 1) * sizeof *nb);
-        if (!nb)
-            return -1;
-        memset(nb + m->nbuckets, 0, (b1 + 1 - m->nbuckets) * sizeof *nb);
-        m->buckets = nb;
-        m->nbuckets = b1 + 1;
-    }
-    for (size_t b = b0; b <= b1; b++)
-        if (ulist_push(&m->buckets[b], idx) < 0)
-            return -1;
-    return 0;
+    return viz_msgindex_add(&m->ended, idx, g->t0, until);
 }
 
 static void flying_compact(viz_model *m)
@@ -422,16 +407,28 @@ static bool msg_visible(const viz_msg *g, fl_time t, size_t idx)
     return g->end == VIZ_MSG_DROPPED && t < g->t1 + VIZ_DROP_LINGER;
 }
 
+typedef struct msgs_at_query {
+    const viz_model *m;
+    fl_time t;
+    size_t idx;
+    void (*fn)(void *arg, const viz_msg *msg);
+    void *arg;
+} msgs_at_query;
+
+static bool msg_at(void *arg, uint32_t k)
+{
+    msgs_at_query *q = arg;
+    const viz_msg *g = &q->m->msgs[k];
+    if (msg_visible(g, q->t, q->idx))
+        q->fn(q->arg, g);
+    return true;
+}
+
 void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
                        void (*fn)(void *arg, const viz_msg *msg), void *arg)
 {
-    size_t b = t < 0 ? 0 : (size_t)(t / VIZ_BUCKET_NS);
-    if (b < m->nbuckets)
-        for (size_t i = 0; i < m->buckets[b].n; i++) {
-            const viz_msg *g = &m->msgs[m->buckets[b].v[i]];
-            if (msg_visible(g, t, idx))
-                fn(arg, g);
-        }
+    msgs_at_query q = { m, t, idx, fn, arg };
+    viz_msgindex_each(&m->ended, t, t, msg_at, &q);
     for (size_t i = 0; i < m->flying.n; i++) {
         const viz_msg *g = &m->msgs[m->flying.v[i]];
         if (g->end == VIZ_MSG_FLYING && msg_visible(g, t, idx))
@@ -439,23 +436,32 @@ void viz_model_msgs_at(const viz_model *m, fl_time t, size_t idx,
     }
 }
 
+typedef struct msgs_between_query {
+    const viz_model *m;
+    fl_time from, to;
+    bool (*fn)(void *arg, uint32_t i, const viz_msg *msg);
+    void *arg;
+    bool stopped;
+} msgs_between_query;
+
+static bool msg_between(void *arg, uint32_t k)
+{
+    msgs_between_query *q = arg;
+    const viz_msg *g = &q->m->msgs[k];
+    if (g->t0 > q->to || g->t1 < q->from)
+        return true;
+    q->stopped = !q->fn(q->arg, k, g);
+    return !q->stopped;
+}
+
 void viz_model_msgs_between(const viz_model *m, fl_time from, fl_time to,
                             bool (*fn)(void *arg, uint32_t i, const viz_msg *msg),
                             void *arg)
 {
-    if (from < 0)
-        from = 0;
-    size_t b0 = (size_t)(from / VIZ_BUCKET_NS), b1 = (size_t)(to / VIZ_BUCKET_NS);
-    for (size_t b = b0; b <= b1 && b < m->nbuckets; b++)
-        for (size_t i = 0; i < m->buckets[b].n; i++) {
-            uint32_t k = m->buckets[b].v[i];
-            const viz_msg *g = &m->msgs[k];
-            size_t first = (size_t)(g->t0 / VIZ_BUCKET_NS);
-            if ((first > b0 ? first : b0) != b || g->t0 > to || g->t1 < from)
-                continue;                  /* reported in its first bucket */
-            if (!fn(arg, k, g))
-                return;
-        }
+    msgs_between_query q = { m, from, to, fn, arg, false };
+    viz_msgindex_each(&m->ended, from, to, msg_between, &q);
+    if (q.stopped)
+        return;
     for (size_t i = 0; i < m->flying.n; i++) {
         uint32_t k = m->flying.v[i];
         const viz_msg *g = &m->msgs[k];
@@ -816,6 +822,11 @@ int viz_model_add(viz_model *m, const viz_event *in, const viz_msg_fields *msg,
                   const char *text, const viz_view_in *view,
                   char *err, size_t errlen)
 {
+    if (in->t < 0 || in->t > VIZ_TIME_MAX) {
+        snprintf(err, errlen, "time %lld ns is outside 0 .. %lld ns",
+                 (long long)in->t, (long long)VIZ_TIME_MAX);
+        return -1;
+    }
     if (m->nev && in->t < m->ev[m->nev - 1].t) {
         snprintf(err, errlen, "time goes backwards (%lld ns after %lld ns)",
                  (long long)in->t, (long long)m->ev[m->nev - 1].t);

@@ -20,6 +20,8 @@
 #define VIZ_KEY_EVERY 512
 /* How long a dropped message's mark stays on screen (simulated time). */
 #define VIZ_DROP_LINGER FL_MS(40)
+/* The latest time a trace event may carry (about 146 years). */
+#define VIZ_TIME_MAX (INT64_C(1) << 62)
 
 /* A node's view, as the trace records it. Arrays live in the model's pools. */
 typedef struct viz_view {

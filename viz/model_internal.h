@@ -5,9 +5,9 @@
 #define FL_VIZ_MODEL_INTERNAL_H
 
 #include "viz/model.h"
+#include "viz/msgindex.h"
 #include "viz/vec.h"
 
-#define VIZ_BUCKET_NS FL_MS(20)
 #define VIZ_TERM_GONE INT64_MIN     /* a truncated entry */
 #define VIZ_TERM_UNKNOWN (-1)
 
@@ -83,8 +83,8 @@ struct viz_model {
     viz_idmap     flying_by_id; /* id -> first flying message */
     viz_ulist     flying;       /* maybe-flying messages (lazily compacted) */
     size_t        flying_done;
-    viz_ulist    *buckets;      /* by time: ended messages overlapping it */
-    size_t        nbuckets;
+    viz_msgindex  ended;        /* ended messages by time */
+    int64_t       entry_writes; /* log slot writes so far (bounded) */
 
     viz_op       *ops;
     size_t        nops, ops_cap;

@@ -37,10 +37,21 @@ static viz_node_rec *node_rec(const viz_model *m, fl_node_id node)
 
 /* ---- Entries -------------------------------------------------------------- */
 
-static int slot_write(viz_log_slot *s, fl_time t, int64_t term)
+/* Writes to log slots are bounded like indices: a real run makes a few per
+ * entry per node; a trace that asks for more is not recorded further. */
+static bool write_budget_left(viz_model *m)
+{
+    int64_t budget = ((int64_t)m->nnodes + 4) * (4 * (int64_t)m->nev + 1024);
+    return m->entry_writes < budget;
+}
+
+static int slot_write(viz_model *m, viz_log_slot *s, fl_time t, int64_t term)
 {
     if (s->n && s->w[s->n - 1].term == term)
         return 0;
+    if (!write_budget_left(m))
+        return 0;
+    m->entry_writes++;
     if (s->n && s->w[s->n - 1].t == t) {      /* same moment: last write wins */
         s->w[s->n - 1].term = term;
         return 0;
@@ -51,11 +62,20 @@ static int slot_write(viz_log_slot *s, fl_time t, int64_t term)
     return 0;
 }
 
+/* The highest log index the model records. Every entry of a real run
+ * comes from an event of the trace (a client request, an election's no-op),
+ * so a trace whose views claim far more entries than it has events lies;
+ * what lies beyond is not recorded rather than allocated for. */
+static int64_t index_bound(const viz_model *m)
+{
+    return 4 * (int64_t)m->nev + 1024;
+}
+
 int viz_model_set_entry(viz_model *m, fl_node_id node, fl_time t,
                         int64_t index, int64_t term)
 {
     viz_node_rec *n = node_rec(m, node);
-    if (!n || index < 0 || index > (int64_t)1 << 30)
+    if (!n || index < 0 || index > index_bound(m))
         return 0;
     size_t i = (size_t)index;
     if (i >= n->nslots) {
@@ -64,7 +84,7 @@ int viz_model_set_entry(viz_model *m, fl_node_id node, fl_time t,
         memset(n->slots + n->nslots, 0, (i + 1 - n->nslots) * sizeof *n->slots);
         n->nslots = i + 1;
     }
-    if (slot_write(&n->slots[i], t, term) < 0)
+    if (slot_write(m, &n->slots[i], t, term) < 0)
         return -1;
     if (index > n->hi)
         n->hi = index;
@@ -78,8 +98,8 @@ int viz_model_truncate(viz_model *m, fl_node_id node, fl_time t, int64_t last)
         return 0;
     if (last < 0)
         last = 0;
-    for (int64_t i = last + 1; i <= n->hi && (size_t)i < n->nslots; i++)
-        if (slot_write(&n->slots[i], t, VIZ_TERM_GONE) < 0)
+    for (int64_t i = last + 1; i <= n->hi && (size_t)i < n->nslots && write_budget_left(m); i++)
+        if (slot_write(m, &n->slots[i], t, VIZ_TERM_GONE) < 0)
             return -1;
     if (n->hi > last)
         n->hi = last;
@@ -156,11 +176,13 @@ static int infer_entries(viz_model *m, fl_node_id node, fl_time t,
 {
     viz_node_rec *n = node_rec(m, node);
     int64_t last = now->log_last > 0 ? now->log_last : 0;
+    if (last > index_bound(m))
+        last = index_bound(m);
     if (last < n->hi && viz_model_truncate(m, node, t, last) < 0)
         return -1;
     int64_t old_hi = n->hi;
     if (now->kind == FL_VIEW_LEADER) {
-        for (int64_t i = old_hi + 1; i <= last; i++)
+        for (int64_t i = old_hi + 1; i <= last && write_budget_left(m); i++)
             if (viz_model_set_entry(m, node, t, i, now->term) < 0)
                 return -1;
         return 0;

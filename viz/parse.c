@@ -8,18 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A JSON number as int64, clamped to its range (never an undefined cast). */
+static int64_t clamp_int(double d)
+{
+    if (d != d)
+        return 0;
+    if (d >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (d <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)d;
+}
+
 static bool get_int(const cJSON *obj, const char *key, int64_t *out)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsNumber(it))
         return false;
-    double d = it->valuedouble;
-    if (d >= 9223372036854775807.0)
-        *out = INT64_MAX;
-    else if (d <= -9223372036854775808.0)
-        *out = INT64_MIN;
-    else
-        *out = (int64_t)d;
+    *out = clamp_int(it->valuedouble);
     return true;
 }
 
@@ -141,7 +147,7 @@ static const int64_t *int_array(const cJSON *obj, const char *key, int64_t *buf,
         return NULL;
     for (size_t i = 0; i < n; i++) {
         const cJSON *it = cJSON_GetArrayItem(arr, (int)i);
-        buf[i] = cJSON_IsNumber(it) ? (int64_t)it->valuedouble : -1;
+        buf[i] = cJSON_IsNumber(it) ? clamp_int(it->valuedouble) : -1;
     }
     return buf;
 }
@@ -167,7 +173,7 @@ static void parse_view(const cJSON *j, viz_view_in *v, int64_t *arrays, size_t n
         if (v->nscalars >= FL_VIEW_MAX_SCALARS || !cJSON_IsNumber(it))
             continue;
         v->scalar_names[v->nscalars] = it->string;
-        v->scalar_values[v->nscalars] = (int64_t)it->valuedouble;
+        v->scalar_values[v->nscalars] = clamp_int(it->valuedouble);
         v->nscalars++;
     }
 }

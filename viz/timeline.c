@@ -110,6 +110,8 @@ static void draw_axis(viz_gfx *g, const viz_layout *l, fl_time end)
         if (end / step <= 10)
             break;
     }
+    while (end / step > 10 && step <= INT64_MAX / 10)
+        step *= 10;                     /* long runs: a dozen ticks at most */
     char buf[32];
     float y = l->timeline.y + l->timeline.h - 13 * l->s;
     for (fl_time t = 0; t <= end; t += step) {
