@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "viz/viz.h"
+#include "viz/alg_view.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -229,6 +230,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->help = a->help;
     f->all_events = a->all_events;
     f->diagram = a->diagram;
+    f->ring = !a->logs_not_ring && viz_alg_table(m)->ring != NULL;
     fl_time span = a->dg_span > 0 ? a->dg_span : DG_SPAN_DEFAULT;
     f->dg_from = a->t - span * 7 / 10;
     if (f->dg_from < 0)
