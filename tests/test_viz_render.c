@@ -407,6 +407,23 @@ static void test_ring_pane(void)
         float mx = x0 + dx * 0.4f - dy / len * 5 * s, my = y0 + dy * 0.4f + dx / len * 5 * s;
         CU_ASSERT_EQUAL(any_near(&rs.s, mx, my, 2, viz_group_color(to)), waits);
     }
+
+    /* `g` puts the logs back: the points are no longer drawn */
+    ring_shot logs;
+    logs.s = (shot){ 0 };
+    CU_ASSERT_FATAL(take_opts(&logs.s, "shardkv/join-leave.json", 4081, "--keys g"));
+    uint32_t seen = 0, total = 0;
+    for (uint32_t g = 0; g < r->ngroups; g++)
+        for (uint32_t v = 0; r->groups[g].joined && v < r->vnodes; v++) {
+            float x, y;
+            if (!isolated(&rs, g, v))
+                continue;
+            viz_ring_xy(&rs.geo, rs.spec->point(g, v), 1, &x, &y);
+            seen += near(pixel(&logs.s, x, y), viz_group_color(g), 40);
+            total++;
+        }
+    CU_ASSERT(total >= 10 && seen * 3 < total);
+    drop(&logs.s);
     drop(&rs.s);
 
     /* settled later: every shard filled, none hollow, no arrow */
