@@ -357,6 +357,33 @@ static void check_points(const ring_shot *rs, uint32_t *drawn, uint32_t *absent)
         }
 }
 
+/* Hubs: joined filled, others hollow; a crown exactly on groups with a
+ * live leader; an arrow from group 0 to each group waiting for its shards. */
+static void check_hubs(const ring_shot *rs)
+{
+    const viz_ring *r = &rs->ring;
+    float s = rs->s.lay.s, hr = viz_ring_hub_r(&rs->geo, r->ngroups);
+    for (uint32_t g = 0; g < r->ngroups; g++) {
+        float x, y;
+        viz_ring_hub(&rs->geo, g, r->ngroups, &x, &y);
+        CU_ASSERT_EQUAL(near(pixel(&rs->s, x + hr * 0.7f, y), viz_group_color(g), 40),
+                        r->groups[g].joined);
+        bool crown = any_near(&rs->s, x, y - hr - 6 * s, (int)(4 * s), VIZ_YELLOW);
+        CU_ASSERT_EQUAL(crown, r->groups[g].leader != FL_NO_NODE);
+    }
+    for (uint32_t to = 1; to < r->ngroups; to++) {
+        bool waits = false;
+        for (uint32_t sh = 0; sh < r->nshards; sh++)
+            waits |= r->shards[sh].to == (int32_t)to && r->shards[sh].from == 0;
+        float x0, y0, x1, y1;
+        viz_ring_hub(&rs->geo, 0, r->ngroups, &x0, &y0);
+        viz_ring_hub(&rs->geo, to, r->ngroups, &x1, &y1);
+        float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+        float mx = x0 + dx * 0.4f - dy / len * 5 * s, my = y0 + dy * 0.4f + dx / len * 5 * s;
+        CU_ASSERT_EQUAL(any_near(&rs->s, mx, my, 2, viz_group_color(to)), waits);
+    }
+}
+
 static void test_ring_pane(void)
 {
     ring_shot rs;
@@ -385,28 +412,7 @@ static void test_ring_pane(void)
     }
     CU_ASSERT_EQUAL(hollow, r->moving);
     CU_ASSERT(filled >= 4);
-    /* hubs: joined filled, the left group hollow; crowns on leaders */
-    float hr = viz_ring_hub_r(&rs.geo, r->ngroups);
-    for (uint32_t g = 0; g < r->ngroups; g++) {
-        float x, y;
-        viz_ring_hub(&rs.geo, g, r->ngroups, &x, &y);
-        CU_ASSERT_EQUAL(near(pixel(&rs.s, x + hr * 0.7f, y), viz_group_color(g), 40),
-                        r->groups[g].joined);
-        bool crown = any_near(&rs.s, x, y - hr - 6 * s, (int)(4 * s), VIZ_YELLOW);
-        CU_ASSERT_EQUAL(crown, r->groups[g].leader != FL_NO_NODE);
-    }
-    /* the arrow from group 0 to each group that waits for its shards */
-    for (uint32_t to = 1; to < r->ngroups; to++) {
-        bool waits = false;
-        for (uint32_t sh = 0; sh < r->nshards; sh++)
-            waits |= r->shards[sh].to == (int32_t)to && r->shards[sh].from == 0;
-        float x0, y0, x1, y1;
-        viz_ring_hub(&rs.geo, 0, r->ngroups, &x0, &y0);
-        viz_ring_hub(&rs.geo, to, r->ngroups, &x1, &y1);
-        float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-        float mx = x0 + dx * 0.4f - dy / len * 5 * s, my = y0 + dy * 0.4f + dx / len * 5 * s;
-        CU_ASSERT_EQUAL(any_near(&rs.s, mx, my, 2, viz_group_color(to)), waits);
-    }
+    check_hubs(&rs);
 
     /* `g` puts the logs back: the points are no longer drawn */
     ring_shot logs;
@@ -424,6 +430,18 @@ static void test_ring_pane(void)
         }
     CU_ASSERT(total >= 10 && seen * 3 < total);
     drop(&logs.s);
+    drop(&rs.s);
+
+    /* the old owner (group 0) lost its majority mid-hand-off: no leader,
+     * no crown, and the shards it still holds move from it to group 2 */
+    CU_ASSERT_FATAL(take_ring(&rs, "shardkv/crash-old-owner.json", 2300));
+    CU_ASSERT_EQUAL(rs.ring.groups[0].leader, FL_NO_NODE);
+    CU_ASSERT_NOT_EQUAL(rs.ring.groups[2].leader, FL_NO_NODE);
+    CU_ASSERT(rs.ring.moving > 0);
+    for (uint32_t sh = 0; sh < rs.ring.nshards; sh++)
+        if (rs.ring.shards[sh].to >= 0)
+            CU_ASSERT(rs.ring.shards[sh].to == 2 && rs.ring.shards[sh].from == 0);
+    check_hubs(&rs);
     drop(&rs.s);
 
     /* settled later: every shard filled, none hollow, no arrow */
