@@ -602,8 +602,12 @@ static void test_ring_facts(void)
     const viz_model *m = viz_live_model(l);
     viz_state *st = viz_state_new(m);
     viz_ring r;
+    viz_model_state_at(m, 0, st);                /* no view yet: the Logs pane */
+    CU_ASSERT_FALSE(viz_ring_available(m, st, spec));
     ring_at(m, st, 1500, &r);
     CU_ASSERT_TRUE(r.ok);
+    CU_ASSERT_TRUE(viz_ring_available(m, st, spec));
+    CU_ASSERT_FALSE(viz_ring_available(m, st, NULL));
     CU_ASSERT_EQUAL(r.config, 1);
     CU_ASSERT_EQUAL(r.members, 3);
     CU_ASSERT_EQUAL(r.nshards, 16);
@@ -657,6 +661,7 @@ static void test_ring_facts(void)
     st = viz_state_new(m);
     ring_at(m, st, 1000, &r);
     CU_ASSERT_FALSE(r.ok);
+    CU_ASSERT_FALSE(viz_ring_available(m, st, spec));   /* shardkv's words, Raft's views */
     viz_state_free(st);
     viz_live_free(l);
 }

@@ -134,6 +134,17 @@ static int32_t source_of(const fl_viz_ring *spec, const viz_ring *r, uint32_t s,
     return from == to ? -1 : from;
 }
 
+bool viz_ring_available(const viz_model *m, const viz_state *st, const fl_viz_ring *spec)
+{
+    if (!spec || !spec->point || !spec->shard)
+        return false;
+    viz_ring r;
+    uint64_t prev = 0;
+    r.ok = false;
+    read_shape(m, st, spec, &r, &prev);
+    return r.ok;
+}
+
 void viz_ring_build(const viz_model *m, const viz_state *st, const fl_viz_ring *spec,
                     viz_ring *r)
 {

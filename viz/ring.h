@@ -56,6 +56,11 @@ typedef struct viz_ring {
 void viz_ring_build(const viz_model *m, const viz_state *st, const fl_viz_ring *spec,
                     viz_ring *out);
 
+/* Whether the views at `st` say the ring's shape (so the Ring pane has
+ * something to draw): false with no spec, or for a plug-in of the same
+ * algorithm whose views lack those scalars (it keeps the Logs pane). */
+bool viz_ring_available(const viz_model *m, const viz_state *st, const fl_viz_ring *spec);
+
 /* The owner of position `pos` on the ring of the groups in `members`,
  * `vnodes` points each: the first point at or after it, clockwise, ties
  * by (group, vnode); -1 for an empty ring. `at` (may be NULL) gets the
