@@ -3,9 +3,13 @@
  * invariants (algorithms/<alg>/viz_table.c) and registers in one row of
  * the built-ins (sim/run/registry.c, fl_registry_viz_table). Data only:
  * the words for its term and its leader, whether a leader wears a crown,
- * whether the Logs pane means anything, and panel rows drawn from the
- * `inspect` view's scalars. The visualizer knows no algorithm by name;
- * with no table (a plug-in), it speaks Raft's words. */
+ * whether the Logs pane means anything, panel rows drawn from the
+ * `inspect` view's scalars, and for an algorithm on a hash ring, which
+ * scalars say the ring's shape and its groups' shards (the Ring pane).
+ * The only code in a table: the ring's two pure placement functions, the
+ * algorithm's own hash, so the picture is the ring it computes. The
+ * visualizer knows no algorithm by name; with no table (a plug-in), it
+ * speaks Raft's words. */
 #ifndef FL_VIZ_TABLE_H
 #define FL_VIZ_TABLE_H
 
@@ -28,6 +32,25 @@ typedef struct fl_viz_row {
     fl_viz_fmt  fmt;
 } fl_viz_row;
 
+/* A hash ring with virtual nodes (consistent hashing), for the Ring pane
+ * (viz/ring.h). Scalar names; a mask has bit i for shard (or group) i, at
+ * most 64. A position on the ring is a 64-bit fraction of the circle,
+ * clockwise from 12 o'clock; a shard belongs to the first point at or
+ * after it, ties by (group, vnode). */
+typedef struct fl_viz_ring {
+    const char *group;         /* a node's replica group (>= 0); absent or
+                                  < 0: not a group member */
+    const char *config;        /* configuration number */
+    const char *serving;       /* group member: mask of shards it serves */
+    const char *waiting;       /* group member: shards gained, not yet installed */
+    const char *members;       /* anyone: mask of the joined groups ... */
+    const char *prev_members;  /* ... and of those of the configuration before */
+    const char *shards;        /* anyone: how many shards */
+    const char *vnodes;        /* anyone: points per group */
+    uint64_t  (*point)(uint32_t group, uint32_t vnode);
+    uint64_t  (*shard)(uint32_t shard);
+} fl_viz_ring;
+
 typedef struct fl_viz_table {
     const char *algorithm;     /* as fl_algorithm.name */
     const char *term_word;     /* "term", "ballot"; NULL: not shown */
@@ -40,6 +63,7 @@ typedef struct fl_viz_table {
     const char *bar_scalar;    /* a lease: a scalar holding its end in ms */
     int64_t     bar_ms;        /* the full bar */
     const fl_viz_row *rows;    /* panel rows, ended by a NULL label */
+    const fl_viz_ring *ring;   /* a hash ring to draw, or NULL */
 } fl_viz_table;
 
 #endif

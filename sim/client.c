@@ -4,6 +4,7 @@
  * the operation timeout (recorded as info, then it continues under a new
  * process id), and records every step in the history. */
 #include "sim/engine_internal.h"
+#include "sim/keys.h"
 
 #include <string.h>
 
@@ -112,7 +113,10 @@ static fl_op make_op(fl_ctx *ctx, fl_client *c)
     const fl_workload_spec *w = workload(ctx);
     fl_op op = { .kind = pick_kind(ctx) };
     uint32_t keys = w->keys ? w->keys : 1;
-    op.key = (uint32_t)fl_random_between(ctx, 0, keys - 1);
+    if (w->key_dist == FL_KEYS_ZIPF && w->key_cdf)
+        op.key = fl_keys_pick(w->key_cdf, keys, fl_random(ctx) >> 11);
+    else            /* uniform: exactly the draw of every earlier scenario */
+        op.key = (uint32_t)fl_random_between(ctx, 0, keys - 1);
     uint32_t slot = op.key % FL_CLIENT_MAX_KEYS;
     switch (op.kind) {
     case FL_OP_WRITE:

@@ -3,6 +3,7 @@
 libfl_a_SOURCES += \
 	sim/error.c sim/error.h \
 	sim/rng.c sim/rng.h \
+	sim/keys.c sim/keys.h \
 	sim/queue.c sim/queue.h \
 	sim/disk.c sim/disk.h \
 	sim/trace.c sim/trace.h \

@@ -11,6 +11,7 @@
 #include "tests/json_schema.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,6 +267,37 @@ static const fl_bad_case bad_cases[] = {
     A("'workload':{'clients':2,'keys':0}", "$.workload.keys", "must be an integer in [1, "),
     A("'workload':{'clients':2,'model':'register','keys':3}", "$.workload.keys",
       "must be 1 for model \"register\""),
+    /* skewed keys: "keys" as an object */
+    A("'workload':{'clients':2,'keys':'many'}", "$.workload.keys",
+      "must be an integer in [1, 4294967295] or an object with \"count\""),
+    A("'workload':{'clients':2,'keys':{'distribution':'zipf'}}", "$.workload.keys.count",
+      "required key is missing"),
+    A("'workload':{'clients':2,'keys':{'count':0}}", "$.workload.keys.count",
+      "must be an integer in [1, "),
+    A("'workload':{'clients':2,'keys':{'count':2.5}}", "$.workload.keys.count",
+      "must be an integer in [1, "),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'zipfian'}}",
+      "$.workload.keys.distribution", "did you mean \"zipf\"?"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':3}}",
+      "$.workload.keys.distribution", "must be one of: uniform, zipf (got a number)"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distrbution':'zipf'}}",
+      "$.workload.keys.distrbution", "did you mean \"distribution\"?"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'zipf','s':0}}",
+      "$.workload.keys.s", "must be > 0"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'zipf','s':-1.1}}",
+      "$.workload.keys.s", "must be > 0"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'zipf','s':'1.1'}}",
+      "$.workload.keys.s", "must be a number > 0 (got a string)"),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'zipf','s':11}}",
+      "$.workload.keys.s", "must be at most 10"),
+    A("'workload':{'clients':2,'keys':{'count':10,'s':1.1}}", "$.workload.keys.s",
+      "only with \"distribution\": \"zipf\""),
+    A("'workload':{'clients':2,'keys':{'count':10,'distribution':'uniform','s':1.1}}",
+      "$.workload.keys.s", "only with \"distribution\": \"zipf\""),
+    A("'workload':{'clients':2,'keys':{'count':2000000,'distribution':'zipf'}}",
+      "$.workload.keys.count", "must be at most 1048576 for \"distribution\": \"zipf\""),
+    A("'workload':{'clients':2,'model':'register','keys':{'count':3}}",
+      "$.workload.keys.count", "must be 1 for model \"register\""),
     A("'workload':{'clients':1,'timeout_ms':0}", "$.workload.timeout_ms", "must be > 0"),
     A("'workload':{'clients':1,'retry_ms':-5}", "$.workload.retry_ms", "must be > 0"),
     A("'workload':{'clients':2,'stop_ms':20000}", "$.workload.stop_ms",
@@ -579,6 +611,88 @@ static void test_workload_defaults(void)
     CU_ASSERT_EQUAL(s->workload.model, FL_MODEL_REGISTER);
     CU_ASSERT_EQUAL(s->workload.keys, 1);
     fl_scenario_free(s);
+}
+
+/* "keys" as an object: uniform by default (the draw of the integer form),
+ * or Zipf with its table built once, at load. */
+static void test_workload_keys(void)
+{
+    fl_scenario *s = fl_parse_ok("'workload':{'clients':2,'keys':{'count':9}}", false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->workload.keys, 9);
+    CU_ASSERT_EQUAL(s->workload.key_dist, FL_KEYS_UNIFORM);
+    CU_ASSERT_PTR_NULL(s->workload.key_cdf);
+    fl_scenario_free(s);
+
+    s = fl_parse_ok("'workload':{'clients':2,'keys':9}", false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->workload.key_dist, FL_KEYS_UNIFORM);
+    CU_ASSERT_PTR_NULL(s->workload.key_cdf);
+    fl_scenario_free(s);
+
+    s = fl_parse_ok("'workload':{'clients':2,'keys':{'count':50,'distribution':'zipf',"
+                    "'s':1.1}}", false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->workload.keys, 50);
+    CU_ASSERT_EQUAL(s->workload.key_dist, FL_KEYS_ZIPF);
+    CU_ASSERT_DOUBLE_EQUAL(s->workload.zipf_s, 1.1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->workload.key_cdf);
+    CU_ASSERT_EQUAL(s->workload.key_cdf[49], FL_KEYS_ONE);
+    fl_scenario_free(s);
+
+    s = fl_parse_ok("'workload':{'clients':2,'keys':{'count':4,'distribution':'zipf'}}",
+                    false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_DOUBLE_EQUAL(s->workload.zipf_s, 1.0, 0);   /* the default exponent */
+    fl_scenario_free(s);
+}
+
+/* The Zipf table: P(k) = (k+1)^-s / H(n, s), a binary search picks the
+ * smallest k with u < cdf[k]; frequencies over a fixed grid of u match. */
+static void test_zipf_table(void)
+{
+    const uint32_t n = 100;
+    const double sx = 1.1;
+    uint64_t *cdf = fl_keys_zipf_table(n, sx);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cdf);
+    double h = 0;
+    for (uint32_t k = 0; k < n; k++)
+        h += pow(k + 1.0, -sx);
+    double acc = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        acc += pow(k + 1.0, -sx) / h;
+        CU_ASSERT(fabs((double)cdf[k] / (double)FL_KEYS_ONE - acc) < 1e-12);
+        if (k)
+            CU_ASSERT(cdf[k] > cdf[k - 1]);
+    }
+    CU_ASSERT_EQUAL(cdf[n - 1], FL_KEYS_ONE);
+    /* the edges of the search */
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, n, 0), 0);
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, n, cdf[0] - 1), 0);
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, n, cdf[0]), 1);
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, n, cdf[41]), 42);
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, n, FL_KEYS_ONE - 1), n - 1);
+    /* a fine grid of u: counts follow the probabilities */
+    enum { GRID = 1 << 20 };
+    static uint32_t count[100];
+    for (uint64_t i = 0; i < GRID; i++)
+        count[fl_keys_pick(cdf, n, (i * 2 + 1) * (FL_KEYS_ONE / GRID / 2))]++;
+    for (uint32_t k = 0; k < n; k++) {
+        double want = pow(k + 1.0, -sx) / h * GRID;
+        CU_ASSERT(fabs(count[k] - want) <= 1.0);
+    }
+    CU_ASSERT(count[0] > 10 * count[20]);    /* skewed: 21^1.1 ~ 28 */
+    free(cdf);
+    /* out of range: no table */
+    CU_ASSERT_PTR_NULL(fl_keys_zipf_table(0, 1.0));
+    CU_ASSERT_PTR_NULL(fl_keys_zipf_table(10, 0.0));
+    CU_ASSERT_PTR_NULL(fl_keys_zipf_table(10, 10.5));
+    CU_ASSERT_PTR_NULL(fl_keys_zipf_table(FL_KEYS_ZIPF_MAX + 1, 1.0));
+    /* one key: always key 0 */
+    cdf = fl_keys_zipf_table(1, 2.0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cdf);
+    CU_ASSERT_EQUAL(fl_keys_pick(cdf, 1, FL_KEYS_ONE - 1), 0);
+    free(cdf);
 }
 
 static void test_nodes_object(void)
@@ -1036,6 +1150,14 @@ static void test_schema_negative(void)
     check_schema_refuses(schema, "{" GOOD ",'nodes':3,'seed':'0xg'}", "$.seed");
     check_schema_refuses(schema, "{" GOOD ",'nodes':3,'workload':{'model':'kvv'}}",
                          "$.workload.model: must be one of");
+    check_schema_refuses(schema, "{" GOOD ",'nodes':3,'workload':{'keys':{'distribution':"
+                         "'zipf'}}}", "$.workload.keys");
+    check_schema_refuses(schema, "{" GOOD ",'nodes':3,'workload':{'keys':{'count':5,"
+                         "'s':1.1}}}", "$.workload.keys");
+    check_schema_refuses(schema, "{" GOOD ",'nodes':3,'workload':{'keys':{'count':5,"
+                         "'distribution':'zipf','s':0}}}", "$.workload.keys");
+    check_schema_refuses(schema, "{" GOOD ",'nodes':3,'workload':{'keys':'5'}}",
+                         "$.workload.keys");
     check_schema_refuses(schema, "{" GOOD ",'nodes':3,'expect':{'min_ok_ops':1.5}}",
                          "$.expect.min_ok_ops: must be of type integer");
     cJSON_Delete(schema);
@@ -1111,6 +1233,8 @@ static const fl_cu_test malformed_tests[] = {
 static const fl_cu_test good_tests[] = {
     { "defaults", test_defaults },
     { "workload defaults by model", test_workload_defaults },
+    { "workload keys: uniform and Zipf", test_workload_keys },
+    { "Zipf table and pick", test_zipf_table },
     { "nodes object", test_nodes_object },
     { "selectors", test_selectors },
     { "faults sorted, stable", test_faults_sorted },

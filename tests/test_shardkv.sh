@@ -37,6 +37,31 @@ h3=$("$fl" run "$f" --seed 8 --quiet | hash_of)
 [ -n "$h1" ] && [ "$h1" = "$h2" ] && [ "$h1" != "$h3" ] && ok "same seed, same hash; another seed, another" \
     || bad "determinism ($h1 $h2 $h3)"
 
+# --- skewed keys: zipf.json draws Zipf(1.1); the same with uniform keys does not --
+skew() {   # SCENARIO -> "share-of-the-hottest-key hottest-key ops"
+    "$fl" run "$1" --history "$tmp/h.jsonl" --quiet > /dev/null 2>&1
+    python3 - "$tmp/h.jsonl" <<'PY'
+import collections, json, sys
+c = collections.Counter(json.loads(l)["key"] for l in open(sys.argv[1])
+                        if json.loads(l)["type"] == "invoke")
+k, n = c.most_common(1)[0]
+print("%.3f %d %d" % (n / sum(c.values()), k, sum(c.values())))
+PY
+}
+python3 - "$dir/zipf.json" "$tmp/uniform.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["workload"]["keys"] = {"count": s["workload"]["keys"]["count"]}
+json.dump(s, open(sys.argv[2], "w"))
+PY
+read -r zshare zkey zops <<< "$(skew "$dir/zipf.json")"
+read -r ushare ukey uops <<< "$(skew "$tmp/uniform.json")"
+# Zipf(1.1) over 200 keys: key 0 has probability 0.213; uniform: 0.005
+python3 -c "import sys; z, u = float(sys.argv[1]), float(sys.argv[2]); sys.exit(not (0.15 < z < 0.28 and u < 0.03))" \
+    "$zshare" "$ushare" && [ "$zkey" = 0 ] \
+    && ok "zipf.json: key 0 takes $zshare of $zops ops; uniform keys: at most $ushare" \
+    || bad "zipf.json skew (zipf: key $zkey $zshare of $zops; uniform: key $ukey $ushare)"
+
 # --- bug scenarios are caught by their declared check --------------------------
 for f in "$dir"/bugs/*.json; do
     n=$(basename "$f" .json)

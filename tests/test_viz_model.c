@@ -4,7 +4,8 @@
  * equals the model read back from the trace file; keyframed state equals
  * state rebuilt from the start; messages in flight, election timers and
  * inferred log terms are right; bad trace files are refused with a
- * message naming the file and line. */
+ * message naming the file and line; the Ring pane's facts (shardkv)
+ * agree with the algorithm's own ring and with the groups' views. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "viz/cause.h"
 #include "viz/live.h"
 #include "viz/replay.h"
+#include "viz/ring.h"
+#include "algorithms/shardkv/ring.h"
 
 typedef struct path_buf {
     char s[1024];
@@ -596,6 +599,129 @@ static void test_finish_step(void)
     viz_live_free(l);
 }
 
+/* ---- The Ring pane's facts (viz/ring.c) ------------------------------------------ */
+
+/* The algorithm's own owner of shard s for the groups in `mask`. */
+static int32_t skv_owner(uint64_t mask, uint32_t vnodes, uint32_t s)
+{
+    fl_ring r;
+    fl_ring_init(&r);
+    int32_t g = -1;
+    if (fl_ring_build(&r, mask, vnodes) == 0) {
+        uint32_t o = fl_ring_owner(&r, fl_ring_key_pos(s));
+        g = o == UINT32_MAX ? -1 : (int32_t)o;
+    }
+    fl_ring_free(&r);
+    return g;
+}
+
+/* The state the screen shows at `ms`. */
+static void ring_at(const viz_model *m, viz_state *st, int ms, viz_ring *r)
+{
+    viz_model_state_at(m, viz_model_events_until(m, FL_MS(ms)), st);
+    viz_model_state_finish_step(m, st);
+    const fl_viz_table *t = fl_registry_viz_table(viz_model_algorithm(m));
+    viz_ring_build(m, st, t ? t->ring : NULL, r);
+}
+
+/* Group g's live leader, straight from the views. */
+static fl_node_id view_leader_of(const viz_model *m, const viz_state *st, int64_t g)
+{
+    for (size_t i = 0; i < st->nnodes; i++) {
+        const viz_view *v = st->nodes[i].view == VIZ_NONE ? NULL
+                          : viz_model_view(m, st->nodes[i].view);
+        int64_t x;
+        if (v && st->nodes[i].alive && v->kind == FL_VIEW_LEADER &&
+            viz_view_scalar(m, v, "group", &x) && x == g)
+            return (fl_node_id)i;
+    }
+    return FL_NO_NODE;
+}
+
+static void test_ring_facts(void)
+{
+    /* the owner rule, against the algorithm's ring, for many masks */
+    const fl_viz_ring *spec = fl_registry_viz_table("shardkv")->ring;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(spec);
+    for (uint64_t mask = 1; mask < 64; mask += 5)
+        for (uint32_t vn = 1; vn <= 9; vn += 4)
+            for (uint32_t s = 0; s < 64; s++)
+                CU_ASSERT_EQUAL(viz_ring_owner(spec, mask, vn, spec->shard(s), NULL),
+                                skv_owner(mask, vn, s));
+    CU_ASSERT_EQUAL(viz_ring_owner(spec, 0, 8, 12345, NULL), -1);
+    CU_ASSERT_PTR_NULL(fl_registry_viz_table("raft"));     /* no table, no ring */
+
+    /* join-leave: group 2 joins at 2 s, group 0 leaves at 4 s */
+    path_buf p;
+    viz_live *l = live_to_end(scenario_path("shardkv/join-leave.json", &p), FL_SEC(20));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    const viz_model *m = viz_live_model(l);
+    viz_state *st = viz_state_new(m);
+    viz_ring r;
+    viz_model_state_at(m, 0, st);                /* no view yet: the Logs pane */
+    CU_ASSERT_FALSE(viz_ring_available(m, st, spec));
+    ring_at(m, st, 1500, &r);
+    CU_ASSERT_TRUE(r.ok);
+    CU_ASSERT_TRUE(viz_ring_available(m, st, spec));
+    CU_ASSERT_FALSE(viz_ring_available(m, st, NULL));
+    CU_ASSERT_EQUAL(r.config, 1);
+    CU_ASSERT_EQUAL(r.members, 3);
+    CU_ASSERT_EQUAL(r.nshards, 16);
+    CU_ASSERT_EQUAL(r.vnodes, 8);
+    CU_ASSERT_EQUAL(r.ngroups, 3);
+    CU_ASSERT_EQUAL(r.moving, 0);
+    for (uint32_t s = 0; s < 16; s++) {          /* settled: served by the owner */
+        CU_ASSERT_EQUAL(r.shards[s].owner, skv_owner(3, 8, s));
+        CU_ASSERT_EQUAL(r.shards[s].server, r.shards[s].owner);
+    }
+    /* mid-move after group 0 left: every shard it owned moves from it */
+    ring_at(m, st, 4081, &r);
+    CU_ASSERT_EQUAL(r.config, 3);
+    CU_ASSERT_EQUAL(r.members, 6);
+    CU_ASSERT_FALSE(r.groups[0].joined);
+    CU_ASSERT(r.moving > 0);
+    uint32_t moving = 0;
+    for (uint32_t s = 0; s < 16; s++) {
+        const viz_ring_shard *k = &r.shards[s];
+        CU_ASSERT_EQUAL(k->owner, skv_owner(6, 8, s));
+        if (skv_owner(7, 8, s) != 0) {           /* not group 0's: stays put */
+            CU_ASSERT_EQUAL(k->to, -1);
+            continue;
+        }
+        if (k->to >= 0) {                        /* on its way to its new owner */
+            moving++;
+            CU_ASSERT_EQUAL(k->to, k->owner);
+            CU_ASSERT_EQUAL(k->from, 0);
+            CU_ASSERT(r.groups[k->to].waiting >> s & 1);
+            CU_ASSERT_EQUAL(k->server, -1);
+        }
+    }
+    CU_ASSERT_EQUAL(moving, r.moving);
+    for (uint32_t g = 0; g < 3; g++)
+        CU_ASSERT_EQUAL(r.groups[g].leader, view_leader_of(m, st, g));
+    CU_ASSERT_NOT_EQUAL(r.config_leader, FL_NO_NODE);
+    CU_ASSERT(r.config_leader < 3);              /* the service is servers 0-2 */
+    /* settled again: group 0 serves nothing, every shard its owner's */
+    ring_at(m, st, 5500, &r);
+    CU_ASSERT_EQUAL(r.moving, 0);
+    CU_ASSERT_EQUAL(r.groups[0].serving, 0);
+    for (uint32_t s = 0; s < 16; s++)
+        CU_ASSERT_EQUAL(r.shards[s].server, skv_owner(6, 8, s));
+    viz_state_free(st);
+    viz_live_free(l);
+
+    /* an algorithm without a ring: nothing to draw */
+    l = live_to_end(scenario_path("raft/basic.json", &p), FL_SEC(20));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    m = viz_live_model(l);
+    st = viz_state_new(m);
+    ring_at(m, st, 1000, &r);
+    CU_ASSERT_FALSE(r.ok);
+    CU_ASSERT_FALSE(viz_ring_available(m, st, spec));   /* shardkv's words, Raft's views */
+    viz_state_free(st);
+    viz_live_free(l);
+}
+
 static void test_added_fault_and_save(void)
 {
     fl_error err = { { 0 } };
@@ -643,6 +769,7 @@ int main(void)
         { "a colour per message kind", test_kind_colors },
         { "verdict to cause: message chains", test_cause_chain },
         { "a node is shown with the view that ends its step", test_finish_step },
+        { "ring pane: facts from the views (shardkv)", test_ring_facts },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

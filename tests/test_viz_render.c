@@ -3,8 +3,12 @@
  * server is drawn in the leader colour (the one the model says leads); a
  * crashed server is drawn in the crashed colour; a paused one in the
  * paused mix; a partition draws cut marks on the links it cuts and none
- * on the links it leaves alone. Node positions come from the same layout
- * code the visualizer uses. Needs the SDL build. */
+ * on the links it leaves alone; shardkv's Ring pane draws the joined
+ * groups' virtual nodes in their colours (and not the left group's),
+ * shards filled by the group serving them or hollow while they move, an
+ * arrow to the group waiting for them, and a crown on each group with a
+ * leader. Node positions come from the same layout code the visualizer
+ * uses. Needs the SDL build. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <math.h>
@@ -16,7 +20,9 @@
 #include "tests/cu.h"
 #include "viz/layout.h"
 #include "viz/live.h"
+#include "viz/ring.h"
 #include "viz/theme.h"
+#include "sim/run/registry.h"
 
 #define W 1280
 #define H 800
@@ -294,6 +300,165 @@ static void test_lock_stale_write(void)
     drop(&s);
 }
 
+/* ---- The Ring pane (shardkv) ------------------------------------------------------ */
+
+typedef struct ring_shot {
+    shot               s;
+    const fl_viz_ring *spec;
+    viz_ring           ring;
+    viz_ring_geo       geo;
+} ring_shot;
+
+static bool take_ring(ring_shot *rs, const char *rel, int ms)
+{
+    if (!take(&rs->s, rel, ms))
+        return false;
+    const viz_model *m = viz_live_model(rs->s.live);
+    viz_model_state_finish_step(m, rs->s.st);     /* as the frame shows it */
+    rs->spec = fl_registry_viz_table(viz_model_algorithm(m))->ring;
+    viz_ring_build(m, rs->s.st, rs->spec, &rs->ring);
+    rs->geo = viz_ring_place(&rs->s.lay.logs, rs->s.lay.s);
+    return rs->ring.ok;
+}
+
+/* A group's points far (10 px) from every joined point of other groups. */
+static bool isolated(const ring_shot *rs, uint32_t g, uint32_t v)
+{
+    float x, y;
+    viz_ring_xy(&rs->geo, rs->spec->point(g, v), 1, &x, &y);
+    for (uint32_t h = 0; h < rs->ring.ngroups; h++)
+        for (uint32_t w = 0; rs->ring.groups[h].joined && w < rs->ring.vnodes; w++) {
+            float px, py;
+            if (h == g && w == v)
+                continue;
+            viz_ring_xy(&rs->geo, rs->spec->point(h, w), 1, &px, &py);
+            if (fabsf(px - x) < 10 && fabsf(py - y) < 10)
+                return false;
+        }
+    return true;
+}
+
+static void check_points(const ring_shot *rs, uint32_t *drawn, uint32_t *absent)
+{
+    const viz_ring *r = &rs->ring;
+    for (uint32_t g = 0; g < r->ngroups; g++)
+        for (uint32_t v = 0; v < r->vnodes; v++) {
+            if (!isolated(rs, g, v))
+                continue;
+            float x, y;
+            viz_ring_xy(&rs->geo, rs->spec->point(g, v), 1, &x, &y);
+            if (r->groups[g].joined) {
+                CU_ASSERT(near(pixel(&rs->s, x, y), viz_group_color(g), 40));
+                ++*drawn;
+            } else {
+                CU_ASSERT_FALSE(any_near(&rs->s, x, y, 2, viz_group_color(g)));
+                ++*absent;
+            }
+        }
+}
+
+/* Hubs: joined filled, others hollow; a crown exactly on groups with a
+ * live leader; an arrow from group 0 to each group waiting for its shards. */
+static void check_hubs(const ring_shot *rs)
+{
+    const viz_ring *r = &rs->ring;
+    float s = rs->s.lay.s, hr = viz_ring_hub_r(&rs->geo, r->ngroups);
+    for (uint32_t g = 0; g < r->ngroups; g++) {
+        float x, y;
+        viz_ring_hub(&rs->geo, g, r->ngroups, &x, &y);
+        CU_ASSERT_EQUAL(near(pixel(&rs->s, x + hr * 0.7f, y), viz_group_color(g), 40),
+                        r->groups[g].joined);
+        bool crown = any_near(&rs->s, x, y - hr - 6 * s, (int)(4 * s), VIZ_YELLOW);
+        CU_ASSERT_EQUAL(crown, r->groups[g].leader != FL_NO_NODE);
+    }
+    for (uint32_t to = 1; to < r->ngroups; to++) {
+        bool waits = false;
+        for (uint32_t sh = 0; sh < r->nshards; sh++)
+            waits |= r->shards[sh].to == (int32_t)to && r->shards[sh].from == 0;
+        float x0, y0, x1, y1;
+        viz_ring_hub(&rs->geo, 0, r->ngroups, &x0, &y0);
+        viz_ring_hub(&rs->geo, to, r->ngroups, &x1, &y1);
+        float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+        float mx = x0 + dx * 0.4f - dy / len * 5 * s, my = y0 + dy * 0.4f + dx / len * 5 * s;
+        CU_ASSERT_EQUAL(any_near(&rs->s, mx, my, 2, viz_group_color(to)), waits);
+    }
+}
+
+static void test_ring_pane(void)
+{
+    ring_shot rs;
+    /* group 0 left at 4 s: shards move from it to groups 1 and 2 */
+    CU_ASSERT_FATAL(take_ring(&rs, "shardkv/join-leave.json", 4081));
+    const viz_ring *r = &rs.ring;
+    CU_ASSERT_FATAL(r->moving > 0 && !r->groups[0].joined);
+    uint32_t drawn = 0, absent = 0;
+    check_points(&rs, &drawn, &absent);
+    CU_ASSERT(drawn >= 10);
+    CU_ASSERT(absent >= 4);
+    float s = rs.s.lay.s, h = 6.5f * s;
+    uint32_t filled = 0, hollow = 0;
+    for (uint32_t sh = 0; sh < r->nshards; sh++) {
+        const viz_ring_shard *k = &r->shards[sh];
+        float x, y;
+        viz_ring_xy(&rs.geo, k->pos, 0.84f, &x, &y);
+        if (k->to >= 0) {                 /* hollow, outlined in the new owner's colour */
+            CU_ASSERT_FALSE(near(pixel(&rs.s, x, y), viz_group_color((uint32_t)k->to), 60));
+            CU_ASSERT(near(pixel(&rs.s, x - h + 1, y), viz_group_color((uint32_t)k->to), 40));
+            hollow++;
+        } else if (k->server >= 0) {      /* filled with the server's colour */
+            CU_ASSERT(near(pixel(&rs.s, x, y), viz_group_color((uint32_t)k->server), 40));
+            filled++;
+        }
+    }
+    CU_ASSERT_EQUAL(hollow, r->moving);
+    CU_ASSERT(filled >= 4);
+    check_hubs(&rs);
+
+    /* `g` puts the logs back: the points are no longer drawn */
+    ring_shot logs;
+    logs.s = (shot){ 0 };
+    CU_ASSERT_FATAL(take_opts(&logs.s, "shardkv/join-leave.json", 4081, "--keys g"));
+    uint32_t seen = 0, total = 0;
+    for (uint32_t g = 0; g < r->ngroups; g++)
+        for (uint32_t v = 0; r->groups[g].joined && v < r->vnodes; v++) {
+            float x, y;
+            if (!isolated(&rs, g, v))
+                continue;
+            viz_ring_xy(&rs.geo, rs.spec->point(g, v), 1, &x, &y);
+            seen += near(pixel(&logs.s, x, y), viz_group_color(g), 40);
+            total++;
+        }
+    CU_ASSERT(total >= 10 && seen * 3 < total);
+    drop(&logs.s);
+    drop(&rs.s);
+
+    /* the old owner (group 0) lost its majority mid-hand-off: no leader,
+     * no crown, and the shards it still holds move from it to group 2 */
+    CU_ASSERT_FATAL(take_ring(&rs, "shardkv/crash-old-owner.json", 2300));
+    CU_ASSERT_EQUAL(rs.ring.groups[0].leader, FL_NO_NODE);
+    CU_ASSERT_NOT_EQUAL(rs.ring.groups[2].leader, FL_NO_NODE);
+    CU_ASSERT(rs.ring.moving > 0);
+    for (uint32_t sh = 0; sh < rs.ring.nshards; sh++)
+        if (rs.ring.shards[sh].to >= 0)
+            CU_ASSERT(rs.ring.shards[sh].to == 2 && rs.ring.shards[sh].from == 0);
+    check_hubs(&rs);
+    drop(&rs.s);
+
+    /* settled later: every shard filled, none hollow, no arrow */
+    CU_ASSERT_FATAL(take_ring(&rs, "shardkv/join-leave.json", 5500));
+    CU_ASSERT_EQUAL(rs.ring.moving, 0);
+    drawn = absent = 0;
+    check_points(&rs, &drawn, &absent);
+    for (uint32_t sh = 0; sh < rs.ring.nshards; sh++) {
+        const viz_ring_shard *k = &rs.ring.shards[sh];
+        float x, y;
+        viz_ring_xy(&rs.geo, k->pos, 0.84f, &x, &y);
+        CU_ASSERT(k->server >= 0 &&
+                  near(pixel(&rs.s, x, y), viz_group_color((uint32_t)k->server), 40));
+    }
+    drop(&rs.s);
+}
+
 /* WCAG contrast of body text on the backgrounds it is drawn on. */
 static double lum(viz_rgba c)
 {
@@ -331,6 +496,7 @@ int main(void)
         { "CRDT divergence and convergence", test_crdt_divergence },
         { "lock: stale write rejected in red", test_lock_stale_write },
         { "text contrast >= 4.5:1", test_contrast },
+        { "shardkv: the Ring pane", test_ring_pane },
         { NULL, NULL },
     };
     static const fl_cu_suite suites[] = {

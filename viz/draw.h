@@ -1,7 +1,8 @@
 /* draw.h — turning one moment of the model into pixels. A viz_frame says
  * what to show (the model, the state at the shown position, selection,
  * playback status); the draw_* modules each own one part of the screen:
- * the cluster (draw_cluster.c), the log rows (draw_logs.c), the side
+ * the cluster (draw_cluster.c), the log rows (draw_logs.c) or the hash
+ * ring in their place (draw_ring.c), the side
  * panel (panel.c), the timeline and status bar (timeline.c). */
 #ifndef FL_VIZ_DRAW_H
 #define FL_VIZ_DRAW_H
@@ -43,6 +44,8 @@ typedef struct viz_frame {
     bool             help;
     bool             all_events; /* panel: every node's events */
     bool             diagram;  /* the space-time pane instead of the logs */
+    bool             ring;     /* the Ring pane instead of the logs (an
+                                  algorithm on a hash ring, key g) */
     fl_time          dg_from, dg_to;
     uint32_t         current_msg; /* the message of event idx-1, or VIZ_NONE */
     const uint8_t   *chain;    /* per message: 1 on the highlighted chain */
@@ -72,6 +75,7 @@ fl_node_id viz_frame_leader(const viz_frame *f);
 void viz_draw_cluster(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_logs(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_diagram(viz_gfx *g, const viz_layout *l, const viz_frame *f);
+void viz_draw_ring(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_panel(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_timeline(viz_gfx *g, const viz_layout *l, const viz_frame *f);
 void viz_draw_help(viz_gfx *g, const viz_layout *l);

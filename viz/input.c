@@ -123,6 +123,7 @@ void viz_input_key(viz_app *a, SDL_Keycode c, bool shift)
     case SDLK_END: (void)viz_app_seek(a, viz_model_end(viz_app_model(a))); break;
     case SDLK_a: a->all_events = !a->all_events; break;
     case SDLK_d: toggle_diagram(a); break;
+    case SDLK_g: a->logs_not_ring = !a->logs_not_ring; break;
     case SDLK_v: viz_app_cause_violation(a); break;
     case SDLK_o: viz_app_cause_op(a); break;
     case SDLK_LEFTBRACKET: viz_input_zoom(a, 2); break;

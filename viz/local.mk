@@ -10,7 +10,8 @@ VIZ_CORE = \
 	viz/model.c viz/model_log.c viz/model.h viz/model_internal.h \
 	viz/parse.c viz/parse.h \
 	viz/replay.c viz/replay.h viz/cause.c viz/cause.h \
-	viz/live.c viz/live.h
+	viz/live.c viz/live.h \
+	viz/ring.c viz/ring.h
 VIZ_LAYOUT = viz/layout.c viz/layout.h viz/theme.h \
 	viz/diagram.c viz/diagram.h viz/svg.c viz/alg_view.c viz/alg_view.h
 if HAVE_SDL
@@ -20,7 +21,8 @@ faultline_viz_SOURCES = sim/cli/main.c viz/viz_cmd.c $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/viz.c viz/viz.h viz/window.c viz/input.c \
 	viz/geom.c viz/geom.h viz/sprite.c viz/sprite.h viz/text.c viz/text.h \
 	viz/draw.h viz/render.c \
-	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/panel.c viz/timeline.c
+	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/draw_ring.c viz/panel.c \
+	viz/timeline.c
 faultline_viz_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
 faultline_viz_LDADD = libfl.a $(CJSON_LIBS) $(GSL_LIBS) $(SDL_LIBS)
 faultline_viz_LDFLAGS = $(AM_LDFLAGS) -rdynamic

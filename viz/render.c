@@ -96,6 +96,8 @@ void viz_render(viz_gfx *g, const viz_layout *l, const viz_frame *f)
     viz_draw_cluster(g, l, f);
     if (f->diagram)
         viz_draw_diagram(g, l, f);
+    else if (f->ring)
+        viz_draw_ring(g, l, f);
     else
         viz_draw_logs(g, l, f);
     viz_draw_panel(g, l, f);

@@ -109,6 +109,15 @@ static inline viz_rgba viz_kind_slot_color(unsigned slot)
     return VIZ_RGB(pal[slot % VIZ_KIND_COLORS]);
 }
 
+/* Replica groups on a hash ring (the Ring pane): eight colours, in an
+ * order that keeps neighbours apart; the group's name is written too. */
+static inline viz_rgba viz_group_color(uint32_t group)
+{
+    static const uint32_t pal[] = { 0x56b4e9, 0xe69f00, 0x009e73, 0xcc79a7,
+                                    0xf0e442, 0xd55e00, 0x0072b2, 0xbbbbbb };
+    return VIZ_RGB(pal[group % 8]);
+}
+
 static inline viz_rgba viz_fault_color(fl_trace_type type)
 {
     switch (type) {

@@ -216,6 +216,7 @@ void viz_draw_help(viz_gfx *g, const viz_layout *l)
         { "drag timeline", "seek" },
         { "a", "events of all nodes / of the selected one" },
         { "d", "space-time diagram (instead of the logs)" },
+        { "g", "hash ring / logs (algorithms on a ring)" },
         { "[ / ] , wheel", "diagram: zoom out / in; click it to seek" },
         { "v", "a failed invariant: jump there, show its messages" },
         { "o", "a client op (selected client's): its messages" },

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include "viz/viz.h"
+#include "viz/alg_view.h"
+#include "viz/ring.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -229,6 +231,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->help = a->help;
     f->all_events = a->all_events;
     f->diagram = a->diagram;
+    f->ring = !a->logs_not_ring && viz_ring_available(m, a->st, viz_alg_table(m)->ring);
     fl_time span = a->dg_span > 0 ? a->dg_span : DG_SPAN_DEFAULT;
     f->dg_from = a->t - span * 7 / 10;
     if (f->dg_from < 0)

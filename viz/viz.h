@@ -53,6 +53,7 @@ typedef struct viz_app {
     fl_node_id  selected;
     bool        playing, help, all_events, dragging, quit;
     bool        diagram;       /* the space-time pane replaces the logs */
+    bool        logs_not_ring; /* key g: the Logs pane, not the Ring pane */
     fl_time     dg_span;       /* its time window */
     uint8_t    *chain;         /* messages to emphasise (cause links), or NULL */
     size_t      chain_len;

@@ -54,8 +54,10 @@ static void on_click(viz_app *a, float x, float y)
         (void)viz_app_seek(a, viz_layout_time_at(&a->lay, x, viz_model_end(viz_app_model(a))));
         return;
     }
+    viz_frame f;
+    viz_app_frame(a, &f);
     fl_node_id n = viz_layout_node_at(&a->lay, x, y);
-    if (n == FL_NO_NODE)
+    if (n == FL_NO_NODE && !f.ring)
         n = row_at(a, x, y);
     if (n != FL_NO_NODE)
         a->selected = a->selected == n ? FL_NO_NODE : n;

@@ -9,3 +9,6 @@ libfl_a_SOURCES += \
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/shardkv/invariants.c algorithms/shardkv/invariants.h
+
+# How the visualizer draws it: Raft's words and the hash ring (Ring pane).
+libfl_a_SOURCES += algorithms/shardkv/viz_table.c

@@ -384,10 +384,22 @@ static int skv_config_restore(void *sm, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* The configuration and the ring's shape, for the visualizer's ring view
+ * (viz_table.c): the joined groups now and in the previous configuration
+ * (where a moving shard comes from), shards, points per group. No "group"
+ * scalar: Raft's three and these fill the view, and a view without one is
+ * the configuration service's (as -1 is for a plug-in). All but config
+ * are functions of config, so they add no view changes to a trace. */
 static void skv_config_inspect(const void *sm, fl_view *v)
 {
-    skv_add_scalar(v, "group", -1);
-    skv_add_scalar(v, "config", skv_config_num(sm));
+    const skv_config *c = sm;
+    const skv_params *p = c->host->p;
+    skv_add_scalar(v, "config", c->num);
+    skv_add_scalar(v, "members", (int64_t)skv_config_mask(p, c->num));
+    skv_add_scalar(v, "prev_members",
+                   (int64_t)skv_config_mask(p, c->num > 1 ? c->num - 1 : 1));
+    skv_add_scalar(v, "shards", p->shards);
+    skv_add_scalar(v, "vnodes", p->vnodes);
 }
 
 const raft_sm_ops skv_config_sm = {

@@ -11,10 +11,12 @@
 
 /* Each algorithm folder's visualizer table (algorithms/<alg>/viz_table.c). */
 extern const fl_viz_table fl_paxos_viz_table, fl_multipaxos_viz_table, fl_lock_viz_table,
-    fl_counter_crdt_viz_table, fl_counter_raft_viz_table, fl_sort_viz_table;
+    fl_counter_crdt_viz_table, fl_counter_raft_viz_table, fl_sort_viz_table,
+    fl_shardkv_viz_table;
 static const fl_viz_table *const viz_tables[] = {
     &fl_paxos_viz_table, &fl_multipaxos_viz_table, &fl_lock_viz_table,
     &fl_counter_crdt_viz_table, &fl_counter_raft_viz_table, &fl_sort_viz_table,
+    &fl_shardkv_viz_table,
 };
 
 const fl_viz_table *fl_registry_viz_table(const char *name)

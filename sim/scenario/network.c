@@ -247,6 +247,79 @@ static int parse_add_range(fl_ld *ld, const cJSON *j, fl_workload_spec *wl)
     return 0;
 }
 
+/* "keys": a count (drawn uniformly), or {"count": N, "distribution":
+ * "uniform" | "zipf", "s": exponent (zipf only, default 1)}; the Zipf
+ * table is built here, once (sim/keys.h). Needs wl->model. */
+static int parse_keys_object(fl_ld *ld, const cJSON *k, fl_workload_spec *wl,
+                             int64_t *count)
+{
+    static const char *const keys[] = { "count", "distribution", "s", NULL };
+    int dist = FL_KEYS_UNIFORM;
+    if (ld_object(ld, k, keys) < 0 ||
+        get_integer(ld, k, "count", true, 1, UINT32_MAX, count) < 0 ||
+        get_enum(ld, k, "distribution", false, "key distribution",
+                 fl_key_dist_names, &dist) < 0)
+        return -1;
+    wl->key_dist = (fl_key_dist)dist;
+    const cJSON *sj;
+    size_t m;
+    int r = ld_get(ld, k, "s", false, &sj, &m);
+    if (r < 0)
+        return -1;
+    if (r && wl->key_dist != FL_KEYS_ZIPF)
+        return ld_fail(ld, "only with \"distribution\": \"zipf\"");
+    if (r) {
+        if (ld_number(ld, sj, FL_B_GT0, &wl->zipf_s) < 0)
+            return -1;
+        if (wl->zipf_s > FL_KEYS_ZIPF_S_MAX)
+            return ld_fail(ld, "must be at most %g", FL_KEYS_ZIPF_S_MAX);
+        ld_pop(ld, m);
+    }
+    if (wl->key_dist == FL_KEYS_ZIPF && *count > (int64_t)FL_KEYS_ZIPF_MAX) {
+        ld_key(ld, "count");
+        return ld_fail(ld, "must be at most %lu for \"distribution\": \"zipf\"",
+                       (unsigned long)FL_KEYS_ZIPF_MAX);
+    }
+    return 0;
+}
+
+static int parse_keys(fl_ld *ld, const cJSON *j, fl_workload_spec *wl)
+{
+    int64_t count = wl->model == FL_MODEL_KV ? 5 : 1;
+    wl->key_dist = FL_KEYS_UNIFORM;
+    wl->zipf_s = 1.0;
+    const cJSON *k;
+    size_t m = 0;
+    int r = j ? ld_get(ld, j, "keys", false, &k, &m) : 0;
+    if (r < 0)
+        return -1;
+    if (r && !cJSON_IsObject(k) && !cJSON_IsNumber(k))
+        return ld_fail(ld, "must be an integer in [1, %lu] or an object with "
+                           "\"count\", \"distribution\" and \"s\" (got %s)",
+                       (unsigned long)UINT32_MAX, fl_type_name(k));
+    if (r && cJSON_IsObject(k)) {
+        if (parse_keys_object(ld, k, wl, &count) < 0)
+            return -1;
+    } else if (r && ld_integer(ld, k, 1, UINT32_MAX, &count) < 0) {
+        return -1;
+    }
+    if (wl->model == FL_MODEL_REGISTER && count != 1) {
+        if (cJSON_IsObject(k))
+            ld_key(ld, "count");
+        return ld_fail(ld, "must be 1 for model \"register\" (use \"kv\" for "
+                           "several keys)");
+    }
+    if (r)
+        ld_pop(ld, m);
+    wl->keys = (uint32_t)count;
+    if (wl->key_dist == FL_KEYS_ZIPF) {
+        wl->key_cdf = fl_keys_zipf_table(wl->keys, wl->zipf_s);
+        if (!wl->key_cdf)
+            return ld_oom(ld);
+    }
+    return 0;
+}
+
 int parse_workload(fl_ld *ld, const cJSON *root, fl_scenario *s)
 {
     static const char *const keys[] = {
@@ -267,20 +340,12 @@ int parse_workload(fl_ld *ld, const cJSON *root, fl_scenario *s)
     if (r < 0 || (r && ld_object(ld, j, keys) < 0))
         return -1;
     int model = wl->clients > 0 ? FL_MODEL_KV : FL_MODEL_NONE;
-    int64_t keys_n = -1;
     if (r && (get_number_gt0(ld, j, "rate_per_s", false, &wl->rate_per_s) < 0 ||
-              get_enum(ld, j, "model", false, "model", fl_model_names, &model) < 0 ||
-              get_integer(ld, j, "keys", false, 1, UINT32_MAX, &keys_n) < 0))
+              get_enum(ld, j, "model", false, "model", fl_model_names, &model) < 0))
         return -1;
     wl->model = (fl_model_kind)model;
-    if (keys_n < 0)
-        keys_n = wl->model == FL_MODEL_KV ? 5 : 1;
-    if (wl->model == FL_MODEL_REGISTER && keys_n != 1) {
-        ld_key(ld, "keys");
-        return ld_fail(ld, "must be 1 for model \"register\" (use \"kv\" for "
-                           "several keys)");
-    }
-    wl->keys = (uint32_t)keys_n;
+    if (parse_keys(ld, r ? j : NULL, wl) < 0)
+        return -1;
     fl_default_mix(wl->model, wl->mix);
     if (r && (parse_mix(ld, j, wl) < 0 || parse_workload_times(ld, j, s) < 0 ||
               parse_add_range(ld, j, wl) < 0))

@@ -308,6 +308,7 @@ void fl_scenario_free(fl_scenario *s)
     free(s->links);
     free(s->faults);
     free(s->schedule);
+    free(s->workload.key_cdf);
     cJSON_Delete(s->json);
     free(s);
 }

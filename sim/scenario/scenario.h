@@ -11,6 +11,7 @@
 
 #include "algorithms/algorithm.h"
 #include "sim/error.h"
+#include "sim/keys.h"
 
 #define FL_NAME_MAX 64
 
@@ -67,6 +68,10 @@ typedef struct fl_workload_spec {
     double        rate_per_s;    /* per client */
     fl_model_kind model;
     uint32_t      keys;          /* >= 1 */
+    fl_key_dist   key_dist;      /* how keys are drawn; default uniform */
+    double        zipf_s;        /* FL_KEYS_ZIPF: the exponent */
+    uint64_t     *key_cdf;       /* FL_KEYS_ZIPF: the table (sim/keys.h),
+                                    owned by the scenario; else NULL */
     double        mix[FL_OP_KIND_COUNT]; /* weights, indexed by fl_op_kind */
     fl_time       timeout;       /* op gives up as info; default 1000 ms */
     fl_time       retry;         /* resend to another server; default 200 ms */
