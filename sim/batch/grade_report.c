@@ -22,8 +22,16 @@ uint64_t fl_grade_seed(const fl_grade *g, size_t t, size_t r)
 
 void fl_grade_repro(const fl_grade *g, size_t t, size_t r, char *buf, size_t len)
 {
-    fl_run_repro(buf, len, g->suite->tests[t].scenario_path, fl_grade_seed(g, t, r), false,
-                 -1, g->impl);
+    const fl_suite_test *st = &g->suite->tests[t];
+    if (!st->search) {
+        fl_run_repro(buf, len, st->scenario_path, fl_grade_seed(g, t, r), false, -1, g->impl);
+        return;
+    }
+    char opts[256];
+    fl_search_opts_format(&st->search_opts, opts, sizeof opts);
+    snprintf(buf, len, "faultline search %s --seed %llu %s%s%s --out counterexample.json",
+             st->scenario_path, (unsigned long long)fl_grade_seed(g, t, r), opts,
+             g->impl ? " --impl " : "", g->impl ? g->impl : "");
 }
 
 void fl_grade_score(fl_grade *g)

@@ -2,6 +2,7 @@
  * schedules, by re-execution (see search.h). */
 #include "sim/batch/search.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "sim/engine.h"
 #include "sim/manual.h"
+#include "sim/run/outcome.h"
 #include "sim/run/run.h"
 
 /* ---- One execution: a fresh run with a schedule applied ----------------- */
@@ -629,4 +631,75 @@ void fl_search_result_free(fl_search_result *r)
     free(r->path);
     r->path = NULL;
     r->path_len = 0;
+}
+
+/* ---- A search test, as a run in a batch ---------------------------------------- */
+
+void fl_search_job(fl_scenario *s, const char *impl, uint64_t seed,
+                   const fl_search_opts *o, fl_outcome *out)
+{
+    const fl_algorithm *alg = fl_outcome_bind_job(s, impl, out);
+    if (!alg)
+        return;
+    s->seed = seed;
+    fl_error err = { { 0 } };
+    fl_search_result r;
+    if (fl_search(s, alg, o, &r, &err) < 0) {
+        out->kind = FL_OUT_ERROR;
+        snprintf(out->check, sizeof out->check, "error");
+        snprintf(out->detail, sizeof out->detail, "search: %s", err.msg);
+        return;
+    }
+    out->events = r.states;
+    if (r.violation) {
+        out->kind = FL_OUT_CHECK;
+        snprintf(out->check, sizeof out->check, "%s", r.check);
+        snprintf(out->detail, sizeof out->detail,
+                 "search found a schedule of %zu steps that breaks %s: %s", r.path_len,
+                 r.check, r.msg);
+    } else {
+        out->kind = FL_OUT_PASS;
+        snprintf(out->detail, sizeof out->detail, "search: no violation in %llu states (%s)",
+                 (unsigned long long)r.states,
+                 r.exhausted && !r.stopped_by ? "the whole space within the bounds"
+                                              : "stopped by a budget");
+    }
+    fl_search_result_free(&r);
+}
+
+/* Appends to buf (capacity len, *at used), keeping it NUL-ended. */
+static void appendf(char *buf, size_t len, size_t *at, const char *fmt, ...)
+{
+    if (*at >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *at, len - *at, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *at = *at + (size_t)n < len ? *at + (size_t)n : len;
+}
+
+size_t fl_search_opts_format(const fl_search_opts *o, char *buf, size_t len)
+{
+    size_t at = 0;
+    if (len)
+        buf[0] = '\0';
+    appendf(buf, len, &at, "%s --depth %d --max-states %llu --time %g --memory %zu --timers %s",
+            o->bfs ? "--bfs" : o->por ? "--dfs" : "--dfs --no-por", o->max_depth,
+            (unsigned long long)o->max_states, o->max_seconds, o->max_memory_mb,
+            o->timers_in_order ? "ordered" : "any");
+    const struct { const char *name; int v; } budgets[] = {
+        { "slack", (int)(o->slack / FL_MS(1)) }, { "drops", o->drops }, { "dups", o->dups },
+        { "crashes", o->crashes }, { "restarts", o->restarts },
+        { "leader-within", o->leader_within },
+    };
+    for (size_t i = 0; i < sizeof budgets / sizeof *budgets; i++)
+        if (budgets[i].v > 0)
+            appendf(buf, len, &at, " --%s %d", budgets[i].name, budgets[i].v);
+    if (o->ops != 1)
+        appendf(buf, len, &at, " --ops %d", o->ops);
+    if (!o->check_lin)
+        appendf(buf, len, &at, " --no-lin");
+    return at;
 }

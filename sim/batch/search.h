@@ -65,5 +65,17 @@ int  fl_search(const fl_scenario *s, const fl_algorithm *alg,
                const fl_search_opts *o, fl_search_result *r, fl_error *err);
 void fl_search_result_free(fl_search_result *r);
 
+struct fl_outcome;
+/* For a child process of `grade`: loads the plug-in `impl` (NULL: the
+ * built-in), binds `s`, searches from `seed` and reduces the result to an
+ * outcome: FL_OUT_CHECK naming the broken check, FL_OUT_PASS when nothing
+ * was found within the bounds, FL_OUT_ERROR when it could not search. */
+void fl_search_job(fl_scenario *s, const char *impl, uint64_t seed,
+                   const fl_search_opts *o, struct fl_outcome *out);
+
+/* The `faultline search` options that give `o` ("--bfs --depth 8 ..."),
+ * for a reproduce command; the length written (truncated to `len`). */
+size_t fl_search_opts_format(const fl_search_opts *o, char *buf, size_t len);
+
 
 #endif

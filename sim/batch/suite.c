@@ -266,11 +266,110 @@ static int load_scenario(const ld *l, const fl_suite *su, fl_suite_test *t,
     return 0;
 }
 
+/* ---- Search tests ---------------------------------------------------------------- */
+
+static int search_int(const ld *l, const cJSON *obj, const char *path, const char *key,
+                      double lo, double hi, int *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char p[160];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    double d;
+    if (!v)
+        return 0;
+    if (get_number(l, v, p, lo, hi, &d) != 0)
+        return -1;
+    if (d != (double)(int)d)
+        return fail(l, p, "expected an integer");
+    *out = (int)d;
+    return 0;
+}
+
+static int search_choice(const ld *l, const cJSON *obj, const char *path, const char *key,
+                         const char *yes, const char *no, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v)
+        return 0;
+    char p[160], what[128];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    if (cJSON_IsString(v) && (!strcmp(v->valuestring, yes) || !strcmp(v->valuestring, no))) {
+        *out = !strcmp(v->valuestring, yes);
+        return 0;
+    }
+    snprintf(what, sizeof what, "expected \"%s\" or \"%s\"", yes, no);
+    return fail(l, p, what);
+}
+
+static int search_bool(const ld *l, const cJSON *obj, const char *path, const char *key,
+                       bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v)
+        return 0;
+    char p[160];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    if (!cJSON_IsBool(v))
+        return fail(l, p, "expected true or false");
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+/* "search": {...}: a DSLabs-style search test (sim/batch/search.h) with its
+ * bounds; time and memory default to what the suite's limits leave. */
+static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const char *path,
+                       fl_suite_test *t)
+{
+    static const char *const keys[] = { "order", "por", "depth", "max_states", "seconds",
+                                        "memory_mb", "timers", "slack_ms", "drops", "dups",
+                                        "crashes", "restarts", "ops", "leader_within",
+                                        "linearizable", NULL };
+    if (!cJSON_IsObject(v))
+        return fail(l, path, "expected an object of search bounds");
+    if (check_keys(l, v, path, keys) != 0)
+        return -1;
+    fl_search_opts *o = &t->search_opts;
+    fl_search_opts_default(o);
+    o->max_seconds = su->limits.cpu_s >= 2 ? (double)(int)(su->limits.cpu_s * 0.8) : 60;
+    if (su->limits.mem_bytes > 0)
+        o->max_memory_mb = (size_t)(su->limits.mem_bytes / 2 / 1048576);
+    int states = -1, memory = -1, slack = 0, secs = -1;
+    bool ordered = false;
+    if (search_int(l, v, path, "seconds", 1, su->limits.cpu_s > 0 ? su->limits.cpu_s : 86400,
+                   &secs) != 0)
+        return -1;
+    if (secs > 0)
+        o->max_seconds = secs;
+    if (search_choice(l, v, path, "order", "bfs", "dfs", &o->bfs) != 0 ||
+        search_bool(l, v, path, "por", &o->por) != 0 ||
+        search_int(l, v, path, "depth", 1, 64, &o->max_depth) != 0 ||
+        search_int(l, v, path, "max_states", 1, 1e9, &states) != 0 ||
+        search_int(l, v, path, "memory_mb", 16, 1048576, &memory) != 0 ||
+        search_choice(l, v, path, "timers", "ordered", "any", &ordered) != 0 ||
+        search_int(l, v, path, "slack_ms", 0, 1e6, &slack) != 0 ||
+        search_int(l, v, path, "drops", 0, 16, &o->drops) != 0 ||
+        search_int(l, v, path, "dups", 0, 16, &o->dups) != 0 ||
+        search_int(l, v, path, "crashes", 0, 16, &o->crashes) != 0 ||
+        search_int(l, v, path, "restarts", 0, 16, &o->restarts) != 0 ||
+        search_int(l, v, path, "ops", 0, 64, &o->ops) != 0 ||
+        search_int(l, v, path, "leader_within", 0, 64, &o->leader_within) != 0 ||
+        search_bool(l, v, path, "linearizable", &o->check_lin) != 0)
+        return -1;
+    if (states > 0)
+        o->max_states = (uint64_t)states;
+    if (memory > 0)
+        o->max_memory_mb = (size_t)memory;
+    o->timers_in_order = ordered;
+    o->slack = FL_MS(slack);
+    t->search = true;
+    return 0;
+}
+
 static int load_test(const ld *l, const fl_suite *su, const cJSON *v, size_t i,
                      fl_suite_test *t)
 {
     static const char *const keys[] = { "name", "description", "scenario", "seeds",
-                                        "weight", "scoring", "pass", NULL };
+                                        "weight", "scoring", "pass", "search", NULL };
     char path[64], p[96];
     snprintf(path, sizeof path, "$.tests[%zu]", i);
     if (check_keys(l, v, path, keys) != 0 ||
@@ -285,9 +384,22 @@ static int load_test(const ld *l, const fl_suite *su, const cJSON *v, size_t i,
     free(rel);
     if (rc != 0)
         return -1;
-    snprintf(p, sizeof p, "%s.seeds", path);
-    if (load_seeds(l, cJSON_GetObjectItemCaseSensitive(v, "seeds"), p, t) != 0)
+    const cJSON *search = cJSON_GetObjectItemCaseSensitive(v, "search");
+    snprintf(p, sizeof p, "%s.search", path);
+    if (search && load_search(l, su, search, p, t) != 0)
         return -1;
+    const cJSON *seeds = cJSON_GetObjectItemCaseSensitive(v, "seeds");
+    snprintf(p, sizeof p, "%s.seeds", path);
+    if (!seeds && t->search) {          /* a search explores every order: one seed */
+        uint64_t *one = malloc(sizeof *one);
+        if (!one)
+            return fail(l, p, "out of memory");
+        one[0] = t->scenario->seed;
+        t->seeds = one;
+        t->nseeds = 1;
+    } else if (load_seeds(l, seeds, p, t) != 0) {
+        return -1;
+    }
     t->weight = 1;
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "weight");
     snprintf(p, sizeof p, "%s.weight", path);

@@ -16,9 +16,20 @@
  *         "scoring": "all",                     "all": every seed must pass;
  *                                               "per-seed": weight * passed / seeds
  *         "pass": { "invariants": true, "linearizable": true,
- *                   "min_ok_ops": 200, "leader_within_ms": 2000 } }
+ *                   "min_ok_ops": 200, "leader_within_ms": 2000 } },
+ *       { "name": "search-election",
+ *         "scenario": "search.json",
+ *         "search": { "depth": 6, "order": "bfs", "crashes": 1, ... } }
  *     ]
  *   }
+ *
+ * A test with "search" runs `faultline search` with those bounds (keys as
+ * the command's options: order bfs|dfs, por, depth, max_states, seconds,
+ * memory_mb, timers ordered|any, slack_ms, drops, dups, crashes, restarts,
+ * ops, leader_within, linearizable) once per seed (default: the scenario's
+ * seed), in a sandboxed child like every run; it passes when no violation
+ * is found within the bounds. Time and memory default to 80 % of the
+ * suite's CPU limit and half its memory limit.
  *
  * "pass" is optional; each key overrides the scenario's own "expect" (false
  * turns a liveness check off). A scenario that declares expect.violation
@@ -33,6 +44,7 @@
 #include <stdint.h>
 
 #include "sim/batch/child.h"
+#include "sim/batch/search.h"
 #include "sim/error.h"
 #include "sim/scenario/scenario.h"
 
@@ -47,6 +59,8 @@ typedef struct fl_suite_test {
     size_t       nseeds;
     double       weight;
     bool         per_seed;        /* "scoring": "per-seed" */
+    bool         search;          /* "search": {...}: a search test per seed */
+    fl_search_opts search_opts;   /* its bounds */
 } fl_suite_test;
 
 typedef struct fl_suite {

@@ -195,6 +195,11 @@ static fl_suite *load_suite(const grade_opts *o)
     if (o->cpu_s > 0) s->limits.cpu_s = o->cpu_s;
     if (o->wall_s > 0) s->limits.wall_s = o->wall_s;
     if (o->memory_mb > 0) s->limits.mem_bytes = (uint64_t)(o->memory_mb * 1048576.0);
+    for (size_t t = 0; t < s->ntests; t++) {   /* a search stops before its limit */
+        fl_search_opts *so = &s->tests[t].search_opts;
+        if (s->tests[t].search && so->max_seconds > s->limits.cpu_s * 0.8)
+            so->max_seconds = s->limits.cpu_s >= 2 ? (double)(int)(s->limits.cpu_s * 0.8) : 1;
+    }
     return s;
 }
 
@@ -222,7 +227,10 @@ static void run_work(void *ctx, size_t i, void *payload)
         .lin_timeout_s = gr->suite->limits.cpu_s > 4 ? gr->suite->limits.cpu_s / 2 : 2,
         .twice = !gr->o->once,
     };
-    fl_outcome_run_job(st->scenario, gr->o->impl, &spec, payload);
+    if (st->search)
+        fl_search_job(st->scenario, gr->o->impl, spec.seed, &st->search_opts, payload);
+    else
+        fl_outcome_run_job(st->scenario, gr->o->impl, &spec, payload);
 }
 
 static bool run_done(void *ctx, size_t i, const fl_child_result *r, const void *payload)

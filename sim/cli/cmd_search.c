@@ -37,6 +37,10 @@ static const char search_usage[] =
     "  --ops N            client operations per schedule (default 1)\n"
     "  --leader-within N  liveness: some schedule elects a leader in N steps\n"
     "  --no-lin           no linearizability check at the leaves\n"
+    "  --seed N           the scenario's seed for this search (its nodes' own\n"
+    "                     randomness; default: the scenario's \"seed\")\n"
+    "  --impl SO          search the algorithm in this shared object (loaded\n"
+    "                     into this process: `grade` runs search tests sandboxed)\n"
     "  --out FILE         write a counterexample there as a scenario\n"
     "  --quiet            no progress lines\n"
     "Exit status: 0 no violation within the bounds, 1 a violation, 2 bad input.\n";
@@ -48,7 +52,7 @@ void fl_cmd_search_usage(FILE *out)
 
 enum { OPT_BFS = 256, OPT_DFS, OPT_NOPOR, OPT_DEPTH, OPT_STATES, OPT_TIME, OPT_MEMORY,
        OPT_TIMERS, OPT_SLACK, OPT_DROPS, OPT_DUPS, OPT_CRASHES, OPT_RESTARTS, OPT_OPS,
-       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP };
+       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP, OPT_SEED, OPT_IMPL };
 
 static const struct option search_options[] = {
     {"bfs", no_argument, NULL, OPT_BFS},           {"dfs", no_argument, NULL, OPT_DFS},
@@ -63,6 +67,7 @@ static const struct option search_options[] = {
     {"leader-within", required_argument, NULL, OPT_LEADER},
     {"no-lin", no_argument, NULL, OPT_NOLIN},      {"out", required_argument, NULL, OPT_OUT},
     {"quiet", no_argument, NULL, OPT_QUIET},       {"help", no_argument, NULL, OPT_HELP},
+    {"seed", required_argument, NULL, OPT_SEED},   {"impl", required_argument, NULL, OPT_IMPL},
     {NULL, 0, NULL, 0}
 };
 
@@ -102,9 +107,14 @@ static int parse_int_option(int c, const char *v, fl_search_opts *o)
     return 0;
 }
 
+typedef struct search_args {
+    const char *out, *scenario, *impl;
+    uint64_t    seed;
+    bool        has_seed;
+} search_args;
+
 /* 0 to go on, or an exit status. */
-static int parse_args(int argc, char **argv, fl_search_opts *o, const char **out,
-                      const char **scenario)
+static int parse_args(int argc, char **argv, fl_search_opts *o, search_args *a)
 {
     optind = 1;
     opterr = 0;
@@ -115,7 +125,14 @@ static int parse_args(int argc, char **argv, fl_search_opts *o, const char **out
         case OPT_DFS:   o->bfs = false; break;
         case OPT_NOPOR: o->bfs = false; o->por = false; break;
         case OPT_NOLIN: o->check_lin = false; break;
-        case OPT_OUT:   *out = optarg; break;
+        case OPT_OUT:   a->out = optarg; break;
+        case OPT_IMPL:  a->impl = optarg; break;
+        case OPT_SEED:
+            if (!fl_cli_parse_u64(optarg, &a->seed))
+                return fl_cli_usage_error("search", "--seed: expected an integer >= 0 "
+                                          "(decimal or 0x hex), not \"%s\"", optarg);
+            a->has_seed = true;
+            break;
         case OPT_QUIET: o->progress = false; break;
         case OPT_HELP:  fl_cmd_search_usage(stdout); return -1;
         case OPT_TIMERS:
@@ -135,7 +152,7 @@ static int parse_args(int argc, char **argv, fl_search_opts *o, const char **out
     }
     if (optind != argc - 1)
         return fl_cli_usage_error("search", "give exactly one SCENARIO (see faultline search --help)");
-    *scenario = argv[optind];
+    a->scenario = argv[optind];
     return 0;
 }
 
@@ -158,7 +175,8 @@ static void print_step(FILE *f, size_t i, const fl_step *c)
 }
 
 /* The scenario file with "schedule" added: what `faultline run` replays. */
-static int write_counterexample(const char *scenario, const char *out, const fl_search_result *r)
+static int write_counterexample(const char *scenario, const char *out, uint64_t seed,
+                                const fl_search_result *r)
 {
     char *text = NULL;
     size_t len = 0;
@@ -177,6 +195,11 @@ static int write_counterexample(const char *scenario, const char *out, const fl_
     free(text);
     if (!root)
         return fl_cli_usage_error("search", "%s: cannot read it back", scenario);
+    char seed_text[32];
+    snprintf(seed_text, sizeof seed_text, "0x%llx", (unsigned long long)seed);
+    cJSON_DeleteItemFromObject(root, "seed");
+    cJSON_AddItemToObject(root, "seed", seed <= (UINT64_C(1) << 53)
+                          ? cJSON_CreateNumber((double)seed) : cJSON_CreateString(seed_text));
     cJSON_DeleteItemFromObject(root, "schedule");
     cJSON_DeleteItemFromObject(root, "faults");
     cJSON *sched = cJSON_AddArrayToObject(root, "schedule");
@@ -217,24 +240,37 @@ int fl_cmd_search(int argc, char **argv)
     fl_search_opts o;
     fl_search_opts_default(&o);
     o.progress = true;
-    const char *out = NULL, *path = NULL;
-    int rc = parse_args(argc, argv, &o, &out, &path);
+    search_args a = { 0 };
+    int rc = parse_args(argc, argv, &o, &a);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
+    const char *out = a.out, *path = a.scenario;
     fl_error err = {0};
     fl_scenario *s = fl_scenario_load(path, &err);
-    const fl_algorithm *alg = s ? fl_registry_find(s->algorithm) : NULL;
-    if (s && !alg)
-        fl_error_set(&err, "%s: $.algorithm: no built-in algorithm \"%s\"", path, s->algorithm);
+    fl_plugin *plugin = NULL;
+    const fl_algorithm *alg = NULL;
+    if (s && a.impl) {
+        plugin = fl_plugin_open(a.impl, &err);
+        alg = plugin ? fl_plugin_algorithm(plugin) : NULL;
+    } else if (s) {
+        alg = fl_registry_find(s->algorithm);
+        if (!alg)
+            fl_error_set(&err, "%s: $.algorithm: no built-in algorithm \"%s\"", path,
+                         s->algorithm);
+    }
     if (!s || !alg || fl_scenario_bind(s, alg, &err) < 0) {
         fl_scenario_free(s);
+        fl_plugin_close(plugin);
         fprintf(stderr, "faultline: %s\n", err.msg);
         return 2;
     }
+    if (a.has_seed)
+        s->seed = a.seed;
     fl_search_result r;
     if (fl_search(s, alg, &o, &r, &err) < 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         fl_scenario_free(s);
+        fl_plugin_close(plugin);
         return 2;
     }
     printf("search: %s, depth %d, %llu states, %llu distinct, %.2f s wall, %.2f s CPU "
@@ -248,17 +284,20 @@ int fl_cmd_search(int argc, char **argv)
         printf("VIOLATION %s: %s\ncounterexample, %zu steps:\n", r.check, r.msg, r.path_len);
         for (size_t i = 0; i < r.path_len; i++)
             print_step(stdout, i, &r.path[i]);
-        if (out && write_counterexample(path, out, &r) == 0)
-            printf("written to %s; replay: faultline run %s\n", out, out);
+        if (out && write_counterexample(path, out, s->seed, &r) == 0)
+            printf("written to %s; replay: faultline run %s%s%s\n", out, out,
+                   a.impl ? " --impl " : "", a.impl ? a.impl : "");
     } else if (r.exhausted && !r.stopped_by) {
         printf("no violation: the whole space was explored\n");
     } else {
         printf("no violation within the bounds (stopped by the %s bound)\n",
                r.stopped_by ? r.stopped_by : "depth");
     }
+    bool found = r.violation;
     fl_search_result_free(&r);
     fl_scenario_free(s);
-    return r.violation ? 1 : 0;
+    fl_plugin_close(plugin);
+    return found ? 1 : 0;
 }
 
 /* The command-table entry (sim/cli/cli.h). Its options are parsed above

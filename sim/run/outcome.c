@@ -114,17 +114,17 @@ void fl_outcome_run(const fl_scenario *s, const fl_algorithm *alg,
              out->hash, out->hash2, first);
 }
 
-void fl_outcome_run_job(fl_scenario *s, const char *impl, const fl_run_spec *spec,
-                        fl_outcome *out)
+const fl_algorithm *fl_outcome_bind_job(fl_scenario *s, const char *impl, fl_outcome *out)
 {
     fl_error err = { { 0 } };
-    fl_plugin *plugin = NULL;
     const fl_algorithm *alg;
     memset(out, 0, sizeof *out);
     out->magic = FL_OUTCOME_MAGIC;
     out->fail_at = -1;
+    /* A plug-in stays loaded: this is a child about to exit, and dlclose
+     * would run the plug-in's destructors for nothing. */
     if (impl) {
-        plugin = fl_plugin_open(impl, &err);
+        fl_plugin *plugin = fl_plugin_open(impl, &err);
         alg = plugin ? fl_plugin_algorithm(plugin) : NULL;
     } else {
         alg = fl_registry_find(s->algorithm);
@@ -135,17 +135,22 @@ void fl_outcome_run_job(fl_scenario *s, const char *impl, const fl_run_spec *spe
     if (!alg) {
         set_fail(out, FL_OUT_ERROR, "error");
         snprintf(out->detail, sizeof out->detail, "%s", err.msg);
-        return;
+        return NULL;
     }
     if (fl_scenario_bind(s, alg, &err) < 0) {
         set_fail(out, FL_OUT_ERROR, "error");
         snprintf(out->detail, sizeof out->detail, "the scenario was rejected: %s", err.msg);
-    } else {
-        fl_outcome_run(s, alg, spec, out);
+        return NULL;
     }
-    /* The plug-in stays loaded: this is a child about to exit, and
-     * dlclose would run the plug-in's destructors for nothing. */
-    (void)plugin;
+    return alg;
+}
+
+void fl_outcome_run_job(fl_scenario *s, const char *impl, const fl_run_spec *spec,
+                        fl_outcome *out)
+{
+    const fl_algorithm *alg = fl_outcome_bind_job(s, impl, out);
+    if (alg)
+        fl_outcome_run(s, alg, spec, out);
 }
 
 /* ---- A child that did not finish normally ----------------------------------------- */

@@ -67,6 +67,11 @@ void fl_outcome_run(const fl_scenario *s, const fl_algorithm *alg,
                     const fl_run_spec *spec, fl_outcome *out);
 
 /* For a child process: loads the plug-in `impl` (NULL: the built-in
+ * algorithm `s` names) and binds `s` to it. The algorithm, or NULL with
+ * `out` saying why (FL_OUT_ERROR); `out` is reset either way. */
+const fl_algorithm *fl_outcome_bind_job(fl_scenario *s, const char *impl, fl_outcome *out);
+
+/* For a child process: loads the plug-in `impl` (NULL: the built-in
  * algorithm `s` names), binds `s` to it and runs. A plug-in that does not
  * load or a scenario its validate rejects gives FL_OUT_ERROR. */
 void fl_outcome_run_job(fl_scenario *s, const char *impl,
