@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/rng.h"
+#include "sim/util/vec.h"
 
 #define FL_MAX_TIMER_DELAY (INT64_MAX / 8)
 
@@ -34,14 +35,9 @@ static void timer_release(fl_engine *e, fl_timer_slot *s)
 static fl_timer_id timer_alloc(fl_engine *e)
 {
     if (!e->timer_free) {
-        if (e->ntimers == e->timers_cap) {
-            size_t cap = e->timers_cap ? e->timers_cap * 2 : 64;
-            fl_timer_slot *t = realloc(e->timers, cap * sizeof *t);
-            if (!t)
-                return 0;
-            e->timers = t;
-            e->timers_cap = cap;
-        }
+        if (fl_vec_grow(&e->timers, &e->timers_cap, e->ntimers + 1,
+                        sizeof *e->timers, 64) < 0)
+            return 0;
         fl_timer_slot *s = &e->timers[e->ntimers++];
         memset(s, 0, sizeof *s);
         s->gen = 1;

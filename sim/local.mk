@@ -11,6 +11,7 @@ libfl_a_SOURCES += \
 	sim/net.c sim/fault.c sim/client.c \
 	sim/manual.c sim/manual.h \
 	sim/history.h
+include sim/util/local.mk
 include sim/scenario/local.mk
 include sim/run/local.mk
 include sim/batch/local.mk

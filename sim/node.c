@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/rng.h"
+#include "sim/util/vec.h"
 
 /* ---- Clocks ------------------------------------------------------------------ */
 
@@ -30,14 +31,9 @@ fl_time fl_node_real_delay(const fl_node *n, fl_time delay)
 
 static void defer_event(fl_node *n, const fl_event *ev)
 {
-    if (n->ndeferred == n->deferred_cap) {
-        size_t cap = n->deferred_cap ? n->deferred_cap * 2 : 16;
-        fl_event *d = realloc(n->deferred, cap * sizeof *d);
-        if (!d)
-            return;   /* out of memory: the event is lost like a dropped one */
-        n->deferred = d;
-        n->deferred_cap = cap;
-    }
+    if (fl_vec_grow(&n->deferred, &n->deferred_cap, n->ndeferred + 1,
+                    sizeof *n->deferred, 16) < 0)
+        return;   /* out of memory: the event is lost like a dropped one */
     n->deferred[n->ndeferred++] = *ev;
 }
 
@@ -96,18 +92,12 @@ static void node_destroy_state(fl_engine *e, fl_node *n)
 
 static void record_incarnation_end(fl_node *n, fl_time t)
 {
-    if (n->incarnation >= n->incarnation_cap) {
-        size_t cap = n->incarnation_cap ? n->incarnation_cap * 2 : 4;
-        while (cap <= n->incarnation)
-            cap *= 2;
-        fl_time *p = realloc(n->incarnation_end, cap * sizeof *p);
-        if (!p)
-            return;
-        for (size_t i = n->incarnation_cap; i < cap; i++)
-            p[i] = INT64_MAX;
-        n->incarnation_end = p;
-        n->incarnation_cap = cap;
-    }
+    size_t old = n->incarnation_cap;
+    if (fl_vec_grow(&n->incarnation_end, &n->incarnation_cap,
+                    (size_t)n->incarnation + 1, sizeof *n->incarnation_end, 4) < 0)
+        return;
+    for (size_t i = old; i < n->incarnation_cap; i++)
+        n->incarnation_end[i] = INT64_MAX;
     n->incarnation_end[n->incarnation] = t;
 }
 
