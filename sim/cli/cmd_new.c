@@ -21,7 +21,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/datadir.h"
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
 #include "sim/util/file.h"
 
 #define TEMPLATE_MAX ((size_t)1 << 20)

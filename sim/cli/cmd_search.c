@@ -11,7 +11,7 @@
 
 #include "sim/batch/search.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
 #include "sim/util/file.h"

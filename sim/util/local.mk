@@ -5,4 +5,6 @@ libfl_a_SOURCES += \
 	sim/util/hash.c sim/util/hash.h \
 	sim/util/vec.c sim/util/vec.h \
 	sim/util/file.c sim/util/file.h \
-	sim/util/idmap.c sim/util/idmap.h
+	sim/util/idmap.c sim/util/idmap.h \
+	sim/util/outfile.c sim/util/outfile.h \
+	sim/util/suggest.c sim/util/suggest.h
