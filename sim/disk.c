@@ -8,7 +8,8 @@
  * may leave many (mostly empty) files behind over a long run. */
 #include "sim/disk.h"
 
-#include "sim/trace.h"
+#include "sim/util/hash.h"
+#include "sim/util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,7 @@ static int buf_truncate(fl_buf *b, uint64_t size)
 
 static uint64_t name_hash(const char *name)
 {
-    uint64_t h = UINT64_C(0xCBF29CE484222325);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * UINT64_C(0x100000001B3);
-    return h;
+    return fl_fnv1a_str(FL_FNV_OFFSET, name);
 }
 
 static void index_put(uint32_t *index, size_t cap, const char *name, uint32_t pos)
@@ -210,14 +208,8 @@ static fl_file *file_get(fl_disk *d, const char *name, size_t *idx)
         return f;
     if (d->nfiles >= UINT32_MAX - 1)
         return NULL;
-    if (d->nfiles == d->files_cap) {
-        size_t cap = d->files_cap ? d->files_cap * 2 : 8;
-        fl_file *files = realloc(d->files, cap * sizeof *files);
-        if (!files)
-            return NULL;
-        d->files = files;
-        d->files_cap = cap;
-    }
+    if (fl_vec_grow(&d->files, &d->files_cap, d->nfiles + 1, sizeof *d->files, 8) < 0)
+        return NULL;
     char *copy = strdup(name);
     if (!copy)
         return NULL;
@@ -266,14 +258,8 @@ static int pending_push(fl_disk *d, const fl_pending *p)
             d->npend -= d->pend_head;
             d->pend_head = 0;
         }
-        if (d->npend == d->pend_cap) {
-            size_t cap = d->pend_cap ? d->pend_cap * 2 : 16;
-            fl_pending *np = realloc(d->pend, cap * sizeof *np);
-            if (!np)
-                return -1;
-            d->pend = np;
-            d->pend_cap = cap;
-        }
+        if (fl_vec_grow(&d->pend, &d->pend_cap, d->npend + 1, sizeof *d->pend, 16) < 0)
+            return -1;
     }
     d->pend[d->npend++] = *p;
     return 0;

@@ -1,5 +1,7 @@
 /* engine_internal.h — the engine's insides, shared by the engine's own
- * modules (engine.c, net.c, fault.c, client.c) and nobody else. */
+ * modules (engine.c the loop, node.c the nodes' lifecycle, ctx.c the
+ * context of algorithm.h and timers, observe.c views and hooks, net.c,
+ * fault.c, client.c, manual.c) and nobody else. */
 #ifndef FL_ENGINE_INTERNAL_H
 #define FL_ENGINE_INTERNAL_H
 
@@ -136,23 +138,24 @@ struct fl_engine {
     const fl_role      *client_role;   /* the built-in client role */
 };
 
-/* engine.c */
+/* engine.c — the loop */
 fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);
 void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                                fl_node_id peer, int64_t a, int64_t b,
                                const char *text);
 int     fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls);
-void    fl_engine_after_step(fl_engine *e, fl_node *n);
 /* Manual delivery (sim/manual.c): fire one event taken from the queue,
- * moving time forward to it (never back); a timer's node and kind, false
- * if it was cancelled or died with its node. */
+ * moving time forward to it (never back). */
 void    fl_engine_fire(fl_engine *e, fl_event *ev);
-bool    fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
-                             uint8_t *kind);
-/* A heal, restart or resume just ended a disruption (liveness clock). */
-void    fl_engine_mark_recovery(fl_engine *e);
+
+/* node.c — the nodes' lifecycle */
+/* Makes the nodes of the scenario's roles and queues their boots. */
+int     fl_nodes_init(fl_engine *e, fl_error *err);
+void    fl_nodes_destroy(fl_engine *e);
+void    fl_node_boot(fl_engine *e, fl_node *n, bool recovering);
 /* Holds an event for a paused or syncing node; true if it was held. */
 bool    fl_node_hold(fl_engine *e, fl_node *n, fl_event *ev);
+void    fl_node_drop_deferred(fl_node *n);
 void    fl_node_crash(fl_engine *e, fl_node *n, bool torn);
 void    fl_node_restart(fl_engine *e, fl_node *n);
 void    fl_node_pause(fl_engine *e, fl_node *n, fl_time duration);
@@ -160,6 +163,23 @@ void    fl_node_resume(fl_engine *e, fl_node *n);
 void    fl_node_set_clock(fl_engine *e, fl_node *n, fl_time skew, int64_t ppm,
                           bool set_drift);
 fl_time fl_node_local_time(const fl_node *n, fl_time real);
+/* A delay on the node's clock, in simulated (real) time, rounded up. */
+fl_time fl_node_real_delay(const fl_node *n, fl_time delay);
+
+/* observe.c — views, hooks, liveness bookkeeping */
+int     fl_view_alloc(fl_view *v, size_t n);
+void    fl_view_free(fl_view *v);
+void    fl_view_clear(fl_view *v);
+void    fl_engine_after_step(fl_engine *e, fl_node *n);
+/* A heal, restart or resume just ended a disruption (liveness clock). */
+void    fl_engine_mark_recovery(fl_engine *e);
+
+/* ctx.c — timers (the rest is algorithm.h's context) */
+void    fl_timer_fire(fl_engine *e, const fl_event *ev);
+/* A timer's node and kind; false if it was cancelled or died with its
+ * node (manual delivery). */
+bool    fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
+                             uint8_t *kind);
 
 /* net.c */
 int  fl_net_init(fl_engine *e);

@@ -11,6 +11,7 @@
  * While an op is open its invoke's `value` is FL_NIL; completing it stores
  * the completion's index there, so a second completion is refused. */
 #include "sim/history.h"
+#include "sim/util/vec.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -62,15 +63,7 @@ void fl_history_destroy(fl_history *h)
 
 static int fl_history_reserve(fl_history *h)
 {
-    if (h->len < h->cap)
-        return 0;
-    size_t cap = h->cap ? h->cap * 2 : 256;
-    fl_hist_event *ev = realloc(h->events, cap * sizeof *ev);
-    if (!ev)
-        return -1;
-    h->events = ev;
-    h->cap = cap;
-    return 0;
+    return fl_vec_grow(&h->events, &h->cap, h->len + 1, sizeof *h->events, 256);
 }
 
 uint64_t fl_history_invoke(fl_history *h, int64_t process, fl_node_id client,

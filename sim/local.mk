@@ -8,9 +8,11 @@ libfl_a_SOURCES += \
 	sim/disk.c sim/disk.h \
 	sim/trace.c sim/trace.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
+	sim/node.c sim/ctx.c sim/observe.c \
 	sim/net.c sim/fault.c sim/client.c \
 	sim/manual.c sim/manual.h \
 	sim/history.h
+include sim/util/local.mk
 include sim/scenario/local.mk
 include sim/run/local.mk
 include sim/batch/local.mk

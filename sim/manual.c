@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "sim/engine_internal.h"
+#include "sim/util/hash.h"
+#include "sim/util/vec.h"
 
 /* A pending event and what callers see of it, described once. */
 typedef struct pool_entry {
@@ -85,14 +87,8 @@ static bool describe(const fl_manual *m, const fl_event *ev, fl_pending *p)
 
 static int pool_insert(fl_manual *m, const fl_event *ev)
 {
-    if (m->npool == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        pool_entry *p = realloc(m->pool, cap * sizeof *p);
-        if (!p)
-            return -1;
-        m->pool = p;
-        m->cap = cap;
-    }
+    if (fl_vec_grow(&m->pool, &m->cap, m->npool + 1, sizeof *m->pool, 64) < 0)
+        return -1;
     size_t lo = 0, hi = m->npool;          /* first entry after ev */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -1,5 +1,6 @@
 /* queue.c — binary min-heap of events by (time, class << 56 | sequence). */
 #include "sim/queue.h"
+#include "sim/util/vec.h"
 
 #include <stdlib.h>
 
@@ -25,13 +26,7 @@ void fl_queue_destroy(fl_queue *q)
 
 static int grow(fl_queue *q)
 {
-    size_t cap = q->cap ? q->cap * 2 : 256;
-    fl_event *h = realloc(q->heap, cap * sizeof *h);
-    if (!h)
-        return -1;
-    q->heap = h;
-    q->cap = cap;
-    return 0;
+    return fl_vec_grow(&q->heap, &q->cap, q->len + 1, sizeof *q->heap, 256);
 }
 
 int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)

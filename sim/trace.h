@@ -117,8 +117,5 @@ const char *fl_trace_type_name(fl_trace_type type);
 /* Writes the ring's events, oldest first, one per line with `indent`. */
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent);
 
-/* A 64-bit mix of bytes, the same on every platform. */
-uint64_t fl_hash_bytes(uint64_t h, const void *data, size_t len);
-uint64_t fl_hash_u64(uint64_t h, uint64_t v);
 
 #endif

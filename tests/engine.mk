@@ -49,3 +49,11 @@ EXTRA_DIST += tests/interaction
 # exhausted, sleep sets, bad input.
 TESTS += tests/test_search.sh
 EXTRA_DIST += tests/test_search.sh
+
+# The utility room (sim/util/): hashes, grow helper, file reader, hash map.
+check_PROGRAMS += tests/test_util
+TESTS += tests/test_util
+tests_test_util_SOURCES = tests/test_util.c
+tests_test_util_CFLAGS = $(TEST_CF)
+tests_test_util_LDADD = $(TEST_LIBS)
+tests_test_util_LDFLAGS = $(TEST_LD)

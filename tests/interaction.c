@@ -13,6 +13,7 @@
 #include "sim/run/invcheck.h"
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
+#include "sim/util/file.h"
 
 #define IX_MAX_NODES 16
 #define IX_LINE      256
@@ -629,31 +630,9 @@ static int run_command(ix_cluster *c, char *line, const fl_interaction_opts *opt
 
 static char *read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *b = realloc(buf, cap);
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!buf && (buf = malloc(1)) == NULL)
-        return NULL;
-    buf[len] = '\0';
-    return buf;
+    char *buf;
+    size_t len;
+    return fl_file_read_all(path, 0, &buf, &len) == FL_FILE_OK ? buf : NULL;
 }
 
 /* The next line of *p (without its newline), or NULL at the end. */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/util/file.h"
+
 #define FL_JS_MAX_DEPTH 200
 
 /* How telling an error is, to pick one to report when no oneOf / anyOf
@@ -602,42 +604,15 @@ int fl_json_schema_validate(const cJSON *schema, const cJSON *instance,
 
 static char *fl_js_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *buf;
+    fl_file_rc rc = fl_file_read_all(path, 0, &buf, len);
+    if (rc == FL_FILE_OPEN)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EISDIR));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read%s", path, buf ? "" : ": out of memory");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    else if (rc == FL_FILE_READ)
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    else if (rc != FL_FILE_OK)
+        snprintf(err, errlen, "%s: cannot read: out of memory", path);
+    return rc == FL_FILE_OK ? buf : NULL;
 }
 
 cJSON *fl_json_load_file(const char *path, char *err, size_t errlen)

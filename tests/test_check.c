@@ -17,6 +17,7 @@
 #include "sim/check/lin.h"
 #include "sim/history.h"
 #include "tests/cu.h"
+#include "sim/util/file.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -1641,21 +1642,9 @@ static int count_entries(const char *dir)
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
+    char *s;
+    size_t len;
+    return fl_file_read_all(path, 0, &s, &len) == FL_FILE_OK ? s : NULL;
 }
 
 static void test_cmd_html(void)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_outfile.sh — output files done right (issue 17, item 4), with
-# `faultline run`'s outputs (sim/cli/outfile.c serves every command):
+# `faultline run`'s outputs (sim/util/outfile.c serves every command):
 #   - a regular file appears whole, no temporary left;
 #   - a symbolic link is followed, never replaced;
 #   - a FIFO and "-" are written directly (a FIFO stays a FIFO);

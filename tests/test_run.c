@@ -89,6 +89,7 @@ static void test_pass_and_step(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(fl_run_to_end(a), 0);
+    CU_ASSERT_STRING_EQUAL(fl_run_lin_summary(a), "");      /* not checked yet */
     uint64_t steps = 0;
     while (fl_run_step(b) == 1)
         steps++;
@@ -103,6 +104,9 @@ static void test_pass_and_step(void)
     CU_ASSERT_EQUAL(va->checks[FL_RUN_LINEARIZABLE].state, FL_CHECK_HELD);
     CU_ASSERT_EQUAL(va->lin, FL_LIN_OK);
     CU_ASSERT_PTR_NOT_NULL(fl_run_lin_report(a));
+    /* the one line bench --raft prints, the same as the verdict's */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fl_run_lin_summary(a), "kv"));
+    CU_ASSERT_STRING_EQUAL(fl_run_lin_summary(a), va->checks[FL_RUN_LINEARIZABLE].detail);
     CU_ASSERT_EQUAL(va->end, FL_MS(3000));
     CU_ASSERT_PTR_NOT_NULL(strstr(va->repro, "--seed 0x0000000000005eed --duration 3000"));
     char check[64], detail[480];

@@ -17,7 +17,7 @@
 #include "algorithms/sort/sort_table.h"
 #include "algorithms/invariant.h"
 #include "sim/engine.h"
-#include "sim/run/outcome.h"
+#include "sim/batch/outcome.h"
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
 #include "tests/cu.h"

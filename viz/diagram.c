@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz/vec.h"
+#include "sim/util/vec.h"
 
 #define LABEL_W 46.0f
 #define AXIS_H 30.0f
@@ -68,7 +68,7 @@ static viz_dg_item *item(dg_ctx *c, viz_dg_kind kind, float x0, float y0, float 
                          float y1, viz_rgba col)
 {
     viz_diagram *d = c->d;
-    if (viz_grow(&d->items, &d->cap, d->n + 1, sizeof *d->items) < 0) {
+    if (fl_vec_grow(&d->items, &d->cap, d->n + 1, sizeof *d->items, 16) < 0) {
         c->oom = true;
         return NULL;
     }
@@ -83,7 +83,7 @@ static void text(dg_ctx *c, float x, float y, const char *s, viz_rgba col, bool 
 {
     viz_diagram *d = c->d;
     size_t len = strlen(s) + 1;
-    if (viz_grow(&d->str, &d->str_cap, d->nstr + len, 1) < 0) {
+    if (fl_vec_grow(&d->str, &d->str_cap, d->nstr + len, 1, 16) < 0) {
         c->oom = true;
         return;
     }

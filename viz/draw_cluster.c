@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz/vec.h"
+#include "sim/util/vec.h"
 
 #define PI_F 3.14159265f
 
@@ -152,7 +152,7 @@ static void collect_msg(void *arg, const viz_msg *m)
     float s = l->s, x0, y0, x1, y1;
     rim_points(l, m->from, m->to, &x0, &y0, &x1, &y1);
     float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 1 || viz_grow(&ml->v, &ml->cap, ml->n + 1, sizeof *ml->v) < 0)
+    if (len < 1 || fl_vec_grow(&ml->v, &ml->cap, ml->n + 1, sizeof *ml->v, 16) < 0)
         return;
     float ox = -dy / len * 3.5f * s, oy = dx / len * 3.5f * s;   /* keep lanes apart */
     fl_time t = c->f->t;

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "viz/vec.h"
+#include "sim/util/vec.h"
 
 #define FEATHER 0.8f
 #define PI_F 3.14159265f
@@ -27,8 +27,8 @@ void viz_geom_flush(viz_geom *g, SDL_Renderer *r)
 
 static bool reserve(viz_geom *g, size_t nv, size_t ni)
 {
-    if (viz_grow(&g->v, &g->v_cap, g->nv + nv, sizeof *g->v) < 0 ||
-        viz_grow(&g->ix, &g->ix_cap, g->ni + ni, sizeof *g->ix) < 0) {
+    if (fl_vec_grow(&g->v, &g->v_cap, g->nv + nv, sizeof *g->v, 16) < 0 ||
+        fl_vec_grow(&g->ix, &g->ix_cap, g->ni + ni, sizeof *g->ix, 16) < 0) {
         g->oom = true;
         return false;
     }

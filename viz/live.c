@@ -19,8 +19,9 @@
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
+#include "sim/util/file.h"
 #include "viz/parse.h"
-#include "viz/vec.h"
+#include "sim/util/vec.h"
 
 /* What the hook remembers of each node's log, to find what changed. */
 typedef struct known_log {
@@ -72,7 +73,7 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t size)
             continue;
         if (l->nline) {
             size_t part = i - start;
-            if (viz_grow(&l->line, &l->line_cap, l->nline + part + 1, 1) < 0)
+            if (fl_vec_grow(&l->line, &l->line_cap, l->nline + part + 1, 1, 16) < 0)
                 return -1;
             memcpy(l->line + l->nline, buf + start, part);
             take_line(l, l->line, l->nline + part);
@@ -84,7 +85,7 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t size)
     }
     size_t rest = size - start;
     if (rest) {
-        if (viz_grow(&l->line, &l->line_cap, l->nline + rest + 1, 1) < 0)
+        if (fl_vec_grow(&l->line, &l->line_cap, l->nline + rest + 1, 1, 16) < 0)
             return -1;
         memcpy(l->line + l->nline, buf + start, rest);
         l->nline += rest;
@@ -101,7 +102,7 @@ static bool entry_at(const fl_engine *e, fl_node_id node, int64_t i, fl_view_ent
 
 static int remember(known_log *k, int64_t i, uint64_t chain)
 {
-    if (viz_grow(&k->chain, &k->cap, (size_t)i + 1, sizeof *k->chain) < 0)
+    if (fl_vec_grow(&k->chain, &k->cap, (size_t)i + 1, sizeof *k->chain, 16) < 0)
         return -1;
     k->chain[i] = chain;
     return 0;
@@ -160,34 +161,24 @@ static int entries_hook(void *arg, fl_engine *e, fl_node_id node,
 
 static char *read_file(const char *path, size_t *len, fl_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    char *buf;
+    switch (fl_file_read_all(path, 0, &buf, len)) {
+    case FL_FILE_OK:
+        if (*len > 0)
+            return buf;
+        free(buf);
+        fl_error_set(err, "%s: cannot read: empty file", path);
+        return NULL;
+    case FL_FILE_OPEN:
         fl_error_set(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
-    }
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    char chunk[8192];
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (viz_grow(&buf, &cap, n + got + 1, 1) < 0) {
-            free(buf);
-            fclose(fp);
-            fl_error_set(err, "%s: out of memory", path);
-            return NULL;
-        }
-        memcpy(buf + n, chunk, got);
-        n += got;
-    }
-    bool bad = ferror(fp);
-    fclose(fp);
-    if (bad || !buf) {
-        free(buf);
-        fl_error_set(err, "%s: cannot read%s", path, bad ? "" : ": empty file");
+    case FL_FILE_NOMEM:
+        fl_error_set(err, "%s: out of memory", path);
+        return NULL;
+    default:
+        fl_error_set(err, "%s: cannot read", path);
         return NULL;
     }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }
 
 /* The scenario text with `added` faults appended (a copy either way). */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/util/hash.h"
+
 #define CACHE_SLOTS 2048          /* a power of two */
 #define CACHE_MAX 1400            /* clear everything past this */
 
@@ -126,10 +128,7 @@ static uint32_t pack(viz_rgba c)
 
 static uint64_t key_hash(viz_font f, uint32_t color, const char *s)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ ((uint64_t)f << 40) ^ color;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-    return h;
+    return fl_fnv1a_str(FL_FNV_OFFSET ^ ((uint64_t)f << 40) ^ color, s);
 }
 
 static cache_entry *lookup(viz_text *t, viz_font f, const char *s, viz_rgba c)

@@ -8,6 +8,7 @@
  * the assignment, written alternately so a torn write never destroys the
  * last good copy. Every change is synced before any worker hears of it. */
 #include "algorithms/sort/sort.h"
+#include "algorithms/wire/wire.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -81,10 +82,7 @@ static uint64_t rd_le(sort_rd_le *r, int bytes)
 
 static uint64_t fnv1a(const uint8_t *p, size_t n)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
-    return h;
+    return wire_fnv(WIRE_FNV_OFFSET, p, n);
 }
 
 /* Writes the assignment to the next slot and syncs. Messages sent after

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "sim/run/outcome.h"
+#include "sim/batch/outcome.h"
 #include "sim/batch/suite.h"
 
 typedef struct fl_grade_test {

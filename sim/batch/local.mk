@@ -1,5 +1,6 @@
 # The batch room: forked children, suites, seed lists, sweeps, shrinking,
-# grade reports and progress lines.
+# grade reports, progress lines, and outcomes (a run reduced to plain data
+# a child sends back).
 libfl_a_SOURCES += \
 	sim/batch/child.c sim/batch/child.h \
 	sim/batch/sandbox.c sim/batch/sandbox.h \
@@ -9,4 +10,5 @@ libfl_a_SOURCES += \
 	sim/batch/grade.h sim/batch/grade_report.c \
 	sim/batch/sweep.c sim/batch/sweep.h \
 	sim/batch/shrink.c sim/batch/shrink.h \
-	sim/batch/search.c sim/batch/search.h
+	sim/batch/search.c sim/batch/search.h \
+	sim/batch/outcome.c sim/batch/outcome.h

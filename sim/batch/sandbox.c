@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "sim/batch/child.h"
-#include "sim/cli/outfile.h"
-#include "sim/run/outcome.h"
+#include "sim/util/outfile.h"
+#include "sim/batch/outcome.h"
 
 #define MAX_OUTPUTS 8
 

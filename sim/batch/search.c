@@ -1,6 +1,7 @@
 /* search.c — breadth-first and iterative-deepening depth-first search over
  * schedules, by re-execution (see search.h). */
 #include "sim/batch/search.h"
+#include "sim/util/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,14 +135,8 @@ typedef struct choice_list {
 
 static int list_add(choice_list *l, const fl_step *c)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        fl_step *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (fl_vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 16) < 0)
+        return -1;
     l->v[l->n++] = *c;
     return 0;
 }
@@ -387,14 +382,8 @@ static size_t bfs_path(const bfs_tree *t, uint32_t idx, fl_step *path)
 
 static int tree_add(bfs_tree *t, uint32_t parent, const fl_step *c)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        bfs_node *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        t->v = v;
-        t->cap = cap;
-    }
+    if (fl_vec_grow(&t->v, &t->cap, t->n + 1, sizeof *t->v, 1024) < 0)
+        return -1;
     t->v[t->n].parent = parent;
     if (c)
         t->v[t->n].c = *c;

@@ -10,9 +10,10 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/seeds.h"
+#include "sim/util/file.h"
 #include "sim/scenario/jsoncheck.h"
 
-#define SUITE_MAX_FILE ((long)4 << 20)
+#define SUITE_MAX_FILE ((size_t)4 << 20)
 
 /* ---- Small strict-JSON helpers: every error names the file and the path ---- */
 
@@ -444,26 +445,22 @@ static int load_tests(const ld *l, fl_suite *su, const cJSON *v)
 
 static char *read_file(const char *path, fl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *buf;
+    size_t len;
+    switch (fl_file_read_all(path, SUITE_MAX_FILE, &buf, &len)) {
+    case FL_FILE_OK:
+        return buf;
+    case FL_FILE_OPEN:
         fl_error_set(err, "%s: cannot read the suite: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (n < 0 || n > SUITE_MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
+        break;
+    case FL_FILE_TOO_BIG:
         fl_error_set(err, "%s: not a readable suite file (at most 4 MiB)", path);
-    } else if ((buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        buf[n] = '\0';
-    } else {
+        break;
+    default:
         fl_error_set(err, "%s: cannot read the suite", path);
-        free(buf);
-        buf = NULL;
+        break;
     }
-    fclose(f);
-    return buf;
+    return NULL;
 }
 
 static int load_root(const ld *l, fl_suite *su, const cJSON *root)

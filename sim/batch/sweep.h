@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "sim/error.h"
-#include "sim/run/outcome.h"
+#include "sim/batch/outcome.h"
 
 #define FL_SWEEP_HEADER "seed,result,check,trace_hash,events,ops_ok,ops_fail,ops_info," \
                         "sim_ms,wall_ms,scenario,duration_ms,impl,detail"

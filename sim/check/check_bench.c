@@ -26,6 +26,7 @@
 
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
+#include "sim/util/vec.h"
 
 /* Porcupine's figures from issue 3 (its own models, check time only,
  * median of 3, on a machine like the one this was written on), ms. */
@@ -181,13 +182,8 @@ static int list_files(const char *dir, const char *sub, char ***names,
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 64;
-            char **nn = realloc(*names, *cap * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
+        if (fl_vec_grow(names, cap, *n + 1, sizeof **names, 64) < 0)
+            break;
         size_t len = strlen(sub) + strlen(de->d_name) + 2;
         char *s = malloc(len);
         if (!s)

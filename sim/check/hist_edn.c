@@ -2,6 +2,7 @@
  * strings, integers, nil/true/false, ; comments, #_ and tags) feeding op
  * maps to hist_map.c (hist_read_impl.h). */
 #include "sim/check/hist_read_impl.h"
+#include "sim/util/vec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -195,14 +196,9 @@ static int edn_coll(edn *e, rd_type type, char close, rd_node **out)
             e->s++;
             break;
         }
-        if (count == cap) {
-            cap = cap ? cap * 2 : 8;
-            rd_node **it = realloc(items, cap * sizeof *it);
-            if (!it) {
-                fl_rd_oom(e->p);
-                goto out;
-            }
-            items = it;
+        if (fl_vec_grow(&items, &cap, count + 1, sizeof *items, 8) < 0) {
+            fl_rd_oom(e->p);
+            goto out;
         }
         if (edn_value(e, &items[count]) != 0)
             goto out;

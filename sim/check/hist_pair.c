@@ -16,66 +16,10 @@ int fl_rd_oom(rd_pairer *p)
     return fl_error_set(p->err, "%s: out of memory", p->name);
 }
 
-static size_t proc_home(int64_t proc, size_t cap)
+/* The open-op slot of `proc`: 0 if it has none. */
+static uint64_t *proc_slot(rd_pairer *p, int64_t proc, bool insert)
 {
-    return (size_t)(((uint64_t)proc * 0x9e3779b97f4a7c15ull) >> 20) &
-           (cap - 1);
-}
-
-static int procs_grow(rd_pairer *p)
-{
-    size_t cap = p->pcap ? p->pcap * 2 : 64;
-    int64_t *procs = malloc(cap * sizeof *procs);
-    size_t *open = calloc(cap, sizeof *open);
-    unsigned char *used = calloc(cap, sizeof *used);
-    if (!procs || !open || !used) {
-        free(procs);
-        free(open);
-        free(used);
-        return -1;
-    }
-    for (size_t j = 0; j < p->pcap; j++) {
-        if (!p->used[j])
-            continue;
-        size_t i = proc_home(p->procs[j], cap);
-        while (used[i])
-            i = (i + 1) & (cap - 1);
-        procs[i] = p->procs[j];
-        open[i] = p->open[j];
-        used[i] = 1;
-    }
-    free(p->procs);
-    free(p->open);
-    free(p->used);
-    p->procs = procs;
-    p->open = open;
-    p->used = used;
-    p->pcap = cap;
-    return 0;
-}
-
-/* The open-op slot of `proc`: 0 if it has none. Slots are never
- * removed, only set to 0, so a process's slot stays put. */
-static size_t *proc_slot(rd_pairer *p, int64_t proc, bool insert)
-{
-    if (insert && (p->pn + 1) * 2 > p->pcap && procs_grow(p) != 0)
-        return NULL;
-    if (!p->pcap)
-        return NULL;
-    size_t i = proc_home(proc, p->pcap);
-    for (;; i = (i + 1) & (p->pcap - 1)) {
-        if (p->used[i] && p->procs[i] == proc)
-            return &p->open[i];
-        if (!p->used[i])
-            break;
-    }
-    if (!insert)
-        return NULL;
-    p->procs[i] = proc;
-    p->open[i] = 0;
-    p->used[i] = 1;
-    p->pn++;
-    return &p->open[i];
+    return fl_idmap_slot(&p->procs, (uint64_t)proc, insert);
 }
 
 static int side_grow(rd_pairer *p, size_t need)
@@ -274,7 +218,7 @@ static bool is_tuple(fl_lin_kind kind, const rd_node *v)
 
 static int pair_invoke(rd_pairer *p, const rd_event *ev)
 {
-    size_t *slot = proc_slot(p, ev->process, true);
+    uint64_t *slot = proc_slot(p, ev->process, true);
     if (!slot)
         return fl_rd_oom(p);
     if (*slot) {
@@ -351,12 +295,12 @@ static int ok_result(rd_pairer *p, const rd_event *ev, const rd_node *v,
 static int pair_complete(rd_pairer *p, const rd_event *ev)
 {
     static const char *const tname[] = { "invoke", "ok", "fail", "info" };
-    size_t *slot = proc_slot(p, ev->process, false);
+    uint64_t *slot = proc_slot(p, ev->process, false);
     if (!slot || !*slot)
         return fl_rd_line_error(p, ev->line, ":%s for process %" PRId64 ", which "
                           "has no open op (expected an :invoke first)",
                           tname[ev->type], ev->process);
-    size_t i = *slot - 1;
+    size_t i = (size_t)(*slot - 1);
     fl_lin_op *op = &p->h->ops[i];
     if (op->kind != ev->kind)
         return fl_rd_line_error(p, ev->line, ":%s :%s completes the :%s invoked "
@@ -455,8 +399,6 @@ void fl_rd_pairer_free(rd_pairer *p)
     free(p->ret_line);
     free(p->call_t);
     free(p->ret_t);
-    free(p->procs);
-    free(p->open);
-    free(p->used);
+    fl_idmap_destroy(&p->procs);
 }
 

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/check/lin.h"
+#include "sim/util/file.h"
 
 /* ---- detection and entry points ---------------------------------------------------------- */
 
@@ -134,45 +134,20 @@ int fl_hist_read_file_max(const char *path, fl_hist_format fmt,
                           fl_hist_format *found, fl_error *err)
 {
     fl_lin_history_init(out, path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *text;
+    size_t len;
+    switch (fl_file_read_all(path, max_bytes, &text, &len)) {
+    case FL_FILE_OK:
+        break;
+    case FL_FILE_OPEN:
         return fl_error_set(err, "%s: %s", path, strerror(errno));
-    struct stat sb;
-    if (max_bytes && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
-        (uintmax_t)sb.st_size > (uintmax_t)max_bytes) {
-        fclose(f);
-        return too_large(err, path, (size_t)sb.st_size, max_bytes);
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 65536;
-            char *t = realloc(text, cap + 1);
-            if (!t) {
-                free(text);
-                fclose(f);
-                return fl_error_set(err, "%s: out of memory", path);
-            }
-            text = t;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (max_bytes && len > max_bytes) {       /* a pipe, say */
-            free(text);
-            fclose(f);
-            return too_large(err, path, max_bytes, max_bytes);
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(text);
+    case FL_FILE_TOO_BIG:                  /* len 0: a pipe, say */
+        return too_large(err, path, len ? len : max_bytes, max_bytes);
+    case FL_FILE_NOMEM:
+        return fl_error_set(err, "%s: out of memory", path);
+    default:
         return fl_error_set(err, "%s: read error", path);
     }
-    text[len] = '\0';
     int rc = fl_hist_read_text(path, text, len, fmt, out, found, err);
     free(text);
     return rc;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "sim/check/hist_read.h"
+#include "sim/util/idmap.h"
 
 /* ---- generic values: what a parsed EDN or JSON datum looks like ----------- */
 
@@ -75,13 +76,8 @@ typedef struct rd_pairer {
     size_t         *ret_line;
     int64_t        *call_t, *ret_t;
     size_t          cap;
-    /* process -> index of its open op + 1, 0 for none (open addressing;
-     * a slot once used stays used, so probing never stops short at a
-     * process that has completed its op) */
-    int64_t        *procs;
-    size_t         *open;
-    unsigned char  *used;
-    size_t          pcap, pn;
+    /* process -> index of its open op + 1, 0 for none */
+    fl_idmap        procs;
 } rd_pairer;
 
 int  fl_rd_oom(rd_pairer *p);

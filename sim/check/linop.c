@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/util/hash.h"
+#include "sim/util/idmap.h"
+#include "sim/util/vec.h"
+
 /* ---- arena ------------------------------------------------------------------ */
 
 struct fl_arena_chunk {
@@ -110,17 +114,10 @@ void fl_lin_buf_put(fl_lin_buf *b, const void *p, size_t n)
 {
     if (b->oom)
         return;
-    if (b->cap - b->len < n) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap - b->len < n)
-            cap *= 2;
-        unsigned char *d = realloc(b->data, cap);
-        if (!d) {
-            b->oom = true;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
+    if (b->cap - b->len < n &&
+        fl_vec_grow(&b->data, &b->cap, b->len + n, 1, 64) < 0) {
+        b->oom = true;
+        return;
     }
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -188,39 +185,29 @@ bool fl_lin_val_equal(const fl_lin_val *a, const fl_lin_val *b)
     return false;
 }
 
-static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 uint64_t fl_lin_val_hash(const fl_lin_val *v)
 {
-    uint64_t h = fnv_bytes(0xcbf29ce484222325ull, &v->type, sizeof v->type);
+    uint64_t h = fl_fnv1a(FL_FNV_OFFSET, &v->type, sizeof v->type);
     switch (v->type) {
     case FL_LV_NONE:
     case FL_LV_NIL:
         return h;
     case FL_LV_INT:
     case FL_LV_BOOL:
-        return fnv_bytes(h, &v->u.i, sizeof v->u.i);
+        return fl_fnv1a(h, &v->u.i, sizeof v->u.i);
     case FL_LV_STR:
-        return fnv_bytes(h, v->u.s, v->n);
+        return fl_fnv1a(h, v->u.s, v->n);
     case FL_LV_LIST:
-        return fnv_bytes(h, v->u.list, v->n * sizeof(int64_t));
+        return fl_fnv1a(h, v->u.list, v->n * sizeof(int64_t));
     case FL_LV_PAIR:
         return h ^ (fl_lin_val_hash(&v->u.pair[0]) * 31u) ^
                fl_lin_val_hash(&v->u.pair[1]);
     case FL_LV_TXN:
         for (size_t i = 0; i < v->n; i++) {
             const fl_lin_mop *m = &v->u.mops[i];
-            h = (h ^ m->write) * 0x100000001b3ull;
-            h = (h ^ fl_lin_val_hash(&m->key)) * 0x100000001b3ull;
-            h = (h ^ fl_lin_val_hash(&m->val)) * 0x100000001b3ull;
+            h = (h ^ m->write) * FL_FNV_PRIME;
+            h = (h ^ fl_lin_val_hash(&m->key)) * FL_FNV_PRIME;
+            h = (h ^ fl_lin_val_hash(&m->val)) * FL_FNV_PRIME;
         }
         return h;
     }
@@ -427,14 +414,8 @@ static bool is_string(const fl_lin_val *v)
 
 int fl_lin_history_add(fl_lin_history *h, const fl_lin_op *op)
 {
-    if (h->len == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 256;
-        fl_lin_op *ops = realloc(h->ops, cap * sizeof *ops);
-        if (!ops)
-            return -1;
-        h->ops = ops;
-        h->cap = cap;
-    }
+    if (fl_vec_grow(&h->ops, &h->cap, h->len + 1, sizeof *h->ops, 256) < 0)
+        return -1;
     h->ops[h->len++] = *op;
     if (is_string(&op->arg) || is_string(&op->out))
         h->has_strings = true;
@@ -518,53 +499,28 @@ static void complete_op(fl_lin_op *op, const fl_hist_event *e, size_t pos)
     }
 }
 
-/* op id -> index of the pending op in `ops` (open addressing). */
-typedef struct id_map {
-    uint64_t *ids;     /* 0 = empty */
-    size_t   *slot;
-    size_t    cap;
-} id_map;
-
-static size_t id_home(const id_map *m, uint64_t id)
-{
-    return (size_t)((id * 0x9e3779b97f4a7c15ull) >> 17) & (m->cap - 1);
-}
-
-static size_t *id_find(id_map *m, uint64_t id, bool insert)
-{
-    for (size_t i = id_home(m, id);; i = (i + 1) & (m->cap - 1)) {
-        if (m->ids[i] == id)
-            return &m->slot[i];
-        if (m->ids[i] == 0) {
-            if (!insert)
-                return NULL;
-            m->ids[i] = id;
-            return &m->slot[i];
-        }
-    }
-}
-
 int fl_lin_from_history(const fl_history *src, fl_lin_history *out,
                         fl_error *err)
 {
-    size_t cap = 16;
-    while (cap < 2 * src->len + 2)
-        cap *= 2;
-    id_map map = { calloc(cap, sizeof(uint64_t)), calloc(cap, sizeof(size_t)),
-                   cap };
+    fl_idmap map;                  /* op id -> index of its op in `ops` + 1 */
+    fl_idmap_init(&map);
     fl_lin_op *ops = calloc(src->len + 1, sizeof *ops);
     /* 0 open, 1 completed, 2 failed (dropped) */
     unsigned char *done = calloc(src->len + 1, 1);
     int rc = -1;
     size_t n = 0;
-    if (!map.ids || !map.slot || !ops || !done) {
+    if (fl_idmap_reserve(&map, src->len) < 0 || !ops || !done) {
         fl_error_set(err, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < src->len; i++) {
         const fl_hist_event *e = &src->events[i];
         if (e->type == FL_HIST_INVOKE) {
-            size_t *s = id_find(&map, e->op_id, true);
+            uint64_t *s = fl_idmap_slot(&map, e->op_id, true);
+            if (!s) {
+                fl_error_set(err, "out of memory");
+                goto done;
+            }
             if (e->op_id == 0 || *s != 0) {
                 fl_error_set(err, "event %zu: op id %" PRIu64 " invoked twice",
                              i, e->op_id);
@@ -575,7 +531,7 @@ int fl_lin_from_history(const fl_history *src, fl_lin_history *out,
             *s = ++n;                        /* 1-based: 0 means empty */
             continue;
         }
-        size_t *s = id_find(&map, e->op_id, false);
+        uint64_t *s = fl_idmap_slot(&map, e->op_id, false);
         if (!s || *s == 0 || done[*s - 1]) {
             fl_error_set(err, "event %zu: %s of op %" PRIu64
                          " that is not open", i, fl_hist_type_name(e->type),
@@ -598,8 +554,7 @@ int fl_lin_from_history(const fl_history *src, fl_lin_history *out,
     out->time_is_ns = true;
     rc = 0;
 done:
-    free(map.ids);
-    free(map.slot);
+    fl_idmap_destroy(&map);
     free(ops);
     free(done);
     return rc;

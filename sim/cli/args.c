@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "sim/cli/cli.h"
-#include "sim/cli/suggest.h"
+#include "sim/util/suggest.h"
 
 enum { MAX_OPTS = 48, OPT_HELP = 1000, OPT_VERSION = 1001 };
 

@@ -15,12 +15,11 @@
 #include "algorithms/bench/bench.h"
 #include "bench/heap_baseline.h"
 #include "sim/cli/bench_proc.h"
-#include "sim/run/invcheck.h"
-#include "sim/run/lincheck.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
+#include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 
 #define BENCH_MAX_RUNS 51
@@ -61,18 +60,22 @@ static int bench_once(const fl_algorithm *alg, size_t nodes, uint64_t events,
     if (!s)
         return -1;
     fl_error err;
-    fl_engine *e = fl_engine_new(s, alg, 42, s->duration, &err);
-    if (!e) {
+    /* The bench family has no invariants: no hook runs, so the loop below
+     * times the engine alone, as the bare-heap baseline is timed. */
+    fl_run_opts ro = { .seed = 42, .has_seed = true };
+    fl_run *r = fl_run_new(s, alg, &ro, &err);
+    if (!r) {
+        fprintf(stderr, "faultline: bench: %s\n", err.msg);
         fl_scenario_free(s);
         return -1;
     }
     double t0 = fl_bench_wall(), c0 = fl_bench_cpu();
-    const fl_engine_stats *st = fl_engine_stats_get(e);
-    while (st->events < events && fl_engine_step(e) == 1)
+    const fl_engine_stats *st = fl_engine_stats_get(fl_run_engine(r));
+    while (st->events < events && fl_run_step(r) == 1)
         ;
     *wall = fl_bench_wall() - t0;
     *cpu = fl_bench_cpu() - c0;
-    fl_engine_free(e);
+    fl_run_free(r);
     fl_scenario_free(s);
     return 0;
 }
@@ -194,14 +197,12 @@ static const char bench_raft_json[] =
 
 typedef struct bench_raft_run {
     fl_scenario *s;
-    fl_engine   *e;
-    fl_invcheck *ic;
+    fl_run      *run;     /* the run object: engine with every invariant */
 } bench_raft_run;
 
 static void bench_raft_free(bench_raft_run *r)
 {
-    fl_invcheck_free(r->ic);
-    fl_engine_free(r->e);
+    fl_run_free(r->run);
     fl_scenario_free(r->s);
 }
 
@@ -215,15 +216,12 @@ static int bench_raft_setup(bench_raft_run *r, fl_time duration)
         fprintf(stderr, "faultline: bench: raft is not built in\n");
         return 2;
     }
+    fl_run_opts ro = { .seed = 42, .has_seed = true, .duration = duration,
+                       .lin_timeout_s = 600.0 };
     r->s = fl_scenario_parse(bench_raft_json, strlen(bench_raft_json), "(bench --raft)", &err);
     if (!r->s || fl_scenario_bind(r->s, alg, &err) < 0 ||
-        !(r->e = fl_engine_new(r->s, alg, 42, duration, &err))) {
+        !(r->run = fl_run_new(r->s, alg, &ro, &err))) {
         fprintf(stderr, "faultline: bench: %s\n", err.msg);
-        return 2;
-    }
-    r->ic = fl_invcheck_new("raft", r->e);
-    if (!r->ic || fl_invcheck_attach(r->ic, r->e) < 0) {
-        fprintf(stderr, "faultline: out of memory\n");
         return 2;
     }
     return 0;
@@ -231,16 +229,12 @@ static int bench_raft_setup(bench_raft_run *r, fl_time duration)
 
 /* Times the linearizability check of the run's history on its own. 0, or
  * 1 if the history is not linearizable. */
-static int bench_raft_lincheck(const bench_raft_run *r)
+static int bench_raft_lincheck(bench_raft_run *r)
 {
-    fl_lin_report rep;
-    char summary[256];
     double t0 = fl_bench_wall(), c0 = fl_bench_cpu();
-    fl_lin_result res = fl_lin_check_engine_history(fl_engine_history(r->e),
-                                                    r->s->workload.model, 600.0, &rep,
-                                                    summary, sizeof summary);
+    fl_lin_result res = fl_run_check_history(r->run);
     double dt = fl_bench_wall() - t0, cpu = fl_bench_cpu() - c0;
-    fl_lin_report_free(&rep);
+    const char *summary = fl_run_lin_summary(r->run);
     if (res == FL_LIN_UNAVAILABLE) {
         printf("  linearizability check: not run %s\n", summary);
         return 0;
@@ -270,22 +264,23 @@ static int bench_raft(const bench_opts *o)
                "minutes\n", (long long)minutes);
     fflush(stdout);
     double t0 = fl_bench_wall(), c0 = fl_bench_cpu();
-    fl_engine_run(r.e);
-    fl_engine_finish(r.e);
+    fl_run_to_end(r.run);
+    fl_run_finish(r.run);      /* with the invariants' end-of-run checks */
     double dt = fl_bench_wall() - t0, cpu = fl_bench_cpu() - c0;
     if (dt <= 0)
         dt = 1e-9;
     if (cpu <= 0)
         cpu = 1e-9;
-    const fl_engine_stats *st = fl_engine_stats_get(r.e);
-    const fl_violation *v = fl_invcheck_violation(r.ic);
+    const fl_engine *e = fl_run_engine(r.run);
+    const fl_engine_stats *st = fl_engine_stats_get(e);
+    const fl_violation *v = fl_run_violation(r.run);
     if (o->child) {
         printf("peak_kib=%ld cpu=%.3f wall=%.3f history=%zu violated=%d\n",
-               fl_bench_peak_kib(), cpu, dt, fl_engine_history(r.e)->len, v != NULL);
+               fl_bench_peak_kib(), cpu, dt, fl_engine_history(e)->len, v != NULL);
         bench_raft_free(&r);
         return v ? 1 : 0;
     }
-    double sim_s = (double)fl_engine_now(r.e) / 1e9;
+    double sim_s = (double)fl_engine_now(e) / 1e9;
     printf("  simulated %.0f s in %.2f s CPU (%.2f s wall): %.0fx real time per "
            "CPU-second (target 1500x: %s), %.0fx per wall-second\n", sim_s, cpu, dt,
            sim_s / cpu, sim_s / cpu >= 1500 ? "met" : "NOT met", sim_s / dt);
@@ -295,10 +290,10 @@ static int bench_raft(const bench_opts *o)
            (unsigned long long)st->ops_ok, (unsigned long long)st->ops_fail,
            (unsigned long long)st->ops_info, (unsigned long long)st->crashes);
     printf("  peak memory of this process: %ld KiB (history: %zu events)\n",
-           fl_bench_peak_kib(), fl_engine_history(r.e)->len);
-    printf("  invariants (%zu): %s\n", fl_invcheck_count(r.ic), v ? "VIOLATED" : "held");
+           fl_bench_peak_kib(), fl_engine_history(e)->len);
+    printf("  invariants (%zu): %s\n", fl_run_invariant_count(r.run), v ? "VIOLATED" : "held");
     if (o->hash)
-        printf("  trace hash 0x%016llx\n", (unsigned long long)fl_engine_trace_hash(r.e));
+        printf("  trace hash 0x%016llx\n", (unsigned long long)fl_engine_trace_hash(e));
     if (v)
         printf("    %s at %.3f ms: %s\n", v->name, (double)v->time / 1e6, v->msg);
     fflush(stdout);

@@ -31,7 +31,7 @@
 
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/suggest.h"
+#include "sim/util/suggest.h"
 #include "sim/cli/exp_hashing.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"

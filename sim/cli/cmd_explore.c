@@ -24,14 +24,15 @@
 #include "sim/batch/child.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/run/outcome.h"
-#include "sim/cli/outfile.h"
+#include "sim/batch/outcome.h"
+#include "sim/util/outfile.h"
 #include "sim/batch/progress.h"
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/batch/seeds.h"
 #include "sim/batch/sweep.h"
+#include "sim/util/file.h"
 
 #define SHOW_FAILURES 20
 
@@ -136,26 +137,13 @@ static int parse_args(int argc, char **argv, explore_opts *o)
 
 static char *read_text(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n = -1;
-    if (!f) {
+    char *buf;
+    fl_file_rc rc = fl_file_read_all(path, (16u << 20) - 1, &buf, len);
+    if (rc == FL_FILE_OPEN)
         fprintf(stderr, "faultline: %s: cannot read: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (n >= 0 && n < (16L << 20) && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    } else {
+    else if (rc != FL_FILE_OK)
         fprintf(stderr, "faultline: %s: cannot read the scenario\n", path);
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
+    return rc == FL_FILE_OK ? buf : NULL;
 }
 
 static cJSON *nemesis_fault(const char *kind)

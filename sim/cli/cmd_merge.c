@@ -13,8 +13,8 @@
 #include "sim/batch/sweep.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/outfile.h"
-#include "sim/run/outcome.h"
+#include "sim/util/outfile.h"
+#include "sim/batch/outcome.h"
 #include "sim/run/run.h"
 
 #define SHOW_FAILURES 20

@@ -21,9 +21,10 @@
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/datadir.h"
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
+#include "sim/util/file.h"
 
-#define TEMPLATE_MAX ((long)1 << 20)
+#define TEMPLATE_MAX ((size_t)1 << 20)
 
 typedef struct new_opts {
     const char *algo, *dir, *templates;
@@ -83,25 +84,15 @@ static int parse_args(int argc, char **argv, new_opts *o)
 
 static char *read_template(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "faultline: %s: cannot read the template: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (n >= 0 && n <= TEMPLATE_MAX && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        buf[n] = '\0';
-    } else {
+    char *buf;
+    size_t len;
+    fl_file_rc rc = fl_file_read_all(path, TEMPLATE_MAX, &buf, &len);
+    if (rc == FL_FILE_OPEN)
+        fprintf(stderr, "faultline: %s: cannot read the template: %s\n", path,
+                strerror(errno));
+    else if (rc != FL_FILE_OK)
         fprintf(stderr, "faultline: %s: cannot read the template\n", path);
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
+    return rc == FL_FILE_OK ? buf : NULL;
 }
 
 /* Writes `text` with the placeholders replaced. */

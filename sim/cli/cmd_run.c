@@ -19,7 +19,7 @@
 #include "sim/run/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/batch/sandbox.h"
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
 
 typedef struct run_opts {
     const char *scenario;

@@ -11,9 +11,10 @@
 
 #include "sim/batch/search.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
 #include "sim/run/registry.h"
 #include "sim/scenario/scenario.h"
+#include "sim/util/file.h"
 
 static const char search_usage[] =
     "usage: faultline search SCENARIO [options]\n"
@@ -180,17 +181,7 @@ static int write_counterexample(const char *scenario, const char *out, uint64_t 
 {
     char *text = NULL;
     size_t len = 0;
-    FILE *in = fopen(scenario, "rb");
-    if (in) {
-        fseek(in, 0, SEEK_END);
-        long n = ftell(in);
-        fseek(in, 0, SEEK_SET);
-        text = n > 0 ? malloc((size_t)n + 1) : NULL;
-        len = text ? fread(text, 1, (size_t)n, in) : 0;
-        if (text)
-            text[len] = '\0';
-        fclose(in);
-    }
+    (void)fl_file_read_all(scenario, 0, &text, &len);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     free(text);
     if (!root)

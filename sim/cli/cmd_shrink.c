@@ -22,9 +22,10 @@
 #include "sim/batch/child.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/run/outcome.h"
-#include "sim/cli/outfile.h"
+#include "sim/batch/outcome.h"
+#include "sim/util/outfile.h"
 #include "sim/scenario/scenario.h"
+#include "sim/util/file.h"
 #include "sim/batch/shrink.h"
 
 typedef struct shrink_opts {
@@ -229,26 +230,13 @@ static int test_cands(void *ctx, cJSON *const *cands, size_t n, fl_time *fail_at
 
 static cJSON *load_tree(const shrink_opts *o)
 {
-    FILE *f = fopen(o->scenario, "rb");
-    if (!f) {
+    char *buf = NULL;
+    size_t len = 0;
+    if (fl_file_read_all(o->scenario, 0, &buf, &len) == FL_FILE_OPEN) {
         fprintf(stderr, "faultline: %s: cannot read: %s\n", o->scenario, strerror(errno));
         return NULL;
     }
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        if (len + 1 >= cap) {
-            char *g = realloc(buf, cap ? cap * 2 : 4096);
-            if (!g)
-                break;
-            buf = g;
-            cap = cap ? cap * 2 : 4096;
-        }
-        buf[len++] = (char)c;
-    }
-    fclose(f);
-    cJSON *root = buf ? (buf[len] = '\0', cJSON_Parse(buf)) : NULL;
+    cJSON *root = buf ? cJSON_Parse(buf) : NULL;
     free(buf);
     if (!cJSON_IsObject(root)) {
         fprintf(stderr, "faultline: %s: not a JSON object (a scenario file)\n", o->scenario);

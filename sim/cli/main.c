@@ -10,7 +10,7 @@
 
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/suggest.h"
+#include "sim/util/suggest.h"
 
 extern const fl_command fl_cmd_help_entry, fl_cmd_version_entry;
 

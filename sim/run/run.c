@@ -109,6 +109,11 @@ const fl_lin_report *fl_run_lin_report(const fl_run *r)
     return r->has_rep ? &r->rep : NULL;
 }
 
+const char *fl_run_lin_summary(const fl_run *r)
+{
+    return r->lin_done ? r->lin_summary : "";
+}
+
 /* ---- Judging --------------------------------------------------------------------- */
 
 static void set_check(fl_check *c, const char *name, fl_check_state state)

@@ -121,6 +121,9 @@ const fl_violation *fl_run_violation(const fl_run *r);
 size_t fl_run_invariant_count(const fl_run *r);
 /* The linearizability report after judging, NULL if none was made. */
 const fl_lin_report *fl_run_lin_report(const fl_run *r);
+/* One line on the linearizability check (fl_run_check_history): what it
+ * found, or why it was not run; "" before it ran. */
+const char *fl_run_lin_summary(const fl_run *r);
 
 /* The verdict's first failure as a stable check name and one line
  * ("raft.election_safety violated at 812.000 ms after node 2 stepped:

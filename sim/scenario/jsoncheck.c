@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/util/hash.h"
+
 bool fl_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -57,14 +59,6 @@ static int fail(walk *w, const char *what)
     return -1;
 }
 
-static uint64_t hash_key(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* Linear duplicate detection: an open-addressing set of the keys. */
 static int no_duplicates(walk *w, const cJSON *obj, size_t n)
 {
@@ -78,7 +72,7 @@ static int no_duplicates(walk *w, const cJSON *obj, size_t n)
         return fail(w, "out of memory");
     int rc = 0;
     for (const cJSON *c = obj->child; c && rc == 0; c = c->next) {
-        size_t h = (size_t)hash_key(c->string) & (cap - 1);
+        size_t h = (size_t)fl_fnv1a_str(FL_FNV_OFFSET, c->string) & (cap - 1);
         while (set[h] && strcmp(set[h], c->string) != 0)
             h = (h + 1) & (cap - 1);
         if (set[h]) {

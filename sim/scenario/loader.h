@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/cli/suggest.h"   /* fl_suggest, fl_suggest_join: the shared did-you-mean */
+#include "sim/util/suggest.h"   /* fl_suggest, fl_suggest_join: the shared did-you-mean */
 #include "sim/scenario/scenario.h"
 
 #define FL_SC_MAX_NODES   1024

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "sim/util/file.h"
+#include "sim/util/hash.h"
 
 /* ---- Expectations and params ----------------------------------------------- */
 
@@ -121,16 +123,6 @@ static int parse_root(fl_ld *ld, fl_scenario *s)
     return 0;
 }
 
-static uint64_t fl_fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static bool fl_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -228,7 +220,7 @@ fl_scenario *fl_scenario_parse(const char *text, size_t len, const char *path,
         ld_oom(&ld);
         return NULL;
     }
-    s->hash = fl_fnv1a(text, len);
+    s->hash = fl_fnv1a(FL_FNV_OFFSET, text, len);
     s->json = text ? ld_parse_json(&ld, text, len) : NULL;
     if (!text)
         ld_fail(&ld, "the file is empty (expected a JSON object)");
@@ -241,44 +233,20 @@ fl_scenario *fl_scenario_parse(const char *text, size_t len, const char *path,
 
 static int fl_read_file(const char *path, char **out, size_t *len, fl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    switch (fl_file_read_all(path, FL_SC_MAX_FILE - 1, out, len)) {
+    case FL_FILE_OK:
+        return 0;
+    case FL_FILE_OPEN:
         return fl_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return fl_error_set(err, "%s: cannot read: %s", path, strerror(EISDIR));
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || cap >= FL_SC_MAX_FILE)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int rd_errno = ferror(f) ? errno : 0;
-    fclose(f);
-    if (!buf)
-        return fl_error_set(err, "%s: out of memory", path);
-    if (rd_errno || n >= FL_SC_MAX_FILE) {
-        free(buf);
-        if (rd_errno)
-            return fl_error_set(err, "%s: cannot read: %s", path,
-                                strerror(rd_errno));
+    case FL_FILE_READ:
+        return fl_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+    case FL_FILE_TOO_BIG:
         return fl_error_set(err, "%s: larger than %zu MiB; not a scenario", path,
                             FL_SC_MAX_FILE >> 20);
+    case FL_FILE_NOMEM:
+        break;
     }
-    *out = buf;
-    *len = n;
-    return 0;
+    return fl_error_set(err, "%s: out of memory", path);
 }
 
 fl_scenario *fl_scenario_load(const char *path, fl_error *err)

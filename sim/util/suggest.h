@@ -2,8 +2,8 @@
  * command line (commands, options, algorithms, models) and the scenario
  * loader (keys, names, selectors). Owns nothing else; depends on libc only,
  * so any room may include it. */
-#ifndef FL_SUGGEST_H
-#define FL_SUGGEST_H
+#ifndef FL_UTIL_SUGGEST_H
+#define FL_UTIL_SUGGEST_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * (signal, exit, limit). grade, explore and shrink judge runs by it. The
  * verdict is the run object's, so a run's outcome and the reproduce
  * command's (fl_run_repro) verdict agree. */
-#ifndef FL_OUTCOME_H
-#define FL_OUTCOME_H
+#ifndef FL_BATCH_OUTCOME_H
+#define FL_BATCH_OUTCOME_H
 
 #include <stdbool.h>
 #include <stddef.h>

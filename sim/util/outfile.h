@@ -12,8 +12,8 @@
  * While a temporary exists, SIGINT and SIGTERM remove it before the
  * process dies of the signal (see outfile.c for the handler). A write
  * error names the real cause ("No space left on device"). */
-#ifndef FL_OUTFILE_H
-#define FL_OUTFILE_H
+#ifndef FL_UTIL_OUTFILE_H
+#define FL_UTIL_OUTFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

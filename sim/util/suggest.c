@@ -1,5 +1,5 @@
 /* suggest.c — "did you mean" (see suggest.h). */
-#include "sim/cli/suggest.h"
+#include "sim/util/suggest.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * files, direct writes for everything else, temporaries removed on
  * SIGINT/SIGTERM. */
 #define _GNU_SOURCE
-#include "sim/cli/outfile.h"
+#include "sim/util/outfile.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,7 +1,7 @@
 /* outcome.c — run a scenario once (or twice) through the run object
  * (run.h) and sum its verdict up as an fl_outcome; turn a child process's
  * ending into one. */
-#include "sim/run/outcome.h"
+#include "sim/batch/outcome.h"
 
 #include <inttypes.h>
 #include <stdio.h>
