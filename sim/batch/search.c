@@ -12,7 +12,7 @@
 
 #include "sim/engine.h"
 #include "sim/manual.h"
-#include "sim/run/outcome.h"
+#include "sim/batch/outcome.h"
 #include "sim/run/run.h"
 
 /* ---- One execution: a fresh run with a schedule applied ----------------- */
