@@ -132,6 +132,10 @@ struct fl_engine {
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
     fl_time             leader_since;
+    bool                disrupted;     /* a node down or paused, a link cut */
+    fl_time             calm_since;    /* when the last disruption ended */
+    fl_time             calm_total;    /* fault-free time in the workload
+                                        * window before calm_since */
     struct fl_ctx       ctx;
     const fl_role      *client_role;   /* the built-in client role */
 };
