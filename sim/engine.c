@@ -182,6 +182,11 @@ fl_time fl_engine_fault_free_time(const fl_engine *e)
     return e->calm_total + (e->disrupted ? 0 : in_workload(e, e->calm_since, e->now));
 }
 
+fl_time fl_engine_quiet_since(const fl_engine *e)
+{
+    return e->disrupted ? -1 : e->calm_since;
+}
+
 static int run_hooks(fl_engine *e, fl_node *n, const fl_view *before,
                      const fl_view *after)
 {
