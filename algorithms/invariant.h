@@ -32,6 +32,7 @@ typedef struct fl_world_ops {
     const fl_history *(*history)(const void *impl);
     fl_time     (*last_recovery)(const void *impl);
     bool        (*link_up)(const void *impl, fl_node_id from, fl_node_id to);
+    fl_time     (*quiet_since)(const void *impl);   /* may be NULL */
 } fl_world_ops;
 
 typedef struct fl_world {
@@ -102,6 +103,15 @@ static inline const fl_history *fl_world_history(const fl_world *w)
 static inline fl_time fl_world_last_recovery(const fl_world *w)
 {
     return w->ops->last_recovery(w->impl);
+}
+
+/* Since when no fault is active (every node up and not paused, no link
+ * cut by a partition or a link fault), or -1 while one is. Unlike
+ * fl_world_last_recovery, a heal while a pause or a crash goes on does
+ * not count. A world that does not know says 0. */
+static inline fl_time fl_world_quiet_since(const fl_world *w)
+{
+    return w->ops->quiet_since ? w->ops->quiet_since(w->impl) : 0;
 }
 
 /* A message between two nodes of the algorithm, for rule checks (what a

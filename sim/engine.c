@@ -138,9 +138,11 @@ static void dispatch(fl_engine *e, fl_event *ev)
     switch ((fl_event_type)ev->type) {
     case FL_EV_FAULT:
         fl_fault_apply(e, ev);
+        fl_engine_note_disruption(e);
         break;
     case FL_EV_NEMESIS:
         fl_nemesis_fire(e, ev);
+        fl_engine_note_disruption(e);
         break;
     case FL_EV_BOOT:
         fl_node_boot(e, &e->nodes[ev->node], false);
@@ -155,6 +157,7 @@ static void dispatch(fl_engine *e, fl_event *ev)
         fl_node *n = &e->nodes[ev->node];
         if (n->paused && n->pause_gen == ev->u)
             fl_node_resume(e, n);
+        fl_engine_note_disruption(e);
         break;
     }
     case FL_EV_END:

@@ -108,5 +108,11 @@ bool        fl_engine_node_entry(const fl_engine *e, fl_node_id node,
 fl_time     fl_engine_last_disruption_end(const fl_engine *e);
 /* Earliest time since the last disruption at which some node led, or -1. */
 fl_time     fl_engine_leader_since(const fl_engine *e);
+/* Fault-free time so far inside the workload window [workload.start,
+ * min(workload.stop, end)]: time with every node up and not paused and no
+ * link cut by a partition or a link fault (for liveness). */
+fl_time     fl_engine_fault_free_time(const fl_engine *e);
+/* Since when no fault is active (as for fault-free time), -1 while one is. */
+fl_time     fl_engine_quiet_since(const fl_engine *e);
 
 #endif

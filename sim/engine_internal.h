@@ -134,6 +134,10 @@ struct fl_engine {
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
     fl_time             leader_since;
+    bool                disrupted;     /* a node down or paused, a link cut */
+    fl_time             calm_since;    /* when the last disruption ended */
+    fl_time             calm_total;    /* fault-free time in the workload
+                                        * window before calm_since */
     struct fl_ctx       ctx;
     const fl_role      *client_role;   /* the built-in client role */
 };
@@ -173,6 +177,8 @@ void    fl_view_clear(fl_view *v);
 void    fl_engine_after_step(fl_engine *e, fl_node *n);
 /* A heal, restart or resume just ended a disruption (liveness clock). */
 void    fl_engine_mark_recovery(fl_engine *e);
+/* After a fault event: a disruption began or ended (fault-free time). */
+void    fl_engine_note_disruption(fl_engine *e);
 
 /* ctx.c — timers (the rest is algorithm.h's context) */
 void    fl_timer_fire(fl_engine *e, const fl_event *ev);

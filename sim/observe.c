@@ -91,6 +91,53 @@ void fl_engine_mark_recovery(fl_engine *e)
     track_leader(e);
 }
 
+/* ---- Fault-free time (liveness) ------------------------------------------- */
+
+static bool engine_disrupted(const fl_engine *e)
+{
+    for (size_t i = 0; i < e->nnodes; i++)
+        if (!e->nodes[i].alive || e->nodes[i].paused)
+            return true;
+    for (size_t i = 0; i < e->nnodes * e->nnodes; i++)
+        if (fl_link_blocked(&e->links[i]))
+            return true;
+    return false;
+}
+
+/* The part of [from, to) inside the workload window. */
+static fl_time in_workload(const fl_engine *e, fl_time from, fl_time to)
+{
+    fl_time lo = e->scn->workload.start;
+    fl_time hi = e->scn->workload.stop < e->end ? e->scn->workload.stop : e->end;
+    if (from < lo)
+        from = lo;
+    if (to > hi)
+        to = hi;
+    return to > from ? to - from : 0;
+}
+
+void fl_engine_note_disruption(fl_engine *e)
+{
+    bool now = engine_disrupted(e);
+    if (now == e->disrupted)
+        return;
+    if (now)
+        e->calm_total += in_workload(e, e->calm_since, e->now);
+    else
+        e->calm_since = e->now;
+    e->disrupted = now;
+}
+
+fl_time fl_engine_fault_free_time(const fl_engine *e)
+{
+    return e->calm_total + (e->disrupted ? 0 : in_workload(e, e->calm_since, e->now));
+}
+
+fl_time fl_engine_quiet_since(const fl_engine *e)
+{
+    return e->disrupted ? -1 : e->calm_since;
+}
+
 static int run_hooks(fl_engine *e, fl_node *n, const fl_view *before,
                      const fl_view *after)
 {

@@ -5,8 +5,10 @@
 # the reference Raft plus one hand-written mistake each (tests/plugins/
 # student_*.c); Raft's sources are compiled once more into a convenience
 # library of PIC objects that each of them links.
-TESTS += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh
-EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh tests/grade templates \
+TESTS += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh \
+	tests/test_sweep.sh
+EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh \
+	tests/test_sweep.sh tests/grade templates \
 	tests/plugins/student_wrap.h
 
 check_LTLIBRARIES += tests/plugins/libraftref.la

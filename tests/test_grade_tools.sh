@@ -122,7 +122,7 @@ expect_status 2 "diff: missing file" "$fl" diff "$tmp/a.jsonl" "$tmp/none.jsonl"
 mkdir -p "$tmp/inc/faultline" && cp "$src/algorithms/algorithm.h" "$tmp/inc/faultline/" &&
     cp "$src/algorithms/raft/contract.h" "$tmp/inc/faultline/raft.h" &&
     cp "$src/algorithms/paxos/contract.h" "$tmp/inc/faultline/paxos.h"
-for a in raft paxos lock counter sort; do
+for a in raft multipaxos lock counter sort; do
     "$fl" new $a "$tmp/new-$a" --templates "$src/templates" > /dev/null 2> "$tmp/err" || bad "new $a"
     if make -s -C "$tmp/new-$a" FAULTLINE_CFLAGS="-I$tmp/inc $(pkg-config --cflags libcjson)" CFLAGS="-Werror" \
             > "$tmp/make.out" 2>&1 && [ -f "$tmp/new-$a/$a.so" ]; then
@@ -142,6 +142,18 @@ expect_status 0 "new --force overwrites" "$fl" new raft "$tmp/new-raft" --templa
 expect_status 2 "new: unknown algorithm" "$fl" new quicksort "$tmp/q" --templates "$src/templates"
 grep -q 'no template for "quicksort"' "$tmp/err" && ok "new: says which algorithms exist" || bad "new: unknown algorithm message"
 expect_status 2 "new: missing folder argument" "$fl" new raft
+# `new paxos` would be single-decree, and there is no such template: it
+# says so and names the Multi-Paxos one instead of writing something else
+expect_status 2 "new paxos: refused (the built-in paxos is single-decree)" \
+    "$fl" new paxos "$tmp/new-px" --templates "$src/templates"
+grep -q 'single-decree.*faultline new multipaxos' "$tmp/err" && [ ! -e "$tmp/new-px/paxos.c" ] \
+    && ok "new paxos: says which template exists, writes nothing" || bad "new paxos: message ($(cat "$tmp/err"))"
+grep -q '"multipaxos"' "$tmp/new-multipaxos/multipaxos.c" && grep -q 'Multi-Paxos' "$tmp/new-multipaxos/README.md" \
+    && ok "new multipaxos: a Multi-Paxos plug-in named multipaxos" || bad "new multipaxos: names"
+expect_status 0 "grade --algorithm multipaxos finds the suite that grades it" \
+    "$fl" grade --algorithm multipaxos --tests basic --jobs 2
+grep -q 'scenarios/paxos/suite.json' "$tmp/out" && ok "grade --algorithm multipaxos: scenarios/paxos/suite.json" \
+    || bad "grade --algorithm multipaxos: which suite"
 
 echo "fl-tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -165,10 +165,11 @@ static fl_time f_wend(const void *p) { (void)p; return 0; }
 static const fl_history *f_hist(const void *p) { (void)p; return NULL; }
 static fl_time f_rec(const void *p) { (void)p; return 0; }
 static bool f_link(const void *p, fl_node_id a, fl_node_id b) { (void)p; (void)a; (void)b; return true; }
+static fl_time f_quiet(const void *p) { (void)p; return 0; }
 
 static const fl_world_ops fake_ops = {
     f_count, f_role, f_alive, f_view, f_entry, f_now, f_alg, f_params, f_wend, f_hist, f_rec,
-    f_link,
+    f_link, f_quiet,
 };
 
 /* Raft's election safety, read through a fake world: two leaders in one

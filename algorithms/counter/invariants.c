@@ -51,14 +51,20 @@ static void inv_sums_update(inv_sums *s, const fl_history *h)
 /* ---- When replicas must agree ------------------------------------------------ */
 
 /* The deadline for the current quiet period, or -1 if none can be judged
- * (a replica is down, or the bound is unknown). Quiet = the last heal or
- * restart, and the workload's last possible operation timed out. */
+ * (a replica is down or paused, a link is cut, or the bound is unknown).
+ * Quiet = no fault active any more (a heal while a replica is still paused
+ * is not quiet), and the workload's last possible operation timed out. */
 static fl_time inv_deadline(const fl_world *w, fl_time *quiet)
 {
     fl_time q = fl_world_last_recovery(w);
     fl_time wl = fl_world_workload_end(w);
+    fl_time calm = fl_world_quiet_since(w);
+    if (calm < 0)
+        return -1;      /* a replica paused or cut off: gossip cannot reach it */
     if (wl > q)
         q = wl;
+    if (calm > q)
+        q = calm;
     int64_t bound = -1;
     const char *server = fl_world_role(w, 0);
     for (size_t i = 0; i < fl_world_node_count(w); i++) {

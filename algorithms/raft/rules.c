@@ -114,6 +114,9 @@ typedef struct rule_node {
     fl_time    vote_at;
     int64_t    acked;       /* ack_durable: highest match acknowledged */
     fl_time    acked_at;
+    fl_time   *trunc_at;    /* ack_durable: when the live node's log shrank */
+    int64_t   *trunc_to;    /* (a newer leader truncated it) and to what */
+    size_t     ntrunc, trunc_cap;
     fl_time    restarted;   /* when this node last restarted */
     fl_time    isolated;    /* check_quorum: first step as a cut-off leader */
     fl_time    last_step;   /* check_quorum: its previous step */
@@ -144,6 +147,10 @@ static int rule_init(void *state, const fl_world *w)
 static void rule_destroy(void *state)
 {
     rule_state *s = state;
+    for (size_t i = 0; s->n && i < s->nn; i++) {
+        free(s->n[i].trunc_at);
+        free(s->n[i].trunc_to);
+    }
     free(s->n);
     s->n = NULL;
 }
@@ -270,6 +277,39 @@ static int vote_check(void *state, const fl_world *w, fl_node_id node,
 
 /* ---- raft.ack_durable -------- */
 
+/* A live node's log shrank to `to`: a newer leader truncated entries no
+ * one committed, which releases what the node acknowledged of them. */
+static int ack_note_truncation(rule_node *r, fl_time now, int64_t to)
+{
+    if (r->ntrunc == r->trunc_cap) {
+        size_t cap = r->trunc_cap ? 2 * r->trunc_cap : 8;
+        fl_time *at = realloc(r->trunc_at, cap * sizeof *at);
+        if (!at)
+            return -1;
+        r->trunc_at = at;
+        int64_t *tt = realloc(r->trunc_to, cap * sizeof *tt);
+        if (!tt)
+            return -1;
+        r->trunc_to = tt;
+        r->trunc_cap = cap;
+    }
+    r->trunc_at[r->ntrunc] = now;
+    r->trunc_to[r->ntrunc] = to;
+    r->ntrunc++;
+    return 0;
+}
+
+/* What an ack of `index` that left at `depart` still binds the follower
+ * to: entries it truncated since (a newer leader overwrote them) are no
+ * longer its promise, even if the ack is delivered late. */
+static int64_t ack_binding(const rule_node *r, fl_time depart, int64_t index)
+{
+    for (size_t i = r->ntrunc; i-- > 0 && r->trunc_at[i] > depart;)
+        if (r->trunc_to[i] < index)
+            index = r->trunc_to[i];
+    return index;
+}
+
 static int ack_message(void *state, const fl_world *w, const fl_inv_msg *m,
                        char *msg, size_t msglen)
 {
@@ -278,19 +318,20 @@ static int ack_message(void *state, const fl_world *w, const fl_inv_msg *m,
     if (m->sent || !r || m->info.ok != 1 || m->info.index <= 0 ||
         !rule_kind(&m->info, FL_RAFT_APPEND_ENTRIES_REPLY))
         return 0;
+    int64_t index = ack_binding(r, m->depart, m->info.index);
     /* The follower restarted after the ack left: judge it now. */
     const fl_view *v = fl_world_view(w, m->from);
     if (s->views_log && r->restarted > m->depart && rule_live(v) &&
-        v->log_last < m->info.index)
+        v->log_last < index)
         return rule_fail(msg, msglen,
                          "node %d acknowledged entries up to index %" PRId64
                          " (the ack left at %.3f ms) and restarted at %.3f ms "
                          "holding only up to %" PRId64 ": entries must be "
                          "synced before the acknowledgement (Figure 2)",
-                         m->from, m->info.index, (double)m->depart / 1e6,
+                         m->from, index, (double)m->depart / 1e6,
                          (double)r->restarted / 1e6, v->log_last);
-    if (m->info.index > r->acked) {
-        r->acked = m->info.index;
+    if (index > r->acked) {
+        r->acked = index;
         r->acked_at = fl_world_now(w);
     }
     return 0;
@@ -303,10 +344,10 @@ static int ack_check(void *state, const fl_world *w, fl_node_id node,
     rule_state *s = state;
     rule_note_step(s, node, before, after, fl_world_now(w));
     rule_node *r = rule_at(s, node);
-    if (!r || r->acked <= 0 || !rule_live(after))
+    if (!r || !rule_live(after))
         return 0;
     if (rule_restart(before, after)) {
-        if (s->views_log && after->log_last < r->acked)
+        if (s->views_log && r->acked > 0 && after->log_last < r->acked)
             return rule_fail(msg, msglen,
                              "node %d acknowledged entries up to index %" PRId64
                              " (delivered at %.3f ms) and restarted holding "
@@ -317,6 +358,9 @@ static int ack_check(void *state, const fl_world *w, fl_node_id node,
         return 0;
     }
     /* A newer leader may truncate entries nobody committed. */
+    if (rule_live(before) && after->log_last < before->log_last &&
+        ack_note_truncation(r, fl_world_now(w), after->log_last) != 0)
+        return rule_fail(msg, msglen, "raft.ack_durable: out of memory");
     if (after->log_last < r->acked)
         r->acked = after->log_last;
     return 0;

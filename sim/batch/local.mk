@@ -9,6 +9,7 @@ libfl_a_SOURCES += \
 	sim/batch/progress.c sim/batch/progress.h \
 	sim/batch/grade.h sim/batch/grade_report.c \
 	sim/batch/sweep.c sim/batch/sweep.h \
+	sim/batch/tally.c sim/batch/tally.h \
 	sim/batch/shrink.c sim/batch/shrink.h \
 	sim/batch/search.c sim/batch/search.h \
 	sim/batch/outcome.c sim/batch/outcome.h

@@ -13,7 +13,7 @@
 static const char *const kind_names[FL_OUT_KIND_COUNT] = {
     "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
     "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden",
-    "skipped",
+    "skipped", "missed",
 };
 
 const char *fl_outcome_kind_name(fl_outcome_kind k)
@@ -40,13 +40,19 @@ static void set_fail(fl_outcome *o, fl_outcome_kind kind, const char *check)
 /* ---- One run in this process --------------------------------------------------- */
 
 /* The verdict as an outcome: its first failure, if any, and the counters. */
-static void from_verdict(const fl_verdict *v, fl_outcome *o)
+static void from_verdict(const fl_verdict *v, const char *want, fl_outcome *o)
 {
     char check[sizeof o->check];
     fl_check_state st = fl_verdict_first_failure(v, check, sizeof check, o->detail,
                                                  sizeof o->detail);
     if (st != FL_CHECK_HELD)
         set_fail(o, st == FL_CHECK_UNKNOWN ? FL_OUT_UNKNOWN : FL_OUT_CHECK, check);
+    if (st == FL_CHECK_HELD && v->status == FL_RUN_MISSED) {
+        set_fail(o, FL_OUT_MISSED, want);
+        snprintf(o->detail, sizeof o->detail, "expected violation %s NOT caught: every "
+                 "check held (an implementation without the bug, or a seed that does "
+                 "not trigger it)", want);
+    }
     if (v->checks[FL_RUN_INVARIANTS].state == FL_CHECK_FAILED)
         o->fail_at = v->checks[FL_RUN_INVARIANTS].at;
     o->events = v->stats.events;
@@ -80,7 +86,7 @@ static int run_once(const fl_scenario *s, const fl_algorithm *alg,
     }
     if (judge) {
         (void)fl_run_judge(r);
-        from_verdict(fl_run_verdict(r), o);
+        from_verdict(fl_run_verdict(r), s->expect.violation, o);
     } else {
         fl_run_finish(r);
     }

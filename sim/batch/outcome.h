@@ -30,6 +30,10 @@ typedef enum fl_outcome_kind {
     FL_OUT_FORBIDDEN,  /* did what a run may not: fork(), flood its output */
     FL_OUT_SKIPPED,    /* not run: its test had already failed, or grading
                           ran out of time (grade --max-time) */
+    FL_OUT_MISSED,     /* every check held, but the scenario declares
+                          expect.violation (a bug scenario whose bug was not
+                          caught): neither passed nor failed; `check` is the
+                          expected check */
     FL_OUT_KIND_COUNT
 } fl_outcome_kind;
 
@@ -90,14 +94,17 @@ fl_child_status fl_outcome_check_impl(const char *impl, fl_scenario *s,
 void fl_outcome_from_child(const fl_child_result *r, const fl_outcome *payload,
                            const fl_child_limits *lim, fl_outcome *out);
 
-/* A run that was not run is neither passed nor failed. */
+/* A run that was not run, or missed its expected violation, is neither
+ * passed nor failed. */
 static inline bool fl_outcome_failed(const fl_outcome *o)
 {
-    return o->kind != FL_OUT_PASS && o->kind != FL_OUT_SKIPPED;
+    return o->kind != FL_OUT_PASS && o->kind != FL_OUT_SKIPPED &&
+           o->kind != FL_OUT_MISSED;
 }
 
 /* "pass", "fail", "unknown", "nondeterministic", "crash", "exit",
- * "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden", "skipped". */
+ * "cpu-limit", "wall-limit", "memory-limit", "error", "forbidden", "skipped",
+ * "missed". */
 const char *fl_outcome_kind_name(fl_outcome_kind k);
 /* The inverse; false if `name` is none of them. */
 bool fl_outcome_kind_parse(const char *name, fl_outcome_kind *out);

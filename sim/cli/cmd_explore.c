@@ -7,8 +7,11 @@
  * seed in seed order and prints every failure with the command that
  * reproduces it. --shard I/N keeps every N-th seed, so a sweep spreads
  * over a Slurm job array or GNU parallel (cmd_merge.c sums up the CSVs).
+ * Failures are counted by check, safety first (sim/batch/tally.h), and
+ * runs of a bug scenario that missed its expected violation apart.
  * Exit status: 0 every run passed,
- * 1 some run failed, 2 bad usage or input, 130 interrupted (the CSV still
+ * 1 some run failed, 4 none failed but some missed the scenario's
+ * expected violation, 2 bad usage or input, 130 interrupted (the CSV still
  * holds the runs that finished). */
 #include "config.h"
 
@@ -32,6 +35,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/batch/seeds.h"
 #include "sim/batch/sweep.h"
+#include "sim/batch/tally.h"
 #include "sim/util/file.h"
 
 #define SHOW_FAILURES 20
@@ -257,8 +261,11 @@ typedef struct explore_run {
     size_t       cap;
     uint64_t     written;
     FILE        *csv;
-    uint64_t     done, failed;
-    fl_outcome  *fails;           /* the first SHOW_FAILURES failures, by seed */
+    uint64_t     done, failed, missed;
+    fl_tally     tally;           /* every failure and miss, by check */
+    bool         tally_oom;
+    fl_outcome  *fails;           /* SHOW_FAILURES failures, safety first, then
+                                     by seed */
     uint64_t    *fail_seeds;
     size_t       nfails;
     fl_progress  progress;
@@ -340,10 +347,22 @@ static void write_rest(explore_run *er)
     }
 }
 
+static fl_fail_class class_of(const fl_outcome *o)
+{
+    return fl_fail_class_of(o->kind, o->check, o->detail);
+}
+
+/* Whether failure (a, sa) is shown before (b, sb): safety first, then seed. */
+static bool shown_before(const fl_outcome *a, uint64_t sa, const fl_outcome *b, uint64_t sb)
+{
+    fl_fail_class ca = class_of(a), cb = class_of(b);
+    return ca != cb ? ca < cb : sa < sb;
+}
+
 static void keep_failure(explore_run *er, uint64_t seed, const fl_outcome *o)
 {
     size_t at = er->nfails;
-    while (at > 0 && er->fail_seeds[at - 1] > seed)
+    while (at > 0 && shown_before(o, seed, &er->fails[at - 1], er->fail_seeds[at - 1]))
         at--;
     if (at >= SHOW_FAILURES)
         return;
@@ -365,6 +384,10 @@ static bool explore_done(void *ctx, size_t i, const fl_child_result *r, const vo
         er->failed++;
         keep_failure(er, item_seed(er, i), &o);
     }
+    er->missed += o.kind == FL_OUT_MISSED;
+    if ((fl_outcome_failed(&o) || o.kind == FL_OUT_MISSED) &&
+        fl_tally_add(&er->tally, o.kind, o.check, o.detail, item_seed(er, i)) != 0)
+        er->tally_oom = true;
     size_t off = (size_t)(i - er->written);
     if (off >= er->cap && grow_window(er, off) != 0) {
         fprintf(stderr, "faultline: out of memory\n");
@@ -377,17 +400,28 @@ static bool explore_done(void *ctx, size_t i, const fl_child_result *r, const vo
     return er->o->keep_going || !fl_outcome_failed(&o);
 }
 
-static void print_summary(const explore_run *er, double secs, bool interrupted)
+static void print_summary(explore_run *er, double secs, bool interrupted)
 {
     const explore_opts *o = er->o;
     printf("explored %s, seeds %" PRIu64 "-%" PRIu64, er->path, o->seeds.lo, o->seeds.hi);
     if (o->has_shard)
         printf(" (shard %" PRIu64 "/%" PRIu64 ")", o->shard.index, o->shard.count);
-    printf(": %" PRIu64 " runs, %" PRIu64 " passed, %" PRIu64 " failed in %.2f s "
-           "(%.1f runs/s)%s\n", er->done, er->done - er->failed, er->failed, secs,
+    printf(": %" PRIu64 " runs, %" PRIu64 " passed, %" PRIu64 " failed", er->done,
+           er->done - er->failed - er->missed, er->failed);
+    if (er->missed)
+        printf(", %" PRIu64 " missed the expected violation %s", er->missed,
+               er->s->expect.violation);
+    printf(" in %.2f s (%.1f runs/s)%s\n", secs,
            secs > 0 ? (double)er->done / secs : 0.0,
            interrupted ? ", interrupted" : er->done < er->nitems ? ", stopped at the first "
            "failure (--keep-going runs them all)" : "");
+    if (er->tally.n) {
+        fl_tally_sort(&er->tally);
+        printf("by check (safety first): class, check, runs, first seed\n");
+        fl_tally_print(&er->tally, stdout);
+    }
+    if (er->tally_oom)
+        printf("(out of memory: the counts by check are incomplete)\n");
     for (size_t k = 0; k < er->nfails; k++) {
         char repro[2048];
         fl_run_repro(repro, sizeof repro, er->path, er->fail_seeds[k], false, o->duration_ms,
@@ -397,6 +431,10 @@ static void print_summary(const explore_run *er, double secs, bool interrupted)
     }
     if (er->failed > er->nfails)
         printf("... and %" PRIu64 " more failures (see the CSV)\n", er->failed - er->nfails);
+    if (er->missed)
+        printf("MISSED: the scenario expects %s to fail; in %" PRIu64 " of %" PRIu64 " runs "
+               "every check held (an implementation without the bug, or seeds that do not "
+               "trigger it)\n", er->s->expect.violation, er->missed, er->done);
 }
 
 static int prepare(explore_run *er, const explore_opts *o)
@@ -471,7 +509,8 @@ int fl_cmd_explore(int argc, char **argv)
         print_summary(&er, secs, st == FL_CHILD_INTERRUPTED);
         if (csv.fp && fl_outfile_close(&csv, st != FL_CHILD_FAILED) != 0)
             st = FL_CHILD_FAILED;
-        status = st == FL_CHILD_INTERRUPTED ? 130 : st != FL_CHILD_OK ? 2 : er.failed ? 1 : 0;
+        status = st == FL_CHILD_INTERRUPTED ? 130 : st != FL_CHILD_OK ? 2
+               : er.failed ? 1 : er.missed ? 4 : 0;
     }
     fl_outfile_close(&csv, false);
     fl_scenario_free(er.s);
@@ -480,6 +519,7 @@ int fl_cmd_explore(int argc, char **argv)
     free(er.present);
     free(er.fails);
     free(er.fail_seeds);
+    fl_tally_free(&er.tally);
     return status;
 }
 
@@ -492,8 +532,12 @@ static const char usage_text[] =
     "Runs the scenario once per seed in A..B (inclusive), each run in its own\n"
     "child process (CPU, wall-clock and memory limits as for grade), --jobs at\n"
     "a time, with a progress bar on stderr (runs/s, failures so far). Stops\n"
-    "starting new runs at the first failure unless --keep-going. Prints every\n"
-    "failure (up to 20) with the command that reproduces it.\n"
+    "starting new runs at the first failure unless --keep-going. Counts the\n"
+    "failures by check, safety first (safety, implementation, liveness: per\n"
+    "check the runs and the first seed), then prints up to 20 failures, safety\n"
+    "first, with the command that reproduces each. Runs of a scenario that\n"
+    "declares expect.violation in which every check held are counted apart\n"
+    "as missed (the bug was not caught).\n"
     "\n"
     "options:\n"
     "  --seeds A-B       the seeds (decimal or 0x-hex; \"7\" is one seed)\n"
@@ -516,6 +560,7 @@ static const char usage_text[] =
     "  --quiet           no progress bar\n"
     "\n"
     "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input,\n"
+    "4 none failed but some missed the expected violation,\n"
     "130 interrupted (the CSV keeps the runs that finished)\n";
 
 const fl_command fl_cmd_explore_entry = {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/batch/sweep.h"
+#include "sim/batch/tally.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/util/outfile.h"
@@ -90,20 +91,66 @@ static int check_same_sweep(const fl_sweep_set *set, char **files, const size_t 
     return 0;
 }
 
+static bool row_failed(const fl_sweep_row *r)
+{
+    return r->kind != FL_OUT_PASS && r->kind != FL_OUT_MISSED;
+}
+
+/* Counts by check, safety first; the rows of failures in that order. */
+static void report_by_check(const fl_sweep_set *set, uint64_t missed)
+{
+    fl_tally t = { 0 };
+    for (size_t i = 0; i < set->n; i++) {
+        const fl_sweep_row *r = &set->rows[i];
+        if (r->kind != FL_OUT_PASS &&
+            fl_tally_add(&t, r->kind, r->check, r->detail, r->seed) != 0)
+            printf("(out of memory: the counts by check are incomplete)\n");
+    }
+    fl_tally_sort(&t);
+    if (t.n) {
+        printf("by check (safety first): class, check, runs, first seed\n");
+        fl_tally_print(&t, stdout);
+    }
+    fl_tally_free(&t);
+    size_t shown = 0;
+    for (int cls = FL_FAIL_SAFETY; cls <= FL_FAIL_LIVENESS; cls++)
+        for (size_t i = 0; i < set->n; i++) {
+            const fl_sweep_row *r = &set->rows[i];
+            if (!row_failed(r) || (int)fl_fail_class_of(r->kind, r->check, r->detail) != cls)
+                continue;
+            if (shown++ == SHOW_FAILURES) {
+                printf("... and more failures (see the merged CSV)\n");
+                return;
+            }
+            char repro[2048];
+            fl_run_repro(repro, sizeof repro, r->scenario, r->seed, false, r->duration_ms,
+                         r->impl[0] ? r->impl : NULL);
+            printf("FAIL seed %" PRIu64 " (%s): %s\n  reproduce: %s\n", r->seed, r->check,
+                   r->detail ? r->detail : "", repro);
+        }
+    if (missed)
+        printf("MISSED: in %" PRIu64 " runs the scenario's expected violation was not "
+               "caught (every check held)\n", missed);
+}
+
 static void merge_report(const fl_sweep_set *set, size_t dropped)
 {
-    uint64_t failed = 0, gaps = 0;
+    uint64_t failed = 0, missed = 0, gaps = 0;
     double wall = 0;
     for (size_t i = 0; i < set->n; i++) {
         const fl_sweep_row *r = &set->rows[i];
-        failed += r->kind != FL_OUT_PASS;
+        failed += row_failed(r);
+        missed += r->kind == FL_OUT_MISSED;
         wall += r->wall_ms;
         if (i > 0 && cmp_row(&set->rows[i - 1], r) < 0 && set->rows[i - 1].seed + 1 < r->seed &&
             strcmp(set->rows[i - 1].scenario, r->scenario) == 0)
             gaps += r->seed - set->rows[i - 1].seed - 1;
     }
-    printf("merged %zu runs: %zu passed, %" PRIu64 " failed; %.1f s of runs", set->n,
-           set->n - (size_t)failed, failed, wall / 1e3);
+    printf("merged %zu runs: %zu passed, %" PRIu64 " failed", set->n,
+           set->n - (size_t)(failed + missed), failed);
+    if (missed)
+        printf(", %" PRIu64 " missed the expected violation", missed);
+    printf("; %.1f s of runs", wall / 1e3);
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < set->n; i++) {
         lo = set->rows[i].seed < lo ? set->rows[i].seed : lo;
@@ -117,20 +164,7 @@ static void merge_report(const fl_sweep_set *set, size_t dropped)
     if (gaps)
         printf("%" PRIu64 " seeds missing between the first and the last (a shard missing or "
                "stopped at its first failure?)\n", gaps);
-    for (size_t i = 0, shown = 0; i < set->n; i++) {
-        const fl_sweep_row *r = &set->rows[i];
-        if (r->kind == FL_OUT_PASS)
-            continue;
-        if (shown++ == SHOW_FAILURES) {
-            printf("... and more failures (see the merged CSV)\n");
-            break;
-        }
-        char repro[2048];
-        fl_run_repro(repro, sizeof repro, r->scenario, r->seed, false, r->duration_ms,
-                         r->impl[0] ? r->impl : NULL);
-        printf("FAIL seed %" PRIu64 " (%s): %s\n  reproduce: %s\n", r->seed, r->check,
-               r->detail ? r->detail : "", repro);
-    }
+    report_by_check(set, missed);
 }
 
 typedef struct merge_opts {
@@ -207,8 +241,9 @@ int fl_cmd_merge(int argc, char **argv)
     }
     if (status == 0) {
         merge_report(&set, dropped);
-        for (size_t i = 0; i < set.n && status == 0; i++)
-            status = set.rows[i].kind != FL_OUT_PASS;
+        for (size_t i = 0; i < set.n && status != 1; i++)
+            status = row_failed(&set.rows[i]) ? 1
+                   : set.rows[i].kind == FL_OUT_MISSED ? 4 : status;
     }
     fl_sweep_set_free(&set);
     free(o.files);
@@ -225,13 +260,17 @@ static const char usage_text[] =
     "Reads the CSVs written by `faultline explore --csv` for one sweep (for\n"
     "example one per --shard), sorts the rows by seed, drops seeds that appear\n"
     "twice, and prints how many runs passed and failed, the lowest and highest\n"
-    "seed in the data, how many seeds are missing between them, and every\n"
-    "failure (up to 20) with its repro command. --out writes the merged CSV.\n"
+    "seed in the data, how many seeds are missing between them, the failures\n"
+    "counted by check, safety first (per check the runs and the first seed),\n"
+    "and up to 20 failures, safety first, with their repro commands. Runs that\n"
+    "missed a bug scenario's expected violation are counted apart. --out\n"
+    "writes the merged CSV.\n"
     "CSVs of different scenarios, durations or implementations are refused\n"
     "(exit 2, naming the two files and what differs): their runs cannot be\n"
     "summed up together.\n"
     "\n"
-    "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input\n";
+    "exit status: 0 every run passed, 1 a run failed, 2 bad usage or input,\n"
+    "4 none failed but some missed the expected violation\n";
 
 const fl_command fl_cmd_merge_entry = {
     "merge", "combine the CSVs of a sharded sweep into one summary", usage_text, fl_cmd_merge, NULL, true,

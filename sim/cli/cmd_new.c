@@ -79,6 +79,12 @@ static int parse_args(int argc, char **argv, new_opts *o)
                                   "faultline new raft my-raft");
     if (strchr(o->algo, '/') || o->algo[0] == '.')
         return fl_cli_usage_error("new", "\"%s\": expected an algorithm name", o->algo);
+    if (strcmp(o->algo, "paxos") == 0)
+        return fl_cli_usage_error("new", "paxos: the built-in paxos is single-decree "
+                                  "Paxos, and there is no single-decree template; the "
+                                  "Paxos template is Multi-Paxos (what the built-in "
+                                  "multipaxos and scenarios/paxos/suite.json are): "
+                                  "faultline new multipaxos %s", o->dir);
     return 0;
 }
 
@@ -148,8 +154,9 @@ static int find_templates(const new_opts *o, char *out, size_t len)
     char algo_dir[4200];
     snprintf(algo_dir, sizeof algo_dir, "%s/%s", out, o->algo);
     if (!is_dir(algo_dir))
-        return fl_cli_usage_error("new", "%s: no template for \"%s\" (there are: raft, paxos, "
-                                  "lock, counter, sort, shardkv)", algo_dir, o->algo);
+        return fl_cli_usage_error("new", "%s: no template for \"%s\" (there are: raft, "
+                                  "multipaxos, lock, counter, sort, shardkv)", algo_dir,
+                                  o->algo);
     return 0;
 }
 
@@ -251,7 +258,10 @@ static const char usage_text[] =
     "DIR/ALGORITHM.so against this faultline's <faultline/algorithm.h>: its\n"
     "build tree's include/ or PREFIX/include, else `pkg-config faultline`;\n"
     "`make grade` grades it) and DIR/README.md (what to do, what is checked,\n"
-    "hints). ALGORITHM is one of raft, paxos, lock, counter, sort, shardkv.\n"
+    "hints). ALGORITHM is one of raft, multipaxos, lock, counter, sort,\n"
+    "shardkv. multipaxos is Multi-Paxos, graded by scenarios/paxos/suite.json;\n"
+    "there is no template for the single-decree built-in paxos (`new paxos`\n"
+    "says so and exits 2).\n"
     "Existing files are not overwritten unless --force. The templates come from\n"
     "templates/ here, next to the faultline executable or in\n"
     "PREFIX/share/faultline, or from --templates TDIR.\n"

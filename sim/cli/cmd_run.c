@@ -139,8 +139,9 @@ static void print_summary(const fl_run *r, const fl_verdict *v)
     printf("linearizable: %s%s%s\n", lin_text[lin->state], lin->detail[0] ? "  " : "",
            lin->detail);
     if (v->checks[FL_RUN_MIN_OPS].state != FL_CHECK_SKIPPED)
-        printf("check liveness.min_ok_ops (>= %" PRId64 "): %s\n", s->expect.min_ok_ops,
-               fl_check_state_name(v->checks[FL_RUN_MIN_OPS].state));
+        printf("check liveness.min_ok_ops: %s  (%s)\n",
+               fl_check_state_name(v->checks[FL_RUN_MIN_OPS].state),
+               v->checks[FL_RUN_MIN_OPS].detail);
     if (s->expect.leader_within >= 0)
         printf("check liveness.leader: %s  (%s)\n",
                fl_check_state_name(v->checks[FL_RUN_LEADER].state),
@@ -276,14 +277,18 @@ static int finish(run_ctx *rc)
     if (!rc->o.quiet)
         print_summary(rc->r, v);
     const char *want = rc->s->expect.violation;
-    if (want[0]) {
-        bool caught = fl_verdict_failed(v, want);
+    if (want[0])
         printf("expected violation %s: %s\n", want,
-               caught ? "caught" : "NOT caught (the run did not fail that check)");
-    }
+               v->expect == FL_EXPECT_CAUGHT ? "caught"
+               : v->expect == FL_EXPECT_OTHER ? "NOT caught (another check failed first)"
+               : "NOT caught (no check failed: an implementation without the bug, "
+                 "or a seed that does not trigger it)");
     printf("verdict: %s  trace hash 0x%016" PRIx64 "\n",
-           v->status == 0 ? "all checks held" : v->status == 1 ? "a check FAILED" : "unknown",
-           v->hash);
+           v->status == FL_RUN_HELD ? "all checks held"
+           : v->status == FL_RUN_FAILED ? "a check FAILED"
+           : v->status == FL_RUN_MISSED ? "EXPECTATION NOT MET (every check held, but "
+                                          "the scenario expects a violation)"
+           : "unknown", v->hash);
     printf("reproduce: %s\n", v->repro);
     return v->status;
 }

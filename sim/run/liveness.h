@@ -7,6 +7,7 @@
 #define FL_LIVENESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/engine.h"
 #include "sim/scenario/scenario.h"
@@ -17,7 +18,15 @@ typedef enum fl_live {
     FL_LIVE_FAILED
 } fl_live;
 
-/* Each writes one sentence on what it saw to `detail`. */
+/* How many of `min_ok_ops` (declared for a workload window of `window`
+ * ns) a run with `fault_free` ns of fault-free time in that window owes:
+ * the same rate per fault-free second, rounded up. */
+int64_t fl_liveness_ops_owed(int64_t min_ok_ops, fl_time fault_free, fl_time window);
+
+/* Each writes one sentence on what it saw to `detail`.
+ * min_ok_ops: the successful client operations against what is owed for
+ * the run's fault-free time (fl_engine_fault_free_time). leader: a leader
+ * within leader_within of the last heal, restart or resume. */
 fl_live fl_liveness_min_ops(const fl_engine *e, const fl_scenario *s,
                             char *detail, size_t len);
 fl_live fl_liveness_leader(const fl_engine *e, const fl_scenario *s,

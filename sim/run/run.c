@@ -190,10 +190,20 @@ static int verdict_status(const fl_verdict *v)
     bool unknown = false;
     for (int i = 0; i < FL_RUN_CHECKS; i++) {
         if (v->checks[i].state == FL_CHECK_FAILED)
-            return 1;
+            return FL_RUN_FAILED;
         unknown |= v->checks[i].state == FL_CHECK_UNKNOWN;
     }
-    return unknown ? 3 : 0;
+    return unknown ? FL_RUN_UNKNOWN : FL_RUN_HELD;
+}
+
+static void judge_expectation(const fl_scenario *s, fl_verdict *v)
+{
+    const char *want = s->expect.violation;
+    v->expect = !want[0] ? FL_EXPECT_NONE
+              : fl_verdict_failed(v, want) ? FL_EXPECT_CAUGHT
+              : v->status == FL_RUN_FAILED ? FL_EXPECT_OTHER : FL_EXPECT_MISSED;
+    if (v->expect == FL_EXPECT_MISSED && v->status == FL_RUN_HELD)
+        v->status = FL_RUN_MISSED;
 }
 
 static const char *scenario_path(const fl_run *r)
@@ -227,6 +237,7 @@ static void fill_verdict(fl_run *r, fl_verdict *v)
         judge_liveness(r, v);
     }
     v->status = verdict_status(v);
+    judge_expectation(r->s, v);
     v->seed = fl_engine_seed(r->e);
     v->hash = fl_engine_trace_hash(r->e);
     v->end = fl_engine_now(r->e);

@@ -71,12 +71,33 @@ typedef struct fl_check {
     char           detail[512]; /* the message, or one line on what was seen */
 } fl_check;
 
+/* Exit statuses of a run (`faultline run`, explore's children). */
+enum {
+    FL_RUN_HELD = 0,       /* every check held */
+    FL_RUN_FAILED = 1,     /* a check failed */
+    FL_RUN_UNKNOWN = 3,    /* the linearizability checker gave up */
+    FL_RUN_MISSED = 4      /* every check held, but the scenario declares
+                              expect.violation: its bug was not caught */
+};
+
+/* A scenario that declares expect.violation (a bug scenario) expects that
+ * check to fail; run against an implementation without the bug, or on a
+ * seed that does not trigger it, every check holds and it is missed. */
+typedef enum fl_expected {
+    FL_EXPECT_NONE,        /* declares no violation */
+    FL_EXPECT_CAUGHT,      /* the declared check failed */
+    FL_EXPECT_OTHER,       /* another check failed instead */
+    FL_EXPECT_MISSED       /* no check failed (or only unknown) */
+} fl_expected;
+
 typedef struct fl_verdict {
     fl_check        checks[FL_RUN_CHECKS];
     size_t          invariants;    /* how many invariants the family has */
     fl_lin_result   lin;           /* FL_LIN_UNAVAILABLE if not checked */
     double          lin_timeout_s;
-    int             status;        /* 0 all held, 1 a check failed, 3 unknown */
+    int             status;        /* FL_RUN_HELD, FL_RUN_FAILED, FL_RUN_UNKNOWN
+                                      or FL_RUN_MISSED */
+    fl_expected       expect;        /* the scenario's expect.violation */
     uint64_t        seed;
     uint64_t        hash;          /* trace hash */
     fl_time         end;           /* simulated time reached */

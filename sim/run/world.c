@@ -62,6 +62,11 @@ static fl_time w_last_recovery(const void *impl)
     return fl_engine_last_disruption_end(eng(impl));
 }
 
+static fl_time w_quiet_since(const void *impl)
+{
+    return fl_engine_quiet_since(eng(impl));
+}
+
 static bool w_link_up(const void *impl, fl_node_id from, fl_node_id to)
 {
     return fl_engine_link_up(eng(impl), from, to);
@@ -80,6 +85,7 @@ static const fl_world_ops engine_world = {
     .history = w_history,
     .last_recovery = w_last_recovery,
     .link_up = w_link_up,
+    .quiet_since = w_quiet_since,
 };
 
 fl_world fl_world_of_engine(const fl_engine *e)

@@ -1,8 +1,8 @@
-/* paxos.c — your Multi-Paxos, as a faultline plug-in.
+/* multipaxos.c — your Multi-Paxos, as a faultline plug-in.
  *
  * Every handler below is empty: this file compiles, loads and runs, and
- * fails the paxos suite honestly. Fill the handlers in. README.md says how
- * to build, run and grade; <faultline/algorithm.h> documents every function
+ * fails the Multi-Paxos suite (scenarios/paxos/suite.json) honestly. Fill
+ * the handlers in. README.md says how to build, run and grade; <faultline/algorithm.h> documents every function
  * you may call.
  *
  * Background: Lamport, "Paxos Made Simple" (2001); van Renesse & Altinbuken, "Paxos Made Moderately Complex" (2015).
@@ -135,7 +135,7 @@ static const fl_role paxos_roles[] = {
 FL_EXPORT const fl_algorithm fl_algorithm_entry = {
     .abi_version = FL_ABI_VERSION,
     .struct_size = sizeof(fl_algorithm),
-    .name = "paxos",
+    .name = "multipaxos",
     .description = "a student's Multi-Paxos",
     .roles = paxos_roles,
     .validate = paxos_validate,

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# test_sweep.sh — sweep verdicts a user can trust (issue 14, items 4 and 6):
+#   - liveness is owed per second of fault-free time, so explore --nemesis and
+#     a shortened --duration do not fail a correct implementation, while an
+#     implementation that makes no progress still fails;
+#   - a bug scenario whose expected violation is not caught says so (run:
+#     "EXPECTATION NOT MET", exit 4; explore and merge: "missed", apart);
+#   - explore and merge count failures by check, safety before liveness.
+# A few dozen seeds each; the 2,000-seed figures are in README.
+src=${FL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+fl=${FAULTLINE:-$PWD/faultline}
+case $fl in /*) ;; *) fl=$PWD/$fl ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "PASS: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+expect_status() {   # want, description, command...
+    local want=$1 what=$2; shift 2
+    "$@" > "$tmp/out" 2> "$tmp/err"; local got=$?
+    if [ "$got" -eq "$want" ]; then ok "$what"; else bad "$what (exit $got, wanted $want)"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -8; fi
+}
+raft=$src/scenarios/raft
+edit() {   # in.json out.json python-expression-on-d
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $3; json.dump(d, open(sys.argv[2], 'w'))" "$1" "$2"
+}
+cd "$tmp" || exit 1
+
+# --- 1. liveness against what the faults left possible -----------------------
+# A crash of the only server from 2 s to 5 s of a 10 s workload: 7 s are
+# fault-free, so 70 of the declared 100 operations are owed.
+edit "$src/scenarios/kv/basic.json" crash.json \
+    'd["duration_ms"]=10000; d["faults"]=[{"at_ms":2000,"type":"crash","node":0},{"at_ms":5000,"type":"restart","node":0}]'
+expect_status 0 "a 3 s crash: the run passes" "$fl" run crash.json --seed 1
+grep -q 'liveness.min_ok_ops: held .*needs at least 70: 100 per 10000 ms of workload, for its 7000 ms of fault-free time' "$tmp/out" \
+    && ok "owed: 70 of 100 for 7000 of 10000 fault-free ms" || { bad "owed 70"; grep min_ok_ops "$tmp/out"; }
+# Without the crash the whole window is fault-free: all 100 are owed.
+edit "$src/scenarios/kv/basic.json" calm.json 'd["duration_ms"]=10000'
+"$fl" run calm.json --seed 1 > out 2>&1
+grep -q 'liveness.min_ok_ops: held .*needs at least 100 (' out \
+    && ok "no fault: the declared minimum, unscaled" || { bad "no fault: unscaled"; grep min_ok_ops out; }
+# A shortened run owes in proportion to the time it had.
+expect_status 0 "raft basic cut at 4 s passes" "$fl" run "$raft/basic.json" --seed 3 --duration 4000
+grep -q 'needs at least 80: 200 per 10000 ms of workload, for its 4000 ms' "$tmp/out" \
+    && ok "--duration 4000: 80 of 200 owed" || { bad "--duration 4000: owed"; grep min_ok_ops "$tmp/out"; }
+# The README's sweep, in small: every seed of every kind of built-in passes.
+for s in raft/basic paxos/multi-basic paxos/basic-single counter/crdt-normal counter/raft-normal shardkv/join-leave; do
+    expect_status 0 "explore --nemesis crash,partition,pause: $s, 30 seeds pass" \
+        "$fl" explore "$src/scenarios/$s.json" --seeds 1-30 --nemesis crash,partition,pause \
+        --keep-going --jobs 2 --quiet --scenario-out "n-${s//\//-}.json"
+done
+# Seed 59 of that sweep once failed raft.ack_durable: an ack delivered late
+# (its receiver was paused) for entries the follower had since truncated
+# for a newer leader. The truncation releases them.
+expect_status 0 "raft.ack_durable: no false alarm for truncated entries (nemesis seed 59)" \
+    "$fl" explore "$raft/basic.json" --seeds 59 --nemesis crash,partition,pause --jobs 1 --quiet
+expect_status 1 "raft.ack_durable still catches reply-before-sync" \
+    "$fl" explore "$raft/bugs/reply-before-sync.json" --seeds 1-20 --jobs 2 --quiet
+grep -q 'FAIL seed .*raft.ack_durable violated' "$tmp/out" && ok "reply-before-sync: by raft.ack_durable" \
+    || bad "reply-before-sync: by raft.ack_durable"
+# No progress at all stays red under faults: elections that never end.
+edit "$raft/basic.json" stuck.json 'd["params"]["election_timeout_ms"]=[60000,90000]'
+expect_status 1 "no leader ever: liveness.min_ok_ops fails under the nemesis too" \
+    "$fl" explore stuck.json --seeds 1-10 --nemesis crash,partition,pause --keep-going --jobs 2 --quiet
+grep -q '^  liveness  *liveness.min_ok_ops  *10 runs, first seed 1' "$tmp/out" \
+    && ok "no leader ever: every seed, liveness.min_ok_ops" || { bad "no leader: counts"; head -5 "$tmp/out"; }
+
+# --- 2. a declared expectation that is not met says so ------------------------
+edit "$raft/bugs/no-persist.json" fixed.json 'd["params"].pop("bugs")'
+expect_status 4 "run: bug scenario without the bug exits 4" "$fl" run fixed.json
+grep -q '^verdict: EXPECTATION NOT MET' "$tmp/out" && ! grep -q 'all checks held' "$tmp/out" \
+    && ok "run: the verdict says the expectation was not met" || { bad "run: verdict"; tail -3 "$tmp/out"; }
+grep -q '^expected violation raft.term_durable: NOT caught' "$tmp/out" && ok "run: names the expected check" \
+    || bad "run: names the expected check"
+expect_status 1 "run: the bug scenario itself still fails (exit 1)" "$fl" run "$raft/bugs/no-persist.json"
+grep -q '^expected violation raft.term_durable: caught' "$tmp/out" && ok "run: caught" || bad "run: caught"
+expect_status 4 "explore: missed expectations exit 4" \
+    "$fl" explore fixed.json --seeds 1-6 --jobs 2 --quiet --csv fixed.csv
+grep -q '6 runs, 0 passed, 0 failed, 6 missed the expected violation raft.term_durable' "$tmp/out" \
+    && ok "explore: counts the missed runs apart" || { bad "explore: missed count"; head -3 "$tmp/out"; }
+[ "$(grep -c '^[0-9]*,missed,raft.term_durable,' fixed.csv)" -eq 6 ] && ok "explore CSV: result missed" \
+    || bad "explore CSV: result missed"
+expect_status 4 "merge: missed runs exit 4" "$fl" merge fixed.csv
+grep -q '0 failed, 6 missed' "$tmp/out" && ok "merge: counts the missed runs apart" || bad "merge: missed"
+# a failure beats a miss: a sweep with both exits 1
+edit "$raft/bugs/no-persist.json" other.json 'd["params"].pop("bugs"); d["expect"]["min_ok_ops"]=100000'
+expect_status 1 "a different check failing is a failure (exit 1)" "$fl" run other.json
+grep -q 'NOT caught (another check failed first)' "$tmp/out" && ok "run: another check failed first" \
+    || bad "run: another check"
+
+# --- 3. failures by check, safety before liveness -----------------------------
+# reply-before-sync under the nemesis with an unreachable minimum of
+# operations: a few seeds break raft.ack_durable, every other one fails
+# liveness, many of them at lower seeds than the first safety failure.
+edit "$raft/basic.json" mixed.json 'd["params"]["bugs"]=["reply-before-sync"]; d["expect"]["min_ok_ops"]=100000'
+expect_status 1 "mixed sweep fails" "$fl" explore mixed.json --seeds 1-60 --nemesis crash,partition,pause \
+    --keep-going --jobs 2 --quiet --csv mixed.csv
+cp "$tmp/out" mixed.out
+awk '/^by check/{on=1; next} on && /^  /{print $1} on && !/^  /{exit}' mixed.out > classes
+[ "$(head -1 classes)" = safety ] && [ "$(tail -1 classes)" = liveness ] && sort -c -k1,1 <(sed 's/safety/1/; s/implementation/2/; s/liveness/3/' classes) 2>/dev/null \
+    && ok "by check: safety lines before liveness lines" || { bad "by check: order"; cat mixed.out | head -8; }
+nsafe=$(awk -F, 'NR>1 && $3=="raft.ack_durable"' mixed.csv | wc -l)
+first=$(awk -F, 'NR>1 && $3=="raft.ack_durable"{print $1; exit}' mixed.csv)
+nlive=$(awk -F, 'NR>1 && $3=="liveness.min_ok_ops"' mixed.csv | wc -l)
+grep -Eq "^  safety +raft.ack_durable +$nsafe runs?, +first seed $first\$" mixed.out \
+    && ok "by check: raft.ack_durable, its count ($nsafe) and first seed ($first)" || bad "by check: safety line"
+grep -Eq "^  liveness +liveness.min_ok_ops +$nlive runs, +first seed 1\$" mixed.out \
+    && ok "by check: liveness.min_ok_ops, its count ($nlive) and first seed" || bad "by check: liveness line"
+[ "$nsafe" -ge 1 ] && [ "$nlive" -gt 20 ] && [ "$first" -gt 1 ] && ok "the sweep mixes both (safety $nsafe, liveness $nlive)" \
+    || bad "the sweep mixes both (safety $nsafe, liveness $nlive)"
+shown=$(grep -c '^FAIL seed .*raft.ack_durable violated' mixed.out)
+firstfail=$(grep -m1 '^FAIL seed' mixed.out)
+[ "$shown" -eq "$nsafe" ] && [[ $firstfail == *raft.ack_durable* ]] \
+    && ok "every safety failure is listed, before the liveness ones" || bad "safety failures listed first ($shown of $nsafe)"
+"$fl" merge mixed.csv > merge.out
+awk '/^by check/{on=1; next} on && /^  /{print $1} on && !/^  /{exit}' merge.out > mclasses
+cmp -s classes mclasses && grep -m1 '^FAIL seed' merge.out | grep -q raft.ack_durable \
+    && ok "merge: the same counts by check, safety first" || { bad "merge: by check"; head -8 merge.out; }
+
+echo "fl-tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
