@@ -12,8 +12,10 @@ tests_test_determinism_CFLAGS = $(TEST_CF)
 tests_test_determinism_LDADD = $(TEST_LIBS)
 tests_test_determinism_LDFLAGS = $(TEST_LD)
 
-TESTS += tests/test_cli.sh tests/test_cli_args.sh tests/test_docs.sh tests/test_shipped.sh
-EXTRA_DIST += tests/test_cli.sh tests/test_cli_args.sh tests/test_docs.sh tests/doc_commands.py tests/test_shipped.sh
+TESTS += tests/test_cli.sh tests/test_cli_args.sh tests/test_docs.sh tests/test_shipped.sh \
+	tests/test_json_escape.sh
+EXTRA_DIST += tests/test_cli.sh tests/test_cli_args.sh tests/test_docs.sh tests/doc_commands.py tests/test_shipped.sh \
+	tests/test_json_escape.sh tests/json_validate.py
 
 check_PROGRAMS += tests/test_schemas
 TESTS += tests/test_schemas
