@@ -160,6 +160,18 @@ for cmd in run check list bench experiment grade explore merge shrink diff new; 
     done
     check "faultline.1 names every option of $cmd${missing:+ (missing:$missing)}" [ -z "$missing" ]
 done
+# no internal issue numbers in what users read: help texts, check --bench,
+# README, the man page, docs/
+mkdir -p "$tmp/bench/kv"
+cp "$src/tests/fixtures/check/kv-lost-write.edn" "$tmp/bench/kv/lost.edn"
+{ for cmd in run check list bench experiment viz grade explore merge shrink diff new search; do
+      "$fl" help "$cmd"; done
+  "$fl" --help; "$fl" check --bench "$tmp/bench" --reps 1; } > "$tmp/said" 2>&1
+check "check --bench ran on a small folder" grep -q 'lost.edn' "$tmp/said"
+check "help texts and check --bench name no issue numbers" bash -c "! grep -inE 'issues? #?[0-9]' '$tmp/said'"
+for f in README.md faultline.1 docs/*.md; do
+    check "$f names no issue numbers" bash -c "! grep -inE 'issues? #?[0-9]' '$src/$f'"
+done
 check "README names FAULTLINE_DATADIR" grep -q FAULTLINE_DATADIR "$src/README.md"
 
 echo "fl-tests: $pass passed, $fail failed"
