@@ -6,11 +6,13 @@ usage: json_validate.py SCHEMA [--lines] FILE...
 
 Each FILE is one JSON document; with --lines, each non-empty line of it is
 one (JSON Lines: traces, histories). FILE "-" is standard input. The schema
-itself is checked first, so a misspelt keyword is an error, not a schema
+itself is checked first (against the metaschema, and for keywords that
+jsonschema would ignore), so a misspelt keyword is an error, not a schema
 that accepts everything. Every invalid document is reported on stdout as
 "FILE[:LINE]: $.json.path: message" (at most three errors each, the
-deepest first). Exit status: 0 all valid, 1 some invalid, 2 a file or the
-schema cannot be read or parsed.
+most relevant first, as jsonschema.exceptions.best_match picks it). Exit
+status: 0 all valid, 1 some invalid, 2 a file or the schema cannot be read
+or parsed, or the schema is not one.
 """
 import json
 import sys
@@ -23,6 +25,36 @@ except ImportError:
     sys.exit(2)
 
 
+# Keywords that are not validation keywords but may appear in a schema.
+ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "$anchor", "title",
+               "description", "default", "examples", "deprecated",
+               "readOnly", "writeOnly", "contentMediaType",
+               "contentEncoding", "$vocabulary"}
+ONE = {"items", "not", "additionalProperties", "propertyNames", "if", "then",
+       "else", "contains", "unevaluatedItems", "unevaluatedProperties"}
+MANY = {"allOf", "anyOf", "oneOf", "prefixItems"}
+NAMED = {"properties", "patternProperties", "$defs", "dependentSchemas"}
+
+
+def unknown_keywords(schema, known, at="#"):
+    """Keywords jsonschema would silently ignore (a misspelt "typ" accepts
+    everything): yields "#/json/pointer: keyword"."""
+    if not isinstance(schema, dict):
+        return
+    for key, value in schema.items():
+        where = "%s/%s" % (at, key)
+        if key not in known and key not in ANNOTATIONS:
+            yield "%s: unknown keyword" % where
+        elif key in ONE:
+            yield from unknown_keywords(value, known, where)
+        elif key in MANY and isinstance(value, list):
+            for i, sub in enumerate(value):
+                yield from unknown_keywords(sub, known, "%s/%d" % (where, i))
+        elif key in NAMED and isinstance(value, dict):
+            for name, sub in value.items():
+                yield from unknown_keywords(sub, known, "%s/%s" % (where, name))
+
+
 def json_path(error):
     out = "$"
     for part in error.absolute_path:
@@ -31,11 +63,14 @@ def json_path(error):
 
 
 def report(validator, doc, where):
-    errors = sorted(validator.iter_errors(doc),
-                    key=lambda e: -len(e.absolute_path))
-    for e in errors[:3]:
+    errors = list(validator.iter_errors(doc))
+    if not errors:
+        return True
+    best = jsonschema.exceptions.best_match(errors)
+    shown = [best] + [e for e in errors if e is not best][:2]
+    for e in shown:
         print("%s: %s: %s" % (where, json_path(e), e.message))
-    return not errors
+    return False
 
 
 def read(path):
@@ -56,6 +91,12 @@ def main(argv):
         jsonschema.Draft202012Validator.check_schema(schema)
     except (OSError, ValueError, jsonschema.SchemaError) as e:
         print("json_validate.py: %s: %s" % (args[0], e), file=sys.stderr)
+        return 2
+    unknown = list(unknown_keywords(
+        schema, set(jsonschema.Draft202012Validator.VALIDATORS)))
+    if unknown:
+        for u in unknown:
+            print("json_validate.py: %s: %s" % (args[0], u), file=sys.stderr)
         return 2
     validator = jsonschema.Draft202012Validator(schema)
     ok = True
