@@ -35,7 +35,9 @@ bool fl_utf8_valid(const char *str, size_t n)
 
 size_t fl_utf8_prefix(const char *s, size_t max)
 {
-    size_t n = strnlen(s, max);
+    size_t n = 0;
+    while (n < max && s[n])
+        n++;
     while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
         n--;        /* s[n], the first byte left out, continues a sequence */
     return n;
