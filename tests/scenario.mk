@@ -1,9 +1,9 @@
-# tests/scenario.mk — the scenario loader's tests (tests/test_scenario.c) and
-# the JSON Schema validator they use (tests/json_schema.c, also meant for the
-# trace and history schemas). Fixtures live in tests/fixtures/scenario/.
+# tests/scenario.mk — the scenario loader's tests (tests/test_scenario.c;
+# tests/test_schemas.sh validates the documents it accepts against the
+# schema). Fixtures live in tests/fixtures/scenario/.
 check_PROGRAMS += tests/test_scenario
 TESTS += tests/test_scenario
-tests_test_scenario_SOURCES = tests/test_scenario.c tests/json_schema.c tests/json_schema.h
+tests_test_scenario_SOURCES = tests/test_scenario.c
 tests_test_scenario_CFLAGS = $(TEST_CF)
 tests_test_scenario_LDADD = $(TEST_LIBS)
 tests_test_scenario_LDFLAGS = $(TEST_LD)

@@ -78,6 +78,27 @@ check "bench suggests --quick" has_err 'did you mean --quick?'
 run 2 "bench: no operands" "$fl" bench quick
 run 2 "help: one topic" "$fl" help run list
 
+# check: GNU forms, and did-you-mean / a list for --model
+hist="$tmp/h.jsonl"
+"$fl" run "$kv" --seed 3 --history "$hist" > /dev/null 2>&1
+run 0 "check --model=register" "$fl" check --model=register "$hist"
+run 0 "check --mod register (abbreviation)" "$fl" check --mod register "$hist"
+run 0 "check -- FILE" "$fl" check --model register -- "$hist"
+run 2 "check: misspelt option" "$fl" check "$hist" --mdel register
+check "check --mdel: did you mean --model" has_err 'unknown option --mdel (did you mean --model?)'
+run 2 "check: misspelt model" "$fl" check "$hist" --model regster
+check "check suggests the model" has_err '--model regster: unknown model (did you mean "register"?)'
+check "check names the models" has_err 'known: register, kv, lock, counter'
+run 2 "check: unknown model" "$fl" check "$hist" --model zzzzzzzz
+check "no model suggestion when nothing is close" bash -c "! grep -q 'did you mean' '$tmp/err'"
+check "unknown model: the models are named" has_err 'known: register, kv'
+run 0 "check --model list" "$fl" check --model list
+nmodels=$("$fl" check --help | awk '/--model list/{on=1; next} on && /^  --/{exit} on{n++} END{print n}')
+check "--model list: one line per model ($nmodels in --help)" [ "$(wc -l < "$tmp/out")" -eq "$nmodels" ]
+check "--model list: name then summary" grep -Eq '^cas-register +Knossos' "$tmp/out"
+for m in $(awk '{print $1}' "$tmp/out"); do "$fl" check --model "$m" "$hist"; done > /dev/null 2> "$tmp/err2"
+check "--model list: every name listed is a model" bash -c "! grep -q 'unknown model' '$tmp/err2'"
+
 # help run tells the truth about --quiet: two lines
 "$fl" run "$kv" --quiet > "$tmp/q"
 check "run --quiet prints two lines" [ "$(wc -l < "$tmp/q")" -eq 2 ]
@@ -132,12 +153,24 @@ check "merge --out wrote the CSV" [ "$(wc -l < "$tmp/all.csv")" -eq 4 ]
 
 # help CMD, CMD --help and the man page tell the same story: every option
 # a command's usage text names is in faultline.1 (and help names them all)
-for cmd in run list bench experiment grade explore merge shrink diff new; do
+for cmd in run check list bench experiment grade explore merge shrink diff new; do
     missing=""
     for o in $("$fl" help "$cmd" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
         grep -qF -- "$(sed 's/-/\\-/g' <<< "$o")" "$src/faultline.1" || missing="$missing $o"
     done
     check "faultline.1 names every option of $cmd${missing:+ (missing:$missing)}" [ -z "$missing" ]
+done
+# no internal issue numbers in what users read: help texts, check --bench,
+# README, the man page, docs/
+mkdir -p "$tmp/bench/kv"
+cp "$src/tests/fixtures/check/kv-lost-write.edn" "$tmp/bench/kv/lost.edn"
+{ for cmd in run check list bench experiment viz grade explore merge shrink diff new search; do
+      "$fl" help "$cmd"; done
+  "$fl" --help; "$fl" check --bench "$tmp/bench" --reps 1; } > "$tmp/said" 2>&1
+check "check --bench ran on a small folder" grep -q 'lost.edn' "$tmp/said"
+check "help texts and check --bench name no issue numbers" bash -c "! grep -inE 'issues? #?[0-9]' '$tmp/said'"
+for f in README.md faultline.1 docs/*.md; do
+    check "$f names no issue numbers" bash -c "! grep -inE 'issues? #?[0-9]' '$src/$f'"
 done
 check "README names FAULTLINE_DATADIR" grep -q FAULTLINE_DATADIR "$src/README.md"
 

@@ -26,18 +26,8 @@ gs=$src/docs/gradescope-results.schema.json
 xsd=$src/docs/junit.xsd
 suite_schema=$src/docs/suite.schema.json
 
-# validate SCHEMA FILE: 0 if FILE is valid (draft 2020-12), message on stdout
-validate() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft202012Validator.check_schema(schema)
-errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))
-for e in errors[:3]:
-    print("    %s: %s: %s" % (sys.argv[2], "/".join(map(str, e.absolute_path)) or "$", e.message))
-sys.exit(1 if errors else 0)
-PY
-}
+# validate SCHEMA FILE: 0 if FILE is valid (draft 2020-12), errors on stdout
+validate() { python3 "$src/tests/json_validate.py" "$1" "$2" | sed 's/^/    /'; return "${PIPESTATUS[0]}"; }
 xml_ok() { xmllint --noout --schema "$xsd" "$1" > "$tmp/xmllint.out" 2>&1 || { sed 's/^/    /' "$tmp/xmllint.out" | head -3; false; }; }
 rejects() { ! "$@" > /dev/null 2>&1; }
 

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/run/run.h"
+#include "sim/scenario/jsoncheck.h"
 
 #define SHOW_FAILURES 3
 
@@ -222,15 +223,15 @@ static cJSON *gradescope_test(const fl_grade *g, size_t t)
     cJSON *o = cJSON_CreateObject();
     char num[16];
     snprintf(num, sizeof num, "%zu", t + 1);
-    cJSON_AddStringToObject(o, "name", st->name);
-    cJSON_AddStringToObject(o, "number", num);
+    fl_json_add_text(o, "name", st->name);
+    fl_json_add_text(o, "number", num);
     cJSON_AddNumberToObject(o, "score", g->tests[t].score);
     cJSON_AddNumberToObject(o, "max_score", st->weight);
-    cJSON_AddStringToObject(o, "status", g->tests[t].failed ? "failed" : "passed");
+    fl_json_add_text(o, "status", g->tests[t].failed ? "failed" : "passed");
     char *text = test_output(g, t, SHOW_FAILURES);
-    cJSON_AddStringToObject(o, "output", text ? text : "");
+    fl_json_add_text(o, "output", text ? text : "");
     free(text);
-    cJSON_AddStringToObject(o, "visibility", "visible");
+    fl_json_add_text(o, "visibility", "visible");
     return o;
 }
 
@@ -246,14 +247,14 @@ int fl_grade_write_gradescope(const fl_grade *g, FILE *out)
     cJSON_AddNumberToObject(root, "score", g->score);
     /* "execution_time": 136, // optional, seconds — an integer in the spec */
     cJSON_AddNumberToObject(root, "execution_time", (double)(int64_t)(g->elapsed_s + 0.5));
-    cJSON_AddStringToObject(root, "output", summary);
-    cJSON_AddStringToObject(root, "visibility", "visible");
-    cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+    fl_json_add_text(root, "output", summary);
+    fl_json_add_text(root, "visibility", "visible");
+    fl_json_add_text(root, "stdout_visibility", "hidden");
     cJSON *extra = cJSON_AddObjectToObject(root, "extra_data");
-    cJSON_AddStringToObject(extra, "suite", g->suite->path);
-    cJSON_AddStringToObject(extra, "suite_name", g->suite->name);
-    cJSON_AddStringToObject(extra, "algorithm", g->suite->algorithm);
-    cJSON_AddStringToObject(extra, "implementation", g->impl ? g->impl : "built-in");
+    fl_json_add_text(extra, "suite", g->suite->path);
+    fl_json_add_text(extra, "suite_name", g->suite->name);
+    fl_json_add_text(extra, "algorithm", g->suite->algorithm);
+    fl_json_add_text(extra, "implementation", g->impl ? g->impl : "built-in");
     cJSON_AddNumberToObject(extra, "max_score", g->max_score);
     cJSON_AddNumberToObject(extra, "runs", (double)g->nruns);
     cJSON *tests = cJSON_AddArrayToObject(root, "tests");
@@ -271,9 +272,14 @@ int fl_grade_write_gradescope(const fl_grade *g, FILE *out)
 
 /* ---- JUnit XML --------------------------------------------------------------------- */
 
-static void xml_text(FILE *out, const char *s)
+/* s escaped for an attribute or text, made valid UTF-8 first (XML, like
+ * JSON, has no way to carry other bytes). */
+static void xml_text(FILE *out, const char *text)
 {
-    for (; *s; s++) {
+    char *clean = fl_utf8_clean(text);
+    if (!clean)
+        return;
+    for (const char *s = clean; *s; s++) {
         unsigned char c = (unsigned char)*s;
         switch (c) {
         case '<': fputs("&lt;", out); break;
@@ -288,6 +294,7 @@ static void xml_text(FILE *out, const char *s)
                 fputc(c, out);
         }
     }
+    free(clean);
 }
 
 /* A run that gave no verdict on the implementation's logic: it crashed,

@@ -28,7 +28,7 @@
 #include "sim/check/lin.h"
 #include "sim/util/vec.h"
 
-/* Porcupine's figures from issue 3 (its own models, check time only,
+/* Porcupine's own figures (its own models, check time only,
  * median of 3, on a machine like the one this was written on), ms. */
 #define PORC_ETCD_ALL  252.0
 #define PORC_ETCD_002  142.0

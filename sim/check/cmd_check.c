@@ -12,6 +12,8 @@
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
 #include "sim/check/model.h"
+#include "sim/cli/args.h"
+#include "sim/util/suggest.h"
 #include "sim/error.h"
 
 #define FL_CHECK_MAX_FILES 4096
@@ -32,7 +34,6 @@ typedef struct check_opts {
     bool           bench;         /* FILE is then the data folder */
     int            reps;          /* --bench: runs per measurement */
     unsigned       threads;       /* 0: the checker's default */
-    bool           help;
 } check_opts;
 
 #define FL_BENCH_DATA "../shared/data/porcupine"
@@ -57,7 +58,8 @@ void fl_cmd_check_usage(FILE *out)
           "format is detected.\n"
           "\n"
           "  --model M     the sequential specification (default: guessed "
-          "from FILE):\n", out);
+          "from FILE);\n"
+          "                --model list prints the models, one a line:\n", out);
     for (size_t i = 0; i < n; i++)
         fprintf(out, "                  %-9s %s\n", models[i]->name,
                 models[i]->summary);
@@ -102,30 +104,7 @@ void fl_cmd_check_usage(FILE *out)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("faultline: check: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see faultline check --help)\n", stderr);
-    return FL_EXIT_INPUT;
-}
-
-/* "--name VALUE" or "--name=VALUE": the value, advancing *i; NULL if this
- * argument is not the option. *missing is set when the value is absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    return fl_cli_usage_error("check", fmt, arg);
 }
 
 static int parse_timeout(const char *s, double *out)
@@ -162,64 +141,103 @@ static size_t parse_size(const char *s)
     return (size_t)(v * mult);
 }
 
-/* One option at argv[*i]: 0 handled, 1 not an option, 2 usage error. */
-static int parse_option(int argc, char **argv, int *i, check_opts *o)
+static const fl_cli_opt check_options[] = {
+    { "model", 0, true },       { "init", 0, true },
+    { "html", 0, true },        { "timeout", 0, true },
+    { "max-memory", 0, true },  { "reps", 0, true },
+    { "threads", 0, true },     { "format", 0, true },
+    { "no-partition", 0, false }, { "bench", 0, false },
+    { NULL, 0, false },
+};
+
+/* `--model list`: every model, one line each. */
+static void print_models(FILE *out)
 {
-    bool missing = false;
-    const char *v;
-    const char *a = argv[*i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-        o->help = true;
-        return 0;
-    }
+    size_t n;
+    const fl_model *const *models = fl_models(&n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%-14s %s\n", models[i]->name, models[i]->summary);
+}
+
+/* --model NAME that names no model: the closest one, and all of them. */
+static int unknown_model(const char *name)
+{
+    size_t n;
+    const fl_model *const *models = fl_models(&n);
+    const char *names[32];
+    size_t k = 0;
+    for (; k < n && k + 1 < sizeof names / sizeof names[0]; k++)
+        names[k] = models[k]->name;
+    names[k] = NULL;
+    char known[512];
+    fl_suggest_join(known, sizeof known, names);
+    const char *sug = fl_suggest(name, names);
+    if (sug)
+        return fl_cli_usage_error("check", "--model %s: unknown model (did you mean "
+                                  "\"%s\"?); known: %s", name, sug, known);
+    return fl_cli_usage_error("check", "--model %s: unknown model; known: %s", name,
+                              known);
+}
+
+static long parse_count(const char *v, long max)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *v == '\0' || *end != '\0' || n < 1 || n > max ? -1 : n;
+}
+
+/* One option (its long name with dashes) and its value. */
+static int check_option(void *ctx, const char *a, const char *v)
+{
+    check_opts *o = ctx;
+    long n;
     if (strcmp(a, "--no-partition") == 0) {
         o->no_partition = true;
-        return 0;
-    }
-    if (strcmp(a, "--bench") == 0) {
+    } else if (strcmp(a, "--bench") == 0) {
         o->bench = true;
-        return 0;
-    }
-    if ((v = opt_value(argc, argv, i, "--model", &missing))) {
+    } else if (strcmp(a, "--model") == 0) {
         o->model = v;
-    } else if ((v = opt_value(argc, argv, i, "--init", &missing))) {
+    } else if (strcmp(a, "--init") == 0) {
         o->init = v;
-    } else if ((v = opt_value(argc, argv, i, "--html", &missing))) {
+    } else if (strcmp(a, "--html") == 0) {
         o->html = v;
-    } else if ((v = opt_value(argc, argv, i, "--timeout", &missing))) {
+    } else if (strcmp(a, "--timeout") == 0) {
         if (parse_timeout(v, &o->timeout) != 0)
             return usage_error("--timeout: expected seconds >= 0, found "
                                "'%s'", v);
         o->timeout_set = true;
-    } else if ((v = opt_value(argc, argv, i, "--max-memory", &missing))) {
+    } else if (strcmp(a, "--max-memory") == 0) {
         o->max_memory = parse_size(v);
         if (o->max_memory == 0)
             return usage_error("--max-memory: expected a size such as 512M "
                                "or 8G, found '%s'", v);
-    } else if ((v = opt_value(argc, argv, i, "--reps", &missing))) {
-        char *end;
-        long n = strtol(v, &end, 10);
-        if (*v == '\0' || *end != '\0' || n < 1 || n > 64)
+    } else if (strcmp(a, "--reps") == 0) {
+        if ((n = parse_count(v, 64)) < 0)
             return usage_error("--reps: expected 1 to 64, found '%s'", v);
         o->reps = (int)n;
-    } else if ((v = opt_value(argc, argv, i, "--threads", &missing))) {
-        char *end;
-        long n = strtol(v, &end, 10);
-        if (*v == '\0' || *end != '\0' || n < 1 || n > 8)
+    } else if (strcmp(a, "--threads") == 0) {
+        if ((n = parse_count(v, 8)) < 0)
             return usage_error("--threads: expected 1 to 8, found '%s'", v);
         o->threads = (unsigned)n;
-    } else if ((v = opt_value(argc, argv, i, "--format", &missing))) {
+    } else if (strcmp(a, "--format") == 0) {
         o->format = fl_hist_format_parse(v);
         if (o->format == FL_HFMT_AUTO)
             return usage_error("--format: expected jsonl, edn or etcd, "
                                "found '%s'", v);
-    } else if (missing) {
-        return usage_error("%s: expected a value", a);
-    } else if (a[0] == '-' && a[1] != '\0') {
-        return usage_error("unknown option '%s'", a);
     } else {
-        return 1;
+        return usage_error("unknown option %s", a);
     }
+    return 0;
+}
+
+static int check_operand(void *ctx, const char *a)
+{
+    check_opts *o = ctx;
+    if (o->nfiles >= FL_CHECK_MAX_FILES)
+        return usage_error("too many FILEs (at most 4096): '%s'", a);
+    o->files[o->nfiles++] = a;
+    if (!o->file)
+        o->file = a;
     return 0;
 }
 
@@ -228,29 +246,24 @@ static int parse_args(int argc, char **argv, check_opts *o,
 {
     memset(o, 0, sizeof *o);
     o->files = files;
-    for (int i = 1; i < argc; i++) {
-        int rc = parse_option(argc, argv, &i, o);
-        if (rc == 2)
-            return FL_EXIT_INPUT;
-        if (rc == 0)
-            continue;
-        if (o->nfiles >= FL_CHECK_MAX_FILES)
-            return usage_error("too many FILEs (at most 4096): '%s'",
-                               argv[i]);
-        o->files[o->nfiles++] = argv[i];
-        if (!o->file)
-            o->file = argv[i];
+    int rc = fl_cli_parse(&fl_cmd_check_entry, argc, argv, check_options,
+                          check_option, check_operand, o);
+    if (rc != 0)
+        return rc;
+    if (o->model && strcmp(o->model, "list") == 0) {
+        print_models(stdout);
+        return FL_CLI_DONE;
     }
+    if (o->model && !fl_model_find(o->model))
+        return unknown_model(o->model);
     if (o->bench && o->nfiles > 1)
         return usage_error("--bench takes one DATADIR, found another: '%s'",
                            o->files[1]);
     if (o->html && o->nfiles > 1)
         return usage_error("--html draws one history, found another FILE: "
                            "'%s'", o->files[1]);
-    if (!o->help && !o->file && !o->bench)
+    if (!o->file && !o->bench)
         return usage_error("%s", "expected a history FILE");
-    if (o->model && !fl_model_find(o->model))
-        return usage_error("--model: no model named '%s'", o->model);
     return 0;
 }
 
@@ -382,12 +395,9 @@ int fl_cmd_check(int argc, char **argv)
     int rc = parse_args(argc, argv, &o, files);
     if (rc != 0) {
         free(files);
-        return rc;
+        return fl_cli_status(rc);
     }
-    if (o.help) {
-        fl_cmd_check_usage(stdout);
-        rc = FL_EXIT_OK;
-    } else if (o.bench) {
+    if (o.bench) {
         fl_check_bench_opts b = { .reps = o.reps, .timeout_s = o.timeout,
                                   .max_memory = o.max_memory };
         rc = fl_check_bench(o.file ? o.file : FL_BENCH_DATA, &b, stdout);

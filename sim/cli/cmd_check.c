@@ -8,5 +8,5 @@
 
 const fl_command fl_cmd_check_entry = {
     "check", "check a history file for linearizability", NULL, fl_cmd_check,
-    fl_cmd_check_usage, false,
+    fl_cmd_check_usage, true,
 };

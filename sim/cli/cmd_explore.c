@@ -32,6 +32,7 @@
 #include "sim/batch/progress.h"
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
+#include "sim/scenario/jsoncheck.h"
 #include "sim/scenario/scenario.h"
 #include "sim/batch/seeds.h"
 #include "sim/batch/sweep.h"
@@ -195,7 +196,8 @@ static char *add_nemeses(const char *text, const char *path, const char *kinds)
     cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
     if (ok && cJSON_IsString(name)) {
         char buf[FL_NAME_MAX];
-        snprintf(buf, sizeof buf, "%.40s-nemesis", name->valuestring);
+        snprintf(buf, sizeof buf, "%.*s-nemesis",
+                 (int)fl_utf8_prefix(name->valuestring, 40), name->valuestring);
         cJSON_SetValuestring(name, buf);
     }
     if (ok)

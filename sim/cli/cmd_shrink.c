@@ -24,6 +24,7 @@
 #include "sim/cli/cli.h"
 #include "sim/batch/outcome.h"
 #include "sim/util/outfile.h"
+#include "sim/scenario/jsoncheck.h"
 #include "sim/scenario/scenario.h"
 #include "sim/util/file.h"
 #include "sim/batch/shrink.h"
@@ -266,7 +267,9 @@ static cJSON *load_tree(const shrink_opts *o)
 /* Sets obj.key, in place if it is there (so the file keeps its order). */
 static void set_string(cJSON *obj, const char *key, const char *value)
 {
-    cJSON *v = cJSON_CreateString(value);
+    char *clean = fl_utf8_clean(value);     /* a path, a cut description */
+    cJSON *v = clean ? cJSON_CreateString(clean) : NULL;
+    free(clean);
     if (!v)
         return;
     if (cJSON_GetObjectItemCaseSensitive(obj, key))
@@ -280,7 +283,8 @@ static void label(cJSON *root, const shrink_opts *o, const fl_outcome *want)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
     char buf[FL_NAME_MAX], desc[1400];
-    snprintf(buf, sizeof buf, "%.50s-shrunk", cJSON_IsString(name) ? name->valuestring : "scenario");
+    const char *base = cJSON_IsString(name) ? name->valuestring : "scenario";
+    snprintf(buf, sizeof buf, "%.*s-shrunk", (int)fl_utf8_prefix(base, 50), base);
     set_string(root, "name", buf);
     snprintf(desc, sizeof desc, "Made by faultline shrink from %s with seed %" PRIu64 "%s%s: the "
              "smallest variant found that still fails %s. The original failure: %s",

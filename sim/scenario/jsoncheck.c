@@ -35,6 +35,56 @@ bool fl_utf8_valid(const char *str, size_t n)
     return true;
 }
 
+size_t fl_utf8_prefix(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n])
+        n++;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;        /* s[n], the first byte left out, continues a sequence */
+    return n;
+}
+
+/* The length of the valid UTF-8 sequence at s[0..n), or 0 if there is none. */
+static size_t utf8_seq(const char *s, size_t n)
+{
+    unsigned c = (unsigned char)s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+               : (c & 0xf8) == 0xf0 ? 4 : 0;
+    return len && len <= n && fl_utf8_valid(s, len) ? len : 0;
+}
+
+char *fl_utf8_clean(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1);     /* U+FFFD is 3 bytes */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq(s + i, n - i);
+        if (len) {
+            memcpy(out + o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+cJSON *fl_json_add_text(cJSON *obj, const char *key, const char *s)
+{
+    char *clean = fl_utf8_clean(s ? s : "");
+    cJSON *item = clean ? cJSON_AddStringToObject(obj, key, clean) : NULL;
+    free(clean);
+    return item;
+}
+
 typedef struct walk {
     char  *path;
     size_t cap, len;
