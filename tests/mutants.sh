@@ -37,9 +37,9 @@ vote-in-memory|votedFor persistent (Figure 2)|raft.vote_durable|crash-after-repl
 reply-before-sync|persist, then reply (Figure 2)|raft.ack_durable raft.term_durable raft.vote_durable|crash-after-reply
 single-meta-slot|term and vote survive a torn write (Figure 2)|raft.term_durable|crash-after-reply
 commit-old-term|commit only current-term entries by counting (§5.4.2)|raft.commit_current_term|figure8
-no-up-to-date-check|vote only for an up-to-date log (§5.4.1)|raft.leader_completeness raft.state_machine_safety linearizable|partition
+no-up-to-date-check|vote only for an up-to-date log (§5.4.1)|raft.up_to_date_vote raft.leader_completeness raft.state_machine_safety linearizable|partition
 no-truncate|truncate a conflicting suffix (§5.3)|raft.log_matching raft.state_machine_safety|partition
-apply-before-commit|apply only committed entries (§5.3)|raft.state_machine_safety linearizable|partition
+apply-before-commit|apply only committed entries (§5.3)|raft.apply_committed raft.state_machine_safety linearizable|partition
 ignore-reply-term|step down on a newer term in a reply (Figure 2)|raft.adopt_term|majority-partition
 commit-no-min|commitIndex = min(leaderCommit, last new entry) (Figure 2)|raft.follower_commit|partition
 match-regress|matchIndex monotonic on stale/duplicate replies (§5.3)|raft.match_monotonic|basic

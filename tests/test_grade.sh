@@ -88,7 +88,7 @@ grade_case commit-old-term "$libs/student_bug_commit_old_term.so" \
     "figure8 flapping leader-crash majority-partition partition per-seed power-loss prevote-rejoin-off" \
     "raft.commit_current_term|raft.leader_completeness"
 grade_case no-up-to-date-check "$libs/student_bug_no_up_to_date_check.so" \
-    "partition majority-partition prevote-rejoin-off figure8 flapping per-seed" "raft.leader_completeness"
+    "partition majority-partition prevote-rejoin-off figure8 flapping per-seed" "raft.up_to_date_vote|raft.leader_completeness"
 grade_case no-truncate "$libs/student_bug_no_truncate.so" \
     "partition majority-partition figure8 flapping per-seed" "raft.log_matching|raft.leader_completeness"
 
