@@ -6,6 +6,10 @@
 # student_*.c); Raft's sources are compiled once more into a convenience
 # library of PIC objects that each of them links.
 TESTS += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh
+# issue 14 item 7: shrink expands a nemesis, drops unmet liveness bounds and
+# reports the failure of the shrunk run, which replays to the same check.
+TESTS += tests/test_shrink.sh
+EXTRA_DIST += tests/test_shrink.sh tests/fixtures/shrink
 EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/grade templates \
 	tests/plugins/student_wrap.h
 

@@ -9,4 +9,5 @@ libfl_a_SOURCES += \
 	sim/batch/grade.h sim/batch/grade_report.c \
 	sim/batch/sweep.c sim/batch/sweep.h \
 	sim/batch/shrink.c sim/batch/shrink.h \
+	sim/batch/unnemesis.c sim/batch/unnemesis.h \
 	sim/batch/search.c sim/batch/search.h
