@@ -18,7 +18,8 @@
  *                partition linearizable.
  * Conservative: a pattern that does not fit exactly names nothing. It
  * needs values written once per key (Jepsen's unique writes), reads,
- * writes and CAS only, and one key in the partition. */
+ * writes and CAS only, and one key in the partition; the re-checks share a
+ * budget of a few seconds (one that runs out names nothing). */
 #include "sim/check/lin_impl.h"
 
 #include <inttypes.h>
@@ -27,7 +28,7 @@
 
 #define AN_MAX_OPS   5000    /* larger partitions are not analysed */
 #define AN_MAX_TRIES 8       /* re-checks per pattern */
-#define AN_TIMEOUT_S 2.0     /* per re-check */
+#define AN_BUDGET_S  3.0     /* all re-checks together (wall clock) */
 
 enum { W_NONE = -2, W_INIT = -1 };
 
@@ -40,6 +41,7 @@ typedef struct an_ctx {
     size_t                n;
     int64_t              *writer;   /* local op -> writer of what it saw */
     uint8_t              *drop;     /* scratch: ops left out of a re-check */
+    double                deadline; /* wall clock: no re-check after it */
 } an_ctx;
 
 static const fl_lin_op *an_op(const an_ctx *a, size_t i)
@@ -187,9 +189,10 @@ static bool recheck(const an_ctx *a, int64_t twice)
             ok = fl_lin_history_add(&sub, &copy) == 0;
         }
     }
-    fl_lin_options o = { .timeout_s = AN_TIMEOUT_S, .threads = 1 };
-    bool lin = ok && fl_lin_check_opts(&sub, a->m, a->init, &o, NULL) ==
-                     FL_LIN_OK;
+    double left = a->deadline - lin_wall_seconds();
+    fl_lin_options o = { .timeout_s = left, .threads = 1 };
+    bool lin = ok && left > 0 &&
+               fl_lin_check_opts(&sub, a->m, a->init, &o, NULL) == FL_LIN_OK;
     fl_lin_history_free(&sub);
     return lin;
 }
@@ -349,7 +352,7 @@ void fl_lin_explain(const fl_lin_history *h, const fl_model *m,
     if (r->result != FL_LIN_VIOLATION || !r->part)
         return;
     an_ctx a = { .h = h, .m = m, .init = init, .part = r->part,
-                 .n = r->part_ops };
+                 .n = r->part_ops, .deadline = lin_wall_seconds() + AN_BUDGET_S };
     if (init)
         a.initv = *init;
     else if (h->init_hint.type != FL_LV_NONE)
