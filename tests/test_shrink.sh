@@ -56,5 +56,22 @@ grep -q '^was:    linearizable .*original run' "$tmp/shrink.out" && ok "summary:
 grep -q "^expected violation linearizable: caught" "$tmp/replay.out" && ok "replay: the declared violation caught" \
     || bad "replay: the declared violation caught"
 
+# --- a Raft bug under crash, partition and pause nemeses ----------------------------
+raft=$src/tests/fixtures/shrink/raft-no-truncate-nemesis.json
+"$fl" shrink "$raft" --seed 1 --jobs 2 --out "$tmp/raft.json" > "$tmp/raft.out" 2> "$tmp/raft.err"
+check "raft: shrink exit 0" '[ $? -eq 0 ] && [ -s "$tmp/raft.json" ]'
+n=$(sed -n 's/^nemesis: expanded into the \([0-9]*\) explicit faults.*/\1/p' "$tmp/raft.out")
+after=$(sed -n 's/^after:  \([0-9]*\) faults.*/\1/p' "$tmp/raft.out")
+check "raft: expanded ($n), then fewer ($after)" '[ -n "$n" ] && [ -n "$after" ] && [ "$after" -lt "$n" ]'
+check "raft: no nemesis; explicit partitions among the faults" \
+    '! grep -Eq "\"type\":[[:space:]]*\"nemesis\"" "$tmp/raft.json" &&
+     grep -Eq "\"type\":[[:space:]]*\"partition\"" "$tmp/raft.json"'
+said=$(sed -n 's/^fails:  \([^ ]*\) at \([0-9.]*\) ms in the shrunk run.*/\1 \2/p' "$tmp/raft.out")
+"$fl" run "$tmp/raft.json" > "$tmp/raft-replay.out" 2>&1
+rrc=$?
+got=$(sed -n 's/^  violated: \([^ ]*\) at \([0-9.]*\) ms.*/\1 \2/p' "$tmp/raft-replay.out")
+check "raft: the summary's check and time are the replay's ($said)" \
+    '[ $rrc -eq 1 ] && [ -n "$said" ] && [ "$said" = "$got" ]'
+
 echo "fl-tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
