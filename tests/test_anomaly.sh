@@ -34,6 +34,8 @@ names() {
 names stale-read.jsonl        1 "stale read"
 names lost-write.jsonl        1 "lost acknowledged write"
 names write-twice.jsonl       1 "write applied twice"
+# the last read alone: a stale read, or the write of 1 applied again; both named
+names stale-or-twice.jsonl    1 "stale read or write applied twice"
 names tricky-ok.jsonl         0 ""
 names garbage-read.jsonl      1 ""
 names stale-and-garbage.jsonl 1 ""
@@ -46,8 +48,9 @@ grep -q 'anomaly: stale read: p0 read key 0 -> 1 .*began at 50 ns.*overwritten b
 
 # the HTML page carries it too
 "$fl" check "$fix/write-twice.jsonl" --html "$tmp/p.html" > /dev/null 2>&1
-grep -q 'anomaly: write applied twice' "$tmp/p.html" && ok "html: the anomaly line" \
-    || bad "html: the anomaly line"
+grep -q '<p><strong>anomaly:</strong> write applied twice' "$tmp/p.html" &&
+    grep -q '^anomaly: write applied twice' "$tmp/p.html" && ok "html: the anomaly, above and in the report" \
+    || bad "html: the anomaly, above and in the report"
 
 # a run of a stale-read bug, and its grade
 if [ ! -f "$so" ]; then

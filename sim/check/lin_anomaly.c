@@ -308,6 +308,8 @@ static void explain(an_ctx *a, fl_lin_report *r)
     int64_t stale_over = over;
     int64_t lost = find_lost(a, &later);
     if (stale >= 0) {
+        /* the same reads may be explained by a write applied twice */
+        int64_t twice = find_twice(a, &obs, &over);
         an_text(a, (size_t)stale, t1, sizeof t1);
         an_text(a, (size_t)stale_over, t2, sizeof t2);
         t3[0] = '\0';
@@ -315,12 +317,14 @@ static void explain(an_ctx *a, fl_lin_report *r)
             an_text(a, (size_t)lost, t3, sizeof t3);
         an_time(a, an_op(a, (size_t)stale)->call_time, c1, sizeof c1);
         an_time(a, an_op(a, (size_t)stale_over)->ret_time, c2, sizeof c2);
-        an_set(r, "%s: %s began at %s, after the write of that value had "
-               "been overwritten by %s (acknowledged at %s)%s%s",
-               lost >= 0 ? "stale read or lost acknowledged write"
-                         : "stale read", t1, c1, t2, c2,
+        an_set(r, "stale read%s%s: %s began at %s, after the write of that "
+               "value had been overwritten by %s (acknowledged at %s)%s%s%s",
+               lost >= 0 ? " or lost acknowledged write" : "",
+               twice >= 0 ? " or write applied twice" : "", t1, c1, t2, c2,
                lost < 0 ? "" : t3[0] ? "; no op ever saw the value of "
-                                     : ", a value no op ever saw", t3);
+                                     : ", a value no op ever saw", t3,
+               twice >= 0 ? "; a retried write of that value applied again "
+                            "would also explain it" : "");
         return;
     }
     if (lost >= 0) {
