@@ -13,10 +13,13 @@
  *                the partition linearizable;
  *   write applied twice
  *                a value seen again after an acknowledged (and seen)
- *                overwrite, by an op that reading an old state cannot
- *                explain (a CAS); a second, late copy of its write makes the
- *                partition linearizable.
- * Conservative: a pattern that does not fit exactly names nothing. It
+ *                overwrite; a second, late copy of its write makes the
+ *                partition linearizable. Named alone when no stale read
+ *                explains it (a CAS saw the value), else beside it.
+ * Several that fit are all named ("stale read or ..."). The failing
+ * partition rather than only the failing window: the search stops where a
+ * doomed read ahead of it becomes impossible, so the read that names the
+ * anomaly may lie past the window. Conservative: a pattern that does not fit exactly names nothing. It
  * needs values written once per key (Jepsen's unique writes), reads,
  * writes and CAS only, and one key in the partition; the re-checks share a
  * budget of a few seconds (one that runs out names nothing). */
