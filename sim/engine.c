@@ -110,6 +110,7 @@ void fl_engine_free(fl_engine *e)
     free(e->msg_hooks);
     fl_fault_triggers_free(e);
     free(e->nemesis);
+    free(e->nem_log);
     fl_view_free(&e->scratch);
     if (e->fault_rng)
         gsl_rng_free(e->fault_rng);

@@ -83,6 +83,24 @@ const char *fl_engine_failure(const fl_engine *e, const char **check);
 #define FL_MAX_MESSAGE   ((size_t)16 << 20)
 #define FL_MAX_IN_FLIGHT ((size_t)256 << 20)
 
+/* What the scenario's nemeses did, in order: each crash, restart, pause,
+ * resume, partition (the servers cut off, the minority; everyone else is
+ * the other group) and heal they applied, so that `shrink` can replace a
+ * nemesis by the explicit faults it amounted to. Kept beside the trace,
+ * not in it (trace hashes do not change). */
+#define FL_NEMESIS_MEMBERS 16
+typedef struct fl_nemesis_action {
+    fl_time       at;
+    fl_fault_kind kind;        /* CRASH, RESTART, PAUSE, RESUME, PARTITION, HEAL */
+    fl_node_id    node;        /* CRASH .. RESUME */
+    bool          torn;        /* CRASH: the unsynced last write was torn */
+    size_t        nmembers;    /* PARTITION: the minority's node ids */
+    fl_node_id    members[FL_NEMESIS_MEMBERS];
+    bool          overflow;    /* ... more than FL_NEMESIS_MEMBERS of them */
+} fl_nemesis_action;
+/* The actions so far (*n of them); NULL if none. */
+const fl_nemesis_action *fl_engine_nemesis_log(const fl_engine *e, size_t *n);
+
 fl_time  fl_engine_now(const fl_engine *e);
 fl_time  fl_engine_end(const fl_engine *e);
 uint64_t fl_engine_seed(const fl_engine *e);

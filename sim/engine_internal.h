@@ -131,6 +131,8 @@ struct fl_engine {
     const struct fl_msg *delivering;   /* during its receiver's step */
     struct fl_trigger_state *triggers; /* one per scenario fault */
     struct fl_nemesis_state *nemesis;  /* one per scenario fault */
+    fl_nemesis_action  *nem_log;       /* what the nemeses did */
+    size_t              nem_n, nem_cap;
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
     fl_time             leader_since;

@@ -316,6 +316,41 @@ static void nemesis_push(fl_engine *e, size_t idx, fl_time at, int action,
     (void)fl_engine_push(e, &ev, FL_CLASS_FAULT);
 }
 
+/* Notes what a nemesis did (fl_engine_nemesis_log). A failed allocation
+ * leaves the log short; whoever replays it checks the replay. */
+static void nemesis_record(fl_engine *e, fl_fault_kind kind, fl_node_id node,
+                           bool torn, const int *group_of)
+{
+    if (e->nem_n == e->nem_cap) {
+        size_t cap = e->nem_cap ? 2 * e->nem_cap : 16;
+        fl_nemesis_action *g = realloc(e->nem_log, cap * sizeof *g);
+        if (!g)
+            return;
+        e->nem_log = g;
+        e->nem_cap = cap;
+    }
+    fl_nemesis_action *a = &e->nem_log[e->nem_n++];
+    memset(a, 0, sizeof *a);
+    a->at = e->now;
+    a->kind = kind;
+    a->node = node;
+    a->torn = torn;
+    for (size_t i = 0; group_of && i < e->nnodes; i++) {
+        if (group_of[i] != 0)
+            continue;
+        if (a->nmembers < FL_NEMESIS_MEMBERS)
+            a->members[a->nmembers++] = (fl_node_id)i;
+        else
+            a->overflow = true;
+    }
+}
+
+const fl_nemesis_action *fl_engine_nemesis_log(const fl_engine *e, size_t *n)
+{
+    *n = e->nem_n;
+    return e->nem_log;
+}
+
 static void nemesis_next(fl_engine *e, size_t idx, const fl_fault *f)
 {
     fl_time at = e->now + fl_rng_between(e->fault_rng, f->every_lo, f->every_hi);
@@ -346,6 +381,7 @@ static void nemesis_split(fl_engine *e)
             }
     }
     fl_net_partition(e, group_of);
+    nemesis_record(e, FL_FAULT_PARTITION, FL_NO_NODE, false, group_of);
     char text[4096];
     describe_groups(e, group_of, 2, text, sizeof text);
     trace_partition(e, group_of, 2, 1, text);
@@ -365,10 +401,13 @@ static void nemesis_inject(fl_engine *e, size_t idx, const fl_fault *f)
         if (id == FL_NO_NODE)
             break;
         fl_node *n = &e->nodes[id];
-        if (f->nemesis == FL_NEMESIS_RANDOM_CRASH)
+        if (f->nemesis == FL_NEMESIS_RANDOM_CRASH) {
+            nemesis_record(e, FL_FAULT_CRASH, id, e->scn->disk.torn_writes, NULL);
             fl_node_crash(e, n, e->scn->disk.torn_writes);
-        else
+        } else {
+            nemesis_record(e, FL_FAULT_PAUSE, id, false, NULL);
             fl_node_pause(e, n, 0);
+        }
         st->down++;
         e->stats.faults_applied++;
         nemesis_push(e, idx, e->now + down, NEMESIS_UNDO, id);
@@ -394,15 +433,18 @@ static void nemesis_undo(fl_engine *e, size_t idx, const fl_fault *f,
         st->down--;
     switch (f->nemesis) {
     case FL_NEMESIS_RANDOM_CRASH:
+        nemesis_record(e, FL_FAULT_RESTART, node, false, NULL);
         fl_node_restart(e, &e->nodes[node]);
         if (e->nodes[node].alive)
             fl_engine_mark_recovery(e);
         break;
     case FL_NEMESIS_RANDOM_PAUSE:
+        nemesis_record(e, FL_FAULT_RESUME, node, false, NULL);
         fl_node_resume(e, &e->nodes[node]);
         fl_engine_mark_recovery(e);
         break;
     case FL_NEMESIS_RANDOM_PARTITION:
+        nemesis_record(e, FL_FAULT_HEAL, FL_NO_NODE, false, NULL);
         heal(e);
         return;
     }

@@ -33,3 +33,8 @@ tests_test_check_semantics_SOURCES = tests/test_check_semantics.c
 tests_test_check_semantics_CFLAGS = $(TEST_CF)
 tests_test_check_semantics_LDADD = $(TEST_LIBS)
 tests_test_check_semantics_LDFLAGS = $(TEST_LD)
+# issue 14 item 6: a violation names its anomaly (stale read, lost write,
+# write applied twice) in check, --html, run and grade, and only where a
+# pattern fits exactly; uses the readindex-no-confirm plug-in (grade.mk).
+TESTS += tests/test_anomaly.sh
+EXTRA_DIST += tests/test_anomaly.sh

@@ -7,6 +7,10 @@
 # library of PIC objects that each of them links.
 TESTS += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh \
 	tests/test_sweep.sh
+# shrink expands a nemesis, drops unmet liveness bounds and reports the
+# failure of the shrunk run, which replays to the same check.
+TESTS += tests/test_shrink.sh
+EXTRA_DIST += tests/test_shrink.sh tests/fixtures/shrink
 EXTRA_DIST += tests/test_grade.sh tests/test_grade_tools.sh tests/test_reports.sh tests/test_grade_search.sh \
 	tests/test_sweep.sh tests/grade templates \
 	tests/plugins/student_wrap.h

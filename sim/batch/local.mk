@@ -11,5 +11,6 @@ libfl_a_SOURCES += \
 	sim/batch/sweep.c sim/batch/sweep.h \
 	sim/batch/tally.c sim/batch/tally.h \
 	sim/batch/shrink.c sim/batch/shrink.h \
+	sim/batch/unnemesis.c sim/batch/unnemesis.h \
 	sim/batch/search.c sim/batch/search.h \
 	sim/batch/outcome.c sim/batch/outcome.h

@@ -55,6 +55,13 @@ static void from_verdict(const fl_verdict *v, const char *want, fl_outcome *o)
     }
     if (v->checks[FL_RUN_INVARIANTS].state == FL_CHECK_FAILED)
         o->fail_at = v->checks[FL_RUN_INVARIANTS].at;
+    size_t at = 0;
+    for (int i = 0; i < FL_RUN_CHECKS; i++)
+        if (v->checks[i].state == FL_CHECK_FAILED && at < sizeof o->failed) {
+            int k = snprintf(o->failed + at, sizeof o->failed - at, "%s%s", at ? " " : "",
+                             v->checks[i].name);
+            at += k > 0 ? (size_t)k : 0;
+        }
     o->events = v->stats.events;
     o->ops_ok = v->stats.ops_ok;
     o->ops_fail = v->stats.ops_fail;

@@ -50,6 +50,10 @@ typedef struct fl_outcome {
      * keeps a change only if the run still fails with the same name. */
     char     check[64];
     char     detail[480];      /* one line saying what happened */
+    /* Every check of the verdict that failed, space-separated ("linearizable
+     * liveness.min_ok_ops"): shrink drops the liveness bounds a shrunk
+     * scenario no longer meets, so that it fails `check` alone. */
+    char     failed[160];
     uint64_t hash;             /* trace hash of the (first) run */
     uint64_t hash2;            /* of the second run, if it ran twice */
     uint64_t events, ops_ok, ops_fail, ops_info;

@@ -493,7 +493,9 @@ out:
     r->steps = run.steps;
     r->configurations = run.configurations;
     r->peak_memory = run.peak_memory;
-    r->seconds = lin_wall_seconds() - t0;
+    r->seconds = lin_wall_seconds() - t0;     /* the check, not its explanation */
+    if (report && res == FL_LIN_VIOLATION)
+        fl_lin_explain(h, m, init, r);
     fl_lin_summarize(r, o->timeout_s);
     parts_free(&parts);
     fl_lin_buf_free(&run.init);

@@ -98,6 +98,10 @@ typedef struct fl_lin_report {
                                      to take effect before its return */
     int64_t  window_from, window_to;  /* the failing window, history time */
     bool     time_is_ns;          /* ... in ns, else in file lines */
+    /* The anomaly behind it, where one register/kv pattern fits exactly
+     * ("stale read: ...", "lost acknowledged write: ...", "write applied
+     * twice: ..."); "" when none does (lin_anomaly.c). */
+    char     anomaly[640];
 
     fl_error err;                 /* on FL_LIN_ERROR */
 } fl_lin_report;

@@ -257,6 +257,11 @@ static void write_page(FILE *out, const html_layout *L,
           "</style>\n</head><body>\n<h1>faultline check: ", out);
     esc(out, L->h->source);
     fputs("</h1>\n", out);
+    if (r && r->anomaly[0]) {            /* what the violation shows */
+        fputs("<p><strong>anomaly:</strong> ", out);
+        esc(out, r->anomaly);
+        fputs("</p>\n", out);
+    }
     if (r)
         write_report_text(out, r);
     fputs("<p class=\"key\"><span style=\"background:#7fbf7f\">longest "

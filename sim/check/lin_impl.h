@@ -4,6 +4,7 @@
  *                 and building one partition's search;
  *   lin_search.c  the search itself (Wing & Gong / Lowe, as in Porcupine);
  *   lin_report.c  what a verdict says: summaries and violation reports;
+ *   lin_anomaly.c the anomaly a violation shows (stale read, ...);
  *   lin.c         partitions, checked concurrently, and the entry points.
  * Everything here is deterministic except the wall clock read for the
  * timeout and the order in which threads finish (lin.c keeps verdicts
@@ -272,5 +273,12 @@ void fl_lin_describe_state(const lin_search *s, uint32_t id, char *buf,
                            size_t len);
 int  fl_lin_report_violation(lin_search *s, fl_lin_report *r, uint32_t init);
 void fl_lin_summarize(fl_lin_report *r, double timeout_s);
+
+/* ---- the anomaly of a violation (lin_anomaly.c) ------------------------------- */
+
+/* Fills r->anomaly for a violation of the register or kv model, from the
+ * failing partition (r->part) of h; leaves it "" when no pattern fits. */
+void fl_lin_explain(const fl_lin_history *h, const fl_model *m,
+                    const fl_lin_val *init, fl_lin_report *r);
 
 #endif

@@ -157,6 +157,8 @@ void fl_lin_report_print(const fl_lin_report *r, FILE *out)
     }
     if (r->result != FL_LIN_VIOLATION)
         return;
+    if (r->anomaly[0])
+        fprintf(out, "anomaly: %s\n", r->anomaly);
     if (r->key[0])
         fprintf(out, "partition: key %s (%zu ops)\n", r->key, r->part_ops);
     else

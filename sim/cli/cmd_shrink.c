@@ -28,6 +28,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/util/file.h"
 #include "sim/batch/shrink.h"
+#include "sim/batch/unnemesis.h"
 
 typedef struct shrink_opts {
     const char *scenario, *impl, *out;
@@ -124,6 +125,7 @@ typedef struct shrink_run {
     size_t       n;
     uint64_t     runs;
     fl_time      chosen_fail_at;  /* of the candidate run_batch chose */
+    size_t       expanded;        /* explicit faults the nemeses became */
 } shrink_run;
 
 static void cand_work(void *ctx, size_t i, void *payload)
@@ -352,6 +354,137 @@ static int write_result(const shrink_opts *o, cJSON *root, const char *path)
     return rc;
 }
 
+/* ---- A nemesis, expanded into explicit faults ------------------------------------------ */
+
+typedef struct unnem_ctx {
+    const shrink_opts *o;
+    fl_scenario       *s;
+    fl_unnemesis       res;
+    bool               got;
+} unnem_ctx;
+
+static void unnem_work(void *ctx, size_t i, void *payload)
+{
+    unnem_ctx *u = ctx;
+    (void)i;
+    fl_run_spec spec = { .seed = u->o->seed, .lin_timeout_s = u->o->limits.cpu_s / 2 };
+    fl_unnemesis_run(u->s, u->o->impl, &spec, payload);
+}
+
+static bool unnem_done(void *ctx, size_t i, const fl_child_result *r, const void *payload)
+{
+    unnem_ctx *u = ctx;
+    (void)i;
+    if (r->end == FL_CHILD_DONE && payload) {
+        memcpy(&u->res, payload, sizeof u->res);
+        u->got = u->res.magic == FL_UNNEMESIS_MAGIC;
+    }
+    return true;
+}
+
+/* The nemeses' faults of the original run, as a tree (NULL, with why). */
+static cJSON *unnemesis_tree(shrink_run *sr, const cJSON *root, size_t *added, int *rc,
+                             char *why, size_t len)
+{
+    char *text = cJSON_Print(root);
+    fl_error err = { { 0 } };
+    unnem_ctx *u = calloc(1, sizeof *u);
+    cJSON *x = NULL;
+    if (text && u)
+        u->s = fl_scenario_parse(text, strlen(text), sr->o->scenario, &err);
+    free(text);
+    if (!u || !u->s) {
+        snprintf(why, len, "%s", u ? err.msg : "out of memory");
+    } else {
+        u->o = sr->o;
+        fl_child_pool pool = { .nitems = 1, .jobs = 1, .limits = sr->o->limits,
+                               .payload_size = sizeof(fl_unnemesis), .work = unnem_work,
+                               .done = unnem_done, .ctx = u };
+        fl_child_status st = fl_child_run(&pool);
+        if (st != FL_CHILD_OK)
+            *rc = 130;
+        else if (!u->got)
+            snprintf(why, len, "the run that records the nemeses' faults did not finish");
+        else if (u->res.status != 0)
+            snprintf(why, len, "%s", u->res.msg);
+        else
+            x = fl_unnemesis_tree(root, &u->res, added, why, len);
+        fl_scenario_free(u->s);
+    }
+    free(u);
+    return x;
+}
+
+/* Replaces the nemeses of *root by the faults they applied in the original
+ * run, if the result still fails the same way; says what it did. 0, or
+ * 130 if interrupted. */
+static int expand_nemesis(shrink_run *sr, cJSON **root)
+{
+    if (!fl_unnemesis_has(*root))
+        return 0;
+    char why[512] = "";
+    size_t added = 0;
+    int rc = 0;
+    cJSON *x = unnemesis_tree(sr, *root, &added, &rc, why, sizeof why);
+    if (rc)
+        return rc;
+    if (x) {
+        fl_outcome res;
+        int r = run_batch(sr, &x, 1, &res);
+        if (r == -2) {
+            cJSON_Delete(x);
+            return 130;
+        }
+        if (r == 0) {
+            cJSON_Delete(*root);
+            *root = x;
+            sr->expanded = added;
+            if (!sr->o->quiet)
+                fprintf(stderr, "expanded the nemesis into the %zu explicit faults it "
+                        "applied; the run still fails %s\n", added, sr->want.check);
+            return 0;
+        }
+        snprintf(why, sizeof why, "its %zu explicit faults do not fail the same way (%s)",
+                 added, res.kind == FL_OUT_PASS ? "every check held" : res.detail);
+        cJSON_Delete(x);
+    }
+    fprintf(stderr, "faultline: note: the nemesis is kept as it is: %s\n", why);
+    return 0;
+}
+
+/* ---- Liveness bounds the shrunk workload cannot meet ------------------------------------- */
+
+/* Drops from expect the liveness bounds that `last` failed besides the
+ * check being shrunk; true if it dropped any. */
+static bool drop_unmet_bounds(cJSON *root, const fl_outcome *last, const char *check)
+{
+    static const struct { const char *check, *key; } bounds[] = {
+        { "liveness.min_ok_ops", "min_ok_ops" }, { "liveness.leader", "leader_within_ms" },
+    };
+    cJSON *expect = cJSON_GetObjectItemCaseSensitive(root, "expect");
+    bool dropped = false;
+    for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+        size_t n = strlen(bounds[i].check);
+        const char *p = strstr(last->failed, bounds[i].check);
+        bool failed = p && (p[n] == '\0' || p[n] == ' ');
+        if (!failed || strcmp(check, bounds[i].check) == 0 ||
+            !cJSON_GetObjectItemCaseSensitive(expect, bounds[i].key))
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(expect, bounds[i].key);
+        dropped = true;
+    }
+    return dropped;
+}
+
+/* "at 812.000 ms" or "when judged at the end (10000.000 ms)". */
+static void when_failed(const fl_outcome *o, char *buf, size_t len)
+{
+    if (o->fail_at >= 0)
+        snprintf(buf, len, "at %.3f ms", (double)o->fail_at / 1e6);
+    else
+        snprintf(buf, len, "when judged at the end (%.3f ms)", (double)o->sim_end / 1e6);
+}
+
 static int shrink_and_report(shrink_run *sr, cJSON **root, const char *out_path)
 {
     const shrink_opts *o = sr->o;
@@ -364,6 +497,9 @@ static int shrink_and_report(shrink_run *sr, cJSON **root, const char *out_path)
     if (!o->quiet)
         fprintf(stderr, "shrinking %s seed %" PRIu64 ", which fails %s\n", o->scenario,
                 o->seed, sr->want.check);
+    int erc = expand_nemesis(sr, root);
+    if (erc != 0)
+        return erc;
     bool live = strncmp(sr->want.check, "liveness.", 9) == 0;
     fl_shrink_opts so = { .fail_at = sr->want.fail_at, .keep_duration = live,
                           .keep_workload = live };
@@ -375,6 +511,11 @@ static int shrink_and_report(shrink_run *sr, cJSON **root, const char *out_path)
     fl_outcome want = sr->want;
     if (run_batch(sr, root, 1, &last) == -2)
         return 130;
+    /* the shrunk workload may no longer meet the scenario's liveness
+     * bounds: keep only those it meets, so the replay fails `want` alone */
+    if (same_failure(&last, &want) && drop_unmet_bounds(*root, &last, want.check) &&
+        run_batch(sr, root, 1, &last) == -2)
+        return 130;
     sr->want = want;
     if (!same_failure(&last, &want)) {
         fprintf(stderr, "faultline: the shrunk scenario no longer fails %s (%s); please "
@@ -385,9 +526,16 @@ static int shrink_and_report(shrink_run *sr, cJSON **root, const char *out_path)
     if (rc != 0)
         return rc;
     char *t1 = cJSON_PrintUnformatted(*root);
+    char when[64];
     fl_shrink_describe(*root, after, sizeof after);
-    printf("fails:  %s\n", want.detail);
+    when_failed(&last, when, sizeof when);
+    printf("fails:  %s %s in the shrunk run: %s\n", last.check, when, last.detail);
+    when_failed(&want, when, sizeof when);
+    printf("was:    %s %s in the original run: %s\n", want.check, when, want.detail);
     printf("before: %s; %" PRIu64 " events, %zu bytes of JSON\n", before, events0, bytes0);
+    if (sr->expanded)
+        printf("nemesis: expanded into the %zu explicit faults it applied, then shrunk\n",
+               sr->expanded);
     printf("after:  %s; %" PRIu64 " events, %zu bytes of JSON\n", after, last.events,
            t1 ? strlen(t1) : 0);
     free(t1);
@@ -433,10 +581,13 @@ static const char usage_text[] =
     "of operation, reduces the number of nodes of each role, and turns off\n"
     "random loss, duplicates, link overrides and torn writes; each step re-runs\n"
     "the seed deterministically (in a child process, --jobs at a time) and\n"
-    "keeps a change only if the run still fails the same check. A liveness\n"
-    "failure keeps its duration and workload. Writes the minimal scenario as\n"
-    "JSON, with its seed and with expect.violation naming the check, and\n"
-    "prints the sizes before and after.\n"
+    "keeps a change only if the run still fails the same check. A nemesis is\n"
+    "first expanded into the explicit faults it applied, so each can go. A\n"
+    "liveness failure keeps its duration and workload; any other drops the\n"
+    "liveness bounds the shrunk workload no longer meets. Writes the minimal\n"
+    "scenario as JSON, with its seed and with expect.violation naming the\n"
+    "check, re-runs it and prints its failure (fails:, with the original's as\n"
+    "was:) and the sizes before and after.\n"
     "\n"
     "options:\n"
     "  --seed N          the failing run's seed (required)\n"

@@ -26,8 +26,9 @@ fl_lin_result fl_lin_check_engine_history(const fl_history *h, fl_model_kind mod
     case FL_LIN_OK:
     case FL_LIN_VIOLATION:
     case FL_LIN_UNKNOWN:
-        snprintf(summary, len, "(%s model, %zu ops in %zu partitions, %.3f s)",
-                 name, rep->ops, rep->partitions, rep->seconds);
+        snprintf(summary, len, "(%s model, %zu ops in %zu partitions, %.3f s)%s%s",
+                 name, rep->ops, rep->partitions, rep->seconds,
+                 rep->anomaly[0] ? ": " : "", rep->anomaly);
         break;
     case FL_LIN_ERROR:
         snprintf(summary, len, "(cannot check: %s)", rep->err.msg);

@@ -21,7 +21,7 @@ struct fl_run {
     int                 judge_rc;
     double              lin_timeout_s;
     fl_lin_result       lin;
-    char                lin_summary[FL_RUN_LINE];
+    char                lin_summary[2 * FL_RUN_LINE];   /* + the anomaly */
     fl_lin_report       rep;
     fl_verdict          v;
 };
