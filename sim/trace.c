@@ -143,6 +143,19 @@ static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
     return info->kind;
 }
 
+/* A view that is no leader's carries match/next only when its algorithm
+ * filled them (a CRDT's per-replica counts): written then, so the
+ * visualizer can draw them; the trace hash covers no view field. */
+static bool view_has_vectors(const fl_view *v)
+{
+    if (v->kind == FL_VIEW_CANDIDATE)
+        return false;
+    for (size_t i = 0; i < v->npeers; i++)
+        if (v->match[i] != -1 || v->next[i] != -1)
+            return true;
+    return false;
+}
+
 static void write_view(FILE *out, const fl_view *v)
 {
     static const char *const kinds[] = { "none", "follower", "candidate",
@@ -157,7 +170,7 @@ static void write_view(FILE *out, const fl_view *v)
             ",\"commit\":%" PRId64 ",\"applied\":%" PRId64,
             v->term, v->leader, v->voted_for, v->log_first, v->log_last,
             v->commit, v->applied);
-    if (v->kind == FL_VIEW_LEADER && v->match) {
+    if (v->match && v->next && (v->kind == FL_VIEW_LEADER || view_has_vectors(v))) {
         fputs(",\"match\":[", out);
         for (size_t i = 0; i < v->npeers; i++)
             fprintf(out, "%s%" PRId64, i ? "," : "", v->match[i]);

@@ -286,6 +286,24 @@ static void test_crdt_divergence(void)
     drop(&s);
 }
 
+/* The Nodes pane draws each replica's P vector cell by cell: while the
+ * partition holds, some replica is behind another on some column (orange
+ * cells); after the heal every column agrees (green cells, none orange).
+ * Without the vectors in the trace's views, neither shows. */
+static void test_crdt_vectors(void)
+{
+    shot s;
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 2500));
+    viz_rect r = s.lay.logs;
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_ORANGE) > 1500);
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_OK) > 1500);
+    drop(&s);
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 9000));
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_OK) > 5000);
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_ORANGE) < 10);
+    drop(&s);
+}
+
 /* The lock's storage rejected a paused client's stale write: its summary
  * line turns red. */
 static void test_lock_stale_write(void)
@@ -494,6 +512,7 @@ int main(void)
         { "Paxos: no crown, Raft: a crown", test_paxos_no_crown },
         { "space-time diagram pane", test_diagram },
         { "CRDT divergence and convergence", test_crdt_divergence },
+        { "CRDT vectors: diverged cells orange, converged green", test_crdt_vectors },
         { "lock: stale write rejected in red", test_lock_stale_write },
         { "text contrast >= 4.5:1", test_contrast },
         { "shardkv: the Ring pane", test_ring_pane },
