@@ -14,6 +14,7 @@ typedef struct logs_geo {
     float   x0, bw, gap, bh;       /* first box, box width, gap, box height */
     int64_t base;                  /* index of the first column */
     int     ncols;
+    bool    newest;                /* the newest entries are in view */
 } logs_geo;
 
 static const viz_view *row_view(const viz_frame *f, fl_node_id id)
@@ -41,9 +42,10 @@ static logs_geo plan(const viz_layout *l, const viz_frame *f)
         if (v && v->log_last > maxlast)
             maxlast = v->log_last;
     }
-    g.base = maxlast - g.ncols + 2;
+    g.base = maxlast - g.ncols + 2 - f->logs_back;    /* scrolled back from the newest */
     if (g.base < 1)
         g.base = 1;
+    g.newest = g.base + g.ncols > maxlast + 1;
     return g;
 }
 
@@ -169,6 +171,10 @@ static void draw_header(viz_gfx *g, const viz_layout *l, const logs_geo *geo)
 {
     float s = l->s, y = l->logs.y + 12 * s;
     viz_gfx_text(g, VIZ_FONT_TITLE, "Logs", l->logs.x + 10 * s, y, VIZ_TEXT, VIZ_LEFT);
+    viz_gfx_text(g, VIZ_FONT_SMALL, geo->newest ? "PgUp / wheel: older entries"
+                                                : "scrolled back \xc2\xb7 PgDn / wheel: newer",
+                 l->logs.x + l->logs.w - 10 * s, y + 4 * s, geo->newest ? VIZ_FAINT : VIZ_YELLOW,
+                 VIZ_RIGHT);
     viz_gfx_text(g, VIZ_FONT_SMALL, "index", geo->x0 - 8 * s, l->logs.y + 34 * s, VIZ_FAINT,
                  VIZ_RIGHT);
     char buf[32];

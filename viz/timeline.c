@@ -218,6 +218,7 @@ void viz_draw_help(viz_gfx *g, const viz_layout *l)
         { "d", "space-time diagram (instead of the logs)" },
         { "g", "hash ring / logs (algorithms on a ring)" },
         { "[ / ] , wheel", "diagram: zoom out / in; click it to seek" },
+        { "PgUp / PgDn", "logs: older / newer entries (or the wheel)" },
         { "v", "a failed invariant: jump there, show its messages" },
         { "o", "a client op (selected client's): its messages" },
         { "c", "crash the selected node (live)" },

@@ -231,6 +231,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->help = a->help;
     f->all_events = a->all_events;
     f->diagram = a->diagram;
+    f->logs_back = a->logs_back;
     f->ring = !a->logs_not_ring && viz_ring_available(m, a->st, viz_alg_table(m)->ring);
     fl_time span = a->dg_span > 0 ? a->dg_span : DG_SPAN_DEFAULT;
     f->dg_from = a->t - span * 7 / 10;
