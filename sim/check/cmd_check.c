@@ -12,6 +12,7 @@
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
 #include "sim/check/model.h"
+#include "sim/check/trace_link.h"
 #include "sim/error.h"
 
 #define FL_CHECK_MAX_FILES 4096
@@ -26,6 +27,7 @@ typedef struct check_opts {
     bool           timeout_set;   /* else FL_CHECK_TIMEOUT (--bench: its
                                      own default) */
     const char    *html;          /* NULL: no page */
+    const char    *trace;         /* --trace: the run's trace, to link */
     fl_hist_format format;
     size_t         max_memory;    /* 0: the default */
     bool           no_partition;
@@ -45,7 +47,7 @@ void fl_cmd_check_usage(FILE *out)
     size_t n;
     const fl_model *const *models = fl_models(&n);
     fputs("usage: faultline check FILE [--model M] [--init V] "
-          "[--timeout S] [--html OUT]\n"
+          "[--timeout S] [--html OUT [--trace T]]\n"
           "                      [--format jsonl|edn|etcd] "
           "[--max-memory SIZE] [--no-partition]\n"
           "       faultline check --bench [DATADIR] [--reps N] "
@@ -68,6 +70,13 @@ void fl_cmd_check_usage(FILE *out)
           "                0 = never; with --bench: 30)\n"
           "  --html OUT    also write a page visualizing the history and "
           "the failing window\n"
+          "  --trace T     with --html, FILE being `faultline run --history`'s: "
+          "T is the same\n"
+          "                run's --trace; each op of the failing window links "
+          "to\n"
+          "                `faultline viz --trace T --at MS` at its invoke "
+          "(checked: T must\n"
+          "                hold an invoke at each such op's time)\n"
           "  --format F    read FILE as jsonl, edn or etcd instead of "
           "detecting it\n"
           "  --max-memory SIZE  memory the search's tables may take, e.g. "
@@ -186,6 +195,8 @@ static int parse_option(int argc, char **argv, int *i, check_opts *o)
         o->init = v;
     } else if ((v = opt_value(argc, argv, i, "--html", &missing))) {
         o->html = v;
+    } else if ((v = opt_value(argc, argv, i, "--trace", &missing))) {
+        o->trace = v;
     } else if ((v = opt_value(argc, argv, i, "--timeout", &missing))) {
         if (parse_timeout(v, &o->timeout) != 0)
             return usage_error("--timeout: expected seconds >= 0, found "
@@ -247,6 +258,9 @@ static int parse_args(int argc, char **argv, check_opts *o,
     if (o->html && o->nfiles > 1)
         return usage_error("--html draws one history, found another FILE: "
                            "'%s'", o->files[1]);
+    if (o->trace && !o->html)
+        return usage_error("--trace %s: goes with --html OUT (the page it "
+                           "links from)", o->trace);
     if (!o->help && !o->file && !o->bench)
         return usage_error("%s", "expected a history FILE");
     if (o->model && !fl_model_find(o->model))
@@ -311,6 +325,19 @@ static void print_verdict(const fl_lin_report *r, const check_choice *c,
         fl_lin_report_print(r, stdout);
 }
 
+/* --trace: the trace must be the run's that wrote the history. */
+static int link_trace(const char *trace, const fl_lin_history *h,
+                      const fl_lin_report *r, fl_error *err)
+{
+    size_t *ops = malloc((r->npending + 1) * sizeof *ops);
+    if (!ops)
+        return fl_error_set(err, "%s: out of memory", trace);
+    size_t n = fl_trace_link_window(r, ops);
+    int rc = fl_trace_link_check(trace, h, ops, n, err);
+    free(ops);
+    return rc;
+}
+
 /* Reads, checks, prints; returns the exit status. With several files,
  * the verdict line starts with "FILE: ". */
 static int run_check(const check_opts *o, const char *file)
@@ -351,7 +378,11 @@ static int run_check(const check_opts *o, const char *file)
     }
     print_verdict(&r, &choice, fmt, prefix);
     fflush(stdout);
-    if (o->html && fl_lin_write_html(&h, &r, o->html, &err) != 0) {
+    if (o->trace && link_trace(o->trace, &h, &r, &err) != 0) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        goto out;
+    }
+    if (o->html && fl_lin_write_html_trace(&h, &r, o->trace, o->html, &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }

@@ -1,0 +1,114 @@
+/* trace_link.c — the failing window's ops, and the trace that holds
+ * their invokes (trace_link.h). */
+#include "sim/check/trace_link.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t fl_trace_link_window(const fl_lin_report *r, size_t *out)
+{
+    if (!r || r->result != FL_LIN_VIOLATION)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < r->npending; i++)
+        out[n++] = r->pending[i].op;
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        seen |= out[i] == r->stuck;
+    if (!seen)
+        out[n++] = r->stuck;
+    return n;
+}
+
+/* The time of an invoke line ({"t":N,"ev":"invoke",...}), or -1. */
+static int64_t invoke_time(const char *line)
+{
+    if (!strstr(line, "\"ev\":\"invoke\"") || strncmp(line, "{\"t\":", 5) != 0)
+        return -1;
+    char *end;
+    errno = 0;
+    long long t = strtoll(line + 5, &end, 10);
+    return errno || end == line + 5 || t < 0 ? -1 : (int64_t)t;
+}
+
+/* Every invoke time of the trace, in file order (non-decreasing). */
+static int read_invokes(const char *trace, int64_t **times, size_t *n, fl_error *err)
+{
+    FILE *f = fopen(trace, "r");
+    if (!f)
+        return fl_error_set(err, "%s: %s", trace, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, tcap = 0, lineno = 0;
+    int rc = 0;
+    *times = NULL;
+    *n = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        if (lineno == 1 && !strstr(line, "\"format\":\"faultline-trace\"")) {
+            rc = fl_error_set(err, "%s:1: expected a faultline trace (a first line with "
+                              "\"format\":\"faultline-trace\", as `faultline run --trace` "
+                              "writes)", trace);
+            break;
+        }
+        int64_t t = invoke_time(line);
+        if (t < 0)
+            continue;
+        if (*n == tcap) {
+            tcap = tcap ? tcap * 2 : 256;
+            int64_t *g = realloc(*times, tcap * sizeof *g);
+            if (!g) {
+                rc = fl_error_set(err, "%s: out of memory", trace);
+                break;
+            }
+            *times = g;
+        }
+        (*times)[(*n)++] = t;
+    }
+    if (!rc && lineno == 0)
+        rc = fl_error_set(err, "%s: empty, expected a faultline trace", trace);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static bool has_time(const int64_t *v, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == t;
+}
+
+int fl_trace_link_check(const char *trace, const fl_lin_history *h,
+                        const size_t *ops, size_t n, fl_error *err)
+{
+    if (!h->time_is_ns)
+        return fl_error_set(err, "%s: no time_ns on every line: --trace links the ops of "
+                            "faultline's own history (`faultline run --history`) to its "
+                            "trace", h->source);
+    int64_t *times = NULL;
+    size_t ntimes = 0;
+    if (read_invokes(trace, &times, &ntimes, err) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const fl_lin_op *op = &h->ops[ops[i]];
+        if (!has_time(times, ntimes, op->call_time)) {
+            char text[200];
+            fl_lin_op_format(op, text, sizeof text);
+            rc = fl_error_set(err, "%s: no invoke at %" PRId64 " ns (%s, in %s): is it "
+                              "the trace of the run that wrote %s?", trace, op->call_time,
+                              text, h->source, h->source);
+        }
+    }
+    free(times);
+    return rc;
+}
