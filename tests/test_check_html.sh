@@ -60,15 +60,16 @@ for id in $ids; do grep -q "<a href=\"#$id\"><rect" "$tmp/tr.html" || linked=no;
 check "--trace: each listed op's bar links to its entry" '[ "$linked" = yes ]'
 check "--trace: links stay in the page" '! grep -Eo "href=\"[^\"]*\"" "$tmp/tr.html" | grep -qv "href=\"#op-"'
 # every command line names the trace and the time of an invoke in it
-cmds=$(grep -o "faultline viz --trace $tmp/t.jsonl --at [0-9.]*" "$tmp/tr.html")
+cmds=$(grep -o "faultline viz --trace $tmp/t.jsonl --at [0-9.]* --select [0-9]*" "$tmp/tr.html")
 check "--trace: one command line per listed op" \
     '[ "$(printf "%s\n" "$cmds" | grep -c .)" -eq "$(printf "%s\n" "$ids" | grep -c .)" ]'
 atok=yes
-while read -r at; do
+while read -r at node; do
     ns=$(awk -v m="$at" 'BEGIN { split(m, p, "."); printf "%d%06d", p[1], p[2] }' | sed 's/^0*//')
-    grep -q "^{\"t\":$ns,\"ev\":\"invoke\"" "$tmp/t.jsonl" || atok=no
-done < <(printf '%s\n' "$cmds" | sed 's/.* --at //')
-check "--trace: each --at is the time of an invoke in the trace" '[ -n "$cmds" ] && [ "$atok" = yes ]'
+    grep -q "^{\"t\":$ns,\"ev\":\"invoke\",\"node\":$node," "$tmp/t.jsonl" || atok=no
+done < <(printf '%s\n' "$cmds" | sed 's/.* --at //; s/ --select / /')
+check "--trace: each --at and --select are an invoke's time and client in the trace" \
+    '[ -n "$cmds" ] && [ "$atok" = yes ]'
 # the same page without --trace links nothing
 "$fl" check "$tmp/h.jsonl" --html "$tmp/plain.html" > /dev/null 2>&1
 check "without --trace: no links" '! grep -q "<a href\|faultline viz" "$tmp/plain.html"'
@@ -90,7 +91,7 @@ if "$fl" viz --help > /dev/null 2>&1 && [ -n "$first" ]; then
     # shellcheck disable=SC2086
     "$fl" $first --screenshot "$tmp/at.png" > "$tmp/vizout" 2>&1
     check "the linked command line renders the trace at the op" \
-        '[ $? -eq 0 ] && grep -q "t = $(printf "%s" "$first" | sed "s/.* --at //" | cut -c1-7)" "$tmp/vizout"'
+        '[ $? -eq 0 ] && grep -q "t = $(printf "%s" "$first" | sed "s/.* --at //; s/ .*//" | cut -c1-7)" "$tmp/vizout"'
 fi
 
 chrome=${CHROMIUM:-}

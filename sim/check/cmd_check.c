@@ -74,8 +74,8 @@ void fl_cmd_check_usage(FILE *out)
           "T is the same\n"
           "                run's --trace; each op of the failing window links "
           "to\n"
-          "                `faultline viz --trace T --at MS` at its invoke "
-          "(checked: T must\n"
+          "                `faultline viz --trace T --at MS --select C` at its "
+          "invoke (checked: T must\n"
           "                hold an invoke at each such op's time)\n"
           "  --format F    read FILE as jsonl, edn or etcd instead of "
           "detecting it\n"
@@ -325,17 +325,19 @@ static void print_verdict(const fl_lin_report *r, const check_choice *c,
         fl_lin_report_print(r, stdout);
 }
 
-/* --trace: the trace must be the run's that wrote the history. */
+/* --trace: the failing window's ops, found in the trace, which must be
+ * the run's that wrote the history. `link` owns two arrays after. */
 static int link_trace(const char *trace, const fl_lin_history *h,
-                      const fl_lin_report *r, fl_error *err)
+                      const fl_lin_report *r, fl_lin_html_trace *link,
+                      fl_error *err)
 {
     size_t *ops = malloc((r->npending + 1) * sizeof *ops);
-    if (!ops)
+    int *nodes = malloc((r->npending + 1) * sizeof *nodes);
+    *link = (fl_lin_html_trace){ trace, ops, nodes, 0 };
+    if (!ops || !nodes)
         return fl_error_set(err, "%s: out of memory", trace);
-    size_t n = fl_trace_link_window(r, ops);
-    int rc = fl_trace_link_check(trace, h, ops, n, err);
-    free(ops);
-    return rc;
+    link->n = fl_trace_link_window(r, ops);
+    return fl_trace_link_check(trace, h, ops, link->n, nodes, err);
 }
 
 /* Reads, checks, prints; returns the exit status. With several files,
@@ -350,6 +352,7 @@ static int run_check(const check_opts *o, const char *file)
     fl_error err = { { 0 } };
     fl_hist_format fmt = FL_HFMT_AUTO;
     fl_lin_report_init(&r);
+    fl_lin_html_trace link = { NULL, NULL, NULL, 0 };
     int status = FL_EXIT_INPUT;
     size_t max_memory = o->max_memory ? o->max_memory
                                       : fl_lin_default_max_memory();
@@ -378,16 +381,19 @@ static int run_check(const check_opts *o, const char *file)
     }
     print_verdict(&r, &choice, fmt, prefix);
     fflush(stdout);
-    if (o->trace && link_trace(o->trace, &h, &r, &err) != 0) {
+    if (o->trace && link_trace(o->trace, &h, &r, &link, &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }
-    if (o->html && fl_lin_write_html_trace(&h, &r, o->trace, o->html, &err) != 0) {
+    if (o->html && fl_lin_write_html_trace(&h, &r, o->trace ? &link : NULL, o->html,
+                                           &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }
     status = (int)res;
 out:
+    free((void *)link.ops);
+    free((void *)link.nodes);
     fl_lin_report_free(&r);
     fl_lin_history_free(&h);
     return status;

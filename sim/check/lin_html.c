@@ -31,7 +31,7 @@ typedef struct html_layout {
     size_t   nprocs;
     unsigned char *role;         /* per history op */
     double   step;               /* px per rank */
-    const char *trace;           /* the run's trace: link the window, or NULL */
+    const fl_lin_html_trace *trace; /* the run's trace: link its ops, or NULL */
 } html_layout;
 
 static int i64_cmp(const void *a, const void *b)
@@ -188,6 +188,15 @@ static void draw_label(FILE *out, const fl_lin_op *op, double x, double y,
     fputs("</text>\n", out);
 }
 
+/* The trace's node of op o if the page links it (else NULL). */
+static const int *linked(const html_layout *L, size_t o)
+{
+    for (size_t i = 0; L->trace && i < L->trace->n; i++)
+        if (L->trace->ops[i] == o)
+            return &L->trace->nodes[i];
+    return NULL;
+}
+
 static void draw_op(FILE *out, const html_layout *L, size_t o)
 {
     const fl_lin_op *op = &L->h->ops[o];
@@ -199,7 +208,7 @@ static void draw_op(FILE *out, const html_layout *L, size_t o)
     double y = Y0 + (double)row * ROW + 3;
     char text[240];
     fl_lin_op_format(op, text, sizeof text);
-    bool link = L->trace && (L->role[o] == ROLE_PENDING || L->role[o] == ROLE_STUCK);
+    bool link = linked(L, o) != NULL;
     if (link)
         fprintf(out, "<a href=\"#op-%zu\">", o);
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
@@ -260,15 +269,16 @@ static void shell_word(FILE *out, const char *s)
  * opens the trace at its invoke (exact to the nanosecond). */
 static void write_trace_links(FILE *out, const html_layout *L)
 {
-    if (!L->trace || !L->r)
+    if (!L->trace || !L->trace->n)
         return;
     fputs("<h2>The failing window in the trace</h2>\n<p>Each op opens in the "
-          "visualizer at its invoke; there <code>o</code> shows its requests, "
+          "visualizer at its invoke, its client selected; there <code>o</code> shows its requests, "
           "replies and log entries, <code>v</code> a failed invariant's cause.</p>\n"
           "<ol>\n", out);
     for (size_t i = 0; i < L->nops; i++) {
         size_t o = L->ops[i];
-        if (L->role[o] != ROLE_PENDING && L->role[o] != ROLE_STUCK)
+        const int *node = linked(L, o);
+        if (!node)
             continue;
         const fl_lin_op *op = &L->h->ops[o];
         char text[240];
@@ -276,10 +286,14 @@ static void write_trace_links(FILE *out, const html_layout *L)
         fprintf(out, "<li id=\"op-%zu\"><b>", o);
         esc(out, text);
         fprintf(out, "</b>%s<br><code>faultline viz --trace ",
-                L->role[o] == ROLE_STUCK ? " (must have taken effect)" : " (open at the failure)");
-        shell_word(out, L->trace);
-        fprintf(out, " --at %" PRId64 ".%06" PRId64 "</code></li>\n",
-                op->call_time / 1000000, op->call_time % 1000000);
+                L->role[o] == ROLE_STUCK ? " (must have taken effect)"
+                : L->role[o] == ROLE_PENDING ? " (open at the failure)" : "");
+        shell_word(out, L->trace->path);
+        fprintf(out, " --at %" PRId64 ".%06" PRId64, op->call_time / 1000000,
+                op->call_time % 1000000);
+        if (*node >= 0)
+            fprintf(out, " --select %d", *node);
+        fputs("</code></li>\n", out);
     }
     fputs("</ol>\n", out);
 }
@@ -340,7 +354,8 @@ int fl_lin_write_html(const fl_lin_history *h, const fl_lin_report *r,
 }
 
 int fl_lin_write_html_trace(const fl_lin_history *h, const fl_lin_report *r,
-                            const char *trace, const char *path, fl_error *err)
+                            const fl_lin_html_trace *trace, const char *path,
+                            fl_error *err)
 {
     html_layout L;
     memset(&L, 0, sizeof L);

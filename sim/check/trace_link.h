@@ -18,9 +18,10 @@ size_t fl_trace_link_window(const fl_lin_report *r, size_t *out);
 
 /* Checks that `trace` is a faultline trace with an invoke at the call
  * time of each of h's ops `ops[0..n)`, and that h carries times in ns
- * (faultline's own history). Returns 0, or -1 with a message naming the
- * file in err. */
+ * (faultline's own history); `nodes[i]` (room for n) receives the client
+ * node of that invoke (the first at that time). Returns 0, or -1 with a
+ * message naming the file in err. */
 int fl_trace_link_check(const char *trace, const fl_lin_history *h,
-                        const size_t *ops, size_t n, fl_error *err);
+                        const size_t *ops, size_t n, int *nodes, fl_error *err);
 
 #endif
