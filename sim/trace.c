@@ -309,6 +309,9 @@ static void write_detail(const fl_trace *t, const fl_trace_rec *r)
         if (r->reason)
             fprintf(out, ",\"reason\":\"%s\"", r->reason);
         break;
+    case FL_TR_END:
+        fprintf(out, ",\"events\":%" PRIu64, r->events);
+        break;
     default:
         break;
     }
@@ -397,6 +400,8 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
         h = fl_hash_bytes(h, r->text, strlen(r->text));
     t->hash = h;
     t->count++;
+    if (r->type == FL_TR_END)
+        t->ended = true;
 
     if (t->out) {
         const char *kind = NULL;
@@ -406,6 +411,16 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
         write_json(t, r, kind, &info);
     }
     ring_push(t, r);
+}
+
+void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events)
+{
+    if (t->ended || !t->out)
+        return;
+    t->ended = true;
+    if (fprintf(t->out, "{\"t\":%" PRId64 ",\"ev\":\"end\",\"node\":-1,\"a\":0,\"b\":0,"
+                "\"events\":%" PRIu64 ",\"stopped\":true}\n", time, events) < 0)
+        t->io_error = 1;
 }
 
 void fl_trace_destroy(fl_trace *t)

@@ -223,6 +223,19 @@ uint64_t viz_model_seed(const viz_model *m) { return m->seed; }
 bool viz_model_exact_entries(const viz_model *m) { return m->exact_entries; }
 void viz_model_set_exact_entries(viz_model *m, bool exact) { m->exact_entries = exact; }
 void viz_model_set_end(viz_model *m, fl_time end) { m->end = end; }
+
+bool viz_model_run_events(const viz_model *m, uint64_t *out)
+{
+    if (m->has_run_events)
+        *out = m->run_events;
+    return m->has_run_events;
+}
+
+void viz_model_set_run_events(viz_model *m, uint64_t events)
+{
+    m->run_events = events;
+    m->has_run_events = true;
+}
 size_t viz_model_event_count(const viz_model *m) { return m->nev; }
 
 const char *viz_model_role(const viz_model *m, fl_node_id node)

@@ -57,6 +57,8 @@ struct viz_model {
     char         *algorithm, *scenario;
     uint64_t      seed;
     fl_time       end;          /* planned, or -1 */
+    uint64_t      run_events;   /* the engine's event count ... */
+    bool          has_run_events;  /* ... once the end line said it */
     bool          exact_entries;
 
     viz_event    *ev;

@@ -378,8 +378,13 @@ static int screenshot(viz_app *a)
     if (rc == 0) {
         char t[32];
         viz_format_time(a->t, t, sizeof t);
-        printf("viz: wrote %s (%dx%d, t = %s, %zu of %zu events)\n", a->o.screenshot,
-               a->o.w, a->o.h, t, a->idx, viz_model_event_count(viz_app_model(a)));
+        const viz_model *m = viz_app_model(a);
+        uint64_t run_events;
+        char ran[64] = "";
+        if (viz_model_run_events(m, &run_events))       /* the run's own count */
+            snprintf(ran, sizeof ran, "; the run: %llu events", (unsigned long long)run_events);
+        printf("viz: wrote %s (%dx%d, t = %s, trace record %zu of %zu%s)\n", a->o.screenshot,
+               a->o.w, a->o.h, t, a->idx, viz_model_event_count(m), ran);
     }
     return rc;
 }
