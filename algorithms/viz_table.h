@@ -63,6 +63,12 @@ typedef struct fl_viz_table {
     const char *bar_scalar;    /* a lease: a scalar holding its end in ms */
     int64_t     bar_ms;        /* the full bar */
     const fl_viz_row *rows;    /* panel rows, ended by a NULL label */
+    /* The view's match[] and next[] arrays, when not a leader's: a
+     * vector of counts per node (a CRDT's increments and decrements per
+     * replica), named so ("P", "N"); NULL: not a vector. The Nodes pane
+     * draws them cell by cell, a count behind the other replicas' in
+     * orange (diverged), all agreeing in green (converged). */
+    const char *vector_match, *vector_next;
     const fl_viz_ring *ring;   /* a hash ring to draw, or NULL */
 } fl_viz_table;
 

@@ -201,7 +201,9 @@ int fl_engine_step(fl_engine *e)
     e->stats.events++;
     dispatch(e, &ev);
     if (e->done) {
-        fl_engine_trace_simple(e, FL_TR_END, FL_NO_NODE, FL_NO_NODE, 0, 0, NULL);
+        fl_trace_rec end = { .time = e->now, .type = FL_TR_END, .node = FL_NO_NODE,
+                             .peer = FL_NO_NODE, .events = e->stats.events };
+        fl_trace_record(&e->trace, &end);
         return 0;
     }
     return e->stopped ? -1 : 1;
@@ -233,6 +235,7 @@ void fl_engine_finish(fl_engine *e)
         if (n->builtin_client && n->state)
             fl_client_abandon(fl_engine_ctx(e, n), n->state);
     }
+    fl_trace_note_stop(&e->trace, e->now, e->stats.events);
 }
 
 /* ---- Accessors ------------------------------------------------------------------ */

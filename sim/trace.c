@@ -111,6 +111,19 @@ static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
     return info->kind;
 }
 
+/* A view that is no leader's carries match/next only when its algorithm
+ * filled them (a CRDT's per-replica counts): written then, so the
+ * visualizer can draw them; the trace hash covers no view field. */
+static bool view_has_vectors(const fl_view *v)
+{
+    if (v->kind == FL_VIEW_CANDIDATE)
+        return false;
+    for (size_t i = 0; i < v->npeers; i++)
+        if (v->match[i] != -1 || v->next[i] != -1)
+            return true;
+    return false;
+}
+
 static void write_view(FILE *out, const fl_view *v)
 {
     static const char *const kinds[] = { "none", "follower", "candidate",
@@ -125,7 +138,7 @@ static void write_view(FILE *out, const fl_view *v)
             ",\"commit\":%" PRId64 ",\"applied\":%" PRId64,
             v->term, v->leader, v->voted_for, v->log_first, v->log_last,
             v->commit, v->applied);
-    if (v->kind == FL_VIEW_LEADER && v->match) {
+    if (v->match && v->next && (v->kind == FL_VIEW_LEADER || view_has_vectors(v))) {
         fputs(",\"match\":[", out);
         for (size_t i = 0; i < v->npeers; i++)
             fprintf(out, "%s%" PRId64, i ? "," : "", v->match[i]);
@@ -264,6 +277,9 @@ static void write_detail(const fl_trace *t, const fl_trace_rec *r)
         if (r->reason)
             fprintf(out, ",\"reason\":\"%s\"", r->reason);
         break;
+    case FL_TR_END:
+        fprintf(out, ",\"events\":%" PRIu64, r->events);
+        break;
     default:
         break;
     }
@@ -352,6 +368,8 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
         h = fl_hash_bytes(h, r->text, strlen(r->text));
     t->hash = h;
     t->count++;
+    if (r->type == FL_TR_END)
+        t->ended = true;
 
     if (t->out) {
         const char *kind = NULL;
@@ -361,6 +379,16 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
         write_json(t, r, kind, &info);
     }
     ring_push(t, r);
+}
+
+void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events)
+{
+    if (t->ended || !t->out)
+        return;
+    t->ended = true;
+    if (fprintf(t->out, "{\"t\":%" PRId64 ",\"ev\":\"end\",\"node\":-1,\"a\":0,\"b\":0,"
+                "\"events\":%" PRIu64 ",\"stopped\":true}\n", time, events) < 0)
+        t->io_error = 1;
 }
 
 void fl_trace_destroy(fl_trace *t)

@@ -74,6 +74,8 @@ typedef struct fl_trace_rec {
     const int    *group_of;   /* partition: each node's group (-1 unnamed) */
     unsigned      ngroups;    /* partition: groups named */
     unsigned      flags;      /* link: FL_TRACE_LINK_* */
+    uint64_t      events;     /* end: the engine's events processed, as
+                                 `run` counts them (JSON only, not hashed) */
 } fl_trace_rec;
 
 typedef struct fl_trace_node_info {
@@ -89,6 +91,7 @@ typedef struct fl_trace {
     int      io_error;
     void (*describe)(const void *msg, size_t len, fl_msg_info *info);
     size_t   nnodes;           /* from fl_trace_open, for partition groups */
+    bool     ended;            /* an end record was written */
     /* the last FL_TRACE_RING events, formatted only when asked for */
     struct fl_trace_ring_rec {
         fl_time       time;
@@ -111,6 +114,12 @@ int  fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
                    uint64_t scenario_hash, const char *algorithm,
                    const fl_trace_node_info *nodes, size_t nnodes);
 void fl_trace_record(fl_trace *t, const fl_trace_rec *r);
+/* A run that stopped before its end (a check failed) has no end record:
+ * this writes one to the JSON only ({"ev":"end",...,"events":N,
+ * "stopped":true}) so that a reader of the trace learns the run's event
+ * count; neither hashed nor counted, so the trace hash stays the run's.
+ * Does nothing once an end record was written, or without a file. */
+void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events);
 /* Frees the ring's message copies (the trace does not own `out`). */
 void fl_trace_destroy(fl_trace *t);
 const char *fl_trace_type_name(fl_trace_type type);

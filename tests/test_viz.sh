@@ -2,7 +2,9 @@
 # test_viz.sh — the visualizer from the command line, headless: screenshots
 # of live runs and of trace replays are written (PNG, non-trivial, no
 # temporary file left behind), a live run watched to its end has the
-# headless run's trace hash, and bad input (missing or garbage trace, bad
+# headless run's trace hash, the run's event count reported is `run`'s
+# (replayed and live, run to its end or stopped), and bad input (missing
+# or garbage trace, bad
 # options) exits 2. In a build without SDL, `faultline viz` must say how
 # to get it and exit 2; the rest is skipped.
 src=${FL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -32,6 +34,27 @@ if grep -q "built without the visualizer" "$tmp/err"; then
     echo "fl-tests: $pass passed, $fail failed"
     [ "$fail" -eq 0 ] && exit 77; exit 1
 fi
+
+# the event count the visualizer reports is the run's own: for a run to
+# its end and one stopped by a failed check, replayed from its trace and
+# watched live; a trace whose end line lost the count claims none
+for scen in raft/basic.json raft/bugs/vote-twice.json counter/crdt-partition.json; do
+    "$fl" run "$src/scenarios/$scen" --seed 1 --trace "$tmp/ev.jsonl" > "$tmp/run.out" 2>&1
+    want=$(sed -n 's/^simulated: .*, \([0-9][0-9]*\) events$/\1/p' "$tmp/run.out")
+    "$fl" viz --trace "$tmp/ev.jsonl" --at-ms 1e9 --screenshot "$tmp/ev.png" > "$tmp/out" 2>&1
+    got=$(sed -n 's/.*; the run: \([0-9][0-9]*\) events)$/\1/p' "$tmp/out")
+    [ -n "$want" ] && [ "$got" = "$want" ] && ok "$scen: replay reports the run's $want events" \
+        || bad "$scen: replay reports ${got:-no count}, run says ${want:-nothing}"
+    "$fl" viz "$src/scenarios/$scen" --seed 1 --at-ms 1e9 --screenshot "$tmp/ev.png" > "$tmp/out" 2>&1
+    got=$(sed -n 's/.*; the run: \([0-9][0-9]*\) events)$/\1/p' "$tmp/out")
+    [ -n "$want" ] && [ "$got" = "$want" ] && ok "$scen: live viz reports the run's $want events" \
+        || bad "$scen: live viz reports ${got:-no count}, run says ${want:-nothing}"
+done
+grep -q '"ev":"end".*"stopped":true' "$tmp/ev.jsonl" && bad "a run to its end: no stopped end line" \
+    || ok "a run to its end: no stopped end line"
+sed 's/,"events":[0-9]*//' "$tmp/ev.jsonl" > "$tmp/ev-lost.jsonl"
+"$fl" viz --trace "$tmp/ev-lost.jsonl" --at-ms 1e9 --screenshot "$tmp/ev.png" > "$tmp/out" 2>&1
+grep -q "the run:" "$tmp/out" && bad "no count in the trace: none claimed" || ok "no count in the trace: none claimed"
 
 tour="$src/scenarios/kv/faults-tour.json"
 # a live run, drawn at 1.5 s (client 3 partitioned away)

@@ -7,8 +7,10 @@
  * groups' virtual nodes in their colours (and not the left group's),
  * shards filled by the group serving them or hollow while they move, an
  * arrow to the group waiting for them, and a crown on each group with a
- * leader. Node positions come from the same layout code the visualizer
- * uses. Needs the SDL build. */
+ * leader; the CRDT's per-replica vectors diverge (orange cells) and
+ * converge (green); the Logs pane scrolls back to older entries. Node
+ * positions come from the same layout code the visualizer uses. Needs
+ * the SDL build. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <math.h>
@@ -286,6 +288,65 @@ static void test_crdt_divergence(void)
     drop(&s);
 }
 
+/* The Nodes pane draws each replica's P vector cell by cell: while the
+ * partition holds, some replica is behind another on some column (orange
+ * cells); after the heal every column agrees (green cells, none orange).
+ * Without the vectors in the trace's views, neither shows. */
+static void test_crdt_vectors(void)
+{
+    shot s;
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 2500));
+    viz_rect r = s.lay.logs;
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_ORANGE) > 1500);
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_OK) > 1500);
+    drop(&s);
+    CU_ASSERT_FATAL(take(&s, "counter/crdt-partition.json", 9000));
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_OK) > 5000);
+    CU_ASSERT(count_in(&s, r.x, r.y, r.x + r.w, r.y + r.h, VIZ_ORANGE) < 10);
+    drop(&s);
+}
+
+/* Pixels brighter than the pane's outlines in [x0, x1) x [y0, y1). */
+static int bright_in(const shot *s, float x0, float y0, float x1, float y1)
+{
+    int n = 0;
+    for (int y = (int)y0; y < (int)y1; y++)
+        for (int x = (int)x0; x < (int)x1; x++) {
+            viz_rgba p = pixel(s, (float)x, (float)y);
+            n += p.r + p.g + p.b > 180;
+        }
+    return n;
+}
+
+/* The Logs pane scrolls: at 7 s of figure8, S1 (crashed at 4 s with 18
+ * entries) has nothing among the newest indices, so its row is empty
+ * outlines; PgUp (--keys pgup) scrolls back to index 1, where its entries
+ * are drawn and the header says the grid is scrolled back (yellow); PgDn
+ * as often returns to the newest. */
+static void test_logs_scroll(void)
+{
+    shot s;
+    size_t r1 = 0;
+    CU_ASSERT_FATAL(take(&s, "raft/figure8.json", 7000));
+    for (size_t r = 0; r < s.lay.nrows; r++)
+        if (s.lay.rows[r] == 1)
+            r1 = r;
+    viz_rect p = s.lay.logs;
+    float sc = s.lay.s, y = p.y + 52 * sc + (float)r1 * s.lay.row_h;
+    float x0 = p.x + 96 * sc, x1 = p.x + p.w - 10 * sc, y1 = y + 20 * sc;
+    CU_ASSERT(bright_in(&s, x0, y, x1, y1) < 20);
+    CU_ASSERT(count_in(&s, p.x, p.y, p.x + p.w, p.y + 30 * sc, VIZ_YELLOW) < 10);
+    drop(&s);
+    CU_ASSERT_FATAL(take_opts(&s, "raft/figure8.json", 7000, "--keys 'pgup pgup pgup pgup pgup pgup pgup'"));
+    CU_ASSERT(bright_in(&s, x0, y, x1, y1) > 1000);
+    CU_ASSERT(count_in(&s, p.x, p.y, p.x + p.w, p.y + 30 * sc, VIZ_YELLOW) > 50);
+    drop(&s);
+    CU_ASSERT_FATAL(take_opts(&s, "raft/figure8.json", 7000,
+                              "--keys 'pgup pgup pgup pgup pgup pgup pgup pgdn pgdn pgdn pgdn pgdn pgdn pgdn'"));
+    CU_ASSERT(bright_in(&s, x0, y, x1, y1) < 20);
+    drop(&s);
+}
+
 /* The lock's storage rejected a paused client's stale write: its summary
  * line turns red. */
 static void test_lock_stale_write(void)
@@ -494,6 +555,8 @@ int main(void)
         { "Paxos: no crown, Raft: a crown", test_paxos_no_crown },
         { "space-time diagram pane", test_diagram },
         { "CRDT divergence and convergence", test_crdt_divergence },
+        { "CRDT vectors: diverged cells orange, converged green", test_crdt_vectors },
+        { "the Logs pane scrolls back to a crashed node's entries", test_logs_scroll },
         { "lock: stale write rejected in red", test_lock_stale_write },
         { "text contrast >= 4.5:1", test_contrast },
         { "shardkv: the Ring pane", test_ring_pane },

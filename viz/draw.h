@@ -47,6 +47,7 @@ typedef struct viz_frame {
     bool             ring;     /* the Ring pane instead of the logs (an
                                   algorithm on a hash ring, key g) */
     fl_time          dg_from, dg_to;
+    int64_t          logs_back;  /* Logs pane: columns scrolled back (0: newest) */
     uint32_t         current_msg; /* the message of event idx-1, or VIZ_NONE */
     const uint8_t   *chain;    /* per message: 1 on the highlighted chain */
     size_t           chain_len;

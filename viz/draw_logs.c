@@ -7,12 +7,14 @@
 
 #include "viz/alg_view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct logs_geo {
     float   x0, bw, gap, bh;       /* first box, box width, gap, box height */
     int64_t base;                  /* index of the first column */
     int     ncols;
+    bool    newest;                /* the newest entries are in view */
 } logs_geo;
 
 static const viz_view *row_view(const viz_frame *f, fl_node_id id)
@@ -40,9 +42,10 @@ static logs_geo plan(const viz_layout *l, const viz_frame *f)
         if (v && v->log_last > maxlast)
             maxlast = v->log_last;
     }
-    g.base = maxlast - g.ncols + 2;
+    g.base = maxlast - g.ncols + 2 - f->logs_back;    /* scrolled back from the newest */
     if (g.base < 1)
         g.base = 1;
+    g.newest = g.base + g.ncols > maxlast + 1;
     return g;
 }
 
@@ -168,6 +171,10 @@ static void draw_header(viz_gfx *g, const viz_layout *l, const logs_geo *geo)
 {
     float s = l->s, y = l->logs.y + 12 * s;
     viz_gfx_text(g, VIZ_FONT_TITLE, "Logs", l->logs.x + 10 * s, y, VIZ_TEXT, VIZ_LEFT);
+    viz_gfx_text(g, VIZ_FONT_SMALL, geo->newest ? "PgUp / wheel: older entries"
+                                                : "scrolled back \xc2\xb7 PgDn / wheel: newer",
+                 l->logs.x + l->logs.w - 10 * s, y + 4 * s, geo->newest ? VIZ_FAINT : VIZ_YELLOW,
+                 VIZ_RIGHT);
     viz_gfx_text(g, VIZ_FONT_SMALL, "index", geo->x0 - 8 * s, l->logs.y + 34 * s, VIZ_FAINT,
                  VIZ_RIGHT);
     char buf[32];
@@ -206,6 +213,88 @@ static void draw_key(viz_gfx *g, const viz_layout *l, const viz_frame *f)
                                                l->logs.w - 20 * s, 14 * s, VIZ_FAINT);
 }
 
+/* ---- Vectors (a CRDT's per-replica counts) ------------------------------------ */
+
+/* The vector `which` (0 match, 1 next) of node id's view, or NULL. */
+static const int64_t *vector_of(const viz_frame *f, fl_node_id id, int which)
+{
+    const viz_view *v = row_view(f, id);
+    if (!v || v->kind == FL_VIEW_LEADER || v->kind == FL_VIEW_CANDIDATE)
+        return NULL;
+    return viz_model_ints(f->m, which ? v->next : v->match);
+}
+
+/* Column `col` of vector `which` across the replicas: the highest count,
+ * and whether every replica holding the vector has that count. */
+static int64_t vector_column(const viz_frame *f, int which, size_t col, bool *agree)
+{
+    int64_t hi = -1, lo = INT64_MAX;
+    for (size_t i = 0; i < f->st->nnodes; i++) {
+        const int64_t *vec = viz_model_is_primary(f->m, (fl_node_id)i)
+                           ? vector_of(f, (fl_node_id)i, which) : NULL;
+        if (!vec)
+            continue;
+        int64_t c = vec[col] < 0 ? 0 : vec[col];
+        hi = c > hi ? c : hi;
+        lo = c < lo ? c : lo;
+    }
+    *agree = hi == lo;
+    return hi;
+}
+
+/* One line of cells: this replica's count for each replica, orange where
+ * it is behind another replica, green where all replicas agree. */
+static void draw_vector(viz_gfx *g, const viz_layout *l, const viz_frame *f,
+                        fl_node_id id, int which, const char *word, float y)
+{
+    const int64_t *vec = vector_of(f, id, which);
+    if (!vec)
+        return;
+    float s = l->s, x = l->logs.x + 44 * s, cw = 40 * s, ch = 15 * s;
+    float right = l->logs.x + l->logs.w - 10 * s;
+    viz_gfx_text_mid(g, VIZ_FONT_SMALL, word, x, y + ch / 2, VIZ_DIM, VIZ_LEFT);
+    x += 18 * s;
+    for (size_t col = 0; col < f->st->nnodes && x + cw <= right; col++) {
+        if (!viz_model_is_primary(f->m, (fl_node_id)col))
+            continue;
+        bool agree;
+        int64_t hi = vector_column(f, which, col, &agree);
+        int64_t c = vec[col] < 0 ? 0 : vec[col];
+        viz_rgba fill = agree ? VIZ_OK : c < hi ? VIZ_ORANGE : VIZ_PANEL_HI;
+        viz_rgba ink = agree || c < hi ? VIZ_RGB(0x0e1014) : VIZ_TEXT;
+        char buf[24];
+        viz_geom_round_rect(&g->geom, x, y, cw - 3 * s, ch, 3 * s, fill);
+        snprintf(buf, sizeof buf, "%lld", (long long)c);
+        viz_gfx_text_mid(g, VIZ_FONT_SMALL, buf, x + (cw - 3 * s) / 2, y + ch / 2, ink,
+                         VIZ_CENTER);
+        x += cw;
+    }
+}
+
+/* What the cells mean, and whose count each column is. */
+static float draw_vector_key(viz_gfx *g, const viz_layout *l, const viz_frame *f,
+                             const fl_viz_table *t, float y)
+{
+    float s = l->s, x = l->logs.x + 44 * s + 18 * s, cw = 40 * s, y0 = y;
+    float right = l->logs.x + l->logs.w - 10 * s;
+    char key[256];
+    snprintf(key, sizeof key, "%s%s%s: a replica's count per replica (column); "
+             "orange = behind another replica (diverged); green = every replica "
+             "agrees (converged)", t->vector_match ? t->vector_match : "",
+             t->vector_match && t->vector_next ? ", " : "", t->vector_next ? t->vector_next : "");
+    y += (float)viz_gfx_text_wrap(g, VIZ_FONT_SMALL, key, l->logs.x + 10 * s, y,
+                                  l->logs.w - 20 * s, 14 * s, VIZ_FAINT) * 14 * s + 6 * s;
+    for (size_t col = 0; col < f->st->nnodes && x + cw <= right; col++) {
+        if (!viz_model_is_primary(f->m, (fl_node_id)col))
+            continue;
+        char name[16];
+        viz_node_name(f->m, (fl_node_id)col, name, sizeof name);
+        viz_gfx_text(g, VIZ_FONT_SMALL, name, x + (cw - 3 * s) / 2, y, VIZ_FAINT, VIZ_CENTER);
+        x += cw;
+    }
+    return y + 18 * s - y0;
+}
+
 /* An algorithm without a replicated log (its viz table says so): one row
  * per node of the ring with its state and its table's values. */
 static void draw_node_table(viz_gfx *g, const viz_layout *l, const viz_frame *f,
@@ -214,6 +303,9 @@ static void draw_node_table(viz_gfx *g, const viz_layout *l, const viz_frame *f,
     float s = l->s, x = l->logs.x + 10 * s, y = l->logs.y + 12 * s;
     viz_gfx_text(g, VIZ_FONT_TITLE, "Nodes", x, y, VIZ_TEXT, VIZ_LEFT);
     y += 30 * s;
+    bool vectors = t->vector_match || t->vector_next;
+    if (vectors)
+        y += draw_vector_key(g, l, f, t, y);
     for (size_t i = 0; i < f->st->nnodes && y < l->logs.y + l->logs.h - 16 * s; i++) {
         fl_node_id id = (fl_node_id)i;
         const viz_view *v = viz_frame_view(f, id);
@@ -240,6 +332,14 @@ static void draw_node_table(viz_gfx *g, const viz_layout *l, const viz_frame *f,
         viz_gfx_text_fit(g, VIZ_FONT_MONO, line, x, y, l->logs.w - 20 * s,
                          !ns->alive ? VIZ_DIM : alarm_any ? VIZ_BAD : VIZ_TEXT);
         y += 18 * s;
+        const char *words[2] = { t->vector_match, t->vector_next };
+        for (int w = 0; w < 2 && vectors; w++)
+            if (words[w] && vector_of(f, id, w)) {
+                draw_vector(g, l, f, id, w, words[w], y);
+                y += 18 * s;
+            }
+        if (vectors)
+            y += 6 * s;
     }
 }
 

@@ -103,6 +103,21 @@ void viz_input_zoom(viz_app *a, double factor)
                : span > (double)DG_SPAN_MAX ? DG_SPAN_MAX : (fl_time)span;
 }
 
+void viz_input_scroll_logs(viz_app *a, int64_t cols)
+{
+    viz_frame f;
+    viz_app_frame(a, &f);                /* the state at the shown position */
+    int64_t newest = 0;
+    for (size_t i = 0; i < f.st->nnodes; i++) {
+        const viz_node_state *ns = &f.st->nodes[i];
+        const viz_view *v = viz_model_view(f.m, ns->alive ? ns->view : ns->live_view);
+        if (v && v->log_last > newest)
+            newest = v->log_last;
+    }
+    int64_t back = a->logs_back + cols;
+    a->logs_back = back < 0 ? 0 : back > newest ? newest : back;
+}
+
 static void toggle_diagram(viz_app *a)
 {
     a->diagram = !a->diagram;
@@ -128,6 +143,8 @@ void viz_input_key(viz_app *a, SDL_Keycode c, bool shift)
     case SDLK_o: viz_app_cause_op(a); break;
     case SDLK_LEFTBRACKET: viz_input_zoom(a, 2); break;
     case SDLK_RIGHTBRACKET: viz_input_zoom(a, 0.5); break;
+    case SDLK_PAGEUP: viz_input_scroll_logs(a, VIZ_LOGS_PAGE); break;
+    case SDLK_PAGEDOWN: viz_input_scroll_logs(a, -VIZ_LOGS_PAGE); break;
     case SDLK_c: add_fault(a, "crash", a->selected, "crash"); break;
     case SDLK_r: add_fault(a, "restart", a->selected, "restart"); break;
     case SDLK_p: add_fault(a, "pause", a->selected, "pause 500 ms"); break;
@@ -149,7 +166,7 @@ static SDL_Keycode key_named(const char *tok, bool *shift)
         { "space", SDLK_SPACE }, { "right", SDLK_RIGHT }, { "left", SDLK_LEFT },
         { "plus", SDLK_PLUS }, { "minus", SDLK_MINUS }, { "home", SDLK_HOME },
         { "end", SDLK_END }, { "esc", SDLK_ESCAPE }, { "zoomout", SDLK_LEFTBRACKET },
-        { "zoomin", SDLK_RIGHTBRACKET },
+        { "zoomin", SDLK_RIGHTBRACKET }, { "pgup", SDLK_PAGEUP }, { "pgdn", SDLK_PAGEDOWN },
     };
     *shift = false;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -162,7 +179,8 @@ static SDL_Keycode key_named(const char *tok, bool *shift)
 }
 
 /* Tokens: @MS seek, sN select node N, sL select the leader, and keys
- * (c r p x h S a q ? space right left plus minus home end esc). */
+ * (c r p x h S a q ? space right left plus minus home end esc zoomout
+ * zoomin pgup pgdn). */
 void viz_input_script_step(viz_app *a)
 {
     const char *p = a->script;

@@ -215,6 +215,11 @@ uint64_t    viz_model_seed(const viz_model *m);
 fl_time     viz_model_end(const viz_model *m);       /* planned or last */
 fl_time     viz_model_last_time(const viz_model *m); /* of the last event */
 bool        viz_model_exact_entries(const viz_model *m);
+/* The run's own event count (the engine's events, as `faultline run`
+ * prints it; the trace's records are more), from the trace's end line;
+ * false while unknown (not reached yet, or a trace without it). */
+bool        viz_model_run_events(const viz_model *m, uint64_t *out);
+void        viz_model_set_run_events(viz_model *m, uint64_t events);
 
 size_t           viz_model_event_count(const viz_model *m);
 const viz_event *viz_model_event(const viz_model *m, size_t i);

@@ -1,6 +1,8 @@
-/* model_internal.h — the model's insides, shared by model.c (events,
- * views, messages, ops, marks, keyframes) and model_log.c (log entries and
- * election timers) and nobody else. */
+/* model_internal.h — the model's insides, shared by the files of the
+ * model and nobody else: model.c (life cycle, strings, adding events),
+ * model_msg.c (messages and their kinds), model_ops.c (client ops and
+ * timeline marks), model_state.c (views, partitions, state, keyframes)
+ * and model_log.c (log entries and election timers). */
 #ifndef FL_VIZ_MODEL_INTERNAL_H
 #define FL_VIZ_MODEL_INTERNAL_H
 
@@ -55,6 +57,8 @@ struct viz_model {
     char         *algorithm, *scenario;
     uint64_t      seed;
     fl_time       end;          /* planned, or -1 */
+    uint64_t      run_events;   /* the engine's event count ... */
+    bool          has_run_events;  /* ... once the end line said it */
     bool          exact_entries;
 
     viz_event    *ev;
@@ -108,6 +112,31 @@ struct viz_model {
 };
 
 const char *viz_intern(viz_model *m, const char *s);
+
+/* Each indexes one event before it is appended at m->nev (the head state
+ * is still the state before it); -1 when out of memory. */
+
+/* model_msg.c: a send or duplicate starts a message (*out its index); a
+ * delivery or drop ends the first flying one with the event's id (its
+ * index, or VIZ_NONE if none flies). */
+int      viz_msg_new(viz_model *m, const viz_event *ev, const viz_msg_fields *f,
+                     bool dup, uint32_t *out);
+uint32_t viz_msg_finish(viz_model *m, const viz_event *ev, viz_msg_end how,
+                        viz_drop_reason why);
+
+/* model_ops.c: an invoke opens an op, a completion closes it (*aux the
+ * op's index, untouched for an unknown op); faults and new leaders mark
+ * the timeline. */
+int viz_op_event(viz_model *m, const viz_event *ev, uint32_t *aux);
+int viz_marks_on_event(viz_model *m, const viz_event *ev);
+
+/* model_state.c: the view and partition pools (VIZ_NONE when out of
+ * memory or absent), applying one event to a state, and a keyframe of
+ * the head state. */
+int      viz_view_add(viz_model *m, const viz_view_in *in, uint32_t *out);
+uint32_t viz_partition_add(viz_model *m, const int32_t *groups);
+void     viz_state_apply(const viz_model *m, viz_state *st, const viz_event *ev);
+int      viz_keyframe_push(viz_model *m);
 
 /* model_log.c: bookkeeping run as each event is added (head state is the
  * state before `ev` is applied). */

@@ -152,9 +152,9 @@ static void view_details(panel_ctx *p, fl_node_id id, const viz_view *v)
     const int64_t *match = viz_model_ints(p->f->m, v->match);
     const int64_t *next = viz_model_ints(p->f->m, v->next);
     const int64_t *votes = viz_model_ints(p->f->m, v->votes);
-    if (match)
+    if (match && v->kind == FL_VIEW_LEADER)      /* else a vector: the Nodes pane */
         peer_list(p, "match", match, id, false);
-    if (next)
+    if (next && v->kind == FL_VIEW_LEADER)
         peer_list(p, "next ", next, id, false);
     if (votes && v->kind == FL_VIEW_CANDIDATE)
         peer_list(p, "votes", votes, id, true);

@@ -268,6 +268,9 @@ static int add_parsed(viz_model *m, const cJSON *j, char *err, size_t errlen)
         free(groups);
         return rc;
     }
+    int64_t events;
+    if (ev.type == FL_TR_END && get_int(j, "events", &events) && events >= 0)
+        viz_model_set_run_events(m, (uint64_t)events);   /* the run's own count */
     if (ev.type != FL_TR_VIEW) {
         if (parse_fault_fields(j, ev.type, &msg, NULL, n, err, errlen) < 0)
             return -1;

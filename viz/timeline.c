@@ -165,13 +165,20 @@ static void draw_status(viz_gfx *g, const viz_layout *l, const viz_frame *f, fl_
     float s = l->s, y = l->status.y + l->status.h / 2;
     viz_geom_rect(&g->geom, l->status.x, l->status.y, l->status.w, l->status.h,
                   VIZ_RGB(0x101216));
-    char t[32], e[32], buf[256];
+    char t[32], e[32], buf[256], over[80] = "";
     viz_format_time(f->t, t, sizeof t);
     viz_format_time(end, e, sizeof e);
-    snprintf(buf, sizeof buf, "%s  t = %s / %s   speed %.3gx   event %zu / %zu%s",
+    uint64_t run_events;
+    if (f->run_over && f->t >= viz_model_last_time(f->m)) {
+        if (viz_model_run_events(f->m, &run_events))      /* as `run` counts them */
+            snprintf(over, sizeof over, "   (end of run: %llu events)",
+                     (unsigned long long)run_events);
+        else
+            snprintf(over, sizeof over, "   (end of run)");
+    }
+    snprintf(buf, sizeof buf, "%s  t = %s / %s   speed %.3gx   record %zu / %zu%s",
              f->playing ? "\xe2\x96\xb6 playing" : "\xe2\x9d\x9a\xe2\x9d\x9a paused", t, e,
-             f->speed, f->idx, viz_model_event_count(f->m),
-             f->run_over && f->t >= viz_model_last_time(f->m) ? "   (end of run)" : "");
+             f->speed, f->idx, viz_model_event_count(f->m), over);
     viz_gfx_text_mid(g, VIZ_FONT_NORMAL, buf, 12 * s, y, VIZ_TEXT, VIZ_LEFT);
     if (f->notice) {                     /* in place of the key hint */
         viz_gfx_text_mid(g, VIZ_FONT_BOLD, f->notice, l->w - 12 * s, y, VIZ_YELLOW, VIZ_RIGHT);
@@ -218,6 +225,7 @@ void viz_draw_help(viz_gfx *g, const viz_layout *l)
         { "d", "space-time diagram (instead of the logs)" },
         { "g", "hash ring / logs (algorithms on a ring)" },
         { "[ / ] , wheel", "diagram: zoom out / in; click it to seek" },
+        { "PgUp / PgDn", "logs: older / newer entries (or the wheel)" },
         { "v", "a failed invariant: jump there, show its messages" },
         { "o", "a client op (selected client's): its messages" },
         { "c", "crash the selected node (live)" },

@@ -231,6 +231,7 @@ void viz_app_frame(viz_app *a, viz_frame *f)
     f->help = a->help;
     f->all_events = a->all_events;
     f->diagram = a->diagram;
+    f->logs_back = a->logs_back;
     f->ring = !a->logs_not_ring && viz_ring_available(m, a->st, viz_alg_table(m)->ring);
     fl_time span = a->dg_span > 0 ? a->dg_span : DG_SPAN_DEFAULT;
     f->dg_from = a->t - span * 7 / 10;
@@ -377,8 +378,13 @@ static int screenshot(viz_app *a)
     if (rc == 0) {
         char t[32];
         viz_format_time(a->t, t, sizeof t);
-        printf("viz: wrote %s (%dx%d, t = %s, %zu of %zu events)\n", a->o.screenshot,
-               a->o.w, a->o.h, t, a->idx, viz_model_event_count(viz_app_model(a)));
+        const viz_model *m = viz_app_model(a);
+        uint64_t run_events;
+        char ran[64] = "";
+        if (viz_model_run_events(m, &run_events))       /* the run's own count */
+            snprintf(ran, sizeof ran, "; the run: %llu events", (unsigned long long)run_events);
+        printf("viz: wrote %s (%dx%d, t = %s, trace record %zu of %zu%s)\n", a->o.screenshot,
+               a->o.w, a->o.h, t, a->idx, viz_model_event_count(m), ran);
     }
     return rc;
 }

@@ -22,6 +22,9 @@
 
 /* The space-time pane's window when it opens, and its limits. */
 #define DG_SPAN_DEFAULT FL_MS(400)
+/* Logs pane columns scrolled by PgUp / PgDn, and by one wheel notch. */
+#define VIZ_LOGS_PAGE  10
+#define VIZ_LOGS_WHEEL 2
 #define DG_SPAN_MIN FL_MS(1)
 #define DG_SPAN_MAX FL_SEC(3600)
 
@@ -55,6 +58,7 @@ typedef struct viz_app {
     bool        diagram;       /* the space-time pane replaces the logs */
     bool        logs_not_ring; /* key g: the Logs pane, not the Ring pane */
     fl_time     dg_span;       /* its time window */
+    int64_t     logs_back;     /* Logs pane: columns scrolled back from the newest */
     uint8_t    *chain;         /* messages to emphasise (cause links), or NULL */
     size_t      chain_len;
     char        cause[160];    /* what the chain shows */
@@ -89,6 +93,9 @@ void viz_app_notice(viz_app *a, const char *fmt, ...)
 void viz_input_key(viz_app *a, SDL_Keycode key, bool shift);
 /* Zooms the space-time pane by `factor` (2 out, 0.5 in). */
 void viz_input_zoom(viz_app *a, double factor);
+/* Scrolls the Logs pane `cols` columns back (older; negative: newer),
+ * never past index 1 or before the newest entry. */
+void viz_input_scroll_logs(viz_app *a, int64_t cols);
 void viz_input_script_step(viz_app *a);
 
 /* window.c: the interactive loop. */

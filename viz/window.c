@@ -74,6 +74,15 @@ static void on_resize(viz_app *a, int w, int h)
         (void)viz_text_rescale(a->gfx.text, a->lay.s);
 }
 
+/* Is the mouse over the Logs pane (the wheel scrolls it there)? */
+static bool over_logs(const viz_app *a)
+{
+    int x, y;
+    SDL_GetMouseState(&x, &y);
+    const viz_rect *r = &a->lay.logs;
+    return (float)x >= r->x && (float)x < r->x + r->w && (float)y >= r->y && (float)y < r->y + r->h;
+}
+
 static void handle(viz_app *a, const SDL_Event *e)
 {
     switch (e->type) {
@@ -89,6 +98,8 @@ static void handle(viz_app *a, const SDL_Event *e)
     case SDL_MOUSEWHEEL:
         if (a->diagram && e->wheel.y)
             viz_input_zoom(a, e->wheel.y > 0 ? 0.5 : 2);
+        else if (!a->diagram && over_logs(a))          /* up or left: older */
+            viz_input_scroll_logs(a, VIZ_LOGS_WHEEL * (e->wheel.y - e->wheel.x));
         break;
     case SDL_MOUSEMOTION:
         if (a->dragging)

@@ -12,6 +12,7 @@
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
 #include "sim/check/model.h"
+#include "sim/check/trace_link.h"
 #include "sim/cli/args.h"
 #include "sim/util/suggest.h"
 #include "sim/error.h"
@@ -28,6 +29,7 @@ typedef struct check_opts {
     bool           timeout_set;   /* else FL_CHECK_TIMEOUT (--bench: its
                                      own default) */
     const char    *html;          /* NULL: no page */
+    const char    *trace;         /* --trace: the run's trace, to link */
     fl_hist_format format;
     size_t         max_memory;    /* 0: the default */
     bool           no_partition;
@@ -49,6 +51,7 @@ void fl_cmd_check_usage(FILE *out)
           "[--timeout S] [--html OUT]\n"
           "                      [--format jsonl|edn|etcd] "
           "[--max-memory SIZE] [--no-partition]\n"
+          "                      [--trace T]\n"
           "       faultline check --bench [DATADIR] [--reps N] "
           "[--timeout S] [--max-memory SIZE]\n"
           "\n"
@@ -70,6 +73,13 @@ void fl_cmd_check_usage(FILE *out)
           "                0 = never; with --bench: 30)\n"
           "  --html OUT    also write a page visualizing the history and "
           "the failing window\n"
+          "  --trace T     with --html, and FILE from `faultline run "
+          "--history`: T is that\n"
+          "                run's --trace; the failing window's ops link to "
+          "their invokes,\n"
+          "                `faultline viz --trace T --at MS --select C` "
+          "(T must hold an\n"
+          "                invoke at each such op's time)\n"
           "  --format F    read FILE as jsonl, edn or etcd instead of "
           "detecting it\n"
           "  --max-memory SIZE  memory the search's tables may take, e.g. "
@@ -144,6 +154,7 @@ static size_t parse_size(const char *s)
 static const fl_cli_opt check_options[] = {
     { "model", 0, true },       { "init", 0, true },
     { "html", 0, true },        { "timeout", 0, true },
+    { "trace", 0, true },
     { "max-memory", 0, true },  { "reps", 0, true },
     { "threads", 0, true },     { "format", 0, true },
     { "no-partition", 0, false }, { "bench", 0, false },
@@ -201,6 +212,8 @@ static int check_option(void *ctx, const char *a, const char *v)
         o->init = v;
     } else if (strcmp(a, "--html") == 0) {
         o->html = v;
+    } else if (strcmp(a, "--trace") == 0) {
+        o->trace = v;
     } else if (strcmp(a, "--timeout") == 0) {
         if (parse_timeout(v, &o->timeout) != 0)
             return usage_error("--timeout: expected seconds >= 0, found "
@@ -262,6 +275,9 @@ static int parse_args(int argc, char **argv, check_opts *o,
     if (o->html && o->nfiles > 1)
         return usage_error("--html draws one history, found another FILE: "
                            "'%s'", o->files[1]);
+    if (o->trace && !o->html)
+        return usage_error("--trace %s: goes with --html OUT (the page it "
+                           "links from)", o->trace);
     if (!o->file && !o->bench)
         return usage_error("%s", "expected a history FILE");
     return 0;
@@ -324,6 +340,21 @@ static void print_verdict(const fl_lin_report *r, const check_choice *c,
         fl_lin_report_print(r, stdout);
 }
 
+/* --trace: the failing window's ops, found in the trace, which must be
+ * the run's that wrote the history. `link` owns two arrays after. */
+static int link_trace(const char *trace, const fl_lin_history *h,
+                      const fl_lin_report *r, fl_lin_html_trace *link,
+                      fl_error *err)
+{
+    size_t *ops = malloc((r->npending + 1) * sizeof *ops);
+    int *nodes = malloc((r->npending + 1) * sizeof *nodes);
+    *link = (fl_lin_html_trace){ trace, ops, nodes, 0 };
+    if (!ops || !nodes)
+        return fl_error_set(err, "%s: out of memory", trace);
+    link->n = fl_trace_link_window(r, ops);
+    return fl_trace_link_check(trace, h, ops, link->n, nodes, err);
+}
+
 /* Reads, checks, prints; returns the exit status. With several files,
  * the verdict line starts with "FILE: ". */
 static int run_check(const check_opts *o, const char *file)
@@ -336,6 +367,7 @@ static int run_check(const check_opts *o, const char *file)
     fl_error err = { { 0 } };
     fl_hist_format fmt = FL_HFMT_AUTO;
     fl_lin_report_init(&r);
+    fl_lin_html_trace link = { NULL, NULL, NULL, 0 };
     int status = FL_EXIT_INPUT;
     size_t max_memory = o->max_memory ? o->max_memory
                                       : fl_lin_default_max_memory();
@@ -364,12 +396,19 @@ static int run_check(const check_opts *o, const char *file)
     }
     print_verdict(&r, &choice, fmt, prefix);
     fflush(stdout);
-    if (o->html && fl_lin_write_html(&h, &r, o->html, &err) != 0) {
+    if (o->trace && link_trace(o->trace, &h, &r, &link, &err) != 0) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        goto out;
+    }
+    if (o->html && fl_lin_write_html_trace(&h, &r, o->trace ? &link : NULL, o->html,
+                                           &err) != 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         goto out;
     }
     status = (int)res;
 out:
+    free((void *)link.ops);
+    free((void *)link.nodes);
     fl_lin_report_free(&r);
     fl_lin_history_free(&h);
     return status;

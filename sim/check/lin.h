@@ -162,6 +162,22 @@ char *fl_lin_format_bytes(size_t bytes, char *buf, size_t len);
  * sees half of it. Returns 0, or -1 with a message in err. */
 int fl_lin_write_html(const fl_lin_history *h, const fl_lin_report *r,
                       const char *path, fl_error *err);
+/* The trace of the run that wrote a history, for the page's links
+ * (trace_link.h finds the ops and their clients, and checks the pair). */
+typedef struct fl_lin_html_trace {
+    const char   *path;       /* the trace file */
+    const size_t *ops;        /* history indices linked (the failing window) */
+    const int    *nodes;      /* each one's client node in the trace, -1 unknown */
+    size_t        n;
+} fl_lin_html_trace;
+
+/* The same, and with `trace` (NULL: none; h's times must be ns) each op
+ * it lists links to an entry under the drawing with the command line that
+ * opens the visualizer on the trace at the op's invoke, its client
+ * selected: `faultline viz --trace TRACE --at MS --select NODE`. */
+int fl_lin_write_html_trace(const fl_lin_history *h, const fl_lin_report *r,
+                            const fl_lin_html_trace *trace, const char *path,
+                            fl_error *err);
 
 /* What the engine calls after a run: checks a run's history against the
  * model named `model` ("register", "kv", "lock", "counter" — the names of

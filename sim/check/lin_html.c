@@ -2,8 +2,10 @@
  * violation, where the linearizability checker got stuck (lin.h:
  * fl_lin_write_html). One row per process, one bar per op, laid out by
  * event order so that concurrency is visible however close the times; an
- * SVG with tooltips and no scripts. Written to a temporary file and renamed
- * into place. */
+ * SVG with tooltips and no scripts. Given the trace of the run that wrote
+ * the history, each op of the failing window links (an in-page anchor)
+ * to the command line that opens the visualizer on that trace at the
+ * op's invoke. Written to a temporary file and renamed into place. */
 #include "sim/check/lin.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@ typedef struct html_layout {
     size_t   nprocs;
     unsigned char *role;         /* per history op */
     double   step;               /* px per rank */
+    const fl_lin_html_trace *trace; /* the run's trace: link its ops, or NULL */
 } html_layout;
 
 static int i64_cmp(const void *a, const void *b)
@@ -185,6 +188,15 @@ static void draw_label(FILE *out, const fl_lin_op *op, double x, double y,
     fputs("</text>\n", out);
 }
 
+/* The trace's node of op o if the page links it (else NULL). */
+static const int *linked(const html_layout *L, size_t o)
+{
+    for (size_t i = 0; L->trace && i < L->trace->n; i++)
+        if (L->trace->ops[i] == o)
+            return &L->trace->nodes[i];
+    return NULL;
+}
+
 static void draw_op(FILE *out, const html_layout *L, size_t o)
 {
     const fl_lin_op *op = &L->h->ops[o];
@@ -196,12 +208,16 @@ static void draw_op(FILE *out, const html_layout *L, size_t o)
     double y = Y0 + (double)row * ROW + 3;
     char text[240];
     fl_lin_op_format(op, text, sizeof text);
+    bool link = linked(L, o) != NULL;
+    if (link)
+        fprintf(out, "<a href=\"#op-%zu\">", o);
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
             " rx=\"3\" fill=\"%s\"%s><title>", x1, y, x2 - x1, ROW - 6,
             role_fill(L->role[o], info),
             info ? " stroke=\"#5070a0\" stroke-dasharray=\"3 2\"" : "");
     esc(out, text);
-    fputs("</title></rect>\n", out);
+    fputs("</title></rect>", out);
+    fputs(link ? "</a>\n" : "\n", out);
     draw_label(out, op, x1, y, x2 - x1);
 }
 
@@ -227,6 +243,59 @@ static void write_svg(FILE *out, const html_layout *L)
     for (size_t i = 0; i < L->nops; i++)
         draw_op(out, L, L->ops[i]);
     fputs("</svg>\n", out);
+}
+
+/* A word for a shell: as it is when plain, else in single quotes. */
+static void shell_word(FILE *out, const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789_./-+,:@%=") == strlen(s)) {
+        esc(out, s);
+        return;
+    }
+    fputc('\'', out);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", out);
+        else {
+            char c[2] = { *s, 0 };
+            esc(out, c);
+        }
+    }
+    fputc('\'', out);
+}
+
+/* The failing window's ops, each an anchor with the command line that
+ * opens the trace at its invoke (exact to the nanosecond). */
+static void write_trace_links(FILE *out, const html_layout *L)
+{
+    if (!L->trace || !L->trace->n)
+        return;
+    fputs("<h2>The failing window in the trace</h2>\n<p>Each op opens in the "
+          "visualizer at its invoke, its client selected; there <code>o</code> shows its requests, "
+          "replies and log entries, <code>v</code> a failed invariant's cause.</p>\n"
+          "<ol>\n", out);
+    for (size_t i = 0; i < L->nops; i++) {
+        size_t o = L->ops[i];
+        const int *node = linked(L, o);
+        if (!node)
+            continue;
+        const fl_lin_op *op = &L->h->ops[o];
+        char text[240];
+        fl_lin_op_format(op, text, sizeof text);
+        fprintf(out, "<li id=\"op-%zu\"><b>", o);
+        esc(out, text);
+        fprintf(out, "</b>%s<br><code>faultline viz --trace ",
+                L->role[o] == ROLE_STUCK ? " (must have taken effect)"
+                : L->role[o] == ROLE_PENDING ? " (open at the failure)" : "");
+        shell_word(out, L->trace->path);
+        fprintf(out, " --at %" PRId64 ".%06" PRId64, op->call_time / 1000000,
+                op->call_time % 1000000);
+        if (*node >= 0)
+            fprintf(out, " --select %d", *node);
+        fputs("</code></li>\n", out);
+    }
+    fputs("</ol>\n", out);
 }
 
 static void write_report_text(FILE *out, const fl_lin_report *r)
@@ -278,15 +347,25 @@ static void write_page(FILE *out, const html_layout *L,
         fputs(" Only the failing partition is shown.", out);
     fputs("</p>\n<div class=\"scroll\">\n", out);
     write_svg(out, L);
-    fputs("</div>\n</body></html>\n", out);
+    fputs("</div>\n", out);
+    write_trace_links(out, L);
+    fputs("</body></html>\n", out);
 }
 
 int fl_lin_write_html(const fl_lin_history *h, const fl_lin_report *r,
                       const char *path, fl_error *err)
 {
+    return fl_lin_write_html_trace(h, r, NULL, path, err);
+}
+
+int fl_lin_write_html_trace(const fl_lin_history *h, const fl_lin_report *r,
+                            const fl_lin_html_trace *trace, const char *path,
+                            fl_error *err)
+{
     html_layout L;
     memset(&L, 0, sizeof L);
     L.h = h;
+    L.trace = h->time_is_ns ? trace : NULL;
     L.r = r && r->result == FL_LIN_VIOLATION ? r : NULL;
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);

@@ -31,7 +31,7 @@ libs=($(pkg-config --libs libcjson gsl 2>/dev/null) -lm -ldl)
 # The library, instrumented once: everything but main() and the SDL parts
 # of the visualizer (its trace reader is plain C).
 sources=$(cd "$src" && ls sim/*.c sim/util/*.c sim/scenario/*.c sim/batch/*.c sim/run/*.c sim/check/*.c \
-    sim/cli/*.c algorithms/*.c algorithms/*/*.c viz/parse.c viz/replay.c viz/model.c viz/model_log.c \
+    sim/cli/*.c algorithms/*.c algorithms/*/*.c viz/parse.c viz/replay.c viz/model*.c \
     viz/vec.c viz/msgindex.c 2>/dev/null | grep -Ev '^sim/cli/main.c$|/cmd_[a-z_]*\.c$|check_bench.c$')
 # An object is stale when its source or any header is newer (no dependency
 # tracking here: a changed struct must not leave old objects behind).
