@@ -18,6 +18,9 @@ typedef struct fl_msg {
     fl_time    depart;       /* leaves the sender (after a pending sync) */
     size_t     len;
     size_t    *in_flight;    /* the engine's byte count, less len when freed */
+    fl_msg_info info;        /* describe's answer, kept by the trace writer so
+                              * a message is described once (kind NULL: not
+                              * yet) */
     uint8_t    data[];
 } fl_msg;
 

@@ -41,7 +41,7 @@ static int run_capture(const char *rel, char **trace, size_t *tlen,
     }
     FILE *t = open_memstream(trace, tlen);
     FILE *h = open_memstream(hist, hlen);
-    fl_engine_trace_to(e, t);
+    fl_engine_trace_to(e, t, FL_TRACE_JSONL);
     fl_engine_run(e);
     fl_engine_finish(e);
     fl_history_write_jsonl(fl_engine_history(e), h);
