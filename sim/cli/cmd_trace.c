@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/outfile.h"
@@ -64,14 +66,29 @@ static int parse_args(int argc, char **argv, trace_opts *o)
     return 0;
 }
 
-/* Copies every line; 0, or 2 after a message. */
-static int export_lines(fl_trace_reader *r, FILE *out)
+/* A faultline trace's header line: {"format":"faultline-trace",...}. */
+static bool is_header(const char *line, size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(line, len);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "format");
+    bool ok = cJSON_IsString(f) && strcmp(f->valuestring, "faultline-trace") == 0;
+    cJSON_Delete(j);
+    return ok;
+}
+
+/* Copies every line, the header checked; 0, or 2 after a message. */
+static int export_lines(fl_trace_reader *r, const char *path, FILE *out)
 {
     fl_error err = { { 0 } };
     const char *line;
     size_t len;
-    int rc;
-    while ((rc = fl_trace_reader_next(r, &line, &len, &err)) == 1)
+    int rc = fl_trace_reader_next(r, &line, &len, &err);
+    if (rc == 0 || (rc == 1 && !is_header(line, len))) {
+        fprintf(stderr, "faultline: %s:1: expected a trace header ({\"format\":"
+                "\"faultline-trace\",...}), as written by faultline run --trace\n", path);
+        return 2;
+    }
+    for (; rc == 1; rc = fl_trace_reader_next(r, &line, &len, &err))
         if (fwrite(line, 1, len, out) != len)
             break;
     if (rc < 0) {
@@ -98,7 +115,7 @@ int fl_cmd_trace(int argc, char **argv)
         fl_trace_reader_close(r);
         return 2;
     }
-    rc = export_lines(r, out.fp);
+    rc = export_lines(r, o.in, out.fp);
     if (fl_outfile_close(&out, rc == 0) != 0 && rc == 0)
         rc = 2;
     fl_trace_reader_close(r);
