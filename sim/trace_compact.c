@@ -585,8 +585,11 @@ static void dec_error(fl_trace_dec *d, const char *fmt, const char *detail)
     d->fail = true;
     char what[256];
     snprintf(what, sizeof what, fmt, detail ? detail : "");
-    fl_error_set(d->err, "%s: %s (after %llu events)", d->path, what,
-                 (unsigned long long)d->nrec);
+    if (d->nrec)
+        fl_error_set(d->err, "%s: %s (after %llu good events)", d->path, what,
+                     (unsigned long long)d->nrec);
+    else
+        fl_error_set(d->err, "%s: %s", d->path, what);
 }
 
 /* Decompresses more; 1 progress, 0 nothing more to read, -1 error. */
