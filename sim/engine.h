@@ -50,6 +50,8 @@ typedef struct fl_msg_event {
     bool           unsynced;
     const void    *data;
     size_t         len;
+    fl_msg_desc   *desc;     /* describe's answer kept with the message: use
+                              * it if done, else describe and fill it */
     const fl_view *before, *after;
 } fl_msg_event;
 typedef int (*fl_msg_hook)(void *arg, fl_engine *e, const fl_msg_event *m);

@@ -120,7 +120,7 @@ static void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
                        .peer = m->to, .id = m->id, .a = m->channel,
                        .b = (int64_t)m->len, .text = why, .payload = m->data,
                        .len = m->len, .channel = m->channel, .reason = reason,
-                       .described = &m->info };
+                       .described = &m->desc };
     if (type == FL_TR_DELIVER) {
         r.node = m->to;
         r.peer = m->from;
@@ -155,7 +155,7 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
     m->len = len;
     m->in_flight = &e->bytes_in_flight;
-    m->info.kind = NULL;
+    m->desc.done = false;
     e->bytes_in_flight += len;
     if (len)
         memcpy(m->data, data, len);

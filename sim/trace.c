@@ -184,17 +184,18 @@ static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
         info->is_reply = true;
         break;
     case FL_CH_ALG:
-        if (r->described && r->described->kind) {
-            *info = *r->described;      /* described when it was sent */
-            break;
+        if (r->described && r->described->done) {
+            *info = r->described->info;  /* described before (when sent) */
+        } else {
+            if (t->describe && r->payload)
+                t->describe(r->payload, r->len, info);
+            if (r->described) {
+                r->described->info = *info;
+                r->described->done = t->describe && r->payload;
+            }
         }
-        info->kind = "message";
-        if (t->describe && r->payload)
-            t->describe(r->payload, r->len, info);
         if (!info->kind)
             info->kind = "message";
-        if (r->described)
-            *r->described = *info;
         break;
     }
     return info->kind;

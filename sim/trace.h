@@ -65,6 +65,14 @@ typedef enum fl_channel {
 /* Link-fault flags of a record (structured detail, see below). */
 enum { FL_TRACE_LINK_SYMMETRIC = 1, FL_TRACE_LINK_CUT = 2 };
 
+/* describe's answer for one message, kept with it while it is in flight so
+ * that it is described once, whoever asks first (the trace writer, the
+ * invariant checker). */
+typedef struct fl_msg_desc {
+    bool        done;         /* info holds the answer */
+    fl_msg_info info;         /* as describe left it (kind may be NULL) */
+} fl_msg_desc;
+
 /* One event. The numeric fields and `text` are hashed; the pointers give
  * the JSON writer more to say. The structured detail (reason, groups,
  * flags) goes only into the JSON line, never into the hash: it repeats
@@ -81,8 +89,8 @@ typedef struct fl_trace_rec {
     const void   *payload;    /* message bytes (send/deliver/drop/dup) */
     size_t        len;
     fl_channel    channel;
-    fl_msg_info  *described;  /* the message's describe answer if its kind is
-                               * set, else set here when a writer asks; NULL */
+    fl_msg_desc  *described;  /* the message's kept describe answer (filled
+                               * here if not done yet), or NULL */
     const fl_view *view;      /* VIEW */
     const char   *reason;     /* drop, fault-skipped: a short code, e.g. "loss" */
     const int    *group_of;   /* partition: each node's group (-1 unnamed) */
