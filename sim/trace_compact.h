@@ -12,7 +12,9 @@
  *   varints (zigzag for signed, time and id as deltas from the previous
  *   record / the previous record of that type) for the fields the JSON
  *   line shows; strings (message kinds, reasons, view labels and scalar
- *   names) are sent once and then named by number.
+ *   names) are sent once and then named by number; a view record says
+ *   what changed since that node's last view (a bit mask, then the
+ *   changed fields as differences).
  *
  * A record keeps what the JSON line says — describe's kind, ok, term, the
  * client request's fields, the view — not the message bytes, so a trace can
