@@ -85,6 +85,19 @@ check "export = JSON Lines for all $n shipped scenarios${differ:+ (differ:$diffe
 "$fl" trace export --jsonl "$tmp/n.fltrace" | cmp -s - "$tmp/n.jsonl"
 check "export = JSON Lines for 2 simulated minutes of Raft under a nemesis" [ $? -eq 0 ]
 
+# a plug-in's run (in its sandboxed child): the record keeps describe's
+# answer, so the trace reads without the plug-in
+plugin="$(dirname "$fl")/tests/plugins/.libs/kv_plugin.so"
+if [ -f "$plugin" ]; then
+    tour="$src/scenarios/kv/faults-tour.json"
+    "$fl" run "$tour" --impl "$plugin" --quiet --trace "$tmp/p.jsonl" > /dev/null
+    "$fl" run "$tour" --impl "$plugin" --quiet --trace "$tmp/p.fltrace" > /dev/null
+    "$fl" trace export --jsonl "$tmp/p.fltrace" | cmp -s - "$tmp/p.jsonl"
+    check "export = JSON Lines for a plug-in's run (--impl, sandboxed)" [ $? -eq 0 -a -s "$tmp/p.jsonl" ]
+else
+    echo "SKIP: a plug-in's run (tests/plugins not built: make check builds them)"
+fi
+
 # ---- diff reads both formats and says the same
 diff_out() {   # A B OUT: diff's output with the file names taken out, and its status
     "$fl" diff "$1" "$2" > "$3" 2>&1; local st=$?
