@@ -119,17 +119,22 @@ void fl_engine_free(fl_engine *e)
     free(e);
 }
 
-int fl_engine_trace_to(fl_engine *e, FILE *out)
+int fl_engine_trace_to(fl_engine *e, FILE *out, fl_trace_format format)
 {
     fl_trace_node_info *info = calloc(e->nnodes ? e->nnodes : 1, sizeof *info);
     if (!info)
         return -1;
     for (size_t i = 0; i < e->nnodes; i++)
         info[i].role = e->nodes[i].role_name;
-    int rc = fl_trace_open(&e->trace, out, e->seed, e->scn->name, e->scn->hash,
+    int rc = fl_trace_open(&e->trace, out, format, e->seed, e->scn->name, e->scn->hash,
                            e->alg->name, info, e->nnodes);
     free(info);
     return rc;
+}
+
+int fl_engine_trace_close(fl_engine *e)
+{
+    return fl_trace_close(&e->trace);
 }
 
 /* ---- The loop ------------------------------------------------------------------ */

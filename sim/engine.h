@@ -50,6 +50,8 @@ typedef struct fl_msg_event {
     bool           unsynced;
     const void    *data;
     size_t         len;
+    fl_msg_desc   *desc;     /* describe's answer kept with the message: use
+                              * it if done, else describe and fill it */
     const fl_view *before, *after;
 } fl_msg_event;
 typedef int (*fl_msg_hook)(void *arg, fl_engine *e, const fl_msg_event *m);
@@ -60,8 +62,11 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
                          uint64_t seed, fl_time duration, fl_error *err);
 void fl_engine_free(fl_engine *e);
 
-/* Write the trace as JSON Lines to `out` (borrowed); call before any step. */
-int  fl_engine_trace_to(fl_engine *e, FILE *out);
+/* Write the trace to `out` (borrowed) in `format`; call before any step. */
+int  fl_engine_trace_to(fl_engine *e, FILE *out, fl_trace_format format);
+/* Ends the trace file (a compact trace's last block); -1 if any write of
+ * the trace failed. Call before closing `out`. */
+int  fl_engine_trace_close(fl_engine *e);
 int  fl_engine_add_hook(fl_engine *e, fl_step_hook hook, void *arg);
 /* Message hooks see every algorithm message sent and delivered; they do
  * not change the run (no randomness is drawn for them). Nonzero stops

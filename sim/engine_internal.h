@@ -20,6 +20,8 @@ typedef struct fl_msg {
     fl_time    depart;       /* leaves the sender (after a pending sync) */
     size_t     len;
     size_t    *in_flight;    /* the engine's byte count, less len when freed */
+    fl_msg_desc desc;        /* describe's answer, kept so that a message is
+                              * described once (trace, invariants) */
     uint8_t    data[];
 } fl_msg;
 
@@ -128,7 +130,7 @@ struct fl_engine {
     char                failure_check[32];
     fl_msg_hook_entry  *msg_hooks;
     size_t              nmsg_hooks;
-    const struct fl_msg *delivering;   /* during its receiver's step */
+    struct fl_msg *delivering;         /* during its receiver's step */
     struct fl_trigger_state *triggers; /* one per scenario fault */
     struct fl_nemesis_state *nemesis;  /* one per scenario fault */
     fl_nemesis_action  *nem_log;       /* what the nemeses did */
@@ -211,7 +213,7 @@ int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r);
 
 /* Runs the message hooks (a sent message, or the delivery being
  * finished by `n`'s step with views before/after); -1 if one stopped. */
-int  fl_engine_msg_event(fl_engine *e, const struct fl_msg *m, bool sent,
+int  fl_engine_msg_event(fl_engine *e, struct fl_msg *m, bool sent,
                          const fl_view *before, const fl_view *after);
 
 /* fault.c */

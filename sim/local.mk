@@ -7,6 +7,8 @@ libfl_a_SOURCES += \
 	sim/queue.c sim/queue.h \
 	sim/disk.c sim/disk.h \
 	sim/trace.c sim/trace.h \
+	sim/trace_compact.c sim/trace_compact.h \
+	sim/traceio.c sim/traceio.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
 	sim/node.c sim/ctx.c sim/observe.c \
 	sim/net.c sim/fault.c sim/client.c \

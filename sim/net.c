@@ -113,13 +113,14 @@ static void effective_spec(const fl_engine *e, const fl_link_state *ls,
 }
 
 /* `why` is hashed text; `reason` its code for the JSON line only. */
-static void trace_msg(fl_engine *e, fl_trace_type type, const fl_msg *m,
+static void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
                       const char *reason, const char *why)
 {
     fl_trace_rec r = { .time = e->now, .type = type, .node = m->from,
                        .peer = m->to, .id = m->id, .a = m->channel,
                        .b = (int64_t)m->len, .text = why, .payload = m->data,
-                       .len = m->len, .channel = m->channel, .reason = reason };
+                       .len = m->len, .channel = m->channel, .reason = reason,
+                       .described = &m->desc };
     if (type == FL_TR_DELIVER) {
         r.node = m->to;
         r.peer = m->from;
@@ -154,6 +155,7 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
     m->len = len;
     m->in_flight = &e->bytes_in_flight;
+    m->desc.done = false;
     e->bytes_in_flight += len;
     if (len)
         memcpy(m->data, data, len);

@@ -200,7 +200,7 @@ int fl_engine_add_msg_hook(fl_engine *e, fl_msg_hook hook, void *arg)
     return 0;
 }
 
-int fl_engine_msg_event(fl_engine *e, const fl_msg *m, bool sent,
+int fl_engine_msg_event(fl_engine *e, fl_msg *m, bool sent,
                         const fl_view *before, const fl_view *after)
 {
     const fl_node *from = &e->nodes[m->from];
@@ -208,7 +208,8 @@ int fl_engine_msg_event(fl_engine *e, const fl_msg *m, bool sent,
         .sent = sent, .from = m->from, .to = m->to, .id = m->id,
         .depart = m->depart,
         .unsynced = fl_disk_first_pending_len(from->disk, m->depart) >= 0,
-        .data = m->data, .len = m->len, .before = before, .after = after,
+        .data = m->data, .len = m->len, .desc = &m->desc,
+        .before = before, .after = after,
     };
     for (size_t i = 0; i < e->nmsg_hooks; i++)
         if (e->msg_hooks[i].fn(e->msg_hooks[i].arg, e, &ev) != 0)

@@ -19,6 +19,7 @@
 #include "sim/engine_internal.h"
 #include "sim/history.h"
 #include "sim/util/hash.h"
+#include "sim/trace_compact.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -59,12 +60,10 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-int fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
-                  uint64_t scenario_hash, const char *algorithm,
-                  const fl_trace_node_info *nodes, size_t nnodes)
+int fl_trace_write_header(FILE *out, uint64_t seed, const char *scenario,
+                          uint64_t scenario_hash, const char *algorithm,
+                          const fl_trace_node_info *nodes, size_t nnodes)
 {
-    t->out = out;
-    t->nnodes = nnodes;
     fprintf(out, "{\"format\":\"faultline-trace\",\"version\":%d,\"abi\":%u,"
             "\"seed\":\"0x%016" PRIx64 "\",\"scenario\":",
             FL_TRACE_FORMAT_VERSION, FL_ABI_VERSION, seed);
@@ -80,6 +79,58 @@ int fl_trace_open(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
     }
     fputs("]}\n", out);
     return ferror(out) ? -1 : 0;
+}
+
+/* The compact trace starts with the same header line, made in memory. */
+static int open_compact(fl_trace *t, FILE *out, uint64_t seed, const char *scenario,
+                        uint64_t scenario_hash, const char *algorithm,
+                        const fl_trace_node_info *nodes, size_t nnodes)
+{
+    char *head = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&head, &len);
+    if (!mem)
+        return -1;
+    int rc = fl_trace_write_header(mem, seed, scenario, scenario_hash, algorithm, nodes,
+                                   nnodes);
+    if (fclose(mem) != 0 || !head)
+        rc = -1;
+    if (rc == 0) {
+        t->enc = fl_trace_enc_new(out, head, len, nnodes);
+        rc = t->enc ? 0 : -1;
+    }
+    free(head);
+    return rc;
+}
+
+int fl_trace_open(fl_trace *t, FILE *out, fl_trace_format format, uint64_t seed,
+                  const char *scenario, uint64_t scenario_hash, const char *algorithm,
+                  const fl_trace_node_info *nodes, size_t nnodes)
+{
+    t->nnodes = nnodes;
+    if (format == FL_TRACE_COMPACT)
+        return open_compact(t, out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+    t->out = out;
+    return fl_trace_write_header(out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+}
+
+int fl_trace_close(fl_trace *t)
+{
+    if (t->enc) {
+        if (fl_trace_enc_finish(t->enc) < 0)
+            t->io_error = 1;
+        fl_trace_enc_free(t->enc);
+        t->enc = NULL;
+    }
+    t->out = NULL;
+    return t->io_error ? -1 : 0;
+}
+
+fl_trace_format fl_trace_format_for_path(const char *path)
+{
+    static const char suffix[] = FL_TRACE_COMPACT_SUFFIX;
+    size_t n = path ? strlen(path) : 0, k = sizeof suffix - 1;
+    return n > k && strcmp(path + n - k, suffix) == 0 ? FL_TRACE_COMPACT : FL_TRACE_JSONL;
 }
 
 static bool is_message(fl_trace_type type)
@@ -101,9 +152,16 @@ static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
         info->is_reply = true;
         break;
     case FL_CH_ALG:
-        info->kind = "message";
-        if (t->describe && r->payload)
-            t->describe(r->payload, r->len, info);
+        if (r->described && r->described->done) {
+            *info = r->described->info;  /* described before (when sent) */
+        } else {
+            if (t->describe && r->payload)
+                t->describe(r->payload, r->len, info);
+            if (r->described) {
+                r->described->info = *info;
+                r->described->done = t->describe && r->payload;
+            }
+        }
         if (!info->kind)
             info->kind = "message";
         break;
@@ -210,14 +268,13 @@ static void write_message(FILE *out, const fl_trace_rec *r, const char *kind,
 }
 
 /* "groups":[[0,1],[2,3,4]] in the order the text names them. */
-static void write_groups(const fl_trace *t, const fl_trace_rec *r)
+static void write_groups(FILE *out, size_t nnodes, const fl_trace_rec *r)
 {
-    FILE *out = t->out;
     fputs(",\"groups\":[", out);
     bool first_group = true;
     for (int g = -1; g < (int)r->ngroups; g++) {
         bool any = false;
-        for (size_t i = 0; i < t->nnodes; i++) {
+        for (size_t i = 0; i < nnodes; i++) {
             if (r->group_of[i] != g)
                 continue;
             fprintf(out, "%s%zu", any ? "," : (first_group ? "[" : ",["), i);
@@ -232,13 +289,12 @@ static void write_groups(const fl_trace *t, const fl_trace_rec *r)
 }
 
 /* The named fields of a fault, timer or operation (a and b stay too). */
-static void write_detail(const fl_trace *t, const fl_trace_rec *r)
+static void write_detail(FILE *out, size_t nnodes, const fl_trace_rec *r)
 {
-    FILE *out = t->out;
     switch (r->type) {
     case FL_TR_PARTITION:
         if (r->group_of)
-            write_groups(t, r);
+            write_groups(out, nnodes, r);
         break;
     case FL_TR_LINK:
         fprintf(out, ",\"from\":%d,\"to\":%d,\"symmetric\":%s,\"cut\":%s", r->node,
@@ -285,10 +341,9 @@ static void write_detail(const fl_trace *t, const fl_trace_rec *r)
     }
 }
 
-static void write_json(fl_trace *t, const fl_trace_rec *r, const char *kind,
-                       const fl_msg_info *info)
+int fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
+                        const fl_msg_info *info)
 {
-    FILE *out = t->out;
     fprintf(out, "{\"t\":%" PRId64 ",\"ev\":\"%s\",\"node\":%d", r->time,
             fl_trace_type_name(r->type), r->node);
     if (r->peer != FL_NO_NODE)
@@ -296,20 +351,19 @@ static void write_json(fl_trace *t, const fl_trace_rec *r, const char *kind,
     if (r->id)
         fprintf(out, ",\"id\":%" PRIu64, r->id);
     if (is_message(r->type)) {
-        write_message(out, r, kind, info);
+        write_message(out, r, info->kind ? info->kind : "message", info);
     } else if (r->type == FL_TR_VIEW && r->view) {
         write_view(out, r->view);
     } else {
         fprintf(out, ",\"a\":%" PRId64 ",\"b\":%" PRId64, r->a, r->b);
-        write_detail(t, r);
+        write_detail(out, nnodes, r);
     }
     if (r->text) {
         fputs(",\"text\":", out);
         json_string(out, r->text);
     }
     fputs("}\n", out);
-    if (ferror(out))
-        t->io_error = 1;
+    return ferror(out) ? -1 : 0;
 }
 
 /* Keeps a copy of a message's bytes so it is described only if the ring is
@@ -371,12 +425,14 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
     if (r->type == FL_TR_END)
         t->ended = true;
 
-    if (t->out) {
-        const char *kind = NULL;
+    if (t->out || t->enc) {
         fl_msg_info info;
+        fl_msg_info_clear(&info);
         if (is_message(r->type))
-            kind = channel_kind(t, r, &info);
-        write_json(t, r, kind, &info);
+            channel_kind(t, r, &info);
+        if (t->enc ? fl_trace_enc_put(t->enc, r, &info) < 0
+                   : fl_trace_write_line(t->out, t->nnodes, r, &info) < 0)
+            t->io_error = 1;
     }
     ring_push(t, r);
 }
@@ -393,6 +449,8 @@ void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events)
 
 void fl_trace_destroy(fl_trace *t)
 {
+    fl_trace_enc_free(t->enc);     /* a run that failed: no last block */
+    t->enc = NULL;
     for (size_t i = 0; i < FL_TRACE_RING; i++) {
         free(t->ring[i].bytes);
         t->ring[i].bytes = NULL;

@@ -16,3 +16,4 @@ include tests/golden.mk
 include tests/hostile.mk
 include tests/helpers.mk
 include tests/shardkv.mk
+include tests/trace.mk

@@ -153,7 +153,7 @@ check "merge --out wrote the CSV" [ "$(wc -l < "$tmp/all.csv")" -eq 4 ]
 
 # help CMD, CMD --help and the man page tell the same story: every option
 # a command's usage text names is in faultline.1 (and help names them all)
-for cmd in run check list bench experiment grade explore merge shrink diff new; do
+for cmd in run check list bench experiment grade explore merge shrink diff trace new; do
     missing=""
     for o in $("$fl" help "$cmd" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
         grep -qF -- "$(sed 's/-/\\-/g' <<< "$o")" "$src/faultline.1" || missing="$missing $o"

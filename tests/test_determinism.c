@@ -76,7 +76,7 @@ static uint64_t run_once(const char *path, uint64_t seed, char **trace, size_t *
     if (e) {
         FILE *mem = trace ? open_memstream(trace, len) : NULL;
         if (mem)
-            fl_engine_trace_to(e, mem);
+            fl_engine_trace_to(e, mem, FL_TRACE_JSONL);
         fl_engine_run(e);
         fl_engine_finish(e);
         h = fl_engine_trace_hash(e);

@@ -48,7 +48,7 @@ static uint64_t headless_hash(const char *path, FILE *trace)
     uint64_t h = 0;
     if (e && ic && (!s->expect.invariants || fl_invcheck_attach(ic, e) == 0)) {
         if (trace)
-            fl_engine_trace_to(e, trace);
+            fl_engine_trace_to(e, trace, FL_TRACE_JSONL);
         fl_engine_run(e);
         fl_engine_finish(e);
         h = fl_engine_trace_hash(e);

@@ -25,7 +25,7 @@ faultline_viz_SOURCES = sim/cli/main.c viz/viz_cmd.c $(VIZ_CORE) $(VIZ_LAYOUT) \
 	viz/draw_cluster.c viz/draw_logs.c viz/draw_diagram.c viz/draw_ring.c viz/panel.c \
 	viz/timeline.c
 faultline_viz_CFLAGS = $(AM_CFLAGS) $(SDL_CFLAGS)
-faultline_viz_LDADD = libfl.a $(CJSON_LIBS) $(GSL_LIBS) $(SDL_LIBS)
+faultline_viz_LDADD = libfl.a $(CJSON_LIBS) $(GSL_LIBS) $(ZSTD_LIBS) $(SDL_LIBS)
 faultline_viz_LDFLAGS = $(AM_LDFLAGS) -rdynamic
 endif
 EXTRA_DIST += viz/README.md docs/img/shots.txt docs/img/render.sh

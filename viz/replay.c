@@ -1,13 +1,15 @@
 /* replay.c — reads a trace file line by line into a model: the header
- * names the nodes and their roles, every later line is one event. A last
- * line cut short (a run killed while writing) is reported and skipped. */
+ * names the nodes and their roles, every later line is one event. The file
+ * may be JSON Lines or compact; sim/traceio.h gives both as lines. A last
+ * line cut short (a run killed while writing JSON Lines) is reported and
+ * skipped; a damaged or cut-short compact trace is an error. */
 #include "viz/replay.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/traceio.h"
 #include "viz/parse.h"
 
 static viz_model *model_from_header(const viz_trace_header *h)
@@ -16,69 +18,73 @@ static viz_model *model_from_header(const viz_trace_header *h)
                          h->scenario, h->seed);
 }
 
-static int read_events(FILE *fp, const char *path, viz_model *m, fl_error *err)
+static int read_events(fl_trace_reader *r, const char *path, viz_model *m, fl_error *err)
 {
-    char *line = NULL, msg[256];
-    size_t cap = 0;
-    ssize_t len;
+    const char *text;
+    char msg[256];
+    size_t len;
     long lineno = 1;
-    int rc = 0;
-    while ((len = getline(&line, &cap, fp)) >= 0) {
+    int rc;
+    while ((rc = fl_trace_reader_next(r, &text, &len, err)) == 1) {
         lineno++;
-        bool complete = len > 0 && line[len - 1] == '\n';
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        bool complete = len > 0 && text[len - 1] == '\n';
+        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
             len--;
         if (len == 0)
             continue;
-        if (viz_parse_event(m, line, (size_t)len, msg, sizeof msg) == 0)
+        if (viz_parse_event(m, text, len, msg, sizeof msg) == 0)
             continue;
         if (!complete && viz_model_event_count(m) > 0) {
             fprintf(stderr, "faultline: %s:%ld: the last line is cut short; ignored\n",
                     path, lineno);
-            break;
+            return 0;
         }
-        rc = fl_error_set(err, "%s:%ld: %s", path, lineno, msg);
-        break;
+        return fl_error_set(err, "%s:%ld: %s", path, lineno, msg);
     }
-    free(line);
-    if (rc == 0 && ferror(fp))
-        rc = fl_error_set(err, "%s: read error: %s", path, strerror(errno));
-    return rc;
+    return rc < 0 ? -1 : 0;
+}
+
+static viz_model *load(fl_trace_reader *r, const char *path, fl_error *err)
+{
+    const char *line;
+    char msg[256];
+    size_t len;
+    viz_trace_header h;
+    int rc = fl_trace_reader_next(r, &line, &len, err);
+    if (rc < 0)
+        return NULL;
+    if (rc == 0 || len == 0) {
+        fl_error_set(err, "%s: empty file, not a faultline trace", path);
+        return NULL;
+    }
+    if (viz_parse_header(line, len, &h, msg, sizeof msg) < 0) {
+        fl_error_set(err, "%s:1: %s", path, msg);
+        return NULL;
+    }
+    viz_model *m = model_from_header(&h);
+    viz_header_free(&h);
+    if (!m) {
+        fl_error_set(err, "%s: out of memory", path);
+        return NULL;
+    }
+    if (read_events(r, path, m, err) < 0) {
+        viz_model_free(m);
+        return NULL;
+    }
+    if (viz_model_event_count(m) == 0) {
+        fl_error_set(err, "%s: the trace has a header but no events", path);
+        viz_model_free(m);
+        return NULL;
+    }
+    return m;
 }
 
 viz_model *viz_replay_load(const char *path, fl_error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        fl_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    fl_trace_reader *r = fl_trace_reader_open(path, err);
+    if (!r)
         return NULL;
-    }
-    char *line = NULL, msg[256];
-    size_t cap = 0;
-    ssize_t len = getline(&line, &cap, fp);
-    viz_model *m = NULL;
-    viz_trace_header h;
-    if (len < 0 && ferror(fp)) {
-        fl_error_set(err, "%s: cannot read: %s", path, strerror(errno));
-    } else if (len <= 0) {
-        fl_error_set(err, "%s: empty file, not a faultline trace", path);
-    } else if (viz_parse_header(line, (size_t)len, &h, msg, sizeof msg) < 0) {
-        fl_error_set(err, "%s:1: %s", path, msg);
-    } else {
-        m = model_from_header(&h);
-        viz_header_free(&h);
-        if (!m)
-            fl_error_set(err, "%s: out of memory", path);
-        else if (read_events(fp, path, m, err) < 0) {
-            viz_model_free(m);
-            m = NULL;
-        } else if (viz_model_event_count(m) == 0) {
-            fl_error_set(err, "%s: the trace has a header but no events", path);
-            viz_model_free(m);
-            m = NULL;
-        }
-    }
-    free(line);
-    fclose(fp);
+    viz_model *m = load(r, path, err);
+    fl_trace_reader_close(r);
     return m;
 }

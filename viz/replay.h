@@ -1,4 +1,4 @@
-/* replay.h — loads a recorded trace file (JSON Lines) into a model. */
+/* replay.h — loads a recorded trace file (JSON Lines or compact) into a model. */
 #ifndef FL_VIZ_REPLAY_H
 #define FL_VIZ_REPLAY_H
 

@@ -23,7 +23,7 @@ typedef struct fl_command {
 extern const fl_command fl_cmd_run_entry, fl_cmd_check_entry, fl_cmd_list_entry,
     fl_cmd_bench_entry, fl_cmd_experiment_entry, fl_cmd_viz_entry, fl_cmd_grade_entry,
     fl_cmd_explore_entry, fl_cmd_merge_entry, fl_cmd_shrink_entry, fl_cmd_diff_entry,
-    fl_cmd_new_entry, fl_cmd_search_entry;
+    fl_cmd_new_entry, fl_cmd_search_entry, fl_cmd_trace_entry;
 
 void fl_cli_print_usage(const fl_command *c);
 
@@ -45,6 +45,7 @@ int fl_cmd_explore(int argc, char **argv);  /* sim/cli/cmd_explore.c */
 int fl_cmd_merge(int argc, char **argv);    /* sim/cli/cmd_merge.c */
 int fl_cmd_shrink(int argc, char **argv);   /* sim/cli/cmd_shrink.c */
 int fl_cmd_diff(int argc, char **argv);     /* sim/cli/cmd_diff.c */
+int fl_cmd_trace(int argc, char **argv);    /* sim/cli/cmd_trace.c */
 int fl_cmd_new(int argc, char **argv);      /* sim/cli/cmd_new.c */
 int fl_cmd_search(int argc, char **argv);   /* sim/cli/cmd_search.c */
 void fl_cmd_search_usage(FILE *out);

@@ -1,5 +1,6 @@
 /* cmd_diff.c — `faultline diff TRACE_A TRACE_B`: where two traces (JSON
- * Lines from `faultline run --trace`) part ways. Compares the headers
+ * Lines or compact, from `faultline run --trace`, read through
+ * sim/traceio.h) part ways. Compares the headers
  * (seed, scenario, algorithm, nodes), then the events in order, and prints
  * the first event that differs with the events before it (shared) and
  * after it (in each trace), naming the fields that differ. For hunting a
@@ -7,7 +8,6 @@
  * Exit status 0 identical, 1 different, 2 unreadable input (like cmp). */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
+#include "sim/traceio.h"
 
 #define SHOW_MAX 400          /* characters of an event shown */
 
@@ -26,11 +27,12 @@ typedef struct diff_opts {
 } diff_opts;
 
 typedef struct trace_in {
-    const char *path;
-    FILE       *f;
-    char       *line;
-    size_t      cap;
-    uint64_t    events;        /* events read so far */
+    const char      *path;
+    fl_trace_reader *r;
+    char            *line;     /* the current line, without its newline */
+    size_t           cap;
+    uint64_t         events;   /* events read so far */
+    int              bad;      /* a read failed (message printed) */
 } trace_in;
 
 static const fl_cli_opt diff_options[] = {
@@ -75,27 +77,53 @@ static int parse_args(int argc, char **argv, diff_opts *o)
     return 0;
 }
 
-/* Next line without its newline; false at end of file. */
+/* Next line without its newline; false at the end, or after a read error
+ * (printed, and t->bad set). */
 static bool next_line(trace_in *t)
 {
-    ssize_t n = getline(&t->line, &t->cap, t->f);
-    if (n < 0)
+    const char *line;
+    size_t n;
+    fl_error err = { { 0 } };
+    if (t->bad)
         return false;
+    int rc = fl_trace_reader_next(t->r, &line, &n, &err);
+    if (rc <= 0) {
+        if (rc < 0) {
+            fprintf(stderr, "faultline: %s\n", err.msg);
+            t->bad = 1;
+        }
+        return false;
+    }
+    if (n + 1 > t->cap) {
+        char *p = realloc(t->line, n + 1);
+        if (!p) {
+            fprintf(stderr, "faultline: %s: out of memory\n", t->path);
+            t->bad = 1;
+            return false;
+        }
+        t->line = p;
+        t->cap = n + 1;
+    }
+    memcpy(t->line, line, n);
     while (n > 0 && (t->line[n - 1] == '\n' || t->line[n - 1] == '\r'))
-        t->line[--n] = '\0';
+        n--;
+    t->line[n] = '\0';
     return true;
 }
 
 static int open_trace(trace_in *t, const char *path, cJSON **header)
 {
+    fl_error err = { { 0 } };
     memset(t, 0, sizeof *t);
     t->path = path;
-    t->f = fopen(path, "r");
-    if (!t->f) {
-        fprintf(stderr, "faultline: %s: cannot read: %s\n", path, strerror(errno));
+    t->r = fl_trace_reader_open(path, &err);
+    if (!t->r) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
         return 2;
     }
-    if (!next_line(t) || !(*header = cJSON_Parse(t->line))) {
+    if (!next_line(t) && t->bad)
+        return 2;
+    if (!t->line || !(*header = cJSON_Parse(t->line))) {
         fprintf(stderr, "faultline: %s: line 1: expected a trace header (JSON), as written "
                         "by faultline run --trace\n", path);
         return 2;
@@ -110,8 +138,7 @@ static int open_trace(trace_in *t, const char *path, cJSON **header)
 
 static void close_trace(trace_in *t)
 {
-    if (t->f)
-        fclose(t->f);
+    fl_trace_reader_close(t->r);
     free(t->line);
 }
 
@@ -264,6 +291,10 @@ static int compare_events(trace_in *a, trace_in *b, unsigned context)
     int result = 0;
     for (;;) {
         bool ma = next_line(a), mb = next_line(b);
+        if (a->bad || b->bad) {
+            result = 2;
+            break;
+        }
         if (!ma && !mb) {
             printf("the events are identical: %" PRIu64 " events\n", a->events);
             break;
@@ -325,10 +356,8 @@ int fl_cmd_diff(int argc, char **argv)
         rc = compare_events(&a, &b, o.context);
         if (hdiff && rc == 0)
             rc = 1;
-        if (ferror(a.f) || ferror(b.f)) {
-            fprintf(stderr, "faultline: read error\n");
-            rc = 2;
-        }
+        if (a.bad || b.bad)
+            rc = 2;         /* the message is printed */
     }
     cJSON_Delete(ha);
     cJSON_Delete(hb);
@@ -343,14 +372,16 @@ int fl_cmd_diff(int argc, char **argv)
 static const char usage_text[] =
     "usage: faultline diff TRACE_A TRACE_B [--context N]\n"
     "\n"
-    "Compares two traces written by `faultline run --trace`: the header fields\n"
+    "Compares two traces written by `faultline run --trace` (JSON Lines or the\n"
+    "compact format, in any mix; the events as JSON Lines): the header fields\n"
     "that differ (seed, scenario, algorithm, nodes), then the events in order;\n"
     "prints the first event that differs (its number, simulated time and the\n"
     "fields that differ) with the N events before it and after it in each\n"
     "trace (default 5). For hunting a nondeterminism or seeing what a change\n"
     "did to a run.\n"
     "\n"
-    "exit status: 0 identical, 1 different, 2 bad usage or unreadable input\n";
+    "exit status: 0 identical, 1 different, 2 bad usage or unreadable input\n"
+    "(a damaged or cut-short compact trace: the message names the file)\n";
 
 const fl_command fl_cmd_diff_entry = {
     "diff", "show where two traces diverge", usage_text, fl_cmd_diff, NULL, true,

@@ -26,6 +26,7 @@ static const char usage_text[] =
     "  --seed N          master seed (as for run)\n"
     "  --impl SO         use the algorithm in this shared object\n"
     "  --trace FILE      replay a trace written by `faultline run --trace`\n"
+    "                    (JSON Lines or compact)\n"
     "  --speed X         simulated seconds per wall second (default 0.05)\n"
     "  --at MS           start at simulated time MS (--at-ms is the same)\n"
     "  --select NODE     select this node at the start\n"

@@ -18,7 +18,7 @@ static const fl_command *const commands[] = {
     &fl_cmd_run_entry, &fl_cmd_check_entry, &fl_cmd_list_entry, &fl_cmd_bench_entry,
     &fl_cmd_experiment_entry, &fl_cmd_viz_entry, &fl_cmd_grade_entry,
     &fl_cmd_explore_entry, &fl_cmd_merge_entry, &fl_cmd_shrink_entry,
-    &fl_cmd_diff_entry, &fl_cmd_search_entry, &fl_cmd_new_entry, &fl_cmd_help_entry,
+    &fl_cmd_diff_entry, &fl_cmd_trace_entry, &fl_cmd_search_entry, &fl_cmd_new_entry, &fl_cmd_help_entry,
     &fl_cmd_version_entry,
     NULL,
 };

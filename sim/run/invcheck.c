@@ -86,8 +86,15 @@ static int msg_hook(void *arg, fl_engine *e, const fl_msg_event *ev)
                      .before = ev->before, .after = ev->after };
     fl_msg_info_clear(&m.info);
     const fl_algorithm *alg = fl_engine_algorithm(e);
-    if (alg->describe)
+    if (ev->desc && ev->desc->done) {
+        m.info = ev->desc->info;        /* described once, when sent */
+    } else if (alg->describe) {
         alg->describe(ev->data, ev->len, &m.info);
+        if (ev->desc) {
+            ev->desc->info = m.info;
+            ev->desc->done = true;
+        }
+    }
     for (size_t i = 0; i < ic->n; i++) {
         if (!ic->invs[i]->message)
             continue;

@@ -51,7 +51,7 @@ fl_run *fl_run_new(const fl_scenario *s, const fl_algorithm *alg,
         fl_error_set(err, "out of memory");
         goto fail;
     }
-    if (o->trace && fl_engine_trace_to(r->e, o->trace) < 0) {
+    if (o->trace && fl_engine_trace_to(r->e, o->trace, o->trace_format) < 0) {
         fl_error_set(err, "cannot write the trace");
         goto fail;
     }
@@ -268,7 +268,7 @@ static int write_metrics(FILE *fp, const fl_run *r)
     return ferror(fp) ? -1 : 0;
 }
 
-static int write_outputs(const fl_run *r)
+static int write_outputs(fl_run *r)
 {
     int bad = 0;
     const fl_history *h = fl_engine_history(r->e);
@@ -278,7 +278,7 @@ static int write_outputs(const fl_run *r)
         bad |= fl_history_write_edn(h, r->o.history_edn) != 0;
     if (r->o.metrics)
         bad |= write_metrics(r->o.metrics, r) != 0;
-    bad |= fl_engine_trace(r->e)->io_error != 0;
+    bad |= fl_engine_trace_close(r->e) != 0;
     return bad ? -1 : 0;
 }
 

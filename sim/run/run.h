@@ -34,7 +34,8 @@ typedef struct fl_run_opts {
     bool        seed_hex;      /* the seed was written in hex (--seed 0x...) */
     fl_time     duration;      /* 0: the scenario's */
     double      lin_timeout_s; /* 0: 10 s */
-    FILE       *trace;         /* JSON Lines trace, borrowed; NULL: none */
+    FILE       *trace;         /* trace file, borrowed; NULL: none */
+    fl_trace_format trace_format; /* JSON Lines (the default) or compact */
     /* Written by fl_run_judge (borrowed; NULL: not written). */
     FILE       *history, *history_edn, *metrics;
     /* For the reproduce command only: the scenario as the user named it

@@ -5,7 +5,10 @@
 #   scenario  the scenario loader and binding      seeds: scenarios/**/*.json
 #   suite     the suite loader                     seeds: scenarios/*/suite.json
 #   history   every history reader (hist_read.h)   seeds: tests/fixtures histories
-#   trace     the visualizer's trace reader        seeds: a few traces of shipped runs
+#   trace     the visualizer's trace reader        seeds: a few traces of shipped runs,
+#                                                  JSON Lines and compact
+#   tracez    the compact trace's record decoder   seeds: those compact traces
+#             (input: the decompressed stream, compressed by the harness)
 # Inputs that crashed once live in tests/fuzz/corpus/HARNESS/ (regression
 # inputs, always run first); a new crash is written to
 # tests/fuzz/corpus/HARNESS/crash-* and the script exits 1: fix the bug and
@@ -15,7 +18,7 @@
 set -u
 secs=${1:-60}
 shift || true
-harnesses=${*:-scenario suite history trace}
+harnesses=${*:-scenario suite history trace tracez}
 src=${FL_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cc=${FUZZ_CC:-clang}
 build=${FUZZ_BUILD:-$PWD/tests/fuzz/build}
@@ -25,8 +28,8 @@ mkdir -p "$build/obj"
 
 flags=(-g -O1 -std=gnu11 -fno-omit-frame-pointer -fsanitize=address,undefined
        -fno-sanitize-recover=undefined -DHAVE_CONFIG_H -I. -I"$src"
-       $(pkg-config --cflags libcjson gsl 2>/dev/null))
-libs=($(pkg-config --libs libcjson gsl 2>/dev/null) -lm -ldl)
+       $(pkg-config --cflags libcjson gsl libzstd 2>/dev/null))
+libs=($(pkg-config --libs libcjson gsl libzstd 2>/dev/null) -lm -ldl)
 
 # The library, instrumented once: everything but main() and the SDL parts
 # of the visualizer (its trace reader is plain C).
@@ -52,10 +55,18 @@ seed_corpus() {
     suite)    for f in "$src"/scenarios/*/suite.json; do cp "$f" "$dir/$(basename "$(dirname "$f")").json"; done ;;
     history)  find "$src/tests/fixtures" -type f \( -name '*.jsonl' -o -name '*.edn' -o -name '*.log' \) \
                   -size -64k -exec sh -c 'for f; do printf "\000" | cat - "$f" > "$0/$(basename "$f")"; done' "$dir" {} + ;;
-    trace)    for s in raft/basic.json paxos/basic-single.json sort/basic.json; do
+    trace)    for s in raft/basic.json paxos/basic-single.json sort/basic.json kv/faults-tour.json; do
                   [ -f "$dir/${s%%/*}.jsonl" ] ||
                   ./faultline run "$src/scenarios/$s" --quiet --duration 300 \
                       --trace "$dir/${s%%/*}.jsonl" > /dev/null 2>&1
+                  [ -f "$dir/${s%%/*}.fltrace" ] ||
+                  ./faultline run "$src/scenarios/$s" --quiet --duration 300 \
+                      --trace "$dir/${s%%/*}.fltrace" > /dev/null 2>&1
+              done ;;
+    tracez)   seed_corpus trace
+              command -v zstd > /dev/null || return 0
+              for f in "$build/corpus/trace"/*.fltrace; do
+                  zstd -q -d -c "$f" > "$dir/$(basename "$f" .fltrace).raw" 2>/dev/null
               done ;;
     esac
 }
