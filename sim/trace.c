@@ -172,10 +172,12 @@ static const char *channel_kind(const fl_trace *t, const fl_trace_rec *r,
 /* A view that is no leader's carries match/next only when its algorithm
  * filled them (a CRDT's per-replica counts): written then, so the
  * visualizer can draw them; the trace hash covers no view field. */
-static bool view_has_vectors(const fl_view *v)
+bool fl_trace_view_vectors(const fl_view *v)
 {
-    if (v->kind == FL_VIEW_CANDIDATE)
+    if (!v->match || !v->next || v->kind == FL_VIEW_CANDIDATE)
         return false;
+    if (v->kind == FL_VIEW_LEADER)
+        return true;
     for (size_t i = 0; i < v->npeers; i++)
         if (v->match[i] != -1 || v->next[i] != -1)
             return true;
@@ -196,7 +198,7 @@ static void write_view(FILE *out, const fl_view *v)
             ",\"commit\":%" PRId64 ",\"applied\":%" PRId64,
             v->term, v->leader, v->voted_for, v->log_first, v->log_last,
             v->commit, v->applied);
-    if (v->match && v->next && (v->kind == FL_VIEW_LEADER || view_has_vectors(v))) {
+    if (fl_trace_view_vectors(v)) {
         fputs(",\"match\":[", out);
         for (size_t i = 0; i < v->npeers; i++)
             fprintf(out, "%s%" PRId64, i ? "," : "", v->match[i]);
@@ -334,7 +336,8 @@ static void write_detail(FILE *out, size_t nnodes, const fl_trace_rec *r)
             fprintf(out, ",\"reason\":\"%s\"", r->reason);
         break;
     case FL_TR_END:
-        fprintf(out, ",\"events\":%" PRIu64, r->events);
+        fprintf(out, ",\"events\":%" PRIu64 "%s", r->events,
+                r->stopped ? ",\"stopped\":true" : "");
         break;
     default:
         break;
@@ -439,11 +442,15 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
 
 void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events)
 {
-    if (t->ended || !t->out)
+    if (t->ended || (!t->out && !t->enc))
         return;
     t->ended = true;
-    if (fprintf(t->out, "{\"t\":%" PRId64 ",\"ev\":\"end\",\"node\":-1,\"a\":0,\"b\":0,"
-                "\"events\":%" PRIu64 ",\"stopped\":true}\n", time, events) < 0)
+    fl_trace_rec r = { .time = time, .type = FL_TR_END, .node = FL_NO_NODE,
+                       .peer = FL_NO_NODE, .events = events, .stopped = true };
+    fl_msg_info info;
+    fl_msg_info_clear(&info);
+    if (t->enc ? fl_trace_enc_put(t->enc, &r, &info) < 0
+               : fl_trace_write_line(t->out, t->nnodes, &r, &info) < 0)
         t->io_error = 1;
 }
 

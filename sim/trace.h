@@ -98,6 +98,7 @@ typedef struct fl_trace_rec {
     unsigned      flags;      /* link: FL_TRACE_LINK_* */
     uint64_t      events;     /* end: the engine's events processed, as
                                  `run` counts them (JSON only, not hashed) */
+    bool          stopped;    /* end: written by fl_trace_note_stop */
 } fl_trace_rec;
 
 typedef struct fl_trace_node_info {
@@ -161,6 +162,9 @@ int  fl_trace_write_header(FILE *out, uint64_t seed, const char *scenario,
 int  fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
                          const fl_msg_info *info);
 const char *fl_trace_type_name(fl_trace_type type);
+/* Whether a view's match/next arrays are written: a leader's, or any view
+ * but a candidate's whose algorithm filled them (a CRDT's vectors). */
+bool fl_trace_view_vectors(const fl_view *v);
 /* Writes the ring's events, oldest first, one per line with `indent`. */
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent);
 

@@ -382,7 +382,7 @@ static uint8_t *put_arrays(fl_trace_enc *e, uint8_t *p, vstate *st, const fl_vie
 static uint8_t *put_view(fl_trace_enc *e, uint8_t *p, fl_node_id node, const fl_view *v)
 {
     vstate *st = vstate_of(e->views, e->nnodes, node);
-    unsigned arr = (v->kind == FL_VIEW_LEADER && v->match ? VIEW_MATCH : 0) |
+    unsigned arr = (fl_trace_view_vectors(v) ? VIEW_MATCH : 0) |
                    (v->kind == FL_VIEW_CANDIDATE && v->votes ? VIEW_VOTES : 0);
     size_t ns = v->nscalars < FL_VIEW_MAX_SCALARS ? v->nscalars : FL_VIEW_MAX_SCALARS;
     int64_t num[NUMS] = { v->term, v->leader, v->voted_for, v->log_first, v->log_last,
@@ -446,6 +446,10 @@ static uint8_t *put_other(fl_trace_enc *e, uint8_t *p, const fl_trace_rec *r)
     case FL_TR_SKIP:
         *p++ = r->reason != NULL;
         return r->reason ? put_str(e, p, r->reason) : p;
+    case FL_TR_END:
+        p = put_var(p, r->events);
+        *p++ = r->stopped;
+        return p;
     default:
         return p;
     }
@@ -896,6 +900,10 @@ static void get_other(fl_trace_dec *d, fl_trace_rec *r)
     case FL_TR_SKIP:
         if (get_u8(d))
             r->reason = get_str(d);
+        break;
+    case FL_TR_END:
+        r->events = get_var(d);
+        r->stopped = get_u8(d) != 0;
         break;
     default:
         break;
