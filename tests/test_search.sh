@@ -50,6 +50,11 @@ finds paxos forget-promise paxos.promise_kept --depth 8 --crashes 1 --restarts 1
 finds raft-figure8 commit-old-term raft.commit_current_term --depth 6 --timer-kinds election
 finds raft-figure8 apply-before-commit raft.state_machine_safety --depth 6 --timer-kinds election
 finds raft-two-leaders no-truncate raft.leader_completeness --depth 5 --timer-kinds election
+# Paxos: from the end of phase 1 (paxos-phase2.json), and a 5-server
+# Multi-Paxos leader (multipaxos-5.json: with three servers the leader's own
+# accept and any other make a majority, so double counting cannot show).
+finds paxos-phase2 learner-double-count paxos.learn_only_chosen --depth 4 --ops 0 --dups 1
+finds multipaxos-5 learner-double-count paxos.learn_only_chosen --depth 4 --dups 1
 
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
@@ -67,12 +72,16 @@ sed 's/"seed": 1,/"seed": 1, "params": {"bugs": ["commit-old-term"]},/' \
     && ok "--prefix starts from another file's schedule" \
     || { bad "--prefix starts from another file's schedule"; cat "$tmp/out"; }
 # Without the switch, the same prefixes and bounds hold.
-for scen in raft-figure8 raft-two-leaders; do
-    "$fl" search "$src/scenarios/search/$scen.json" --quiet --depth 5 --timer-kinds election \
-        > "$tmp/out" 2>&1
-    [ $? -eq 0 ] && grep -q 'no violation' "$tmp/out" && ok "correct raft from $scen exhausts depth 5" \
-        || { bad "correct raft from $scen exhausts depth 5"; cat "$tmp/out"; }
-done
+holds() {   # scenario search-options...: no violation, the bounds exhausted
+    local scen=$1; shift
+    "$fl" search "$src/scenarios/search/$scen.json" --quiet "$@" > "$tmp/out" 2>&1
+    [ $? -eq 0 ] && grep -q 'no violation' "$tmp/out" && ok "correct $scen holds ($*)" \
+        || { bad "correct $scen holds ($*)"; cat "$tmp/out"; }
+}
+holds raft-figure8 --depth 5 --timer-kinds election
+holds raft-two-leaders --depth 5 --timer-kinds election
+holds paxos-phase2 --depth 4 --ops 0 --dups 1
+holds multipaxos-5 --depth 4 --dups 1
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
