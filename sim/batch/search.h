@@ -3,7 +3,9 @@
  * timer fires, and within budgets what to drop, duplicate, crash or
  * restart. Stateless: a state is the list of choices that leads to it and
  * is rebuilt by re-executing that list on a fresh engine under manual
- * delivery (sim/manual.h), so any plug-in works unchanged. Breadth-first
+ * delivery (sim/manual.h), so any plug-in works unchanged. If the
+ * scenario has a "schedule", it is the prefix every execution replays
+ * first: the search starts where it ends. Breadth-first
  * search finds a shortest counterexample; depth-first search with
  * iterative deepening uses less memory and sleep sets (partial-order
  * reduction: steps at different nodes commute). A visited table keyed by
