@@ -27,32 +27,35 @@ done
 echo "sleep-set reduction (depth-first states without / with): $(awk "BEGIN{printf \"%.2f\", $states_nopor/$states_dfs}")x"
 
 echo "== time to find each bug switch (breadth-first, limit ${limit} s)"
-printf '%-12s %-22s %-6s %8s %8s %s\n' algorithm switch steps wall_s cpu_s check
-while read -r alg bug opts; do
+# scenario: scenarios/search/NAME.json; the deep switches start from a story's
+# prefix (the scenario's "schedule": raft-figure8, raft-two-leaders,
+# paxos-phase2, multipaxos-5)
+printf '%-18s %-22s %-6s %8s %8s %s\n' scenario switch steps wall_s cpu_s check
+while read -r scen bug opts; do
     sed "s/\"seed\": 1,/\"seed\": 1, \"params\": {\"bugs\": [\"$bug\"]},/" \
-        "$src/scenarios/search/$alg.json" > "$tmp/s.json"
+        "$src/scenarios/search/$scen.json" > "$tmp/s.json"
     "$fl" search "$tmp/s.json" --quiet --depth 30 --time "$limit" $opts > "$tmp/out" 2>&1
     wa=$(num '[0-9.]+ s wall' "$tmp/out"); cp=$(num '[0-9.]+ s CPU' "$tmp/out")
     if grep -q '^VIOLATION' "$tmp/out"; then
-        printf '%-12s %-22s %-6s %8s %8s %s\n' "$alg" "$bug" \
+        printf '%-18s %-22s %-6s %8s %8s %s\n' "$scen" "$bug" \
             "$(num 'counterexample, [0-9]+ steps' "$tmp/out")" "$wa" "$cp" \
             "$(sed -n 's/^VIOLATION \([^:]*\):.*/\1/p' "$tmp/out")"
     else
-        printf '%-12s %-22s %-6s %8s %8s %s\n' "$alg" "$bug" "-" "$wa" "$cp" "not found"
+        printf '%-18s %-22s %-6s %8s %8s %s\n' "$scen" "$bug" "-" "$wa" "$cp" "not found"
     fi
 done <<'LIST'
 raft vote-twice
 raft no-up-to-date-check
 raft no-persist --crashes 1 --restarts 1
-raft commit-old-term --crashes 1 --restarts 1
-raft no-truncate --drops 1
-raft apply-before-commit
+raft-figure8 commit-old-term --timer-kinds election
+raft-figure8 apply-before-commit --timer-kinds election
+raft-two-leaders no-truncate --timer-kinds election
 multipaxos non-unique-ballots
 multipaxos accept-below-promise
 multipaxos forget-promise --crashes 1 --restarts 1
 multipaxos ignore-accepted
-multipaxos learner-double-count --dups 1
+multipaxos-5 learner-double-count --dups 1
 multipaxos infer-any-ballot --drops 1
 paxos forget-promise --crashes 1 --restarts 1
-paxos learner-double-count --dups 1
+paxos-phase2 learner-double-count --ops 0 --dups 1
 LIST

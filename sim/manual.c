@@ -26,6 +26,11 @@ static const char *const timer_names[FL_TIMER_KIND_COUNT] = {
     "election", "heartbeat", "retry", "lease", "tick", "other"
 };
 
+const char *fl_manual_timer_kind_name(fl_timer_kind k)
+{
+    return (unsigned)k < FL_TIMER_KIND_COUNT ? timer_names[k] : "?";
+}
+
 static bool event_before(const fl_event *a, const fl_event *b)
 {
     return a->time != b->time ? a->time < b->time : a->order < b->order;

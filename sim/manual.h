@@ -42,6 +42,10 @@ typedef struct fl_pending {
     fl_node_id      hint;
 } fl_pending;
 
+/* A timer kind's name ("election", "heartbeat", "retry", "lease", "tick",
+ * "other"), as pending timers show it; "?" out of range. */
+const char *fl_manual_timer_kind_name(fl_timer_kind k);
+
 /* Takes over `e` (borrowed; nothing may have stepped yet) and boots every
  * node. NULL if out of memory. */
 fl_manual *fl_manual_new(fl_engine *e);

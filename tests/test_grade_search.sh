@@ -48,6 +48,25 @@ esac
 [ $rc -eq 1 ] && grep -q 'expected violation raft.vote_durable: caught' "$tmp/replay" \
     && ok "run replays the counterexample to the same check" || { bad "replay (exit $rc)"; cat "$tmp/replay"; }
 
+# a search test from a story's prefix with only election timers as choices
+# (timer_kinds): the Figure 8 switch fails it, and the reproduce command
+# carries --timer-kinds
+sed 's/"seed": 1,/"seed": 1, "params": {"bugs": ["commit-old-term"]},/' \
+    "$src/scenarios/search/raft-figure8.json" > "$tmp/fig8.json"
+for scen in "$src/scenarios/search/raft-figure8.json" "$tmp/fig8.json"; do
+    cat > "$tmp/fig8-suite.json" <<EOF
+{ "name": "fig8", "algorithm": "raft", "limits": { "cpu_s": 10, "wall_s": 60, "memory_mb": 512 },
+  "tests": [ { "name": "figure8", "scenario": "$scen", "weight": 1,
+               "search": { "depth": 6, "seconds": 8, "timer_kinds": ["election"] } } ] }
+EOF
+    "$fl" grade --suite "$tmp/fig8-suite.json" > "$tmp/fig8.out" 2>&1
+    echo "$(row figure8 "$tmp/fig8.out")" >> "$tmp/fig8.rows"
+done
+[ "$(tr '\n' ' ' < "$tmp/fig8.rows")" = "pass FAIL " ] && grep -q 'raft.commit_current_term' "$tmp/fig8.out" \
+    && grep -q 'reproduce: faultline search .*--timer-kinds election' "$tmp/fig8.out" \
+    && ok "timer_kinds: correct Raft passes from the Figure 8 prefix, commit-old-term fails" \
+    || { bad "timer_kinds: Figure 8 search test ($(tr '\n' ' ' < "$tmp/fig8.rows"))"; cat "$tmp/fig8.out"; }
+
 # a plug-in that never returns: the search test ends at the CPU limit
 if [ -e "$libs/hostile_loop.so" ]; then
     "$fl" grade --suite "$suite" --impl "$libs/hostile_loop.so" --cpu 2 --wall 20 > "$tmp/loop" 2>&1; rc=$?
@@ -70,6 +89,7 @@ bad_suite "depth out of range" '{ "depth": 0 }' '$.tests[1].search.depth'
 bad_suite "order" '{ "order": "random" }' 'expected "bfs" or "dfs"'
 bad_suite "seconds over the CPU limit" '{ "seconds": 60 }' '$.tests[1].search.seconds'
 bad_suite "not an object" '7' 'expected an object of search bounds'
+bad_suite "timer kind" '{ "timer_kinds": ["election", "banana"] }' '$.tests[1].search.timer_kinds[1]'
 
 echo "fl-tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

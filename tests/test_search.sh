@@ -43,6 +43,58 @@ finds multipaxos accept-below-promise paxos.promise --depth 8
 finds multipaxos forget-promise paxos.promise --depth 6 --crashes 1 --restarts 1
 finds paxos forget-promise paxos.promise_kept --depth 8 --crashes 1 --restarts 1
 
+# Deep switches, from a scenario whose "schedule" is the prefix the search
+# starts from (scenarios/search/raft-figure8.json: a leader with an
+# unreplicated write; raft-two-leaders.json: then a second leader in a newer
+# term), with only election timers as choices (--timer-kinds).
+finds raft-figure8 commit-old-term raft.commit_current_term --depth 6 --timer-kinds election
+finds raft-figure8 apply-before-commit raft.state_machine_safety --depth 6 --timer-kinds election
+finds raft-two-leaders no-truncate raft.leader_completeness --depth 5 --timer-kinds election
+# Paxos: from the end of phase 1 (paxos-phase2.json), and a 5-server
+# Multi-Paxos leader (multipaxos-5.json: with three servers the leader's own
+# accept and any other make a majority, so double counting cannot show).
+finds paxos-phase2 learner-double-count paxos.learn_only_chosen --depth 4 --ops 0 --dups 1
+finds multipaxos-5 learner-double-count paxos.learn_only_chosen --depth 4 --dups 1
+
+# Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
+with_bug raft-figure8 commit-old-term > /dev/null
+"$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
+    --out "$tmp/fig8.json" > "$tmp/out" 2>&1
+grep -q 'counterexample, 11 steps (the 5 of the prefix, then 6 found)' "$tmp/out" \
+    && ok "Figure 8: an 11-step counterexample that starts with the prefix" \
+    || { bad "Figure 8: an 11-step counterexample that starts with the prefix"; cat "$tmp/out"; }
+# --prefix: the same search from another file's schedule (the counterexample
+# itself: the violation is at its end, so it is found at depth 0).
+sed 's/"seed": 1,/"seed": 1, "params": {"bugs": ["commit-old-term"]},/' \
+    "$src/scenarios/search/raft.json" > "$tmp/plain.json"
+"$fl" search "$tmp/plain.json" --quiet --depth 2 --prefix "$tmp/fig8.json" > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'counterexample, 11 steps (the 11 of the prefix, then 0 found)' "$tmp/out" \
+    && ok "--prefix starts from another file's schedule" \
+    || { bad "--prefix starts from another file's schedule"; cat "$tmp/out"; }
+# Without the switch, the same prefixes and bounds hold.
+holds() {   # scenario search-options...: no violation, the bounds exhausted
+    local scen=$1; shift
+    "$fl" search "$src/scenarios/search/$scen.json" --quiet "$@" > "$tmp/out" 2>&1
+    [ $? -eq 0 ] && grep -q 'no violation' "$tmp/out" && ok "correct $scen holds ($*)" \
+        || { bad "correct $scen holds ($*)"; cat "$tmp/out"; }
+}
+holds raft-figure8 --depth 5 --timer-kinds election
+holds raft-two-leaders --depth 5 --timer-kinds election
+holds paxos-phase2 --depth 4 --ops 0 --dups 1
+holds multipaxos-5 --depth 4 --dups 1
+# --timer-kinds filters: without election timers no second leader, so the
+# Figure 8 switch cannot show within any depth.
+"$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
+    > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "--timer-kinds none: no election, no Figure 8" \
+    || { bad "--timer-kinds none: no election, no Figure 8"; cat "$tmp/out"; }
+# --choices lists the start's choices as schedule steps (here the leader's
+# AppendEntries carrying the write, and no timer but elections and the client's).
+"$fl" search "$src/scenarios/search/raft-figure8.json" --choices --timer-kinds election > "$tmp/out" 2>&1
+grep -q '"step":"deliver","node":0,"id":7,"from":1,"kind":"AppendEntries"' "$tmp/out" \
+    && ! grep -q 'heartbeat' "$tmp/out" && ok "--choices lists the start's choices" \
+    || { bad "--choices lists the start's choices"; cat "$tmp/out"; }
+
 # The shortest counterexample of vote-twice: since the rule checks (issue 14)
 # raft.vote_durable sees the second granting reply itself, five steps.
 with_bug raft vote-twice > /dev/null
@@ -85,6 +137,13 @@ expect2 "$fl" search
 expect2 "$fl" search "$src/scenarios/search/raft.json" --depth banana
 expect2 "$fl" search "$src/scenarios/search/raft.json" --timers sometimes
 expect2 "$fl" search "$tmp/none.json"
+expect2 "$fl" search "$src/scenarios/search/raft.json" --timer-kinds election,banana
+grep -q '"banana" is not a timer kind' "$tmp/err" && ok "a bad timer kind is named" || { bad "a bad timer kind is named"; cat "$tmp/err"; }
+expect2 "$fl" search "$src/scenarios/search/raft.json" --prefix "$src/scenarios/search/paxos.json"
+grep -q 'schedule: expected a non-empty schedule' "$tmp/err" && ok "a prefix without a schedule is refused" || { bad "a prefix without a schedule is refused"; cat "$tmp/err"; }
+sed 's/"id": 3,/"id": 333,/' "$src/scenarios/search/raft-figure8.json" > "$tmp/misfit.json"
+expect2 "$fl" search "$tmp/misfit.json"
+grep -q 'schedule\[2\]: no such pending event' "$tmp/err" && ok "a prefix that does not fit names its step" || { bad "a prefix that does not fit names its step"; cat "$tmp/err"; }
 sed 's/"seed": 1,/"seed": 1, "schedule": [{"step": "teleport", "node": 0}],/' \
     "$src/scenarios/search/raft.json" > "$tmp/badsched.json"
 expect2 "$fl" run "$tmp/badsched.json"

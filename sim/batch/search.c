@@ -101,10 +101,41 @@ static int exec_apply(exec *x, const fl_step *c)
     return fl_run_violation(x->run) ? 1 : 0;
 }
 
+/* The scenario's own "schedule", replayed before the search's choices:
+ * the search explores from the state it leads to. Budgets and client
+ * operations count only the choices after it. 1 if the prefix itself
+ * breaks a check (at its last step), 0, or -1 with S->err. */
+static int exec_prefix(search *S, exec *x)
+{
+    const fl_scenario *s = S->s;
+    for (size_t i = 0; i < s->nschedule; i++) {
+        S->r->steps++;
+        int rc = exec_apply(x, &s->schedule[i]);
+        if (rc > 0 && i + 1 == s->nschedule)
+            break;
+        if (rc != 0) {
+            fl_error_set(S->err, "search: %s: $.schedule[%zu]: %s", s->path ? s->path : "scenario",
+                         i, rc < 0 ? "no such pending event (the prefix does not fit this "
+                                     "binary or scenario)"
+                                   : "the prefix breaks a check before its end");
+            return -1;
+        }
+    }
+    memset(x->used, 0, sizeof x->used);
+    x->ops = 0;
+    return fl_run_violation(x->run) ? 1 : 0;
+}
+
 static int exec_replay(search *S, exec *x, const fl_step *path, size_t len)
 {
     if (exec_start(S, x) < 0)
         return -1;
+    if (exec_prefix(S, x) != 0 && len > 0) {
+        if (!S->err->msg[0])
+            fl_error_set(S->err, "search: the prefix breaks a check before its end");
+        exec_free(x);
+        return -1;
+    }
     for (size_t i = 0; i < len; i++) {
         S->r->steps++;
         if (exec_apply(x, &path[i]) != 0) {
@@ -167,7 +198,8 @@ static void add_pending_choices(const search *S, const exec *x, choice_list *l)
             continue;         /* a duplicate, or a later timer of one kind */
         fl_step c = { .node = p->node, .from = p->from, .id = p->id, .what = p->what };
         if (p->kind == FL_PENDING_TIMER) {
-            if (is_client(x, p->node) && x->ops >= o->ops)
+            if (is_client(x, p->node) ? x->ops >= o->ops
+                                      : !(o->timer_kinds & (1u << p->timer_kind)))
                 continue;
             if (o->timers_in_order && p->at > earliest + o->slack)
                 continue;
@@ -322,11 +354,15 @@ static void record_violation(search *S, const exec *x, const char *check, const 
     r->violation = true;
     snprintf(r->check, sizeof r->check, "%s", v ? v->name : check);
     snprintf(r->msg, sizeof r->msg, "%s", v ? v->msg : msg);
+    size_t pre = S->s->nschedule;     /* the counterexample starts with the prefix */
     free(r->path);
-    r->path = malloc((len ? len : 1) * sizeof *path);
-    r->path_len = r->path ? len : 0;
+    r->path = malloc((pre + len + 1) * sizeof *path);
+    r->path_len = r->path ? pre + len : 0;
+    r->prefix_len = r->path ? pre : 0;
+    if (r->path && pre)
+        memcpy(r->path, S->s->schedule, pre * sizeof *path);
     if (r->path && len)
-        memcpy(r->path, path, len * sizeof *path);
+        memcpy(r->path + pre, path, len * sizeof *path);
     S->stop = true;
 }
 
@@ -442,7 +478,8 @@ static void run_bfs(search *S)
     if (!path || tree_add(&t, 0, NULL) < 0 || exec_replay(S, &root, NULL, 0) < 0) {
         free(path);
         free(t.v);
-        fl_error_set(S->err, "search: cannot start");
+        if (!S->err->msg[0])
+            fl_error_set(S->err, "search: cannot start");
         S->stop = true;
         return;
     }
@@ -584,6 +621,7 @@ void fl_search_opts_default(fl_search_opts *o)
     o->max_seconds = 60;
     o->max_memory_mb = 1024;
     o->ops = 1;
+    o->timer_kinds = (1u << FL_TIMER_KIND_COUNT) - 1;
     o->check_lin = true;
 }
 
@@ -612,6 +650,26 @@ int fl_search(const fl_scenario *s, const fl_algorithm *alg, const fl_search_opt
         snprintf(r->msg, sizeof r->msg, "no schedule of at most %d steps elects a leader",
                  o->leader_within);
     }
+    return 0;
+}
+
+int fl_search_choices(const fl_scenario *s, const fl_algorithm *alg,
+                      const fl_search_opts *o, fl_step **out, size_t *n, fl_error *err)
+{
+    fl_search_result r;
+    memset(&r, 0, sizeof r);
+    search S = { .s = s, .alg = alg, .o = o, .r = &r, .err = err, .leader_depth = -1 };
+    err->msg[0] = '\0';
+    *out = NULL;
+    *n = 0;
+    exec x;
+    if (exec_replay(&S, &x, NULL, 0) < 0)
+        return -1;
+    choice_list C = {0};
+    enumerate(&S, &x, &C);
+    exec_free(&x);
+    *out = C.v;
+    *n = C.n;
     return 0;
 }
 
@@ -688,6 +746,16 @@ size_t fl_search_opts_format(const fl_search_opts *o, char *buf, size_t len)
             appendf(buf, len, &at, " --%s %d", budgets[i].name, budgets[i].v);
     if (o->ops != 1)
         appendf(buf, len, &at, " --ops %d", o->ops);
+    if (o->timer_kinds != (1u << FL_TIMER_KIND_COUNT) - 1) {
+        const char *sep = " --timer-kinds ";
+        for (int k = 0; k < FL_TIMER_KIND_COUNT; k++)
+            if (o->timer_kinds & (1u << k)) {
+                appendf(buf, len, &at, "%s%s", sep, fl_manual_timer_kind_name((fl_timer_kind)k));
+                sep = ",";
+            }
+        if (!o->timer_kinds)
+            appendf(buf, len, &at, " --timer-kinds none");
+    }
     if (!o->check_lin)
         appendf(buf, len, &at, " --no-lin");
     return at;

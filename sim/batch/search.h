@@ -3,7 +3,9 @@
  * timer fires, and within budgets what to drop, duplicate, crash or
  * restart. Stateless: a state is the list of choices that leads to it and
  * is rebuilt by re-executing that list on a fresh engine under manual
- * delivery (sim/manual.h), so any plug-in works unchanged. Breadth-first
+ * delivery (sim/manual.h), so any plug-in works unchanged. If the
+ * scenario has a "schedule", it is the prefix every execution replays
+ * first: the search starts where it ends. Breadth-first
  * search finds a shortest counterexample; depth-first search with
  * iterative deepening uses less memory and sleep sets (partial-order
  * reduction: steps at different nodes commute). A visited table keyed by
@@ -28,6 +30,9 @@ typedef struct fl_search_opts {
     bool     timers_in_order;  /* a timer fires only when nothing pending is
                                   due more than `slack` before it */
     fl_time  slack;
+    unsigned timer_kinds;      /* bit (1u << fl_timer_kind): server timers of
+                                  that kind are choices (clients' timers are
+                                  bounded by `ops` instead); default all */
     int      max_depth;
     uint64_t max_states;
     double   max_seconds;
@@ -53,8 +58,12 @@ typedef struct fl_search_result {
     bool       violation;
     char       check[64];     /* the failed check's name */
     char       msg[512];
-    fl_step *path;          /* the counterexample, `path_len` steps */
+    fl_step *path;          /* the counterexample, `path_len` steps: the
+                               scenario's "schedule" (the prefix the search
+                               starts from, `prefix_len` steps), then the
+                               choices the search made */
     size_t     path_len;
+    size_t     prefix_len;
     double     seconds;
     double     cpu_seconds;   /* of this process, for loaded machines */
 } fl_search_result;
@@ -64,6 +73,12 @@ typedef struct fl_search_result {
 int  fl_search(const fl_scenario *s, const fl_algorithm *alg,
                const fl_search_opts *o, fl_search_result *r, fl_error *err);
 void fl_search_result_free(fl_search_result *r);
+
+/* The choices the search would have at its start (after the scenario's
+ * "schedule"): *out gets `*n` steps to free, for people who write a
+ * prefix by hand. 0, or -1 with `err`. */
+int fl_search_choices(const fl_scenario *s, const fl_algorithm *alg,
+                      const fl_search_opts *o, fl_step **out, size_t *n, fl_error *err);
 
 struct fl_outcome;
 /* For a child process of `grade`: loads the plug-in `impl` (NULL: the

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/seeds.h"
+#include "sim/manual.h"
 #include "sim/util/file.h"
 #include "sim/scenario/jsoncheck.h"
 
@@ -316,6 +317,35 @@ static int search_bool(const ld *l, const cJSON *obj, const char *path, const ch
     return 0;
 }
 
+/* "timer_kinds": ["election", ...]: which servers' timers are choices. */
+static int search_timer_kinds(const ld *l, const cJSON *obj, const char *path, unsigned *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "timer_kinds");
+    if (!v)
+        return 0;
+    char p[160];
+    snprintf(p, sizeof p, "%s.timer_kinds", path);
+    if (!cJSON_IsArray(v))
+        return fail(l, p, "expected an array of timer kinds (election, heartbeat, retry, "
+                          "lease, tick, other)");
+    unsigned mask = 0;
+    int i = 0;
+    for (const cJSON *k = v->child; k; k = k->next, i++) {
+        int kind = 0;
+        while (cJSON_IsString(k) && kind < FL_TIMER_KIND_COUNT &&
+               strcmp(k->valuestring, fl_manual_timer_kind_name((fl_timer_kind)kind)) != 0)
+            kind++;
+        if (!cJSON_IsString(k) || kind == FL_TIMER_KIND_COUNT) {
+            snprintf(p, sizeof p, "%s.timer_kinds[%d]", path, i);
+            return fail(l, p, "expected a timer kind: election, heartbeat, retry, lease, "
+                              "tick or other");
+        }
+        mask |= 1u << kind;
+    }
+    *out = mask;
+    return 0;
+}
+
 /* "search": {...}: a DSLabs-style search test (sim/batch/search.h) with its
  * bounds; time and memory default to what the suite's limits leave. */
 static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const char *path,
@@ -324,7 +354,7 @@ static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const ch
     static const char *const keys[] = { "order", "por", "depth", "max_states", "seconds",
                                         "memory_mb", "timers", "slack_ms", "drops", "dups",
                                         "crashes", "restarts", "ops", "leader_within",
-                                        "linearizable", NULL };
+                                        "linearizable", "timer_kinds", NULL };
     if (!cJSON_IsObject(v))
         return fail(l, path, "expected an object of search bounds");
     if (check_keys(l, v, path, keys) != 0)
@@ -354,7 +384,8 @@ static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const ch
         search_int(l, v, path, "restarts", 0, 16, &o->restarts) != 0 ||
         search_int(l, v, path, "ops", 0, 64, &o->ops) != 0 ||
         search_int(l, v, path, "leader_within", 0, 64, &o->leader_within) != 0 ||
-        search_bool(l, v, path, "linearizable", &o->check_lin) != 0)
+        search_bool(l, v, path, "linearizable", &o->check_lin) != 0 ||
+        search_timer_kinds(l, v, path, &o->timer_kinds) != 0)
         return -1;
     if (states > 0)
         o->max_states = (uint64_t)states;

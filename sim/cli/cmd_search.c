@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/batch/search.h"
+#include "sim/manual.h"
 #include "sim/cli/cli.h"
 #include "sim/util/outfile.h"
 #include "sim/run/registry.h"
@@ -34,6 +35,9 @@ static const char search_usage[] =
     "  --timers any|ordered  timers fire in any order, or only when nothing\n"
     "                     pending is due more than --slack MS before them\n"
     "  --slack MS         (default 0)\n"
+    "  --timer-kinds LIST which servers' timers are choices: a comma-separated\n"
+    "                     list of election, heartbeat, retry, lease, tick, other,\n"
+    "                     or none (default: all; clients' timers follow --ops)\n"
     "  --drops N --dups N --crashes N --restarts N   fault budgets (default 0)\n"
     "  --ops N            client operations per schedule (default 1)\n"
     "  --leader-within N  liveness: some schedule elects a leader in N steps\n"
@@ -42,6 +46,12 @@ static const char search_usage[] =
     "                     randomness; default: the scenario's \"seed\")\n"
     "  --impl SO          search the algorithm in this shared object (loaded\n"
     "                     into this process: `grade` runs search tests sandboxed)\n"
+    "  --prefix FILE      start from the state FILE's \"schedule\" leads to (a\n"
+    "                     scenario, e.g. an earlier counterexample; default: the\n"
+    "                     SCENARIO's own \"schedule\", if any). Depth and budgets\n"
+    "                     count the steps after it; a counterexample starts with it\n"
+    "  --choices          print the choices at the start (after the prefix) as\n"
+    "                     schedule steps, to extend a prefix by hand, and exit\n"
     "  --out FILE         write a counterexample there as a scenario\n"
     "  --quiet            no progress lines\n"
     "Exit status: 0 no violation within the bounds, 1 a violation, 2 bad input.\n";
@@ -53,7 +63,7 @@ void fl_cmd_search_usage(FILE *out)
 
 enum { OPT_BFS = 256, OPT_DFS, OPT_NOPOR, OPT_DEPTH, OPT_STATES, OPT_TIME, OPT_MEMORY,
        OPT_TIMERS, OPT_SLACK, OPT_DROPS, OPT_DUPS, OPT_CRASHES, OPT_RESTARTS, OPT_OPS,
-       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP, OPT_SEED, OPT_IMPL };
+       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP, OPT_SEED, OPT_IMPL, OPT_PREFIX, OPT_TKINDS, OPT_CHOICES };
 
 static const struct option search_options[] = {
     {"bfs", no_argument, NULL, OPT_BFS},           {"dfs", no_argument, NULL, OPT_DFS},
@@ -69,6 +79,9 @@ static const struct option search_options[] = {
     {"no-lin", no_argument, NULL, OPT_NOLIN},      {"out", required_argument, NULL, OPT_OUT},
     {"quiet", no_argument, NULL, OPT_QUIET},       {"help", no_argument, NULL, OPT_HELP},
     {"seed", required_argument, NULL, OPT_SEED},   {"impl", required_argument, NULL, OPT_IMPL},
+    {"prefix", required_argument, NULL, OPT_PREFIX},
+    {"timer-kinds", required_argument, NULL, OPT_TKINDS},
+    {"choices", no_argument, NULL, OPT_CHOICES},
     {NULL, 0, NULL, 0}
 };
 
@@ -108,10 +121,40 @@ static int parse_int_option(int c, const char *v, fl_search_opts *o)
     return 0;
 }
 
+/* "election,heartbeat" -> a mask of (1u << fl_timer_kind); "none" -> 0. */
+static int parse_timer_kinds(const char *v, unsigned *mask)
+{
+    *mask = 0;
+    if (strcmp(v, "none") == 0)
+        return 0;
+    const char *p = v;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int k = 0;
+        while (k < FL_TIMER_KIND_COUNT &&
+               (strlen(fl_manual_timer_kind_name((fl_timer_kind)k)) != n ||
+                strncmp(p, fl_manual_timer_kind_name((fl_timer_kind)k), n) != 0))
+            k++;
+        if (k == FL_TIMER_KIND_COUNT)
+            return fl_cli_usage_error("search", "--timer-kinds: \"%.*s\" is not a timer kind "
+                                      "(election, heartbeat, retry, lease, tick, other, or "
+                                      "none), in \"%s\"", (int)n, p, v);
+        *mask |= 1u << k;
+        p += n;
+        if (*p == ',' && *++p == '\0')
+            return fl_cli_usage_error("search", "--timer-kinds: a kind after the last comma "
+                                      "in \"%s\"", v);
+    }
+    if (!*mask)
+        return fl_cli_usage_error("search", "--timer-kinds: empty (say \"none\")");
+    return 0;
+}
+
 typedef struct search_args {
-    const char *out, *scenario, *impl;
+    const char *out, *scenario, *impl, *prefix;
     uint64_t    seed;
     bool        has_seed;
+    bool        choices;
 } search_args;
 
 /* 0 to go on, or an exit status. */
@@ -128,6 +171,12 @@ static int parse_args(int argc, char **argv, fl_search_opts *o, search_args *a)
         case OPT_NOLIN: o->check_lin = false; break;
         case OPT_OUT:   a->out = optarg; break;
         case OPT_IMPL:  a->impl = optarg; break;
+        case OPT_PREFIX: a->prefix = optarg; break;
+        case OPT_CHOICES: a->choices = true; break;
+        case OPT_TKINDS:
+            if (parse_timer_kinds(optarg, &o->timer_kinds) != 0)
+                return 2;
+            break;
         case OPT_SEED:
             if (!fl_cli_parse_u64(optarg, &a->seed))
                 return fl_cli_usage_error("search", "--seed: expected an integer >= 0 "
@@ -175,6 +224,43 @@ static void print_step(FILE *f, size_t i, const fl_step *c)
     }
 }
 
+/* One schedule step as the scenario's "schedule" holds it. */
+static cJSON *step_json(const fl_step *c)
+{
+    cJSON *step = cJSON_CreateObject();
+    cJSON_AddStringToObject(step, "step", fl_step_kind_name(c->kind));
+    cJSON_AddNumberToObject(step, "node", c->node);
+    if (c->kind <= FL_STEP_DUP) {
+        cJSON_AddNumberToObject(step, "id", (double)c->id);
+        if (c->kind != FL_STEP_TIMER)
+            cJSON_AddNumberToObject(step, "from", c->from);
+        cJSON_AddStringToObject(step, "kind", c->what ? c->what : "");
+    }
+    return step;
+}
+
+/* --choices: the start state's choices, one schedule step per line. */
+static int print_choices(const fl_scenario *s, const fl_algorithm *alg, const fl_search_opts *o)
+{
+    fl_error err = {0};
+    fl_step *v;
+    size_t n;
+    if (fl_search_choices(s, alg, o, &v, &n, &err) < 0) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        return 2;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cJSON *j = step_json(&v[i]);
+        char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    }
+    free(v);
+    return 0;
+}
+
 /* The scenario file with "schedule" added: what `faultline run` replays. */
 static int write_counterexample(const char *scenario, const char *out, uint64_t seed,
                                 const fl_search_result *r)
@@ -194,19 +280,8 @@ static int write_counterexample(const char *scenario, const char *out, uint64_t 
     cJSON_DeleteItemFromObject(root, "schedule");
     cJSON_DeleteItemFromObject(root, "faults");
     cJSON *sched = cJSON_AddArrayToObject(root, "schedule");
-    for (size_t i = 0; sched && i < r->path_len; i++) {
-        const fl_step *c = &r->path[i];
-        cJSON *step = cJSON_CreateObject();
-        cJSON_AddStringToObject(step, "step", fl_step_kind_name(c->kind));
-        cJSON_AddNumberToObject(step, "node", c->node);
-        if (c->kind <= FL_STEP_DUP) {
-            cJSON_AddNumberToObject(step, "id", (double)c->id);
-            if (c->kind != FL_STEP_TIMER)
-                cJSON_AddNumberToObject(step, "from", c->from);
-            cJSON_AddStringToObject(step, "kind", c->what ? c->what : "");
-        }
-        cJSON_AddItemToArray(sched, step);
-    }
+    for (size_t i = 0; sched && i < r->path_len; i++)
+        cJSON_AddItemToArray(sched, step_json(&r->path[i]));
     cJSON *expect = cJSON_GetObjectItem(root, "expect");
     if (!expect)
         expect = cJSON_AddObjectToObject(root, "expect");
@@ -224,6 +299,35 @@ static int write_counterexample(const char *scenario, const char *out, uint64_t 
     fprintf(of.fp, "%s\n", json);
     free(json);
     return fl_outfile_close(&of, true) < 0 ? 2 : 0;
+}
+
+/* --prefix FILE: FILE's "schedule" replaces `s`'s own as the prefix the
+ * search starts from. Returns the loaded FILE (its steps are borrowed by
+ * `s` until both are freed: the schedules are swapped), or NULL with err. */
+static fl_scenario *take_prefix(fl_scenario *s, const char *file, fl_error *err)
+{
+    fl_scenario *pre = fl_scenario_load(file, err);
+    if (!pre)
+        return NULL;
+    if (pre->nschedule == 0) {
+        fl_error_set(err, "%s: $.schedule: expected a non-empty schedule to start the "
+                     "search from", file);
+        fl_scenario_free(pre);
+        return NULL;
+    }
+    if (fl_scenario_node_count(pre) != fl_scenario_node_count(s)) {
+        fl_error_set(err, "%s: $.nodes: %zu nodes, but %s has %zu: the prefix does not fit",
+                     file, fl_scenario_node_count(pre), s->path, fl_scenario_node_count(s));
+        fl_scenario_free(pre);
+        return NULL;
+    }
+    fl_step *steps = s->schedule;
+    size_t n = s->nschedule;
+    s->schedule = pre->schedule;
+    s->nschedule = pre->nschedule;
+    pre->schedule = steps;
+    pre->nschedule = n;
+    return pre;
 }
 
 int fl_cmd_search(int argc, char **argv)
@@ -257,10 +361,25 @@ int fl_cmd_search(int argc, char **argv)
     }
     if (a.has_seed)
         s->seed = a.seed;
+    fl_scenario *pre = NULL;
+    if (a.prefix && !(pre = take_prefix(s, a.prefix, &err))) {
+        fprintf(stderr, "faultline: %s\n", err.msg);
+        fl_scenario_free(s);
+        fl_plugin_close(plugin);
+        return 2;
+    }
+    if (a.choices) {
+        rc = print_choices(s, alg, &o);
+        fl_scenario_free(s);
+        fl_scenario_free(pre);
+        fl_plugin_close(plugin);
+        return rc;
+    }
     fl_search_result r;
     if (fl_search(s, alg, &o, &r, &err) < 0) {
         fprintf(stderr, "faultline: %s\n", err.msg);
         fl_scenario_free(s);
+        fl_scenario_free(pre);
         fl_plugin_close(plugin);
         return 2;
     }
@@ -272,7 +391,11 @@ int fl_cmd_search(int argc, char **argv)
            r.cpu_seconds, r.cpu_seconds > 0 ? (double)r.states / r.cpu_seconds : 0.0,
            (unsigned long long)r.sleep_pruned, (unsigned long long)r.steps);
     if (r.violation) {
-        printf("VIOLATION %s: %s\ncounterexample, %zu steps:\n", r.check, r.msg, r.path_len);
+        printf("VIOLATION %s: %s\ncounterexample, %zu steps", r.check, r.msg, r.path_len);
+        if (r.prefix_len)
+            printf(" (the %zu of the prefix, then %zu found)", r.prefix_len,
+                   r.path_len - r.prefix_len);
+        printf(":\n");
         for (size_t i = 0; i < r.path_len; i++)
             print_step(stdout, i, &r.path[i]);
         if (out && write_counterexample(path, out, s->seed, &r) == 0)
@@ -287,6 +410,7 @@ int fl_cmd_search(int argc, char **argv)
     bool found = r.violation;
     fl_search_result_free(&r);
     fl_scenario_free(s);
+    fl_scenario_free(pre);
     fl_plugin_close(plugin);
     return found ? 1 : 0;
 }
