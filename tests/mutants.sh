@@ -75,6 +75,9 @@ paxos/suite.json|forget-round|a leader'"'"'s ballots grow across restarts (PMS Â
 paxos/suite.json|infer-any-ballot|learn a slot only from an accept in the leader'"'"'s ballot|paxos.agreement paxos.learn_only_chosen|minority-rejoin
 lock/suite.json|no-fencing|storage checks the fencing token|lock.stale_write lock.exclusion|paused-client
 lock/suite.json|renew-expired|no renewal of an expired lease|lock.token_monotonic lock.exclusion lock.stale_write|paused-client
+lock/suite.json|same-token|fencing tokens strictly increase across grants|lock.token_monotonic lock.exclusion|paused-client
+lock/suite.json|storage-forget-max|the storage checks the token, across its restarts|lock.stale_write|storage-restart
+lock/suite.json|lease-from-reply|a lease runs on the holder'"'"'s own clock from before its request|lock.stale_write|slow-replies
 counter/suite.json|merge-sum|a merge takes the max per replica, not the sum|counter.bounds|partition
 counter/suite.json|forget-own|a replica persists its own increments|counter.bounds|crash
 sort/suite.json|lost-partition|a dead worker'"'"'s slice is sorted elsewhere|sort.permutation|worker-crash
