@@ -55,6 +55,7 @@ raft/suite.json|ignore-prevote|PreVote (thesis §9.6)|raft.prevote|prevote-rejoi
 raft/suite.json|ignore-check-quorum|CheckQuorum (thesis §6.2)|raft.check_quorum|checkquorum
 raft/suite.json|ignore-snapshot|log compaction and InstallSnapshot (§7)|raft.snapshot|snapshot
 raft/suite.json|ignore-readindex|reads by ReadIndex, not through the log (thesis §6.4)|raft.readindex|readindex
+raft/suite.json|no-dedup|a retried command is applied once (client sessions, thesis §6.3)|linearizable|loss-20pct
 paxos/basic/suite.json|forget-promise|promise persisted before answering (PMS §2.3)|paxos.promise paxos.promise_kept|acceptor-restart
 paxos/basic/suite.json|ignore-accepted|propose the highest-ballot accepted value (PMS §2.2 P2c)|paxos.chosen_stays_chosen paxos.adopt_highest|dueling
 paxos/basic/suite.json|non-unique-ballots|ballots unique per proposer (PMS §2.5)|paxos.unique_ballots|dueling
@@ -79,7 +80,9 @@ lock/suite.json|same-token|fencing tokens strictly increase across grants|lock.t
 lock/suite.json|storage-forget-max|the storage checks the token, across its restarts|lock.stale_write|storage-restart
 lock/suite.json|lease-from-reply|a lease runs on the holder'"'"'s own clock from before its request|lock.stale_write|slow-replies
 counter/suite.json|merge-sum|a merge takes the max per replica, not the sum|counter.bounds|partition
+counter/raft/suite.json|no-dedup|a retried command is applied once (client sessions, Raft thesis §6.3)|linearizable|loss
 counter/suite.json|forget-own|a replica persists its own increments|counter.bounds|crash
+counter/suite.json|merge-overwrite|a merge takes the max per replica, so entries only grow|counter.vector_monotonic counter.bounds|partition
 sort/suite.json|lost-partition|a dead worker'"'"'s slice is sorted elsewhere|sort.permutation|worker-crash
 sort/suite.json|count-duplicates|a record retried is stored once|sort.permutation|loss-20pct
 sort/suite.json|no-reassign|a dead worker'"'"'s bucket moves to a live one|sort.liveness|worker-crash
