@@ -7,18 +7,19 @@
 # suite cannot tell it from a correct implementation.
 #
 #   tests/mutants.sh ./faultline [--seeds N] [--fast] [--jobs J] [--markdown]
-#                                [--suite SUITE[,SUITE...]]
+#                                [--suite SUITE[,SUITE...]] [--switch NAME]
 #
 # --seeds N grades only the first N seeds of each test; --fast grades only
 # each switch's best test (the one the catalogue names) on 3 seeds: the
 # committed test (tests/test_mutants.sh) runs that. --suite keeps only the
-# catalogue rows of those suites (e.g. raft/suite.json,paxos/suite.json).
+# catalogue rows of those suites (e.g. raft/suite.json,paxos/suite.json);
+# --switch keeps only the rows of that switch.
 # Exit status: 0 every switch lost points and was caught by its expected
 # check somewhere in the suite, 1 otherwise, 2 bad usage, 77 no data.
 set -u
 fl=${1:?usage: tests/mutants.sh FAULTLINE [--seeds N] [--jobs J] [--markdown] [--suite S]}
 shift
-seeds=""; jobs=2; md=0; fast=0; only=""
+seeds=""; jobs=2; md=0; fast=0; only=""; sw_only=""
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift 2 ;;
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --markdown) md=1; shift ;;
     --fast) fast=1; shift ;;
     --suite) only=$2; shift 2 ;;
+    --switch) sw_only=$2; shift 2 ;;
     *) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -80,9 +82,9 @@ lock/suite.json|same-token|fencing tokens strictly increase across grants|lock.t
 lock/suite.json|storage-forget-max|the storage checks the token, across its restarts|lock.stale_write|storage-restart
 lock/suite.json|lease-from-reply|a lease runs on the holder'"'"'s own clock from before its request|lock.stale_write|slow-replies
 counter/suite.json|merge-sum|a merge takes the max per replica, not the sum|counter.bounds|partition
-counter/raft/suite.json|no-dedup|a retried command is applied once (client sessions, Raft thesis §6.3)|linearizable|loss
 counter/suite.json|forget-own|a replica persists its own increments|counter.bounds|crash
 counter/suite.json|merge-overwrite|a merge takes the max per replica, so entries only grow|counter.vector_monotonic counter.bounds|partition
+counter/raft/suite.json|no-dedup|a retried command is applied once (client sessions, Raft thesis §6.3)|linearizable|loss
 sort/suite.json|lost-partition|a dead worker'"'"'s slice is sorted elsewhere|sort.permutation|worker-crash
 sort/suite.json|count-duplicates|a record retried is stored once|sort.permutation|loss-20pct
 sort/suite.json|no-reassign|a dead worker'"'"'s bucket moves to a live one|sort.liveness|worker-crash
@@ -123,6 +125,7 @@ failed=0; n=0
 [ $fast -eq 1 ] && seeds=${seeds:-3}
 while IFS='|' read -r suite sw rule want best; do
     wanted "$suite" || continue
+    [ -n "$sw_only" ] && [ "$sw" != "$sw_only" ] && continue
     n=$((n + 1))
     msuite=$(mutate "$suite" "$sw") || { echo "mutants.sh: cannot copy $suite" >&2; exit 2; }
     out=$tmp/$n.out
