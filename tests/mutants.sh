@@ -8,18 +8,21 @@
 #
 #   tests/mutants.sh ./faultline [--seeds N] [--fast] [--jobs J] [--markdown]
 #                                [--suite SUITE[,SUITE...]] [--switch NAME]
+#                                [--explore N]
 #
 # --seeds N grades only the first N seeds of each test; --fast grades only
 # each switch's best test (the one the catalogue names) on 3 seeds: the
 # committed test (tests/test_mutants.sh) runs that. --suite keeps only the
 # catalogue rows of those suites (e.g. raft/suite.json,paxos/suite.json);
-# --switch keeps only the rows of that switch.
+# --switch keeps only the rows of that switch. --explore N also explores
+# each switch's best test's scenario (with the switch) over seeds 1-N and
+# prints the first failing seed and how many of the N failed.
 # Exit status: 0 every switch lost points and was caught by its expected
 # check somewhere in the suite, 1 otherwise, 2 bad usage, 77 no data.
 set -u
 fl=${1:?usage: tests/mutants.sh FAULTLINE [--seeds N] [--jobs J] [--markdown] [--suite S]}
 shift
-seeds=""; jobs=2; md=0; fast=0; only=""; sw_only=""
+seeds=""; jobs=2; md=0; fast=0; only=""; sw_only=""; explore=0
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift 2 ;;
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
     --fast) fast=1; shift ;;
     --suite) only=$2; shift 2 ;;
     --switch) sw_only=$2; shift 2 ;;
+    --explore) explore=$2; shift 2 ;;
     *) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -119,7 +123,13 @@ wanted() {
     return 1
 }
 
-[ $md -eq 1 ] && { echo "| suite | switch | rule it breaks | expected check | score | caught by (test: check) |"; echo "|---|---|---|---|---|---|"; }
+if [ $md -eq 1 ] && [ "$explore" -gt 0 ]; then
+    echo "| suite | switch | rule it breaks | expected check | score | caught by (test: check) | explore: best test, first failing seed, failures in 1-$explore |"
+    echo "|---|---|---|---|---|---|---|"
+elif [ $md -eq 1 ]; then
+    echo "| suite | switch | rule it breaks | expected check | score | caught by (test: check) |"
+    echo "|---|---|---|---|---|---|"
+fi
 [ $md -eq 0 ] && printf '%-22s %-9s %s\n' switch score "caught by (test: check) / rule"
 failed=0; n=0
 [ $fast -eq 1 ] && seeds=${seeds:-3}
@@ -143,11 +153,21 @@ while IFS='|' read -r suite sw rule want best; do
     status=ok
     if [ -z "$score" ] || [ "$score" = "100.0" ]; then status=SURVIVED; failed=1
     elif [ $hit -eq 0 ]; then status="caught, not by $want"; failed=1; fi
+    first=""
+    if [ "$explore" -gt 0 ]; then
+        # the best test's scenario, as mutate() copied it
+        f=$(jq -r --arg t "$best" '.tests[] | select(.name == $t) | .scenario' "$msuite")
+        "$fl" explore "$(dirname "$msuite")/$f" --seeds "1-$explore" --jobs "$jobs" \
+            --keep-going --csv "$tmp/$n.csv" > /dev/null 2>&1
+        first=$(awk -F, 'NR > 1 && $2 != "pass" { if (!f) f = $1; c++ } END { printf "%s, %d/%d", f ? f : "none", c, NR - 1 }' "$tmp/$n.csv" 2>/dev/null)
+        first="$best: $first"
+    fi
     if [ $md -eq 1 ]; then
-        echo "| ${suite%/*} | \`$sw\` | $rule | \`${want// /\` or \`}\` | ${score:-?} % | ${caught:-none} |"
+        echo "| ${suite%/*} | \`$sw\` | $rule | \`${want// /\` or \`}\` | ${score:-?} % | ${caught:-none} |${first:+ $first |}"
     else
-        printf '%-22s %6s %%  %s\n%-22s           %s; rule: %s; expected: %s [%s]\n' \
-            "$sw" "${score:-?}" "${caught:-none}" "" "$suite" "$rule" "$want" "$status"
+        printf '%-22s %6s %%  %s\n%-22s           %s; rule: %s; expected: %s [%s]%s\n' \
+            "$sw" "${score:-?}" "${caught:-none}" "" "$suite" "$rule" "$want" "$status" \
+            "${first:+; explore $first}"
     fi
 done <<< "$catalogue"
 echo "mutants: $n switches, $([ $failed -eq 0 ] && echo "all caught by their expected check" || echo "SOME SURVIVED or were caught by another check")" >&2
