@@ -112,7 +112,7 @@ tests_plugins_student_bug_readindex_no_confirm_la_CFLAGS = $(GRADE_PLUGIN_CF) -D
 tests_plugins_student_bug_readindex_no_confirm_la_LDFLAGS = $(GRADE_PLUGIN_LD)
 tests_plugins_student_bug_readindex_no_confirm_la_LIBADD = $(GRADE_PLUGIN_LIBS)
 
-# The mutation score of the Raft suite, every switch through the whole
+# The mutation score of every built-in suite, every switch through the whole
 # suite (a few minutes); tests/test_mutants.sh is its fast form.
 mutation: faultline$(EXEEXT)
 	bash $(srcdir)/tests/mutants.sh ./faultline$(EXEEXT) --jobs 2

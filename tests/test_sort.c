@@ -353,6 +353,7 @@ static void test_bugs_caught(void)
         { "no-reassign.json", "sort.liveness" },
         { "one-sample.json", "sort.balance" },
         { "skip-local-sort.json", "sort.sorted" },
+        { "tie-by-key.json", "sort.balance" },
     };
     char **files = list_scenarios("/bugs");
     CU_ASSERT_FATAL(files != NULL);

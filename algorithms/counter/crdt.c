@@ -15,9 +15,18 @@
  * (P[i], N[i]) to the file "own"; on restart it reads them back, because
  * nobody else may have heard of them yet.
  *
- * Bugs (params.bugs): "merge-sum" adds vectors instead of taking the max
- * (duplicated gossip counts twice); "forget-own" does not read "own" back
- * after a restart, so increments acknowledged before the crash vanish. */
+ * Bugs (params.bugs), one rule off each, with the check that must catch it:
+ *   merge-sum        adds vectors instead of taking the max, so duplicated
+ *                    gossip counts twice (a merge is a max per replica:
+ *                    idempotent)                           counter.bounds
+ *   forget-own       does not read "own" back after a restart, so
+ *                    increments acknowledged before the crash vanish (a
+ *                    replica persists its own entries)      counter.bounds
+ *   merge-overwrite  takes a peer's entries for every other replica as
+ *                    they come (last writer wins), so a delayed or
+ *                    duplicated old gossip lowers counts it already saw (a
+ *                    merge is a max per replica: entries only grow)
+ *                                                  counter.vector_monotonic */
 #include "algorithms/counter/counter.h"
 #include "algorithms/params/params.h"
 
@@ -30,7 +39,8 @@
 
 typedef enum crdt_type { CRDT_G, CRDT_PN } crdt_type;
 
-enum { CRDT_BUG_MERGE_SUM = 1u, CRDT_BUG_FORGET_OWN = 2u };
+enum { CRDT_BUG_MERGE_SUM = 1u, CRDT_BUG_FORGET_OWN = 2u,
+       CRDT_BUG_MERGE_OVERWRITE = 4u };
 
 typedef struct crdt_params {
     crdt_type type;
@@ -71,9 +81,13 @@ static int crdt_parse_bugs(const cJSON *v, crdt_params *p, char *err,
             p->bugs |= CRDT_BUG_MERGE_SUM;
         else if (cJSON_IsString(b) && !strcmp(b->valuestring, "forget-own"))
             p->bugs |= CRDT_BUG_FORGET_OWN;
+        else if (cJSON_IsString(b) &&
+                 !strcmp(b->valuestring, "merge-overwrite"))
+            p->bugs |= CRDT_BUG_MERGE_OVERWRITE;
         else
             return fl_param_err(err, len, "bugs",
-                            "unknown bug (known: merge-sum, forget-own)");
+                            "unknown bug (known: merge-sum, forget-own, "
+                            "merge-overwrite)");
     }
     return 0;
 }
@@ -141,7 +155,10 @@ static int64_t crdt_value(const crdt_node *c)
 static void crdt_merge(crdt_node *c, const int64_t *pos, const int64_t *neg)
 {
     for (size_t i = 0; i < c->n; i++) {
-        if (c->p.bugs & CRDT_BUG_MERGE_SUM) {
+        if ((c->p.bugs & CRDT_BUG_MERGE_OVERWRITE) && i != c->me) {
+            c->pos[i] = pos[i];         /* BUG: last writer wins */
+            c->neg[i] = neg[i];
+        } else if (c->p.bugs & CRDT_BUG_MERGE_SUM) {
             /* wrapping, not UB: the bug doubles totals every round */
             c->pos[i] = (int64_t)((uint64_t)c->pos[i] + (uint64_t)pos[i]);
             c->neg[i] = (int64_t)((uint64_t)c->neg[i] + (uint64_t)neg[i]);

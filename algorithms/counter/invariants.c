@@ -224,11 +224,48 @@ static const fl_invariant inv_bounds_inv = {
     .check = inv_bounds_check,
 };
 
+/* ---- counter.vector_monotonic (a rule check on views) ------------------------ */
+
+/* A CRDT replica's vectors form a lattice that a merge only raises: no
+ * entry of P or N (view match[] and next[]) ever goes down while the
+ * replica is up. (Across a restart only its own entries must come back;
+ * counter.bounds judges those, from what clients were acknowledged.) */
+static int inv_mono_check(void *state, const fl_world *w, fl_node_id node,
+                          const fl_view *before, const fl_view *after,
+                          char *msg, size_t msglen)
+{
+    (void)state;
+    (void)w;
+    if (before->kind == FL_VIEW_NONE || after->kind == FL_VIEW_NONE ||
+        !before->match || !before->next || !after->match || !after->next ||
+        before->npeers != after->npeers)
+        return 0;
+    for (size_t i = 0; i < after->npeers; i++)
+        if (after->match[i] < before->match[i] ||
+            after->next[i] < before->next[i]) {
+            snprintf(msg, msglen, "replica %d lowered its entry for replica "
+                     "%zu from P=%" PRId64 " N=%" PRId64 " to P=%" PRId64
+                     " N=%" PRId64 ": a merge takes the max per replica, so "
+                     "entries only grow", (int)node, i, before->match[i],
+                     before->next[i], after->match[i], after->next[i]);
+            return -1;
+        }
+    return 0;
+}
+
+static const fl_invariant inv_mono_inv = {
+    .name = "counter.vector_monotonic",
+    .summary = "a CRDT replica's vector entries never go down while it is "
+               "up (a merge takes the max per replica)",
+    .check = inv_mono_check,
+};
+
 /* ---- Families ------------------------------------------------------------------- */
 
 static const fl_invariant *const inv_crdt[] = {
     &inv_convergence,
     &inv_bounds_inv,
+    &inv_mono_inv,
 };
 
 const fl_invariant *const *fl_counter_crdt_invariants(size_t *n)

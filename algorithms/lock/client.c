@@ -77,6 +77,14 @@ static void on_retry(fl_ctx *ctx, lock_client *c)
     send_open(ctx, c);
 }
 
+/* A lease runs on the holder's own clock from when it sent the request
+ * (the servers start it later, when the leader proposes the grant); the
+ * lease-from-reply bug starts it when the answer arrives. */
+static fl_time lease_start(fl_ctx *ctx, const lock_client *c)
+{
+    return (c->p.bugs & LOCK_BUG_LEASE_FROM_REPLY) ? fl_now(ctx) : c->sent_at;
+}
+
 static void hold(fl_ctx *ctx, lock_client *c, int64_t token)
 {
     c->phase = LOCK_HOLDING;
@@ -84,7 +92,7 @@ static void hold(fl_ctx *ctx, lock_client *c, int64_t token)
     c->writes = 0;
     c->grants++;
     c->gen++;
-    c->lease_end = c->sent_at + FL_MS(c->p.lease_ms);
+    c->lease_end = lease_start(ctx, c) + FL_MS(c->p.lease_ms);
     fl_set_timer(ctx, FL_MS(c->p.work_ms), FL_TIMER_OTHER,
                  cookie(c->gen, T_WORK));
     fl_set_timer(ctx, FL_MS(c->p.renew_ms), FL_TIMER_LEASE,
@@ -113,7 +121,7 @@ static void on_answer(fl_ctx *ctx, lock_client *c, const lock_msg *m)
             think(ctx, c, true);
     } else if (c->phase == LOCK_HOLDING) {    /* renew */
         if (ok && m->value == c->token) {
-            c->lease_end = c->sent_at + FL_MS(c->p.lease_ms);
+            c->lease_end = lease_start(ctx, c) + FL_MS(c->p.lease_ms);
             fl_set_timer(ctx, FL_MS(c->p.renew_ms), FL_TIMER_LEASE,
                          cookie(c->gen, T_RENEW));
         } else if (ok) {

@@ -58,13 +58,26 @@ static int inv_tok_check(void *state, const fl_world *w, fl_node_id node,
                  after->applied, holder, ta, tb);
         return -1;
     }
+    /* A grant to another holder carries a fresh token, above every token
+     * granted before (a renewal keeps its token; a release keeps it). */
+    int64_t hb = -1, ha = -1;
+    if (inv_scalar(before, "holder", &hb) && inv_scalar(after, "holder", &ha) &&
+        ha >= 0 && ha != hb && ta <= lb) {
+        snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
+                 PRId64 " granted the lock to client %" PRId64 " with token %"
+                 PRId64 ", not above token %" PRId64 " granted before: "
+                 "every grant needs a fresh fencing token", (int)node,
+                 before->applied + 1, after->applied, ha, ta, lb);
+        return -1;
+    }
     return 0;
 }
 
 static const fl_invariant inv_token_monotonic = {
     .name = "lock.token_monotonic",
-    .summary = "fencing tokens strictly increase across grants; an old "
-               "grant never comes back",
+    .summary = "fencing tokens strictly increase across grants: a grant "
+               "to a new holder gets a token above every earlier one, and an "
+               "old grant never comes back",
     .check = inv_tok_check,
 };
 

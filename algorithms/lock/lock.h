@@ -29,8 +29,31 @@
 
 /* ---- Parameters (server.c) -------------------------------------------- */
 
-/* Bugs: "renew-expired" (sm.c); "no-fencing" = fencing false. */
-enum { LOCK_BUG_RENEW_EXPIRED = 1u, LOCK_BUG_NO_FENCING = 2u };
+/* Deliberate bugs (params.bugs), one rule off each; the check that must
+ * catch each is named (tests/mutants.sh grades them through the suite):
+ *   renew-expired       renewal trusts the token: a client whose lease
+ *                       expired, even after the lock went to another, gets
+ *                       its lease and old token back (sm.c; a grant's
+ *                       token exceeds every earlier one)  lock.token_monotonic
+ *   no-fencing          the storage applies every write = fencing false
+ *                       (the storage checks the token)      lock.stale_write
+ *   same-token          a grant after an expired lease reuses the expired
+ *                       holder's token instead of a new one (sm.c: tokens
+ *                       strictly increase across grants)
+ *                                        lock.token_monotonic, lock.exclusion
+ *   storage-forget-max  the storage keeps its highest token in memory
+ *                       only, so a restart reopens the door to stale
+ *                       writes (storage.c: the check survives restarts)
+ *                                                            lock.stale_write
+ *   lease-from-reply    the client starts its lease when the grant reaches
+ *                       it, not when it sent the request, so a slow reply
+ *                       makes it trust a lease the servers already ended
+ *                       (client.c: the lease is measured on the holder's
+ *                       own clock from before the request) lock.stale_write
+ *                       (with fencing off, the naive lease lock) */
+enum { LOCK_BUG_RENEW_EXPIRED = 1u, LOCK_BUG_NO_FENCING = 2u,
+       LOCK_BUG_SAME_TOKEN = 4u, LOCK_BUG_STORAGE_FORGET = 8u,
+       LOCK_BUG_LEASE_FROM_REPLY = 16u };
 
 typedef struct lock_params {
     const cJSON *raft;        /* Raft's own params (borrowed; NULL: defaults) */
@@ -128,6 +151,7 @@ void lock_client_inspect(const void *state, fl_view *view);
 
 typedef struct lock_storage {
     bool       fencing;
+    bool       forget;        /* the storage-forget-max bug */
     int64_t    max_token;     /* highest token accepted (durable) */
     int64_t    last_token;    /* of the last write applied */
     fl_node_id last_writer;

@@ -22,9 +22,19 @@ static int lock_parse_bugs(const cJSON *v, lock_params *p, char *err,
             p->bugs |= LOCK_BUG_RENEW_EXPIRED;
         else if (cJSON_IsString(b) && !strcmp(b->valuestring, "no-fencing"))
             p->bugs |= LOCK_BUG_NO_FENCING;
+        else if (cJSON_IsString(b) && !strcmp(b->valuestring, "same-token"))
+            p->bugs |= LOCK_BUG_SAME_TOKEN;
+        else if (cJSON_IsString(b) &&
+                 !strcmp(b->valuestring, "storage-forget-max"))
+            p->bugs |= LOCK_BUG_STORAGE_FORGET;
+        else if (cJSON_IsString(b) &&
+                 !strcmp(b->valuestring, "lease-from-reply"))
+            p->bugs |= LOCK_BUG_LEASE_FROM_REPLY;
         else
             return fl_param_err(err, len, "bugs",
-                            "unknown bug (known: renew-expired, no-fencing)");
+                            "unknown bug (known: renew-expired, no-fencing, "
+                            "same-token, storage-forget-max, "
+                            "lease-from-reply)");
     }
     return 0;
 }

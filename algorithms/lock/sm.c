@@ -76,6 +76,10 @@ static int lock_acquire(fl_kvsm *kv, fl_node_id client, const fl_op *op,
     }
     if (holder != FL_NIL && now < expiry)
         return 0;                   /* held by a live lease: busy */
+    if ((cfg->bugs & LOCK_BUG_SAME_TOKEN) && holder != FL_NIL && token > 0) {
+        *result = token;            /* BUG: the expired holder's token */
+        return lock_set(kv, k, client, token, now + cfg->lease_ns);
+    }
     *result = last + 1;
     if (fl_kvsm_put(kv, LOCK_KEY_LAST, last + 1) != 0)
         return -1;

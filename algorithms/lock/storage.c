@@ -20,6 +20,7 @@ int lock_storage_init(fl_ctx *ctx, void *state, const cJSON *params)
         return -1;
     }
     s->fencing = p.fencing;
+    s->forget = (p.bugs & LOCK_BUG_STORAGE_FORGET) != 0;
     s->last_writer = FL_NO_NODE;
     return 0;
 }
@@ -28,7 +29,9 @@ void lock_storage_start(fl_ctx *ctx, void *state, bool recovering)
 {
     lock_storage *s = state;
     uint8_t b[8];
-    if (!recovering || fl_disk_read(ctx, "max_token", 0, b, 8) != 8)
+    /* The storage-forget-max bug never reads it back. */
+    if (!recovering || s->forget ||
+        fl_disk_read(ctx, "max_token", 0, b, 8) != 8)
         return;
     uint64_t v = 0;
     for (int i = 0; i < 8; i++)

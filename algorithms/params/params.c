@@ -61,7 +61,7 @@ int fl_param_bool(const cJSON *v, const char *key, bool *out, char *err,
 static int param_unknown_bug(const char *name, const char *const *names,
                              unsigned n, char *err, size_t errlen)
 {
-    char what[240];
+    char what[480];          /* room for every name: Raft has 18 */
     int len = snprintf(what, sizeof what, "unknown bug \"%.40s\" (known:",
                        name);
     for (unsigned j = 0; j < n && len > 0 && (size_t)len < sizeof what; j++)

@@ -63,8 +63,9 @@ void paxos_acc_on_settle(paxos_acceptor *a)
 
 bool paxos_acc_prepare(paxos_acceptor *a, int64_t ballot)
 {
+    /* The promise-any bug grants a lower ballot too (keeping its promise). */
     if (ballot < a->promised)
-        return false;
+        return paxos_acc_bug(a, PAXOS_BUG(PROMISE_ANY));
     if (ballot > a->promised) {
         a->promised = ballot;
         a->promise_dirty = true;
@@ -120,6 +121,7 @@ int paxos_acc_accept(fl_ctx *ctx, paxos_acceptor *a, paxos_log *log,
 
 void paxos_acc_flush(fl_ctx *ctx, paxos_acceptor *a)
 {
+    bool promise = a->promise_dirty;
     if (a->promise_dirty) {
         a->promise_dirty = false;
         if (!paxos_acc_bug(a, PAXOS_BUG(FORGET_PROMISE))) {
@@ -129,6 +131,10 @@ void paxos_acc_flush(fl_ctx *ctx, paxos_acceptor *a)
         }
     }
     if (!a->unsynced)
+        return;
+    /* The accept-no-sync bug answers with only accept records unsynced
+     * (a later promise's sync makes them durable by chance). */
+    if (!promise && paxos_acc_bug(a, PAXOS_BUG(ACCEPT_NO_SYNC)))
         return;
     /* PMS §2.3: durable before the reply that depends on it leaves. */
     fl_disk_sync(ctx);

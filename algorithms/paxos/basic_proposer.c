@@ -138,10 +138,12 @@ static void bpx_start_round(fl_ctx *ctx, bpx_proposer *P)
         return;
     P->round++;
     /* Never reuse a ballot, even after a crash: the round is durable
-     * before the first Prepare leaves. */
-    if (paxos_reg_write(ctx, &P->round_reg, P->round) != 0)
-        fl_log(ctx, "paxos: writing the round failed");
-    fl_disk_sync(ctx);
+     * before the first Prepare leaves (the forget-round bug skips it). */
+    if (!bpx_bug(P, PAXOS_BUG(FORGET_ROUND))) {
+        if (paxos_reg_write(ctx, &P->round_reg, P->round) != 0)
+            fl_log(ctx, "paxos: writing the round failed");
+        fl_disk_sync(ctx);
+    }
     P->ballot = paxos_ballot(P->round, P->self,
                              !bpx_bug(P, PAXOS_BUG(NON_UNIQUE)));
     P->phase = BPX_PREPARE;
@@ -238,8 +240,10 @@ static void bpx_on_promise(fl_ctx *ctx, bpx_proposer *P, int idx,
     P->promised_mask |= bit;
     for (uint32_t i = 0; i < m->n; i++) {
         const paxos_entry *e = &m->e[i];
-        if (e->slot == 1 && e->ballot > P->best_ballot &&
-            e->cmd.type == PAXOS_CMD_VALUE) {
+        /* P2c: the highest ballot's value (adopt-first: the first seen). */
+        bool adopt = bpx_bug(P, PAXOS_BUG(ADOPT_FIRST))
+                         ? P->best_ballot < 0 : e->ballot > P->best_ballot;
+        if (e->slot == 1 && adopt && e->cmd.type == PAXOS_CMD_VALUE) {
             P->best_ballot = e->ballot;
             P->best = e->cmd;
         }

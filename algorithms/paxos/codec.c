@@ -232,6 +232,25 @@ const char *paxos_msg_type_name(uint8_t type)
     return "garbage";
 }
 
+/* An Accepted's slots for the contract (contract.h): index = the lowest,
+ * count = how many, reported only when they are index..index+count-1. */
+static void paxos_describe_slots(const paxos_msg *m, fl_msg_info *info)
+{
+    if (!m->ok || m->n == 0)
+        return;
+    int64_t lo = m->e[0].slot, hi = m->e[0].slot;
+    for (uint32_t i = 1; i < m->n; i++) {
+        if (m->e[i].slot < lo)
+            lo = m->e[i].slot;
+        if (m->e[i].slot > hi)
+            hi = m->e[i].slot;
+    }
+    if (lo >= 1 && hi - lo + 1 == (int64_t)m->n) {
+        info->index = lo;
+        info->count = (int64_t)m->n;
+    }
+}
+
 void paxos_describe(const void *msg, size_t len, fl_msg_info *info)
 {
     paxos_msg m;
@@ -248,8 +267,10 @@ void paxos_describe(const void *msg, size_t len, fl_msg_info *info)
         if (m.n == 0)
             info->kind = "Heartbeat";       /* Multi-Paxos: no proposals */
         break;
-    case PAXOS_MSG_PROMISE:
     case PAXOS_MSG_ACCEPTED:
+        paxos_describe_slots(&m, info);
+        /* fall through */
+    case PAXOS_MSG_PROMISE:
         info->is_reply = true;
         info->ok = m.ok;
         break;

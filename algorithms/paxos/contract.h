@@ -11,8 +11,17 @@
  *
  * ---- Messages: fl_msg_info.kind, exactly these strings --------------------
  * `term` is the message's ballot. Replies set is_reply and ok (1 granted /
- * accepted, 0 refused). The paxos.promise_kept check reads the granting
- * Promise and Accepted replies an acceptor sent. */
+ * accepted, 0 refused). A granting Accepted also sets `index` to the
+ * lowest slot it accepts and `count` to how many, when they are the slots
+ * index..index+count-1 (basic Paxos: index 1, count 1).
+ * What the rule checks read: paxos.promise_kept the granting Promise and
+ * Accepted replies an acceptor sent; paxos.accepted_kept the slots of a
+ * delivered granting Accepted (and the acceptor's FL_PAXOS_ENTRY_ACCEPTED
+ * entries after a restart); paxos.grant_order the ballot of a granting
+ * Promise against the sender's view; paxos.ballot_monotonic the ballots
+ * of the Prepares a node sends; paxos.adopt_highest granting Promises
+ * (the sender's accepted entries when it left), Prepares and the
+ * proposer's FL_PAXOS_ENTRY_PROPOSED entries. */
 #ifndef FAULTLINE_PAXOS_H
 #define FAULTLINE_PAXOS_H
 

@@ -19,6 +19,14 @@
  *                             majority of acceptors accepted (PMS §2.1:
  *                             "a process never learns that a value has
  *                             been chosen unless it actually has been")
+ *   paxos.adopt_highest       a proposer proposes, in each slot, the
+ *                             value of the highest-ballot pvalue that the
+ *                             granting Promises it received before it
+ *                             proposed (and its own acceptor, if it is
+ *                             one) reported (PMS §2.2 P2c); judged from
+ *                             the acceptors' entries when each Promise
+ *                             left, the Promises delivered, and the
+ *                             proposal
  *
  * "Chosen" is computed from the acceptors' accepts as their views report
  * them (durable ones, dur_lo..dur_hi, for agreement), not from what any
@@ -135,8 +143,15 @@ typedef enum px_kind {
     PX_VALIDITY,
     PX_STAYS,
     PX_AGREEMENT,
-    PX_LEARN
+    PX_LEARN,
+    PX_ADOPT
 } px_kind;
+
+/* paxos.adopt_highest: one accepted pvalue an acceptor reported. */
+typedef struct px_snap {
+    int64_t  slot, ballot;
+    uint64_t cmd;
+} px_snap;
 
 typedef struct px_state {
     px_kind  kind;
@@ -149,6 +164,16 @@ typedef struct px_state {
     px_map   props;        /* (slot, ballot) -> first cmd; (slot, ballot,
                               cmd) -> present */
     px_map   learned;      /* (slot) -> cmd */
+    /* adopt_highest: the pvalues each granting Promise reported, taken
+     * when it was sent (snaps[mask .. mask + ballot) of the record keyed
+     * (ballot, 0, from << 32 | to)); the highest pvalue per (slot, ballot,
+     * proposer) among the Promises it received before it proposed; and
+     * (-1, ballot, proposer) once it proposed in that ballot. */
+    px_snap *snaps;
+    size_t   nsnaps, capsnaps;
+    px_map   snapidx;
+    px_map   best;
+    bool     snap_oom;
 } px_state;
 
 static int px_fail(char *msg, size_t msglen, const char *fmt, ...)
@@ -227,6 +252,9 @@ static void px_destroy(void *state)
     px_map_free(&s->chosen);
     px_map_free(&s->props);
     px_map_free(&s->learned);
+    px_map_free(&s->snapidx);
+    px_map_free(&s->best);
+    free(s->snaps);
 }
 
 /* ---- The steps of one check ---------------------------------------------------- */
@@ -413,6 +441,139 @@ static int px_learned(px_state *s, const fl_world *w, fl_node_id node,
     return 0;
 }
 
+/* ---- paxos.adopt_highest -------------------------------------------------- */
+
+/* Raises best(slot, ballot, proposer) to the pvalue (ab, cmd) if higher. */
+static void px_adopt_offer(px_state *s, int64_t slot, int64_t ballot,
+                           fl_node_id proposer, int64_t ab, uint64_t cmd)
+{
+    bool created;
+    px_rec *r = px_get(&s->best, slot, ballot, (uint64_t)proposer, &created);
+    if (!r)
+        return;
+    if (created || ab > r->ballot) {
+        r->ballot = ab;
+        r->cmd = cmd;
+    }
+}
+
+/* Appends `node`'s accepted pvalues below `ballot`, at the slots above
+ * `commit`, to the snapshot array; returns how many. */
+static size_t px_adopt_snap(px_state *s, const fl_world *w, fl_node_id node,
+                            int64_t ballot, int64_t commit)
+{
+    const fl_view *v = fl_world_view(w, node);
+    if (!v || v->kind == FL_VIEW_NONE)
+        return 0;
+    int64_t lo = commit >= 1 ? commit + 1 : 1, hi = v->log_last;
+    if (hi - lo > 100000)
+        lo = hi - 100000;
+    size_t n = 0;
+    for (int64_t slot = lo; slot <= hi && !s->snap_oom; slot++) {
+        fl_view_entry e;
+        if (!px_entry(w, node, PAXOS_VIEW_ACCEPTED + slot, &e) ||
+            e.term < 0 || e.term >= ballot)
+            continue;
+        if (s->nsnaps == s->capsnaps) {
+            size_t cap = s->capsnaps ? s->capsnaps * 2 : 256;
+            px_snap *g = realloc(s->snaps, cap * sizeof *g);
+            if (!g) {
+                s->snap_oom = true;
+                break;
+            }
+            s->snaps = g;
+            s->capsnaps = cap;
+        }
+        s->snaps[s->nsnaps++] = (px_snap){ slot, e.term, e.command };
+        n++;
+    }
+    return n;
+}
+
+static bool px_kind_is(const fl_inv_msg *m, const char *kind)
+{
+    return m->info.kind && !strcmp(m->info.kind, kind);
+}
+
+static int px_adopt_message(void *state, const fl_world *w,
+                            const fl_inv_msg *m, char *msg, size_t msglen)
+{
+    (void)msg;
+    (void)msglen;
+    px_state *s = state;
+    if (m->from < 0 || (size_t)m->from >= s->n || m->to < 0 ||
+        (size_t)m->to >= s->n || m->info.term < 0)
+        return 0;
+    int64_t b = m->info.term;
+    bool created;
+    if (m->sent && px_kind_is(m, FL_PAXOS_PREPARE) &&
+        s->acc_index[m->from] >= 0) {
+        /* A candidate that is also an acceptor counts its own pvalues,
+         * as they stood when it started the ballot. */
+        if (px_find(&s->best, -1, b, (uint64_t)m->from))
+            return 0;
+        const fl_view *v = fl_world_view(w, m->from);
+        size_t at = s->nsnaps;
+        size_t n = px_adopt_snap(s, w, m->from, b, v ? v->commit : 0);
+        for (size_t i = at; i < at + n; i++)
+            px_adopt_offer(s, s->snaps[i].slot, b, m->from,
+                           s->snaps[i].ballot, s->snaps[i].cmd);
+        s->nsnaps = at;
+        return 0;
+    }
+    if (!px_kind_is(m, FL_PAXOS_PROMISE) || m->info.ok != 1 ||
+        s->acc_index[m->from] < 0)
+        return 0;
+    uint64_t pair = (uint64_t)m->from << 32 | (uint32_t)m->to;
+    if (m->sent) {
+        const fl_view *to = fl_world_view(w, m->to);
+        int64_t commit = to && to->kind != FL_VIEW_NONE ? to->commit : 0;
+        size_t at = s->nsnaps;
+        size_t n = px_adopt_snap(s, w, m->from, b, commit);
+        px_rec *r = px_get(&s->snapidx, b, 0, pair, &created);
+        if (r) {
+            r->mask = at;
+            r->ballot = (int64_t)n;
+        }
+        return 0;
+    }
+    /* Delivered: the proposer hears these pvalues, unless it already
+     * proposed in this ballot (a late promise changes nothing). */
+    if (px_find(&s->best, -1, b, (uint64_t)m->to))
+        return 0;
+    const px_rec *r = px_find(&s->snapidx, b, 0, pair);
+    for (size_t i = 0; r && i < (size_t)r->ballot; i++) {
+        const px_snap *g = &s->snaps[r->mask + i];
+        px_adopt_offer(s, g->slot, b, m->to, g->ballot, g->cmd);
+    }
+    return 0;
+}
+
+static int px_adopt(px_state *s, const fl_world *w, fl_node_id node,
+                    const fl_view *after, char *msg, size_t msglen)
+{
+    int64_t lo = px_scalar(after, "prop_lo"), hi = px_scalar(after, "prop_hi");
+    for (int64_t slot = lo; lo >= 1 && slot <= hi; slot++) {
+        fl_view_entry e;
+        if (!px_entry(w, node, PAXOS_VIEW_PROPOSED + slot, &e) || e.term < 0)
+            continue;
+        bool created;
+        px_get(&s->best, -1, e.term, (uint64_t)node, &created);
+        const px_rec *r = px_find(&s->best, slot, e.term, (uint64_t)node);
+        if (r && !s->best.oom && !s->snap_oom && r->cmd != e.command)
+            return px_fail(msg, msglen,
+                           "node %d proposed command %016" PRIx64 " at slot %"
+                           PRId64 " in ballot %lld.%d, but the promises it "
+                           "heard reported %016" PRIx64 " accepted there in "
+                           "ballot %lld.%d, the highest: a proposer must "
+                           "propose the value of the highest-numbered "
+                           "proposal reported (PMS §2.2 P2c)", (int)node,
+                           e.command, slot, PXB(e.term), r->cmd,
+                           PXB(r->ballot));
+    }
+    return 0;
+}
+
 static int px_check(void *state, const fl_world *w, fl_node_id node,
                     const fl_view *before, const fl_view *after,
                     char *msg, size_t msglen)
@@ -441,6 +602,8 @@ static int px_check(void *state, const fl_world *w, fl_node_id node,
         if (px_tally(s, w, node, before, after, msg, msglen) != 0)
             return -1;
         return px_learned(s, w, node, before, after, msg, msglen);
+    case PX_ADOPT:
+        return px_adopt(s, w, node, after, msg, msglen);
     }
     return 0;
 }
@@ -456,6 +619,7 @@ PX_INIT(px_init_validity, PX_VALIDITY)
 PX_INIT(px_init_stays, PX_STAYS)
 PX_INIT(px_init_agreement, PX_AGREEMENT)
 PX_INIT(px_init_learn, PX_LEARN)
+PX_INIT(px_init_adopt, PX_ADOPT)
 
 #define PX_INVARIANT(var, nm, sum, initfn)                             \
     static const fl_invariant var = {                                  \
@@ -481,6 +645,16 @@ PX_INVARIANT(px_inv_agreement, "paxos.agreement",
 PX_INVARIANT(px_inv_learn, "paxos.learn_only_chosen",
              "a node learns only values a majority of acceptors accepted "
              "(PMS §2.1)", px_init_learn)
+
+static const fl_invariant px_inv_adopt = {
+    .name = "paxos.adopt_highest",
+    .summary = "a proposer proposes, in each slot, the value of the "
+               "highest-ballot pvalue the promises it heard reported, if "
+               "any (PMS §2.2 P2c)",
+    .state_size = sizeof(px_state),
+    .init = px_init_adopt, .check = px_check, .destroy = px_destroy,
+    .message = px_adopt_message,
+};
 
 /* ---- paxos.progress (liveness) ------------------------------------------ */
 
@@ -564,7 +738,9 @@ static const fl_invariant px_inv_progress = {
 static const fl_invariant *const px_table[] = {
     &px_inv_promise, &px_inv_unique, &px_inv_validity,
     &px_inv_stays, &px_inv_agreement, &px_inv_learn, &px_inv_progress,
-    &fl_rule_paxos_promise_kept,
+    &fl_rule_paxos_promise_kept, &fl_rule_paxos_accepted_kept,
+    &fl_rule_paxos_grant_order, &fl_rule_paxos_ballot_monotonic,
+    &px_inv_adopt,
 };
 
 const fl_invariant *const *fl_paxos_invariants(size_t *n)

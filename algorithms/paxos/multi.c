@@ -294,7 +294,12 @@ static void mpx_become_leader(fl_ctx *ctx, mpx_node *x)
 
 static void mpx_campaign(fl_ctx *ctx, mpx_node *x)
 {
-    int64_t round = paxos_ballot_round(x->acc.promised);
+    /* Above every ballot this node promised or tried, so never one it
+     * used before a restart (the forget-round bug looks only at the
+     * ballot it tried in this life, and campaigns even when its own
+     * acceptor refuses). */
+    bool forget = mpx_bug(x, PAXOS_BUG(FORGET_ROUND));
+    int64_t round = forget ? 0 : paxos_ballot_round(x->acc.promised);
     if (paxos_ballot_round(x->ballot) > round)
         round = paxos_ballot_round(x->ballot);
     if (round + 1 >= PAXOS_MAX_ROUND)
@@ -307,11 +312,12 @@ static void mpx_campaign(fl_ctx *ctx, mpx_node *x)
     x->npending = 0;
     x->heartbeat_cookie++;
     /* Our own promise (phase 1 at our own acceptor), and what it holds. */
-    if (!paxos_acc_prepare(&x->acc, x->ballot)) {
+    bool self_ok = paxos_acc_prepare(&x->acc, x->ballot);
+    if (!self_ok && !forget) {
         mpx_reset_election(ctx, x);
         return;
     }
-    x->promise_mask = UINT64_C(1) << x->me;
+    x->promise_mask = self_ok ? UINT64_C(1) << x->me : 0;
     x->refuse_mask = 0;
     for (int64_t s = x->commit + 1; s <= x->log.last; s++) {
         paxos_slot *sl = paxos_log_at(&x->log, s);

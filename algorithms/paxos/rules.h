@@ -6,5 +6,8 @@
 #include "algorithms/invariant.h"
 
 extern const fl_invariant fl_rule_paxos_promise_kept;
+extern const fl_invariant fl_rule_paxos_accepted_kept;
+extern const fl_invariant fl_rule_paxos_grant_order;
+extern const fl_invariant fl_rule_paxos_ballot_monotonic;
 
 #endif

@@ -91,7 +91,10 @@ static void raft_answer_pending(fl_ctx *ctx, raft_node *r, int64_t index,
     size_t k = 0;
     for (size_t i = 0; i < r->npending; i++) {
         raft_pending p = r->pending[i];
-        if (cmd && p.req.client == cmd->client && p.req.seq == cmd->seq)
+        /* (the no-dedup bug numbers a command seq << 8 | attempt) */
+        uint64_t seq = cmd && raft_bug(r, RAFT_BUG(NO_DEDUP)) ? cmd->seq >> 8
+                       : cmd ? cmd->seq : 0;
+        if (cmd && p.req.client == cmd->client && p.req.seq == seq)
             raft_reply(ctx, r, &p.req, status, result);
         else if (p.index > index)
             r->pending[k++] = p;
@@ -211,7 +214,9 @@ static void raft_add_read(fl_ctx *ctx, raft_node *r, const fl_request *req)
 
 static void raft_propose(fl_ctx *ctx, raft_node *r, const fl_request *req)
 {
-    raft_pending *p = raft_find_pending(r, req->client, req->seq);
+    bool dedup = !raft_bug(r, RAFT_BUG(NO_DEDUP));
+    raft_pending *p = dedup ? raft_find_pending(r, req->client, req->seq)
+                            : NULL;
     if (p) {
         p->req = *req;              /* already in the log: answer the retry */
         return;
@@ -224,6 +229,8 @@ static void raft_propose(fl_ctx *ctx, raft_node *r, const fl_request *req)
     }
     raft_cmd cmd = {.type = RAFT_CMD_OP, .client = req->client,
                     .seq = req->seq, .op = req->op};
+    if (!dedup)       /* the no-dedup bug: each attempt is a new command */
+        cmd.seq = (req->seq << 8) | (req->attempt < 255 ? req->attempt : 255);
     if (r->sm_ops->stamp)
         r->sm_ops->stamp(r->sm, ctx, &cmd.op);
     if (raft_append_local(ctx, r, r->term, &cmd) != 0) {
@@ -248,7 +255,8 @@ void raft_on_request(fl_ctx *ctx, void *state, const fl_request *req)
         return;
     }
     /* Thesis §6.3: a retry of an applied operation gets the stored result. */
-    const fl_kvsm_session *s = r->sm_ops->session(r->sm, req->client);
+    const fl_kvsm_session *s = raft_bug(r, RAFT_BUG(NO_DEDUP)) ? NULL :
+                               r->sm_ops->session(r->sm, req->client);
     if (s && s->seq == req->seq) {
         raft_reply(ctx, r, req, (fl_status)s->status, s->result);
         return;

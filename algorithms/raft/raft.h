@@ -67,7 +67,14 @@ typedef enum raft_read_mode {
  *                        that confirms leadership (thesis §6.4) linearizable
  *   ignore-prevote, ignore-check-quorum, ignore-snapshot, ignore-readindex
  *                        accepts the param and does not do it: raft.prevote,
- *                        raft.check_quorum, raft.snapshot, raft.readindex */
+ *                        raft.check_quorum, raft.snapshot, raft.readindex
+ *   no-dedup             no client sessions: every attempt of a command is
+ *                        a new command (the attempt folded into its
+ *                        sequence number), so a retried add or write is
+ *                        applied again (thesis §6.3)           linearizable
+ *                        (its scenario is scenarios/counter/bugs/
+ *                        raft-no-dedup.json: on the counter a second add
+ *                        shows in every later read) */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -85,7 +92,8 @@ typedef enum raft_read_mode {
     X(IGNORE_PREVOTE,  "ignore-prevote")         \
     X(IGNORE_CQ,       "ignore-check-quorum")    \
     X(IGNORE_SNAPSHOT, "ignore-snapshot")        \
-    X(IGNORE_READINDEX, "ignore-readindex")
+    X(IGNORE_READINDEX, "ignore-readindex")      \
+    X(NO_DEDUP,        "no-dedup")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,

@@ -65,9 +65,14 @@ static int sort_parse_dist(const cJSON *v, sort_params *p, char *err,
 static int sort_parse_bugs(const cJSON *v, sort_params *p, char *err,
                            size_t errlen)
 {
-    const char *what = "must be an array of names (known: lost-partition, "
-                       "one-sample, count-duplicates, skip-local-sort, "
-                       "no-reassign)";
+    char what[256];
+    size_t at = (size_t)snprintf(what, sizeof what,
+                                 "must be an array of names (known: ");
+    for (unsigned k = 0; k < SORT_BUG_COUNT && at < sizeof what; k++)
+        at += (size_t)snprintf(what + at, sizeof what - at, "%s%s",
+                               k ? ", " : "", sort_bug_names[k]);
+    if (at < sizeof what)
+        snprintf(what + at, sizeof what - at, ")");
     if (!cJSON_IsArray(v))
         return sort_param_err(err, errlen, "bugs", what);
     const cJSON *b;

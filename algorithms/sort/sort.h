@@ -52,13 +52,29 @@ typedef enum sort_dist {
     SORT_DIST_COUNT
 } sort_dist;
 
-/* Bug switches, each caught by one check (scenarios/sort/bugs/). */
+/* Bug switches, each caught by one check (scenarios/sort/bugs/), and the
+ * rule each breaks:
+ *   lost-partition    a dead worker's slice is given up, not sorted
+ *                     elsewhere (every input key reaches the output)
+ *   one-sample        splitters from one worker's sample, not every
+ *                     worker's (splitters must represent the whole input)
+ *   count-duplicates  a piece received again on a retry is stored again
+ *                     (a retried record is stored once)
+ *   skip-local-sort   a bucket is sent on without its local sort (each
+ *                     bucket is sorted before the merge)
+ *   no-reassign       a dead worker's bucket is never moved to a live one
+ *                     (work of a failed worker is redone elsewhere)
+ *   tie-by-key        bucket boundaries compare keys alone, not (key,
+ *                     input position), so every copy of a key equal to a
+ *                     splitter lands in one bucket (bucket boundaries
+ *                     order whole elements, so ties split evenly) */
 #define SORT_BUG_MAP(X)                                                   \
     X(SORT_BUG_LOST_PARTITION, "lost-partition")   /* sort.permutation */  \
     X(SORT_BUG_ONE_SAMPLE, "one-sample")           /* sort.balance */      \
     X(SORT_BUG_COUNT_DUPLICATES, "count-duplicates") /* sort.permutation */ \
     X(SORT_BUG_SKIP_LOCAL_SORT, "skip-local-sort") /* sort.sorted */       \
-    X(SORT_BUG_NO_REASSIGN, "no-reassign")         /* sort.liveness */
+    X(SORT_BUG_NO_REASSIGN, "no-reassign")         /* sort.liveness */     \
+    X(SORT_BUG_TIE_BY_KEY, "tie-by-key")           /* sort.balance */
 
 typedef enum sort_bug {
 #define SORT_X_ENUM(id, name) id,

@@ -101,7 +101,11 @@ static void w_cut(sort_worker *w, sort_slice *s)
     s->off[0] = 0;
     uint64_t at = 0;
     for (uint32_t j = 1; j < nw; j++) {
-        while (at < s->len && s->data[at] < w->as.splitters[j - 1])
+        while (at < s->len &&
+               (sort_bug_on(&w->p, SORT_BUG_TIE_BY_KEY)
+                    ? sort_elem_key(s->data[at]) <
+                      sort_elem_key(w->as.splitters[j - 1])
+                    : s->data[at] < w->as.splitters[j - 1]))
             at++;
         s->off[j] = at;
     }
