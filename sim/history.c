@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The history is the one part of a run that grows with simulated time (a
+ * long run keeps every event for the linearizability check): no padding. */
+_Static_assert(sizeof(fl_hist_event) == 64, "fl_hist_event has a padding hole");
+
 /* ---- names ---------------------------------------------------------------- */
 
 const char *fl_op_kind_name(fl_op_kind k)

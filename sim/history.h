@@ -20,10 +20,10 @@ typedef enum fl_hist_type {
 /* One line of a history. For an invoke, `op` is what was asked; for a
  * completion, `op` repeats it and `value` is the result (reads: the value
  * or FL_NIL; CAS: 1 swapped / 0 not; acquire: the token). */
-typedef struct fl_hist_event {
+typedef struct fl_hist_event {       /* 64 bytes: no padding hole */
     fl_hist_type type;
-    int64_t      process;    /* Jepsen process: changes after an info */
     fl_node_id   client;     /* client node, FL_NO_NODE if unknown */
+    int64_t      process;    /* Jepsen process: changes after an info */
     uint64_t     op_id;      /* pairs an invoke with its completion */
     fl_op        op;
     int64_t      value;

@@ -76,6 +76,8 @@ check "experiment suggests raft-election" has_err 'did you mean "raft-election"?
 run 2 "bench: unknown option" "$fl" bench --quik
 check "bench suggests --quick" has_err 'did you mean --quick?'
 run 2 "bench: no operands" "$fl" bench quick
+run 2 "bench: --impl alone" "$fl" bench --impl x.so
+check "bench: --impl goes with --explore" has_err '--impl goes with --explore'
 run 2 "help: one topic" "$fl" help run list
 
 # check: GNU forms, and did-you-mean / a list for --model

@@ -40,6 +40,15 @@ h=$(awk -F, '$1 == 17 { print $4 }' "$tmp/all.csv")
 [ -n "$h" ] && [ "$("$fl" run "$raft/basic.json" --seed 17 | hash_of)" = "$h" ] \
     && ok "explore: a row's hash is what faultline run gives" || bad "explore: hash of seed 17 ($h)"
 grep -q 'runs/s' "$tmp/out" && ok "explore: prints the rate" || bad "explore: prints the rate"
+# The CPU figure counts the children: 40 Raft runs cost far more than the
+# parent alone (under 2,000 runs per CPU-second; the parent alone is ~20 ms).
+cpu_rate=$(sed -n 's/.* \([0-9.]*\) runs per CPU-second.*/\1/p' "$tmp/out")
+[ -n "$cpu_rate" ] && awk -v r="$cpu_rate" 'BEGIN { exit !(r > 1 && r < 2000) }' \
+    && ok "explore: runs per CPU-second, children included ($cpu_rate)" \
+    || bad "explore: runs per CPU-second ($cpu_rate)"
+"$fl" bench --explore --quick --runs 1 > "$tmp/bx" 2>&1 \
+    && grep -q 'built-in, 16 seeds per child: .* runs per CPU-second' "$tmp/bx" \
+    && ok "bench --explore: runs per CPU-second" || bad "bench --explore: $(cat "$tmp/bx")"
 
 expect_status 1 "explore: a bug scenario fails" "$fl" explore "$raft/bugs/vote-twice.json" --seeds 1-200 --jobs 2 --quiet
 grep -q 'stopped at the first failure' "$tmp/out" && ok "explore: stops at the first failure" || bad "explore: stops"

@@ -1,12 +1,13 @@
 /* test_helpers.c — the algorithms' shared helpers: the key-value state
  * machine with client sessions (algorithms/kvsm/) and the params reader
- * (algorithms/params/). Each test feeds the input a broken helper would
+ * (algorithms/params/), and the byte codec (algorithms/wire/). Each test feeds the input a broken helper would
  * get wrong: a retried seq that must not run twice, an out-of-order
  * snapshot, a fractional number, an unknown bug name. */
 #include <string.h>
 
 #include "algorithms/kvsm/kvsm.h"
 #include "algorithms/params/params.h"
+#include "algorithms/wire/wire.h"
 #include "tests/cu.h"
 
 static fl_op op_of(fl_op_kind kind, uint32_t key, int64_t arg, int64_t arg2)
@@ -130,6 +131,40 @@ static void test_params(void)
     cJSON_Delete(j);
 }
 
+/* The codec's bytes are the network's and the disk's, and so the trace
+ * hash's: little-endian whatever the host, and a short reader gives zeros
+ * and `bad` without reading past the end. */
+static void test_wire_layout(void)
+{
+    wire_buf b;
+    wire_buf_init(&b);
+    wire_put_u64(&b, UINT64_C(0x0102030405060708));
+    wire_put_u32(&b, UINT32_C(0x0A0B0C0D));
+    wire_put_i64(&b, -2);
+    static const uint8_t want[] = {
+        8, 7, 6, 5, 4, 3, 2, 1, 0x0D, 0x0C, 0x0B, 0x0A,
+        0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    CU_ASSERT_EQUAL_FATAL(b.len, sizeof want);
+    CU_ASSERT_EQUAL(memcmp(b.data, want, sizeof want), 0);
+    CU_ASSERT_EQUAL(wire_le_get64(want), UINT64_C(0x0102030405060708));
+    CU_ASSERT_EQUAL(wire_le_get32(want + 8), UINT32_C(0x0A0B0C0D));
+    uint8_t t[8];
+    wire_le_put32(t, UINT32_C(0x11223344));
+    CU_ASSERT(t[0] == 0x44 && t[3] == 0x11);
+
+    wire_reader r;
+    wire_reader_init(&r, b.data, b.len - 1);       /* one byte short */
+    CU_ASSERT_EQUAL(wire_get_u64(&r), UINT64_C(0x0102030405060708));
+    CU_ASSERT_EQUAL(wire_get_u32(&r), UINT32_C(0x0A0B0C0D));
+    CU_ASSERT_EQUAL(wire_reader_left(&r), 7);
+    CU_ASSERT_FALSE(r.bad);
+    CU_ASSERT_EQUAL(wire_get_i64(&r), 0);           /* short: zero, bad */
+    CU_ASSERT_TRUE(r.bad);
+    CU_ASSERT_EQUAL(wire_reader_left(&r), 7);       /* nothing consumed */
+    CU_ASSERT_EQUAL(wire_get_u8(&r), 0);            /* stays bad */
+    wire_buf_free(&b);
+}
+
 int main(void)
 {
     static const fl_cu_test kvsm[] = {
@@ -139,7 +174,10 @@ int main(void)
     static const fl_cu_test params[] = {
         {"ints, ranges, bools, bugs", test_params},
         {NULL, NULL}};
+    static const fl_cu_test wire[] = {
+        {"little-endian layout, short reader", test_wire_layout},
+        {NULL, NULL}};
     static const fl_cu_suite suites[] = {
-        {"kvsm", kvsm}, {"params", params}, {NULL, NULL}};
+        {"kvsm", kvsm}, {"params", params}, {"wire", wire}, {NULL, NULL}};
     return fl_cu_main(suites);
 }

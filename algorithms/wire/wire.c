@@ -72,16 +72,18 @@ void wire_put_u8(wire_buf *b, uint8_t v)
 
 void wire_put_u32(wire_buf *b, uint32_t v)
 {
-    uint8_t t[4];
-    wire_le_put32(t, v);
-    wire_put_bytes(b, t, sizeof t);
+    if (!wire_buf_reserve(b, 4))
+        return;
+    wire_le_put32(b->data + b->len, v);
+    b->len += 4;
 }
 
 void wire_put_u64(wire_buf *b, uint64_t v)
 {
-    uint8_t t[8];
-    wire_le_put64(t, v);
-    wire_put_bytes(b, t, sizeof t);
+    if (!wire_buf_reserve(b, 8))
+        return;
+    wire_le_put64(b->data + b->len, v);
+    b->len += 8;
 }
 
 void wire_put_i64(wire_buf *b, int64_t v)
@@ -95,73 +97,6 @@ void wire_reader_init(wire_reader *r, const void *p, size_t len)
     r->len = p ? len : 0;
     r->pos = 0;
     r->bad = false;
-}
-
-size_t wire_reader_left(const wire_reader *r)
-{
-    return r->len - r->pos;
-}
-
-const uint8_t *wire_get_bytes(wire_reader *r, size_t n)
-{
-    if (r->bad || wire_reader_left(r) < n) {
-        r->bad = true;
-        return NULL;
-    }
-    const uint8_t *p = r->p + r->pos;
-    r->pos += n;
-    return p;
-}
-
-uint8_t wire_get_u8(wire_reader *r)
-{
-    const uint8_t *p = wire_get_bytes(r, 1);
-    return p ? p[0] : 0;
-}
-
-uint32_t wire_get_u32(wire_reader *r)
-{
-    const uint8_t *p = wire_get_bytes(r, 4);
-    return p ? wire_le_get32(p) : 0;
-}
-
-uint64_t wire_get_u64(wire_reader *r)
-{
-    const uint8_t *p = wire_get_bytes(r, 8);
-    return p ? wire_le_get64(p) : 0;
-}
-
-int64_t wire_get_i64(wire_reader *r)
-{
-    return (int64_t)wire_get_u64(r);
-}
-
-void wire_le_put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint64_t wire_le_get64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-void wire_le_put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint32_t wire_le_get32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
 }
 
 /* ---- Hashes ------------------------------------------------------------- */

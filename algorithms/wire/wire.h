@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- Byte buffers ------------------------------------------------------- */
 
@@ -43,19 +44,85 @@ typedef struct wire_reader {
 } wire_reader;
 
 void     wire_reader_init(wire_reader *r, const void *p, size_t len);
-uint8_t  wire_get_u8(wire_reader *r);
-uint32_t wire_get_u32(wire_reader *r);
-uint64_t wire_get_u64(wire_reader *r);
-int64_t  wire_get_i64(wire_reader *r);
-/* Points into the buffer (no copy); NULL and `bad` if short. */
-const uint8_t *wire_get_bytes(wire_reader *r, size_t n);
-size_t   wire_reader_left(const wire_reader *r);
 
-/* Plain fixed-width little-endian helpers for disk headers. */
-void     wire_le_put64(uint8_t *p, uint64_t v);
-uint64_t wire_le_get64(const uint8_t *p);
-void     wire_le_put32(uint8_t *p, uint32_t v);
-uint32_t wire_le_get32(const uint8_t *p);
+/* Plain fixed-width little-endian helpers for disk headers. Inline, as
+ * are the reader's gets below: every message and log record goes through
+ * them (a sixth of the Raft bench's instructions as calls). */
+static inline void wire_le_put64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, sizeof v);
+}
+
+static inline uint64_t wire_le_get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline void wire_le_put32(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    memcpy(p, &v, sizeof v);
+}
+
+static inline uint32_t wire_le_get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline size_t wire_reader_left(const wire_reader *r)
+{
+    return r->len - r->pos;
+}
+
+/* Points into the buffer (no copy); NULL and `bad` if short. */
+static inline const uint8_t *wire_get_bytes(wire_reader *r, size_t n)
+{
+    if (r->bad || wire_reader_left(r) < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const uint8_t *p = r->p + r->pos;
+    r->pos += n;
+    return p;
+}
+
+static inline uint8_t wire_get_u8(wire_reader *r)
+{
+    const uint8_t *p = wire_get_bytes(r, 1);
+    return p ? p[0] : 0;
+}
+
+static inline uint32_t wire_get_u32(wire_reader *r)
+{
+    const uint8_t *p = wire_get_bytes(r, 4);
+    return p ? wire_le_get32(p) : 0;
+}
+
+static inline uint64_t wire_get_u64(wire_reader *r)
+{
+    const uint8_t *p = wire_get_bytes(r, 8);
+    return p ? wire_le_get64(p) : 0;
+}
+
+static inline int64_t wire_get_i64(wire_reader *r)
+{
+    return (int64_t)wire_get_u64(r);
+}
 
 /* ---- Hashes ------------------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include "sim/cli/bench_proc.h"
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
+#include "sim/cli/datadir.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
 #include "sim/run/run.h"
@@ -25,10 +26,11 @@
 #define BENCH_MAX_RUNS 51
 
 typedef struct bench_opts {
-    bool     quick, raft, hash, memory, startup, child;
+    bool     quick, raft, hash, memory, startup, child, explore;
     int      runs;
     uint64_t minutes;           /* --raft: simulated minutes, 0 default */
     uint64_t mesh_child;        /* hidden: events of a fresh memory child */
+    const char *impl;           /* --explore --impl SO: also a plug-in */
 } bench_opts;
 
 /* ---- Engine workloads ------------------------------------------------------- */
@@ -414,9 +416,62 @@ static int bench_startup(const bench_opts *o)
     return 0;
 }
 
+/* ---- explore throughput ------------------------------------------------------ */
+
+/* --explore: `faultline explore scenarios/raft/basic.json --seeds 1-300
+ * --duration 10000 --jobs 2 --quiet` (5-node Raft, 10 simulated seconds a
+ * run) as a fresh process; the CPU time is the explore process's and every
+ * run's (wait4 counts the children it waited for). 150 runs/s on two idle
+ * cores is 75 runs per CPU-second. */
+static int explore_median(const bench_opts *o, const char *scen, const char *impl)
+{
+    const char *seeds = o->quick ? "1-60" : "1-300";
+    unsigned nruns = o->quick ? 60 : 300;
+    char *argv[] = { "/proc/self/exe", "explore", (char *)scen, "--seeds", (char *)seeds,
+                     "--duration", "10000", "--jobs", "2", "--quiet",
+                     impl ? "--impl" : NULL, (char *)impl, NULL };
+    double rc[BENCH_MAX_RUNS], rw[BENCH_MAX_RUNS];
+    for (int i = 0; i < o->runs; i++) {
+        fl_bench_child c;
+        if (fl_bench_spawn(argv, &c) < 0 || c.status != 0) {
+            fprintf(stderr, "faultline: bench: explore%s%s failed (status %d)\n",
+                    impl ? " --impl " : "", impl ? impl : "", c.status);
+            return 2;
+        }
+        rc[i] = nruns / (c.cpu > 0 ? c.cpu : 1e-9);
+        rw[i] = nruns / (c.wall > 0 ? c.wall : 1e-9);
+    }
+    double cpu = fl_bench_median(rc, (size_t)o->runs);
+    double wall = fl_bench_median(rw, (size_t)o->runs);
+    printf("  %-34s %6.1f runs per CPU-second (%5.1f runs/s wall); on two idle cores "
+           "%.0f runs/s (target 150: %s)\n",
+           impl ? "plug-in, one child per run:" : "built-in, 16 seeds per child:",
+           cpu, wall, 2 * cpu, 2 * cpu >= 150 ? "met" : "NOT met");
+    return 0;
+}
+
+static int bench_explore(const bench_opts *o)
+{
+    char scen[4096];
+    if (!fl_datadir_find("scenarios/raft/basic.json", scen, sizeof scen)) {
+        fprintf(stderr, "faultline: bench: scenarios/raft/basic.json not found "
+                "(set FAULTLINE_DATADIR)\n");
+        return 2;
+    }
+    printf("faultline bench --explore: explore %s --seeds %s --duration 10000 --jobs 2 "
+           "(5-node Raft, 10 simulated s a run), each a fresh process, CPU of it and "
+           "its children, median of %d\n", scen, o->quick ? "1-60" : "1-300", o->runs);
+    fflush(stdout);
+    int rc = explore_median(o, scen, NULL);
+    if (rc == 0 && o->impl)
+        rc = explore_median(o, scen, o->impl);
+    return rc;
+}
+
 static const fl_cli_opt bench_options[] = {
     { "quick", 0, false }, { "raft", 0, false }, { "hash", 0, false },
     { "memory", 0, false }, { "startup", 0, false }, { "child", 0, false },
+    { "explore", 0, false }, { "impl", 0, true },
     { "runs", 0, true }, { "minutes", 0, true }, { "mesh-child", 0, true },
     { NULL, 0, false },
 };
@@ -431,6 +486,8 @@ static int bench_option(void *ctx, const char *a, const char *v)
     else if (strcmp(a, "--memory") == 0) o->memory = true;
     else if (strcmp(a, "--startup") == 0) o->startup = true;
     else if (strcmp(a, "--child") == 0) o->child = true;
+    else if (strcmp(a, "--explore") == 0) o->explore = true;
+    else if (strcmp(a, "--impl") == 0) o->impl = v;
     else {
         if (!fl_cli_parse_u64(v, &n) || n == 0 || n > 100000000)
             return fl_cli_usage_error("bench", "%s: bad number %s", a, v);
@@ -465,8 +522,12 @@ int fl_cmd_bench(int argc, char **argv)
         return fl_cli_status(rc);
     if (o.mesh_child)
         return mesh_child(o.mesh_child);
+    if (o.impl && !o.explore)
+        return fl_cli_status(fl_cli_usage_error("bench", "--impl goes with --explore"));
     if (o.startup)
         return bench_startup(&o);
+    if (o.explore)
+        return bench_explore(&o);
     if (o.raft && o.memory)
         return bench_raft_memory(&o);
     if (o.raft)
@@ -478,7 +539,7 @@ int fl_cmd_bench(int argc, char **argv)
  * print this text; faultline.1 and README.md quote it. */
 
 static const char usage_text[] =
-    "usage: faultline bench [--quick] [--runs N] [--startup]\n"
+    "usage: faultline bench [--quick] [--runs N] [--startup | --explore [--impl SO]]\n"
     "       faultline bench --raft [--quick] [--minutes M] [--memory] [--hash]\n"
     "\n"
     "Prints events per CPU-second (and wall) for a timers-only workload and an\n"
@@ -487,7 +548,10 @@ static const char usage_text[] =
     "events in flight (bench/heap_baseline), and peak memory measured in a\n"
     "fresh process. --quick runs each workload for a tenth as long.\n"
     "--startup times a whole-process `faultline check` of a small history\n"
-    "next to /bin/true.\n"
+    "next to /bin/true. --explore times `faultline explore` of 300 seeds of\n"
+    "scenarios/raft/basic.json (10 simulated seconds each, --jobs 2; --quick:\n"
+    "60 seeds) in a fresh process, per CPU-second of it and its children;\n"
+    "with --impl SO also with that plug-in (one sandboxed child per run).\n"
     "\n"
     "--raft instead runs a 5-server Raft cluster under 100 client ops/s with\n"
     "random crashes and partitions for one simulated hour (--quick: six\n"

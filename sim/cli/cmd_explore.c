@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -402,7 +403,22 @@ static bool explore_done(void *ctx, size_t i, const fl_child_result *r, const vo
     return er->o->keep_going || !fl_outcome_failed(&o);
 }
 
-static void print_summary(explore_run *er, double secs, bool interrupted)
+/* User + system seconds of this process and of its children waited for
+ * (the runs): what the runs cost, whatever else loads the machine. */
+static double explore_cpu(void)
+{
+    struct rusage self, kids;
+    if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &kids) != 0)
+        return 0;
+    const struct timeval *t[] = { &self.ru_utime, &self.ru_stime,
+                                  &kids.ru_utime, &kids.ru_stime };
+    double s = 0;
+    for (size_t i = 0; i < 4; i++)
+        s += (double)t[i]->tv_sec + (double)t[i]->tv_usec / 1e6;
+    return s;
+}
+
+static void print_summary(explore_run *er, double secs, double cpu, bool interrupted)
 {
     const explore_opts *o = er->o;
     printf("explored %s, seeds %" PRIu64 "-%" PRIu64, er->path, o->seeds.lo, o->seeds.hi);
@@ -413,8 +429,9 @@ static void print_summary(explore_run *er, double secs, bool interrupted)
     if (er->missed)
         printf(", %" PRIu64 " missed the expected violation %s", er->missed,
                er->s->expect.violation);
-    printf(" in %.2f s (%.1f runs/s)%s\n", secs,
-           secs > 0 ? (double)er->done / secs : 0.0,
+    printf(" in %.2f s (%.1f runs/s; %.2f s CPU with the children, %.1f runs per "
+           "CPU-second)%s\n", secs, secs > 0 ? (double)er->done / secs : 0.0, cpu,
+           cpu > 0 ? (double)er->done / cpu : 0.0,
            interrupted ? ", interrupted" : er->done < er->nitems ? ", stopped at the first "
            "failure (--keep-going runs them all)" : "");
     if (er->tally.n) {
@@ -502,13 +519,14 @@ int fl_cmd_explore(int argc, char **argv)
             .payload_size = sizeof(fl_outcome), .work = explore_work,
             .done = explore_done, .ctx = &er,
         };
+        double cpu0 = explore_cpu();
         fl_progress_start(&er.progress, stderr, er.nitems,
                           o.quiet || (!o.progress && !isatty(fileno(stderr))));
         fl_child_status st = fl_child_run(&pool);
         fl_progress_end(&er.progress, er.done, er.failed);
         write_rest(&er);
         double secs = fl_progress_elapsed(&er.progress);
-        print_summary(&er, secs, st == FL_CHILD_INTERRUPTED);
+        print_summary(&er, secs, explore_cpu() - cpu0, st == FL_CHILD_INTERRUPTED);
         if (csv.fp && fl_outfile_close(&csv, st != FL_CHILD_FAILED) != 0)
             st = FL_CHILD_FAILED;
         status = st == FL_CHILD_INTERRUPTED ? 130 : st != FL_CHILD_OK ? 2

@@ -6,11 +6,20 @@
 
 #include "sim/run/world.h"
 
+/* One invariant that has a step (or a message) check, with its state: the
+ * hooks run after every event and walk only these. */
+typedef struct inv_slot {
+    const fl_invariant *inv;
+    void               *state;
+} inv_slot;
+
 struct fl_invcheck {
     fl_world     world;          /* over the engine the checker was made for */
     const fl_invariant *const *invs;
     size_t       n;
     void       **states;
+    inv_slot    *steps, *msgs;   /* those with check / message, in order */
+    size_t       nsteps, nmsgs;
     bool         failed;
     fl_violation violation;
 };
@@ -33,6 +42,17 @@ fl_invcheck *fl_invcheck_new(const char *family, fl_engine *e)
         if (inv->init && inv->init(ic->states[i], &ic->world) != 0)
             goto fail;
     }
+    ic->steps = calloc(ic->n ? ic->n : 1, sizeof *ic->steps);
+    ic->msgs = calloc(ic->n ? ic->n : 1, sizeof *ic->msgs);
+    if (!ic->steps || !ic->msgs)
+        goto fail;
+    for (size_t i = 0; i < ic->n; i++) {
+        inv_slot slot = { ic->invs[i], ic->states[i] };
+        if (ic->invs[i]->check)
+            ic->steps[ic->nsteps++] = slot;
+        if (ic->invs[i]->message)
+            ic->msgs[ic->nmsgs++] = slot;
+    }
     return ic;
 fail:
     fl_invcheck_free(ic);
@@ -49,6 +69,8 @@ void fl_invcheck_free(fl_invcheck *ic)
         free(ic->states[i]);
     }
     free(ic->states);
+    free(ic->steps);
+    free(ic->msgs);
     free(ic);
 }
 
@@ -59,14 +81,14 @@ static int hook(void *arg, fl_engine *e, fl_node_id node,
     if (ic->failed)
         return -1;
     const fl_world *w = &ic->world;
-    for (size_t i = 0; i < ic->n; i++) {
-        fl_violation *v = &ic->violation;
+    fl_violation *v = &ic->violation;
+    for (size_t i = 0; i < ic->nsteps; i++) {
+        const inv_slot *sl = &ic->steps[i];
         v->msg[0] = '\0';
-        if (ic->invs[i]->check &&
-            ic->invs[i]->check(ic->states[i], w, node, before, after,
-                               v->msg, sizeof v->msg) != 0) {
+        if (sl->inv->check(sl->state, w, node, before, after, v->msg,
+                           sizeof v->msg) != 0) {
             ic->failed = true;
-            v->name = ic->invs[i]->name;
+            v->name = sl->inv->name;
             v->node = node;
             v->time = fl_engine_now(e);
             return -1;
@@ -95,15 +117,13 @@ static int msg_hook(void *arg, fl_engine *e, const fl_msg_event *ev)
             ev->desc->done = true;
         }
     }
-    for (size_t i = 0; i < ic->n; i++) {
-        if (!ic->invs[i]->message)
-            continue;
-        fl_violation *v = &ic->violation;
+    fl_violation *v = &ic->violation;
+    for (size_t i = 0; i < ic->nmsgs; i++) {
+        const inv_slot *sl = &ic->msgs[i];
         v->msg[0] = '\0';
-        if (ic->invs[i]->message(ic->states[i], w, &m, v->msg,
-                                 sizeof v->msg) != 0) {
+        if (sl->inv->message(sl->state, w, &m, v->msg, sizeof v->msg) != 0) {
             ic->failed = true;
-            v->name = ic->invs[i]->name;
+            v->name = sl->inv->name;
             v->node = ev->sent ? ev->from : ev->to;
             v->time = fl_engine_now(e);
             return -1;
@@ -116,10 +136,7 @@ int fl_invcheck_attach(fl_invcheck *ic, fl_engine *e)
 {
     if (ic->n == 0)
         return 0;
-    bool any_msg = false;
-    for (size_t i = 0; i < ic->n; i++)
-        any_msg |= ic->invs[i]->message != NULL;
-    if (any_msg && fl_engine_add_msg_hook(e, msg_hook, ic) < 0)
+    if (ic->nmsgs && fl_engine_add_msg_hook(e, msg_hook, ic) < 0)
         return -1;
     return fl_engine_add_hook(e, hook, ic);
 }
