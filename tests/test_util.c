@@ -162,6 +162,43 @@ static void test_idmap(void)
     fl_idmap_destroy(&m);
 }
 
+/* Deletion against a plain array: random puts and deletes over few keys
+ * (long probe runs that wrap around the table), every key checked. */
+static void test_idmap_del(void)
+{
+    enum { KEYS = 300, OPS = 20000 };
+    static uint64_t want[KEYS];
+    static bool present[KEYS];
+    fl_idmap m;
+    fl_idmap_init(&m);
+    uint64_t x = 12345, v;
+    CU_ASSERT_FALSE(fl_idmap_del(&m, 5));
+    for (int op = 0; op < OPS; op++) {
+        x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+        size_t k = (size_t)(x >> 33) % KEYS;
+        uint64_t key = (uint64_t)k * UINT64_C(0x100000000) + (k & 7);
+        if ((x >> 20) % 3 == 0) {
+            CU_ASSERT_EQUAL(fl_idmap_del(&m, key), present[k]);
+            present[k] = false;
+        } else {
+            want[k] = x;
+            present[k] = true;
+            CU_ASSERT_EQUAL_FATAL(fl_idmap_put(&m, key, x), 0);
+        }
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < KEYS; k++) {
+        uint64_t key = (uint64_t)k * UINT64_C(0x100000000) + (k & 7);
+        bool got = fl_idmap_get(&m, key, &v);
+        CU_ASSERT_EQUAL(got, present[k]);
+        if (got && present[k])
+            CU_ASSERT_EQUAL(v, want[k]);
+        n += present[k];
+    }
+    CU_ASSERT_EQUAL(m.len, n);
+    fl_idmap_destroy(&m);
+}
+
 static const fl_cu_test hash_tests[] = {
     { "FNV-1a test vectors", test_fnv },
     { "the trace mix is pinned", test_trace_mix },
@@ -177,6 +214,7 @@ static const fl_cu_test file_tests[] = {
 };
 static const fl_cu_test idmap_tests[] = {
     { "put, get, slot, reserve", test_idmap },
+    { "delete (backward shift)", test_idmap_del },
     { NULL, NULL },
 };
 

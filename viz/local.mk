@@ -6,7 +6,7 @@
 # SDL and is also compiled into tests/test_viz_model.
 faultline_SOURCES += viz/viz_cmd.c
 VIZ_CORE = \
-	viz/vec.c viz/vec.h viz/msgindex.c viz/msgindex.h \
+	viz/vec.h viz/msgindex.c viz/msgindex.h \
 	viz/model.c viz/model_msg.c viz/model_ops.c viz/model_state.c \
 	viz/model_log.c viz/model.h viz/model_internal.h \
 	viz/parse.c viz/parse.h \

@@ -10,15 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Strings --------------------------------------------------------------- */
+#include "sim/util/hash.h"
 
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-    return h;
-}
+/* ---- Strings --------------------------------------------------------------- */
 
 static int intern_grow(viz_model *m)
 {
@@ -29,7 +23,7 @@ static int intern_grow(viz_model *m)
     for (size_t i = 0; i < m->intern_cap; i++) {
         if (!m->intern[i])
             continue;
-        size_t s = str_hash(m->intern[i]) & (cap - 1);
+        size_t s = fl_fnv1a_str(FL_FNV_OFFSET, m->intern[i]) & (cap - 1);
         while (t[s])
             s = (s + 1) & (cap - 1);
         t[s] = m->intern[i];
@@ -46,7 +40,7 @@ const char *viz_intern(viz_model *m, const char *s)
         return NULL;
     if ((m->intern_len + 1) * 2 >= m->intern_cap && intern_grow(m) < 0)
         return NULL;
-    size_t i = str_hash(s) & (m->intern_cap - 1);
+    size_t i = fl_fnv1a_str(FL_FNV_OFFSET, s) & (m->intern_cap - 1);
     for (; m->intern[i]; i = (i + 1) & (m->intern_cap - 1))
         if (strcmp(m->intern[i], s) == 0)
             return m->intern[i];
@@ -132,10 +126,10 @@ void viz_model_free(viz_model *m)
     free(m->groups);
     free(m->kinds);
     free(m->msgs);
-    viz_idmap_free(&m->flying_by_id);
+    fl_idmap_destroy(&m->flying_by_id);
     free(m->flying.v);
     free(m->ops);
-    viz_idmap_free(&m->op_by_id);
+    fl_idmap_destroy(&m->op_by_id);
     free(m->marks);
     free(m->plans);
     viz_state_free(m->head);

@@ -84,7 +84,7 @@ struct viz_model {
     uint16_t      slots_used;      /* bit i: colour slot i taken */
     viz_msg      *msgs;
     size_t        nmsgs, msgs_cap;
-    viz_idmap     flying_by_id; /* id -> first flying message */
+    fl_idmap      flying_by_id; /* id -> first flying message */
     viz_ulist     flying;       /* maybe-flying messages (lazily compacted) */
     size_t        flying_done;
     viz_msgindex  ended;        /* ended messages by time */
@@ -92,7 +92,7 @@ struct viz_model {
 
     viz_op       *ops;
     size_t        nops, ops_cap;
-    viz_idmap     op_by_id;
+    fl_idmap      op_by_id;
     viz_mark     *marks;
     size_t        nmarks, marks_cap;
     viz_mark     *plans;        /* the scenario's faults, for live runs */

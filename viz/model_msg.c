@@ -59,12 +59,12 @@ int viz_msg_new(viz_model *m, const viz_event *ev, const viz_msg_fields *f,
     g->next_same = VIZ_NONE;
     g->id = ev->id;
     m->nmsgs++;
-    uint32_t head;
-    if (ev->id && viz_idmap_get(&m->flying_by_id, ev->id, &head)) {
+    uint64_t head;
+    if (ev->id && fl_idmap_get(&m->flying_by_id, ev->id, &head)) {
         while (m->msgs[head].next_same != VIZ_NONE)
             head = m->msgs[head].next_same;
         m->msgs[head].next_same = idx;
-    } else if (ev->id && viz_idmap_put(&m->flying_by_id, ev->id, idx) < 0) {
+    } else if (ev->id && fl_idmap_put(&m->flying_by_id, ev->id, idx) < 0) {
         return -1;
     }
     if (ulist_push(&m->flying, idx) < 0)
@@ -96,14 +96,15 @@ static void flying_compact(viz_model *m)
 uint32_t viz_msg_finish(viz_model *m, const viz_event *ev, viz_msg_end how,
                         viz_drop_reason why)
 {
-    uint32_t idx;
-    if (!ev->id || !viz_idmap_get(&m->flying_by_id, ev->id, &idx))
+    uint64_t found;
+    if (!ev->id || !fl_idmap_get(&m->flying_by_id, ev->id, &found))
         return VIZ_NONE;
+    uint32_t idx = (uint32_t)found;
     viz_msg *g = &m->msgs[idx];
     if (g->next_same != VIZ_NONE)
-        viz_idmap_put(&m->flying_by_id, ev->id, g->next_same);
+        *fl_idmap_slot(&m->flying_by_id, ev->id, false) = g->next_same;
     else
-        viz_idmap_del(&m->flying_by_id, ev->id);
+        fl_idmap_del(&m->flying_by_id, ev->id);
     g->next_same = VIZ_NONE;
     g->end = (uint8_t)how;
     g->t1 = ev->t;

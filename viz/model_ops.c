@@ -9,8 +9,7 @@ int viz_op_event(viz_model *m, const viz_event *ev, uint32_t *aux)
 {
     if (ev->type == FL_TR_INVOKE) {
         if (viz_grow(&m->ops, &m->ops_cap, m->nops + 1, sizeof *m->ops) < 0 ||
-            viz_idmap_put(&m->op_by_id, ev->id ? ev->id : UINT64_MAX,
-                          (uint32_t)m->nops) < 0)
+            fl_idmap_put(&m->op_by_id, ev->id ? ev->id : UINT64_MAX, m->nops) < 0)
             return -1;
         viz_op *o = &m->ops[m->nops];
         o->id = ev->id;
@@ -24,8 +23,8 @@ int viz_op_event(viz_model *m, const viz_event *ev, uint32_t *aux)
         *aux = (uint32_t)m->nops++;
         return 0;
     }
-    uint32_t i;
-    if (!viz_idmap_get(&m->op_by_id, ev->id ? ev->id : UINT64_MAX, &i))
+    uint64_t i;
+    if (!fl_idmap_get(&m->op_by_id, ev->id ? ev->id : UINT64_MAX, &i))
         return 0;
     m->ops[i].t1 = ev->t;
     m->ops[i].outcome = (int)ev->a;

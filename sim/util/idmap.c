@@ -100,3 +100,28 @@ int fl_idmap_put(fl_idmap *m, uint64_t key, uint64_t val)
     *v = val;
     return 0;
 }
+
+/* Linear probing keeps no tombstones: the entries after a removed one that
+ * would no longer be found from their home slot move back into the gap. */
+bool fl_idmap_del(fl_idmap *m, uint64_t key)
+{
+    if (!m->cap)
+        return false;
+    size_t i = probe(m, key);
+    if (!m->used[i])
+        return false;
+    size_t mask = m->cap - 1;
+    for (size_t j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
+        size_t h = home(m->keys[j], m->cap);
+        /* move j to the gap i unless its home lies cyclically in (i, j] */
+        bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (stays)
+            continue;
+        m->keys[i] = m->keys[j];
+        m->vals[i] = m->vals[j];
+        i = j;
+    }
+    m->used[i] = 0;
+    m->len--;
+    return true;
+}

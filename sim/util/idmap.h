@@ -28,5 +28,7 @@ uint64_t *fl_idmap_slot(fl_idmap *m, uint64_t key, bool insert);
 bool fl_idmap_get(const fl_idmap *m, uint64_t key, uint64_t *val);
 /* Adds or replaces. -1: out of memory. */
 int  fl_idmap_put(fl_idmap *m, uint64_t key, uint64_t val);
+/* Removes `key`; false if it was absent. */
+bool fl_idmap_del(fl_idmap *m, uint64_t key);
 
 #endif

@@ -35,7 +35,7 @@ libs=($(pkg-config --libs libcjson gsl libzstd 2>/dev/null) -lm -ldl)
 # of the visualizer (its trace reader is plain C).
 sources=$(cd "$src" && ls sim/*.c sim/util/*.c sim/scenario/*.c sim/batch/*.c sim/run/*.c sim/check/*.c \
     sim/cli/*.c algorithms/*.c algorithms/*/*.c viz/parse.c viz/replay.c viz/model*.c \
-    viz/vec.c viz/msgindex.c 2>/dev/null | grep -Ev '^sim/cli/main.c$|/cmd_[a-z_]*\.c$|check_bench.c$')
+    viz/msgindex.c 2>/dev/null | grep -Ev '^sim/cli/main.c$|/cmd_[a-z_]*\.c$|check_bench.c$')
 # An object is stale when its source or any header is newer (no dependency
 # tracking here: a changed struct must not leave old objects behind).
 newest_h=$(cd "$src" && ls -t sim/*.h sim/*/*.h algorithms/*.h algorithms/*/*.h viz/*.h | head -1)
