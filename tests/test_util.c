@@ -11,6 +11,7 @@
 #include "sim/util/file.h"
 #include "sim/util/hash.h"
 #include "sim/util/idmap.h"
+#include "sim/util/stats.h"
 #include "sim/util/vec.h"
 #include "tests/cu.h"
 
@@ -199,6 +200,30 @@ static void test_idmap_del(void)
     fl_idmap_destroy(&m);
 }
 
+/* Nearest rank: a sample that occurred, the smallest with at least p of
+ * the samples at or below it. */
+static void test_percentile(void)
+{
+    const int64_t v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 500), 50);   /* not 55 */
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 900), 90);
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 901), 100);
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 990), 100);
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 0), 10);
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 1000), 100);
+    CU_ASSERT_EQUAL(fl_percentile(v, 10, 5000), 100);
+    CU_ASSERT_EQUAL(fl_percentile(v, 1, 500), 10);
+    const int64_t w[] = { 1, 2, 3 };
+    CU_ASSERT_EQUAL(fl_percentile(w, 3, 500), 2);
+    CU_ASSERT_EQUAL(fl_percentile(w, 3, 334), 2);
+    CU_ASSERT_EQUAL(fl_percentile(w, 3, 333), 1);
+}
+
+static const fl_cu_test stats_tests[] = {
+    { "nearest-rank percentiles", test_percentile },
+    { NULL, NULL },
+};
+
 static const fl_cu_test hash_tests[] = {
     { "FNV-1a test vectors", test_fnv },
     { "the trace mix is pinned", test_trace_mix },
@@ -225,6 +250,7 @@ int main(void)
         { "util/vec", vec_tests },
         { "util/file", file_tests },
         { "util/idmap", idmap_tests },
+        { "util/stats", stats_tests },
         { NULL, NULL },
     };
     return fl_cu_main(suites);

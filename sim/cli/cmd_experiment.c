@@ -32,6 +32,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
 #include "sim/util/suggest.h"
+#include "sim/util/stats.h"
 #include "sim/cli/exp_hashing.h"
 #include "sim/engine.h"
 #include "sim/run/registry.h"
@@ -332,15 +333,6 @@ static int cmp_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Nearest-rank percentile of sorted values: the smallest value with at
- * least p percent of the values at or below it. Integers only, so the
- * result does not depend on the compiler's floating point. */
-static fl_time exp_percentile(const fl_time *sorted, size_t n, unsigned p)
-{
-    size_t rank = ((size_t)p * n + 99) / 100;
-    return sorted[rank > 0 ? rank - 1 : 0];
-}
-
 static int exp_summarise(const exp_result *res, size_t n, exp_summary *sum)
 {
     fl_time *t = malloc(n * sizeof *t);
@@ -354,9 +346,9 @@ static int exp_summarise(const exp_result *res, size_t n, exp_summary *sum)
         sum->capped += res[i].capped;
     }
     qsort(t, n, sizeof *t, cmp_time);
-    sum->median = exp_percentile(t, n, 50);
-    sum->p90 = exp_percentile(t, n, 90);
-    sum->p99 = exp_percentile(t, n, 99);
+    sum->median = fl_percentile(t, n, 500);
+    sum->p90 = fl_percentile(t, n, 900);
+    sum->p99 = fl_percentile(t, n, 990);
     sum->max = t[n - 1];
     sum->mean_ms = (double)(total / (int64_t)n) / 1e6;
     free(t);

@@ -21,6 +21,7 @@
  * from sim/rng.h seeded by the trial number). Plots:
  * notebooks-data/plot_consistent_hashing.py, plot_load_balancing.py. */
 #include "sim/cli/exp_hashing.h"
+#include "sim/util/stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -330,10 +331,9 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double lb_pct(const int64_t *v, size_t n, double p)
+static double lb_pct(const int64_t *v, size_t n, unsigned permille)
 {
-    size_t i = (size_t)ceil(p * (double)n);
-    return (double)v[i ? i - 1 : 0] / 1e6;
+    return (double)fl_percentile(v, n, permille) / 1e6;
 }
 
 /* Zipf(s) over LB_KEYS keys: the cumulative table, drawn by inversion. */
@@ -394,8 +394,8 @@ static int lb_run(int policy, long seed, const double *cdf,
         qsort(lat, LB_REQUESTS, sizeof *lat, cmp_i64);
         fprintf(csv, "%s,%ld,%u,%.4f,%.4f,%.4f,%.4f,%.4f\n", lb_names[policy],
                 seed, LB_REQUESTS, mean / LB_REQUESTS,
-                lb_pct(lat, LB_REQUESTS, 0.5), lb_pct(lat, LB_REQUESTS, 0.9),
-                lb_pct(lat, LB_REQUESTS, 0.99), lb_pct(lat, LB_REQUESTS, 0.999));
+                lb_pct(lat, LB_REQUESTS, 500), lb_pct(lat, LB_REQUESTS, 900),
+                lb_pct(lat, LB_REQUESTS, 990), lb_pct(lat, LB_REQUESTS, 999));
         for (int s = 0; s < LB_SERVERS; s++)
             fprintf(srv, "%s,%ld,%d,%d,%llu,%.6f\n", lb_names[policy], seed, s,
                     s == 0, (unsigned long long)sv[s].served,

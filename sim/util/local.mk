@@ -7,4 +7,5 @@ libfl_a_SOURCES += \
 	sim/util/file.c sim/util/file.h \
 	sim/util/idmap.c sim/util/idmap.h \
 	sim/util/outfile.c sim/util/outfile.h \
-	sim/util/suggest.c sim/util/suggest.h
+	sim/util/suggest.c sim/util/suggest.h \
+	sim/util/stats.c sim/util/stats.h
