@@ -103,7 +103,8 @@ static int buf_write(fl_buf *b, uint64_t off, const void *data, size_t len)
         return -1;
     if (off > b->len)
         memset(b->data + b->len, 0, off - b->len);
-    memcpy(b->data + off, data, len);
+    if (len)                            /* an empty write may have no buffer */
+        memcpy(b->data + off, data, len);
     if (off + len > b->len)
         b->len = off + len;
     return 0;

@@ -55,9 +55,9 @@ sed 's/"seed": 1,/"seed": 1, "params": {"bugs": ["commit-old-term"]},/' \
     "$src/scenarios/search/raft-figure8.json" > "$tmp/fig8.json"
 for scen in "$src/scenarios/search/raft-figure8.json" "$tmp/fig8.json"; do
     cat > "$tmp/fig8-suite.json" <<EOF
-{ "name": "fig8", "algorithm": "raft", "limits": { "cpu_s": 10, "wall_s": 60, "memory_mb": 512 },
+{ "name": "fig8", "algorithm": "raft", "limits": { "cpu_s": 60, "wall_s": 120, "memory_mb": 512 },
   "tests": [ { "name": "figure8", "scenario": "$scen", "weight": 1,
-               "search": { "depth": 6, "seconds": 8, "timer_kinds": ["election"] } } ] }
+               "search": { "depth": 6, "seconds": 50, "timer_kinds": ["election"] } } ] }
 EOF
     "$fl" grade --suite "$tmp/fig8-suite.json" > "$tmp/fig8.out" 2>&1
     echo "$(row figure8 "$tmp/fig8.out")" >> "$tmp/fig8.rows"
