@@ -404,6 +404,33 @@ static void test_e2e_progress(void)
     remove(tmp);
 }
 
+/* A power loss of every server while a majority holds an accept only in
+ * memory: the accept records are lost, the value was never chosen, and the
+ * next leader chooses another there. paxos.learn_only_chosen must hold on
+ * seeds that hit that window (it once judged "chosen" from the first
+ * majority, durable or not, and failed here), while still catching the
+ * leader that counts Accepted messages instead of acceptors. */
+static void test_e2e_power_loss(void)
+{
+    char file[1024];
+    snprintf(file, sizeof file, "%s/scenarios/paxos/multi-power-loss.json",
+             fl_cu_srcdir());
+    static const uint64_t seeds[] = {12, 21, 29, 35};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        fl_e2e_out o;
+        CU_ASSERT_EQUAL(fl_e2e_run(file, seeds[i], NULL, &o), 0);
+        CU_ASSERT_EQUAL(o.status, 0);
+        CU_ASSERT_STRING_EQUAL(o.violated, "");
+    }
+    snprintf(file, sizeof file,
+             "%s/scenarios/paxos/bugs/learner-double-count.json",
+             fl_cu_srcdir());
+    fl_e2e_out o;
+    CU_ASSERT_EQUAL(fl_e2e_run(file, 1, NULL, &o), 0);
+    CU_ASSERT_EQUAL(o.status, 1);
+    CU_ASSERT_STRING_EQUAL(o.violated, "paxos.learn_only_chosen");
+}
+
 /* Each bug scenario is a fair test: with its switch off it passes. */
 static void test_e2e_bugs_off_pass(void)
 {
@@ -518,6 +545,8 @@ static const fl_cu_test e2e_tests[] = {
     {"views carry role, ballot, chosen log, scalars", test_e2e_views},
     {"bad params exit 2 naming the key", test_e2e_bad_params},
     {"paxos.progress catches a missed bound", test_e2e_progress},
+    {"power loss: learn_only_chosen holds, still catches double count",
+     test_e2e_power_loss},
     {NULL, NULL},
 };
 

@@ -365,7 +365,8 @@ static int px_accepts(px_state *s, const fl_world *w, fl_node_id node,
  * crash before its sync never happened); learn_only_chosen counts every
  * accept in the step that made it, so a view that reports durability a
  * step late (a node paused right after its sync) cannot make a correct
- * learner look early. */
+ * learner look early, and so it keeps every (slot, value) a majority
+ * reached rather than the first (see below). */
 static int px_tally(px_state *s, const fl_world *w, fl_node_id node,
                     const fl_view *before, const fl_view *after,
                     char *msg, size_t msglen)
@@ -389,7 +390,13 @@ static int px_tally(px_state *s, const fl_world *w, fl_node_id node,
         t->mask |= UINT64_C(1) << idx;
         if ((size_t)__builtin_popcountll(t->mask) < s->nacc / 2 + 1)
             continue;
-        px_rec *c = px_get(&s->chosen, slot, 0, 0, &created);
+        /* learn_only_chosen remembers every value a majority accepted in
+         * some ballot, not only the first: a majority whose accepts were
+         * still unsynced when every acceptor lost power never chose its
+         * value, and the next leader may then choose another there
+         * (agreement still judges them by durable accepts). */
+        px_rec *c = px_get(&s->chosen, slot, 0, any ? e.command : 0,
+                           &created);
         if (c && created) {
             c->ballot = e.term;
             c->cmd = e.command;
@@ -416,8 +423,10 @@ static int px_learned(px_state *s, const fl_world *w, fl_node_id node,
         fl_view_entry e;
         if (!px_entry(w, node, slot, &e) || !e.committed)
             continue;
-        const px_rec *c = px_find(&s->chosen, slot, 0, 0);
-        if (s->kind == PX_LEARN && !s->tally.oom && (!c || c->cmd != e.command))
+        const px_rec *c = px_find(&s->chosen, slot, 0,
+                                  s->kind == PX_LEARN ? e.command : 0);
+        if (s->kind == PX_LEARN && !s->tally.oom && !s->chosen.oom &&
+            (!c || c->cmd != e.command))
             return px_fail(msg, msglen,
                            "node %d learned command %016" PRIx64 " at slot %"
                            PRId64 " (ballot %lld.%d), but no majority of "
