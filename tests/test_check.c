@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/check/cmd_check.h"
+#include "sim/cli/cmd_check.h"
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
 #include "sim/history.h"

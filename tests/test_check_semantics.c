@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/check/cmd_check.h"
+#include "sim/cli/cmd_check.h"
 #include "sim/check/hist_read.h"
 #include "sim/check/lin.h"
 #include "sim/check/model.h"

@@ -1,5 +1,5 @@
 /* check_bench.c — times the linearizability checker on Porcupine's test
- * data (cmd_check.h: fl_check_bench), for `faultline check --bench` and
+ * data (check_bench.h: fl_check_bench), for `faultline check --bench` and
  * bench/check_bench.sh.
  *
  * Every file of DATADIR/jepsen and DATADIR/kv is checked with the model
@@ -11,7 +11,7 @@
  * peak resident memory from wait4. The verdicts are compared with
  * DATADIR/EXPECTED.txt when it is there. Wall-clock time is read here and
  * only here for reporting. */
-#include "sim/check/cmd_check.h"
+#include "sim/check/check_bench.h"
 
 #include <dirent.h>
 #include <errno.h>

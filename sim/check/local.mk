@@ -14,7 +14,7 @@ libfl_a_SOURCES += \
 	sim/check/hist_read.c sim/check/hist_read.h sim/check/hist_read_impl.h \
 	sim/check/hist_pair.c sim/check/hist_map.c sim/check/hist_edn.c \
 	sim/check/hist_jsonl.c sim/check/hist_etcd.c \
-	sim/check/cmd_check.c sim/check/cmd_check.h \
+	sim/check/check_bench.h \
 	sim/check/trace_link.c sim/check/trace_link.h \
 	sim/check/check_bench.c
 EXTRA_DIST += bench/check_bench.sh

@@ -1,19 +1,11 @@
-/* cmd_check.h — `faultline check FILE [options]`: checks a recorded history
- * (faultline JSON Lines, Jepsen EDN or a Jepsen etcd log) for
- * linearizability and prints the verdict. */
-#ifndef FL_CHECK_CMD_CHECK_H
-#define FL_CHECK_CMD_CHECK_H
+/* check_bench.h — timing the linearizability checker on Porcupine's
+ * published histories (check_bench.c), for `faultline check --bench` and
+ * bench/check_bench.sh. */
+#ifndef FL_CHECK_BENCH_H
+#define FL_CHECK_BENCH_H
 
 #include <stddef.h>
 #include <stdio.h>
-
-/* argv[0] is the subcommand's name ("check"); options and FILE follow.
- * Returns the exit status: 0 linearizable, 1 not, 2 bad input or usage
- * (message on stderr as "faultline: FILE:LINE: ..."), 3 unknown (timeout). */
-int fl_cmd_check(int argc, char **argv);
-
-/* The usage text, for `faultline help check`. */
-void fl_cmd_check_usage(FILE *out);
 
 typedef struct fl_check_bench_opts {
     int    reps;          /* runs per measurement, the median reported;
