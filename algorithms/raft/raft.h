@@ -74,7 +74,11 @@ typedef enum raft_read_mode {
  *                        applied again (thesis §6.3)           linearizable
  *                        (its scenario is scenarios/counter/bugs/
  *                        raft-no-dedup.json: on the counter a second add
- *                        shows in every later read) */
+ *                        shows in every later read)
+ *   ignore-transfer      the target of a leadership transfer ignores
+ *                        TimeoutNow, so with params.transfer_every_ms
+ *                        leadership never moves (thesis §3.10)
+ *                                                           raft.transfer */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -93,7 +97,8 @@ typedef enum raft_read_mode {
     X(IGNORE_CQ,       "ignore-check-quorum")    \
     X(IGNORE_SNAPSHOT, "ignore-snapshot")        \
     X(IGNORE_READINDEX, "ignore-readindex")      \
-    X(NO_DEDUP,        "no-dedup")
+    X(NO_DEDUP,        "no-dedup")              \
+    X(IGNORE_TRANSFER, "ignore-transfer")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,

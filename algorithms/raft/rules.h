@@ -1,7 +1,8 @@
 /* rules.h — Raft's rule checks (rules.c) and feature checks
  * (features.c): what a server must have done given the messages it sent
  * and received and what it shows, and whether the features a scenario's
- * params ask for (PreVote, CheckQuorum, snapshots, ReadIndex) were really
+ * params ask for (PreVote, CheckQuorum, snapshots, ReadIndex,
+ * leadership transfer) were really
  * there. Registered with the Raft invariants (invariants.c). */
 #ifndef FL_RAFT_RULES_H
 #define FL_RAFT_RULES_H
@@ -25,6 +26,7 @@ extern const fl_invariant fl_rule_raft_up_to_date_vote;     /* rules_log.c */
 extern const fl_invariant fl_rule_raft_apply_committed;
 extern const fl_invariant fl_feature_raft_snapshot;
 extern const fl_invariant fl_feature_raft_readindex;
+extern const fl_invariant fl_feature_raft_transfer;
 
 /* Shared helpers (rules.c). */
 int     rule_fail(char *msg, size_t msglen, const char *fmt, ...)
