@@ -78,7 +78,12 @@ typedef enum raft_read_mode {
  *   ignore-transfer      the target of a leadership transfer ignores
  *                        TimeoutNow, so with params.transfer_every_ms
  *                        leadership never moves (thesis §3.10)
- *                                                           raft.transfer */
+ *                                                           raft.transfer
+ *   timer-reset-any      a follower resets its election timer on every
+ *                        message, a refused vote request or a stale
+ *                        leader's AppendEntries too, not only on granting
+ *                        a vote or hearing the current leader (Figure 2,
+ *                        §5.2)                            raft.election_timer */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -98,7 +103,8 @@ typedef enum raft_read_mode {
     X(IGNORE_SNAPSHOT, "ignore-snapshot")        \
     X(IGNORE_READINDEX, "ignore-readindex")      \
     X(NO_DEDUP,        "no-dedup")              \
-    X(IGNORE_TRANSFER, "ignore-transfer")
+    X(IGNORE_TRANSFER, "ignore-transfer")       \
+    X(TIMER_RESET_ANY, "timer-reset-any")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,
