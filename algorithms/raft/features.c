@@ -4,9 +4,9 @@
  *   raft.snapshot   with params.snapshot_every = K: every server that
  *                   applied 2K entries has compacted (log_first moved),
  *                   and every server in touch with the leader for the
- *                   last two seconds has caught up to within 2K entries
- *                   of it (a follower that missed compacted entries
- *                   needs InstallSnapshot)
+ *                   last two seconds (no fault active meanwhile) has
+ *                   caught up to within 2K entries of it (a follower
+ *                   that missed compacted entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log (the committed log is about as long
  *                   as the writes, not the writes plus the reads)
@@ -58,7 +58,11 @@ static int snap_finish(void *state, const fl_world *w, fl_time end,
         return 0;
     fl_node_id leader = feature_leader(w);
     const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
-    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2);
+    /* Two seconds since the last fault ended (a pause too), not only
+     * since the last heal or restart. */
+    fl_time quiet = fl_world_quiet_since(w);
+    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2) &&
+                   quiet >= 0 && quiet <= end - FL_SEC(2);
     for (size_t i = 0; i < fl_world_node_count(w); i++) {
         fl_node_id id = (fl_node_id)i;
         const fl_view *v = fl_world_view(w, id);

@@ -83,7 +83,12 @@ typedef enum raft_read_mode {
  *                        message, a refused vote request or a stale
  *                        leader's AppendEntries too, not only on granting
  *                        a vote or hearing the current leader (Figure 2,
- *                        §5.2)                            raft.election_timer */
+ *                        §5.2)                            raft.election_timer
+ *   snapshot-drop-suffix InstallSnapshot discards the entries after the
+ *                        snapshot even when the follower's entry at
+ *                        lastIncludedIndex has lastIncludedTerm (§7:
+ *                        retain the entries that follow)
+ *                                                       raft.snapshot_suffix */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -104,7 +109,8 @@ typedef enum raft_read_mode {
     X(IGNORE_READINDEX, "ignore-readindex")      \
     X(NO_DEDUP,        "no-dedup")              \
     X(IGNORE_TRANSFER, "ignore-transfer")       \
-    X(TIMER_RESET_ANY, "timer-reset-any")
+    X(TIMER_RESET_ANY, "timer-reset-any")       \
+    X(SNAP_DROP_SUFFIX, "snapshot-drop-suffix")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,
