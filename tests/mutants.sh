@@ -62,6 +62,9 @@ raft/suite.json|ignore-check-quorum|CheckQuorum (thesis §6.2)|raft.check_quorum
 raft/suite.json|ignore-snapshot|log compaction and InstallSnapshot (§7)|raft.snapshot|snapshot
 raft/suite.json|ignore-readindex|reads by ReadIndex, not through the log (thesis §6.4)|raft.readindex|readindex
 raft/suite.json|no-dedup|a retried command is applied once (client sessions, thesis §6.3)|linearizable|loss-20pct
+raft/suite.json|ignore-transfer|leadership transfer by TimeoutNow (thesis §3.10)|raft.transfer|leadership-transfer
+raft/suite.json|timer-reset-any|election timer reset only on a granted vote or the current leader'"'"'s AppendEntries (Figure 2, §5.2)|raft.election_timer|stale-leader
+raft/suite.json|snapshot-drop-suffix|InstallSnapshot retains the entries after a matching last included entry (§7)|raft.snapshot_suffix|snapshot-suffix
 paxos/basic/suite.json|forget-promise|promise persisted before answering (PMS §2.3)|paxos.promise paxos.promise_kept|acceptor-restart
 paxos/basic/suite.json|ignore-accepted|propose the highest-ballot accepted value (PMS §2.2 P2c)|paxos.chosen_stays_chosen paxos.adopt_highest|dueling
 paxos/basic/suite.json|non-unique-ballots|ballots unique per proposer (PMS §2.5)|paxos.unique_ballots|dueling

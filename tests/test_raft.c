@@ -577,7 +577,7 @@ static void test_invariant_registry(void)
 {
     size_t n = 0;
     const fl_invariant *const *inv = fl_invariants_for("raft", &n);
-    CU_ASSERT_EQUAL_FATAL(n, 18);
+    CU_ASSERT_EQUAL_FATAL(n, 21);
     static const char *const names[] = {
         "raft.election_safety", "raft.leader_append_only", "raft.log_matching",
         "raft.leader_completeness", "raft.state_machine_safety",
@@ -585,8 +585,9 @@ static void test_invariant_registry(void)
         "raft.term_durable", "raft.vote_durable", "raft.ack_durable",
         "raft.adopt_term", "raft.follower_commit", "raft.commit_current_term",
         "raft.match_monotonic", "raft.prevote", "raft.check_quorum",
-        "raft.snapshot", "raft.readindex",
+        "raft.snapshot", "raft.readindex", "raft.transfer",
         "raft.up_to_date_vote", "raft.apply_committed",
+        "raft.election_timer", "raft.snapshot_suffix",
     };
     for (size_t i = 0; i < n; i++)
         CU_ASSERT_STRING_EQUAL(inv[i]->name, names[i]);

@@ -386,6 +386,8 @@ void raft_on_timeout_now(fl_ctx *ctx, raft_node *r, fl_node_id from,
 {
     if (m->term != r->term || r->role == RAFT_LEADER)
         return;                     /* stale: the transfer is over */
+    if (raft_bug(r, RAFT_BUG(IGNORE_TRANSFER)))
+        return;
     if (raft_log_last(&r->log) < m->u.timeout_now.last_index)
         return;                     /* we could not win with this log */
     fl_log(ctx, "raft: TimeoutNow from %d: starting an election now",

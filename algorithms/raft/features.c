@@ -4,15 +4,21 @@
  *   raft.snapshot   with params.snapshot_every = K: every server that
  *                   applied 2K entries has compacted (log_first moved),
  *                   and every server in touch with the leader for the
- *                   last two seconds has caught up to within 2K entries
- *                   of it (a follower that missed compacted entries
- *                   needs InstallSnapshot)
+ *                   last two seconds (no fault active meanwhile) has
+ *                   caught up to within 2K entries of it (a follower
+ *                   that missed compacted entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log (the committed log is about as long
- *                   as the writes, not the writes plus the reads) */
+ *                   as the writes, not the writes plus the reads)
+ *   raft.transfer   with params.transfer_every_ms = T: no server leads
+ *                   one term for longer than T + 3 election timeouts of
+ *                   fault-free time (a transfer starts after T, and one
+ *                   that fails is abandoned after an election timeout
+ *                   and tried again after T; thesis §3.10) */
 #include "algorithms/raft/rules.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "algorithms/raft/contract.h"
@@ -52,7 +58,11 @@ static int snap_finish(void *state, const fl_world *w, fl_time end,
         return 0;
     fl_node_id leader = feature_leader(w);
     const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
-    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2);
+    /* Two seconds since the last fault ended (a pause too), not only
+     * since the last heal or restart. */
+    fl_time quiet = fl_world_quiet_since(w);
+    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2) &&
+                   quiet >= 0 && quiet <= end - FL_SEC(2);
     for (size_t i = 0; i < fl_world_node_count(w); i++) {
         fl_node_id id = (fl_node_id)i;
         const fl_view *v = fl_world_view(w, id);
@@ -137,4 +147,85 @@ const fl_invariant fl_feature_raft_readindex = {
     .summary = "with params.read = \"readindex\", reads are served without "
                "log entries (thesis §6.4)",
     .finish = ri_finish,
+};
+
+/* ---- raft.transfer ---------------------------------------------------------- */
+
+typedef struct xfer_node {
+    int64_t term;                   /* the term it leads, -1 for none */
+    fl_time since;                  /* since when it leads that term */
+    fl_time last_step;              /* its previous step as that leader */
+} xfer_node;
+
+typedef struct xfer_state {
+    xfer_node *n;
+    size_t     nn;
+} xfer_state;
+
+static int xfer_init(void *state, const fl_world *w)
+{
+    xfer_state *s = state;
+    s->nn = fl_world_node_count(w);
+    s->n = calloc(s->nn ? s->nn : 1, sizeof *s->n);
+    if (!s->n)
+        return -1;
+    for (size_t i = 0; i < s->nn; i++)
+        s->n[i].term = -1;
+    return 0;
+}
+
+static void xfer_destroy(void *state)
+{
+    xfer_state *s = state;
+    free(s->n);
+    s->n = NULL;
+}
+
+static int xfer_check(void *state, const fl_world *w, fl_node_id node,
+                      const fl_view *before, const fl_view *after,
+                      char *msg, size_t msglen)
+{
+    (void)before;
+    xfer_state *s = state;
+    int64_t every = feature_param_int(w, FL_RAFT_PARAM_TRANSFER_EVERY);
+    if (every <= 0 || node < 0 || (size_t)node >= s->nn)
+        return 0;
+    xfer_node *x = &s->n[node];
+    fl_time now = fl_world_now(w);
+    fl_time hi = FL_MS(rule_election_hi_ms(w));
+    if (after->kind != FL_VIEW_LEADER) {
+        x->term = -1;
+        return 0;
+    }
+    /* A new term, or a gap longer than an election timeout between two
+     * steps (the leader was paused or crashed): count from now. */
+    if (x->term != after->term || now - x->last_step > hi) {
+        x->term = after->term;
+        x->since = now;
+    }
+    x->last_step = now;
+    fl_time quiet = fl_world_quiet_since(w);
+    if (quiet < 0)
+        return 0;                   /* a fault is active: cannot judge */
+    fl_time from = x->since > quiet ? x->since : quiet;
+    fl_time bound = FL_MS(every) + 3 * hi;
+    if (now - from <= bound)
+        return 0;
+    return rule_fail(msg, msglen,
+                     "node %d has led term %" PRId64 " since %.3f ms, %.0f ms "
+                     "of it without faults (bound %.0f ms = params."
+                     "transfer_every_ms + 3 election timeouts): with params."
+                     "transfer_every_ms = %" PRId64 " leadership must move to "
+                     "another server by TimeoutNow (thesis §3.10)", node,
+                     after->term, (double)x->since / 1e6,
+                     (double)(now - from) / 1e6, (double)bound / 1e6, every);
+}
+
+const fl_invariant fl_feature_raft_transfer = {
+    .name = "raft.transfer",
+    .summary = "with params.transfer_every_ms, leadership moves to another "
+               "server within that time and three election timeouts "
+               "(thesis §3.10)",
+    .state_size = sizeof(xfer_state),
+    .init = xfer_init, .check = xfer_check, .destroy = xfer_destroy,
 };

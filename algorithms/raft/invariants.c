@@ -612,8 +612,11 @@ static const fl_invariant *const inv_raft_table[] = {
     &fl_rule_raft_check_quorum,
     &fl_feature_raft_snapshot,
     &fl_feature_raft_readindex,
+    &fl_feature_raft_transfer,
     &fl_rule_raft_up_to_date_vote,
     &fl_rule_raft_apply_committed,
+    &fl_rule_raft_election_timer,
+    &fl_rule_raft_snapshot_suffix,
 };
 
 const fl_invariant *const *fl_raft_invariants(size_t *n)

@@ -215,6 +215,11 @@ static void raft_dispatch(fl_ctx *ctx, raft_node *r, fl_node_id from,
     case RAFT_MSG_TYPE_END:
         break;
     }
+    /* The bug: any message postpones our election, a refused vote request
+     * or a stale leader's AppendEntries too (Figure 2 allows only a
+     * granted vote and the current leader's AppendEntries). */
+    if (raft_bug(r, RAFT_BUG(TIMER_RESET_ANY)) && r->role == RAFT_FOLLOWER)
+        raft_reset_election_timer(ctx, r);
 }
 
 void raft_server_on_message(fl_ctx *ctx, void *state, fl_node_id from,

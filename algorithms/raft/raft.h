@@ -74,7 +74,21 @@ typedef enum raft_read_mode {
  *                        applied again (thesis §6.3)           linearizable
  *                        (its scenario is scenarios/counter/bugs/
  *                        raft-no-dedup.json: on the counter a second add
- *                        shows in every later read) */
+ *                        shows in every later read)
+ *   ignore-transfer      the target of a leadership transfer ignores
+ *                        TimeoutNow, so with params.transfer_every_ms
+ *                        leadership never moves (thesis §3.10)
+ *                                                           raft.transfer
+ *   timer-reset-any      a follower resets its election timer on every
+ *                        message, a refused vote request or a stale
+ *                        leader's AppendEntries too, not only on granting
+ *                        a vote or hearing the current leader (Figure 2,
+ *                        §5.2)                            raft.election_timer
+ *   snapshot-drop-suffix InstallSnapshot discards the entries after the
+ *                        snapshot even when the follower's entry at
+ *                        lastIncludedIndex has lastIncludedTerm (§7:
+ *                        retain the entries that follow)
+ *                                                       raft.snapshot_suffix */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -93,7 +107,10 @@ typedef enum raft_read_mode {
     X(IGNORE_CQ,       "ignore-check-quorum")    \
     X(IGNORE_SNAPSHOT, "ignore-snapshot")        \
     X(IGNORE_READINDEX, "ignore-readindex")      \
-    X(NO_DEDUP,        "no-dedup")
+    X(NO_DEDUP,        "no-dedup")              \
+    X(IGNORE_TRANSFER, "ignore-transfer")       \
+    X(TIMER_RESET_ANY, "timer-reset-any")       \
+    X(SNAP_DROP_SUFFIX, "snapshot-drop-suffix")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,

@@ -311,7 +311,8 @@ static int raft_install(fl_ctx *ctx, raft_node *r, const raft_msg *m)
     int64_t t;
     /* Raft §7: keep entries that follow a matching last entry. */
     if (idx > r->log.base && raft_log_term(&r->log, idx, &t) &&
-        t == m->u.snapshot.last_term)
+        t == m->u.snapshot.last_term &&
+        !raft_bug(r, RAFT_BUG(SNAP_DROP_SUFFIX)))
         raft_log_compact(&r->log, idx);
     else
         raft_log_reset(&r->log, idx, m->u.snapshot.last_term,

@@ -1,8 +1,9 @@
-/* rules.h — Raft's rule checks (rules.c) and feature checks
- * (features.c): what a server must have done given the messages it sent
- * and received and what it shows, and whether the features a scenario's
- * params ask for (PreVote, CheckQuorum, snapshots, ReadIndex) were really
- * there. Registered with the Raft invariants (invariants.c). */
+/* rules.h — Raft's rule checks (rules.c, rules_log.c, rules_timer.c,
+ * rules_snap.c) and feature checks (features.c): what a server must have
+ * done given the messages it sent and received and what it shows, and
+ * whether the features a scenario's params ask for (PreVote, CheckQuorum,
+ * snapshots, ReadIndex, leadership transfer) were really there. Registered
+ * with the Raft invariants (invariants.c). */
 #ifndef FL_RAFT_RULES_H
 #define FL_RAFT_RULES_H
 
@@ -23,8 +24,11 @@ extern const fl_invariant fl_rule_raft_prevote;
 extern const fl_invariant fl_rule_raft_check_quorum;
 extern const fl_invariant fl_rule_raft_up_to_date_vote;     /* rules_log.c */
 extern const fl_invariant fl_rule_raft_apply_committed;
+extern const fl_invariant fl_rule_raft_election_timer;      /* rules_timer.c */
+extern const fl_invariant fl_rule_raft_snapshot_suffix;     /* rules_snap.c */
 extern const fl_invariant fl_feature_raft_snapshot;
 extern const fl_invariant fl_feature_raft_readindex;
+extern const fl_invariant fl_feature_raft_transfer;
 
 /* Shared helpers (rules.c). */
 int     rule_fail(char *msg, size_t msglen, const char *fmt, ...)

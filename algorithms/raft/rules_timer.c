@@ -1,0 +1,126 @@
+/* rules_timer.c — Raft's election-timer rule, judged from views and
+ * messages (see rules.c and rules_log.c for the others):
+ *
+ *   raft.election_timer   a follower starts an election (its view turns
+ *                         candidate, or its term moves) within two election
+ *                         timeouts of the last thing that may postpone it:
+ *                         granting a vote (a granting RequestVoteReply or
+ *                         PreVoteReply it sent), an AppendEntries or
+ *                         InstallSnapshot of its own term, a change of
+ *                         term or role, a restart. A refused vote request
+ *                         or a stale leader's AppendEntries must not keep
+ *                         it waiting (Figure 2, Followers; §5.2).
+ *
+ * A node that did not step for longer than an election timeout was paused
+ * (a follower's timer gives it a step at least that often): its wait
+ * starts again. The bound, two election timeouts, leaves room for timers
+ * that tick at a coarser grain than the scenario's range. */
+#include "algorithms/raft/rules.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "algorithms/raft/contract.h"
+
+typedef struct timer_node {
+    bool    known;       /* seen a step since it last (re)started */
+    fl_time base;        /* the last event that may postpone its election */
+    fl_time last_step;
+} timer_node;
+
+typedef struct timer_state {
+    timer_node *n;
+    size_t      nn;
+} timer_state;
+
+static int timer_init(void *state, const fl_world *w)
+{
+    timer_state *s = state;
+    s->nn = fl_world_node_count(w);
+    s->n = calloc(s->nn ? s->nn : 1, sizeof *s->n);
+    return s->n ? 0 : -1;
+}
+
+static void timer_destroy(void *state)
+{
+    timer_state *s = state;
+    free(s->n);
+    s->n = NULL;
+}
+
+static timer_node *timer_at(timer_state *s, fl_node_id node)
+{
+    return node >= 0 && (size_t)node < s->nn ? &s->n[node] : NULL;
+}
+
+/* A granted vote it sent, or a leader's request of its own term it
+ * handled: both reset a follower's timer. */
+static int timer_message(void *state, const fl_world *w, const fl_inv_msg *m,
+                         char *msg, size_t msglen)
+{
+    (void)msg;
+    (void)msglen;
+    timer_state *s = state;
+    const fl_msg_info *i = &m->info;
+    if (m->sent) {
+        timer_node *t = timer_at(s, m->from);
+        if (t && i->ok == 1 && (rule_kind(i, FL_RAFT_REQUEST_VOTE_REPLY) ||
+                                rule_kind(i, FL_RAFT_PRE_VOTE_REPLY)))
+            t->base = fl_world_now(w);
+        return 0;
+    }
+    timer_node *t = timer_at(s, m->to);
+    if (!t || !(rule_kind(i, FL_RAFT_APPEND_ENTRIES) ||
+                rule_kind(i, FL_RAFT_INSTALL_SNAPSHOT)))
+        return 0;
+    /* A term not reported: it may be the current leader's. */
+    if (i->term < 0 || !m->after || m->after->term < 0 ||
+        i->term >= m->after->term)
+        t->base = fl_world_now(w);
+    return 0;
+}
+
+static int timer_check(void *state, const fl_world *w, fl_node_id node,
+                       const fl_view *before, const fl_view *after,
+                       char *msg, size_t msglen)
+{
+    timer_state *s = state;
+    timer_node *t = timer_at(s, node);
+    if (!t)
+        return 0;
+    if (after->kind == FL_VIEW_NONE || after->kind == FL_VIEW_CLIENT) {
+        t->known = false;
+        return 0;
+    }
+    fl_time now = fl_world_now(w);
+    fl_time hi = FL_MS(rule_election_hi_ms(w));
+    if (!t->known || before->kind == FL_VIEW_NONE ||
+        now - t->last_step > hi || before->kind != after->kind ||
+        before->term != after->term || after->kind != FL_VIEW_FOLLOWER) {
+        t->known = true;
+        t->base = now;
+    }
+    t->last_step = now;
+    fl_time bound = 2 * hi;
+    if (now - t->base <= bound)
+        return 0;
+    return rule_fail(msg, msglen,
+                     "node %d has been a follower in term %" PRId64 " since "
+                     "%.3f ms without granting a vote or hearing a leader of "
+                     "its term, and has not started an election (%.0f ms, "
+                     "bound %.0f ms = 2 election timeouts): only a granted "
+                     "vote or the current leader's AppendEntries may reset "
+                     "the election timer (Figure 2, §5.2)", node, after->term,
+                     (double)t->base / 1e6, (double)(now - t->base) / 1e6,
+                     (double)bound / 1e6);
+}
+
+const fl_invariant fl_rule_raft_election_timer = {
+    .name = "raft.election_timer",
+    .summary = "a follower that neither grants a vote nor hears a leader of "
+               "its term starts an election within two election timeouts "
+               "(Figure 2, §5.2)",
+    .state_size = sizeof(timer_state),
+    .init = timer_init, .check = timer_check, .destroy = timer_destroy,
+    .message = timer_message,
+};
