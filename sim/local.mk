@@ -28,9 +28,11 @@ include sim/cli/local.mk
 # JSON schemas (docs/), the example report and the experiment data and plot
 # scripts (notebooks-data/). `faultline list` finds them the same way.
 EXTRA_faultline_DEPENDENCIES = include/faultline/algorithm.h \
-	include/faultline/raft.h include/faultline/paxos.h
+	include/faultline/raft.h include/faultline/paxos.h include/faultline/lock.h \
+	include/faultline/counter.h include/faultline/sort.h
 CLEANFILES += include/faultline/algorithm.h include/faultline/raft.h \
-	include/faultline/paxos.h
+	include/faultline/paxos.h include/faultline/lock.h \
+	include/faultline/counter.h include/faultline/sort.h
 include/faultline/algorithm.h: $(top_srcdir)/algorithms/algorithm.h
 	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/algorithm.h $@
 # The per-algorithm contracts (issue 14), installed under their family's name.
@@ -38,6 +40,12 @@ include/faultline/raft.h: $(top_srcdir)/algorithms/raft/contract.h
 	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/raft/contract.h $@
 include/faultline/paxos.h: $(top_srcdir)/algorithms/paxos/contract.h
 	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/paxos/contract.h $@
+include/faultline/lock.h: $(top_srcdir)/algorithms/lock/contract.h
+	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/lock/contract.h $@
+include/faultline/counter.h: $(top_srcdir)/algorithms/counter/contract.h
+	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/counter/contract.h $@
+include/faultline/sort.h: $(top_srcdir)/algorithms/sort/contract.h
+	$(AM_V_GEN)$(MKDIR_P) include/faultline && cp $(top_srcdir)/algorithms/sort/contract.h $@
 install-data-local:
 	$(MKDIR_P) $(DESTDIR)$(pkgdatadir)/docs
 	cp -R $(srcdir)/scenarios $(srcdir)/templates $(srcdir)/notebooks-data \

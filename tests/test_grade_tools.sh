@@ -130,7 +130,10 @@ expect_status 2 "diff: missing file" "$fl" diff "$tmp/a.jsonl" "$tmp/none.jsonl"
 # (the installed layout: algorithm.h and the contracts, renamed)
 mkdir -p "$tmp/inc/faultline" && cp "$src/algorithms/algorithm.h" "$tmp/inc/faultline/" &&
     cp "$src/algorithms/raft/contract.h" "$tmp/inc/faultline/raft.h" &&
-    cp "$src/algorithms/paxos/contract.h" "$tmp/inc/faultline/paxos.h"
+    cp "$src/algorithms/paxos/contract.h" "$tmp/inc/faultline/paxos.h" &&
+    cp "$src/algorithms/lock/contract.h" "$tmp/inc/faultline/lock.h" &&
+    cp "$src/algorithms/counter/contract.h" "$tmp/inc/faultline/counter.h" &&
+    cp "$src/algorithms/sort/contract.h" "$tmp/inc/faultline/sort.h"
 for a in raft multipaxos lock counter sort; do
     "$fl" new $a "$tmp/new-$a" --templates "$src/templates" > /dev/null 2> "$tmp/err" || bad "new $a"
     if make -s -C "$tmp/new-$a" FAULTLINE_CFLAGS="-I$tmp/inc $(pkg-config --cflags libcjson)" CFLAGS="-Werror" \

@@ -12,6 +12,7 @@
 #define FL_COUNTER_H
 
 #include "algorithms/algorithm.h"
+#include "algorithms/counter/contract.h"   /* installed as <faultline/counter.h> */
 
 extern const fl_algorithm fl_counter_raft_algorithm;
 /* The counter state machine counter-raft gives Raft (algorithms/raft/

@@ -390,12 +390,12 @@ static void crdt_inspect(const void *state, fl_view *v)
             v->next[id] = c->neg[i];
     }
     v->nscalars = 0;
-    crdt_scalar(v, "value", crdt_value(c));
-    crdt_scalar(v, "p_total", crdt_sum(c->pos, c->n));
-    crdt_scalar(v, "n_total", crdt_sum(c->neg, c->n));
-    crdt_scalar(v, "digest", crdt_digest(c));
-    crdt_scalar(v, "converge_ms", c->p.converge_ms);
-    crdt_scalar(v, "merges", c->merges);
+    crdt_scalar(v, FL_COUNTER_SCALAR_VALUE, crdt_value(c));
+    crdt_scalar(v, FL_COUNTER_SCALAR_P_TOTAL, crdt_sum(c->pos, c->n));
+    crdt_scalar(v, FL_COUNTER_SCALAR_N_TOTAL, crdt_sum(c->neg, c->n));
+    crdt_scalar(v, FL_COUNTER_SCALAR_DIGEST, crdt_digest(c));
+    crdt_scalar(v, FL_COUNTER_SCALAR_CONVERGE_MS, c->p.converge_ms);
+    crdt_scalar(v, FL_COUNTER_SCALAR_MERGES, c->merges);
 }
 
 static void crdt_describe(const void *msg, size_t len, fl_msg_info *info)

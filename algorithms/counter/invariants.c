@@ -1,7 +1,7 @@
-/* inv_counter.c — the CRDT counters' checks (see inv_counter.h). Views
+/* invariants.c — the CRDT counters' checks (see invariants.h). Views
  * carry each replica's vectors (match[] = P, next[] = N) and the scalars
- * value, p_total, n_total, digest and converge_ms (algorithms/counter/
- * crdt.c). The bounds also need the client history and the workload's
+ * of contract.h, installed as <faultline/counter.h> (the built-in fills
+ * them in algorithms/counter/crdt.c). The bounds also need the client history and the workload's
  * schedule, which no view carries: fl_world_history and
  * fl_world_workload_end give them. */
 #include "algorithms/counter/invariants.h"
@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "algorithms/counter/contract.h"
 #include "algorithms/raft/invariants.h"
+
 static bool inv_scalar(const fl_view *v, const char *name, int64_t *out)
 {
     for (size_t i = 0; i < v->nscalars; i++)
@@ -74,7 +76,7 @@ static fl_time inv_deadline(const fl_world *w, fl_time *quiet)
         if (!fl_world_alive(w, id))
             return -1;
         const fl_view *v = fl_world_view(w, id);
-        if (!v || !inv_scalar(v, "converge_ms", &bound))
+        if (!v || !inv_scalar(v, FL_COUNTER_SCALAR_CONVERGE_MS, &bound))
             return -1;
     }
     if (bound < 0)
@@ -95,7 +97,7 @@ static bool inv_agree(const fl_world *w, fl_node_id *a, fl_node_id *b)
         if (strcmp(fl_world_role(w, id), server) != 0)
             continue;
         const fl_view *v = fl_world_view(w, id);
-        if (!v || !inv_scalar(v, "digest", &d))
+        if (!v || !inv_scalar(v, FL_COUNTER_SCALAR_DIGEST, &d))
             continue;
         if (!first) {
             first = v;
@@ -132,8 +134,8 @@ static int inv_conv_check(void *state, const fl_world *w, fl_node_id node,
     if (inv_agree(w, &a, &b))
         return 0;
     int64_t va = 0, vb = 0;
-    inv_scalar(fl_world_view(w, a), "value", &va);
-    inv_scalar(fl_world_view(w, b), "value", &vb);
+    inv_scalar(fl_world_view(w, a), FL_COUNTER_SCALAR_VALUE, &va);
+    inv_scalar(fl_world_view(w, b), FL_COUNTER_SCALAR_VALUE, &vb);
     snprintf(msg, msglen,
              "replicas %d and %d still differ (values %" PRId64 " and %" PRId64
              ") %.3f ms after the network went quiet at %.3f ms",
@@ -161,7 +163,8 @@ static int inv_upper(const inv_sums *s, fl_node_id node, const fl_view *v,
                      char *msg, size_t msglen)
 {
     int64_t p = 0, n = 0;
-    if (!inv_scalar(v, "p_total", &p) || !inv_scalar(v, "n_total", &n))
+    if (!inv_scalar(v, FL_COUNTER_SCALAR_P_TOTAL, &p) ||
+        !inv_scalar(v, FL_COUNTER_SCALAR_N_TOTAL, &n))
         return 0;
     if (p <= s->asked_pos && n <= s->asked_neg)
         return 0;
@@ -182,7 +185,8 @@ static int inv_lower(const inv_sums *s, const fl_world *w, char *msg,
             continue;
         int64_t p = 0, n = 0;
         const fl_view *v = fl_world_view(w, id);
-        if (!v || !inv_scalar(v, "p_total", &p) || !inv_scalar(v, "n_total", &n))
+        if (!v || !inv_scalar(v, FL_COUNTER_SCALAR_P_TOTAL, &p) ||
+            !inv_scalar(v, FL_COUNTER_SCALAR_N_TOTAL, &n))
             continue;
         if (p >= s->ok_pos && n >= s->ok_neg)
             continue;

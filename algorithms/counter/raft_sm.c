@@ -91,7 +91,7 @@ static void counter_inspect(const void *sm, fl_view *v)
     const fl_kvsm *kv = sm;
     if (v->nscalars < FL_VIEW_MAX_SCALARS) {
         int64_t x = fl_kvsm_get(kv, 0);
-        v->scalars[v->nscalars].name = "value";
+        v->scalars[v->nscalars].name = FL_COUNTER_SCALAR_VALUE;
         v->scalars[v->nscalars].value = x == FL_NIL ? 0 : x;
         v->nscalars++;
     }

@@ -237,9 +237,9 @@ int lock_client_init(fl_ctx *ctx, void *state, const cJSON *params)
         return -1;
     }
     c->p.raft = NULL;             /* points into params: not kept */
-    c->nservers = fl_nodes(ctx, "server", &c->servers);
+    c->nservers = fl_nodes(ctx, FL_LOCK_ROLE_SERVER, &c->servers);
     const fl_node_id *st = NULL;
-    c->storage = fl_nodes(ctx, "storage", &st) > 0 ? st[0] : FL_NO_NODE;
+    c->storage = fl_nodes(ctx, FL_LOCK_ROLE_STORAGE, &st) > 0 ? st[0] : FL_NO_NODE;
     c->target = FL_NO_NODE;
     return 0;
 }

@@ -1,7 +1,7 @@
-/* inv_lock.c — the lock service's checks (see inv_lock.h). Servers show
- * lock 0 as scalars holder, token, expiry_ms, last_token (algorithms/lock/
- * sm.c); the storage shows max_token, last_token, last_writer, applied,
- * rejected (storage.c). */
+/* invariants.c — the lock service's checks (see invariants.h). What they
+ * read from a plug-in is contract.h (<faultline/lock.h>): servers show
+ * lock 0 as scalars (sm.c), the storage its last write applied
+ * (storage.c). */
 #include "algorithms/lock/invariants.h"
 
 #include <inttypes.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithms/lock/contract.h"   /* installed as <faultline/lock.h> */
 #include "algorithms/raft/invariants.h"
 
 static bool inv_scalar(const fl_view *v, const char *name, int64_t *out)
@@ -35,11 +36,11 @@ static int inv_tok_check(void *state, const fl_world *w, fl_node_id node,
 {
     (void)state;
     int64_t lb, la, tb, ta;
-    if (!inv_is(w, node, "server") || before->applied < 0 ||
+    if (!inv_is(w, node, FL_LOCK_ROLE_SERVER) || before->applied < 0 ||
         after->applied <= before->applied ||
-        !inv_scalar(before, "last_token", &lb) ||
-        !inv_scalar(after, "last_token", &la) ||
-        !inv_scalar(before, "token", &tb) || !inv_scalar(after, "token", &ta))
+        !inv_scalar(before, FL_LOCK_SCALAR_LAST_TOKEN, &lb) ||
+        !inv_scalar(after, FL_LOCK_SCALAR_LAST_TOKEN, &la) ||
+        !inv_scalar(before, FL_LOCK_SCALAR_TOKEN, &tb) || !inv_scalar(after, FL_LOCK_SCALAR_TOKEN, &ta))
         return 0;
     if (la < lb) {
         snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
@@ -50,7 +51,7 @@ static int inv_tok_check(void *state, const fl_world *w, fl_node_id node,
     }
     if (ta < tb) {
         int64_t holder = -1;
-        inv_scalar(after, "holder", &holder);
+        inv_scalar(after, FL_LOCK_SCALAR_HOLDER, &holder);
         snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
                  PRId64 " gave the lock back to client %" PRId64
                  " with old token %" PRId64 " after token %" PRId64
@@ -61,7 +62,7 @@ static int inv_tok_check(void *state, const fl_world *w, fl_node_id node,
     /* A grant to another holder carries a fresh token, above every token
      * granted before (a renewal keeps its token; a release keeps it). */
     int64_t hb = -1, ha = -1;
-    if (inv_scalar(before, "holder", &hb) && inv_scalar(after, "holder", &ha) &&
+    if (inv_scalar(before, FL_LOCK_SCALAR_HOLDER, &hb) && inv_scalar(after, FL_LOCK_SCALAR_HOLDER, &ha) &&
         ha >= 0 && ha != hb && ta <= lb) {
         snprintf(msg, msglen, "server %d: applying entries %" PRId64 "..%"
                  PRId64 " granted the lock to client %" PRId64 " with token %"
@@ -88,10 +89,10 @@ static bool inv_storage_applied(const fl_world *w, fl_node_id node,
                                 int64_t *token, int64_t *writer)
 {
     int64_t ab = 0, aa = 0;
-    return inv_is(w, node, "storage") && inv_scalar(after, "applied", &aa) &&
-           inv_scalar(before, "applied", &ab) && aa > ab &&
-           inv_scalar(after, "last_token", token) &&
-           inv_scalar(after, "last_writer", writer);
+    return inv_is(w, node, FL_LOCK_ROLE_STORAGE) && inv_scalar(after, FL_LOCK_SCALAR_APPLIED, &aa) &&
+           inv_scalar(before, FL_LOCK_SCALAR_APPLIED, &ab) && aa > ab &&
+           inv_scalar(after, FL_LOCK_SCALAR_LAST_TOKEN, token) &&
+           inv_scalar(after, FL_LOCK_SCALAR_LAST_WRITER, writer);
 }
 
 typedef struct inv_stale {

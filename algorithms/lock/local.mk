@@ -1,5 +1,5 @@
 # The lock service with leases and fencing tokens (issue 8), on Raft.
-libfl_a_SOURCES += algorithms/lock/lock.h \
+libfl_a_SOURCES += algorithms/lock/lock.h algorithms/lock/contract.h \
 	algorithms/lock/sm.c \
 	algorithms/lock/server.c \
 	algorithms/lock/client.c \

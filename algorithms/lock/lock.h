@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "algorithms/algorithm.h"
+#include "algorithms/lock/contract.h"   /* installed as <faultline/lock.h> */
 #include "algorithms/raft/raft.h"
 
 /* ---- Parameters (server.c) -------------------------------------------- */

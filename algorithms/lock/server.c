@@ -209,7 +209,7 @@ static void lock_describe(const void *msg, size_t len, fl_msg_info *info)
 
 static const fl_role lock_roles[] = {
     {
-        .name = "server",
+        .name = FL_LOCK_ROLE_SERVER,
         .state_size = sizeof(lock_server),
         .init = lock_server_init,
         .start = raft_server_start,
@@ -221,7 +221,7 @@ static const fl_role lock_roles[] = {
         .destroy = raft_server_destroy,
     },
     {
-        .name = "client",
+        .name = FL_LOCK_ROLE_CLIENT,
         .state_size = sizeof(lock_client),
         .init = lock_client_init,
         .start = lock_client_start,
@@ -230,7 +230,7 @@ static const fl_role lock_roles[] = {
         .inspect = lock_client_inspect,
     },
     {
-        .name = "storage",
+        .name = FL_LOCK_ROLE_STORAGE,
         .state_size = sizeof(lock_storage),
         .init = lock_storage_init,
         .start = lock_storage_start,

@@ -204,10 +204,10 @@ static void lock_sm_inspect(const void *sm, fl_view *v)
     const lock_sm *s = sm;
     int64_t last = fl_kvsm_get(&s->kv, LOCK_KEY_LAST);
     int64_t holder = lock_get(&s->kv, 0, F_HOLDER, FL_NIL);
-    lock_scalar(v, "holder", holder == FL_NIL ? -1 : holder);
-    lock_scalar(v, "token", lock_get(&s->kv, 0, F_TOKEN, 0));
-    lock_scalar(v, "expiry_ms", lock_get(&s->kv, 0, F_EXPIRY, 0) / FL_MS(1));
-    lock_scalar(v, "last_token", last == FL_NIL ? 0 : last);
+    lock_scalar(v, FL_LOCK_SCALAR_HOLDER, holder == FL_NIL ? -1 : holder);
+    lock_scalar(v, FL_LOCK_SCALAR_TOKEN, lock_get(&s->kv, 0, F_TOKEN, 0));
+    lock_scalar(v, FL_LOCK_SCALAR_EXPIRY_MS, lock_get(&s->kv, 0, F_EXPIRY, 0) / FL_MS(1));
+    lock_scalar(v, FL_LOCK_SCALAR_LAST_TOKEN, last == FL_NIL ? 0 : last);
 }
 
 const raft_sm_ops lock_sm_ops = {

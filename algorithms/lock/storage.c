@@ -85,12 +85,12 @@ void lock_storage_inspect(const void *state, fl_view *v)
     v->label = s->fencing ? "storage (fencing)" : "storage (no fencing)";
     v->nscalars = 0;
     const fl_view_scalar sc[] = {
-        {"max_token", s->max_token},
-        {"last_token", s->last_token},
-        {"last_writer", s->last_writer},
-        {"applied", s->applied},
-        {"rejected", s->rejected},
-        {"value", s->value},
+        {FL_LOCK_SCALAR_MAX_TOKEN, s->max_token},
+        {FL_LOCK_SCALAR_LAST_TOKEN, s->last_token},
+        {FL_LOCK_SCALAR_LAST_WRITER, s->last_writer},
+        {FL_LOCK_SCALAR_APPLIED, s->applied},
+        {FL_LOCK_SCALAR_REJECTED, s->rejected},
+        {FL_LOCK_SCALAR_VALUE, s->value},
     };
     for (size_t i = 0; i < sizeof sc / sizeof sc[0]; i++)
         v->scalars[v->nscalars++] = sc[i];

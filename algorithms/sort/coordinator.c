@@ -501,7 +501,7 @@ int sort_coord_init(fl_ctx *ctx, void *state, const cJSON *params)
         return -1;
     }
     c->self = fl_self(ctx);
-    size_t nw = fl_nodes(ctx, "worker", &c->workers);
+    size_t nw = fl_nodes(ctx, FL_SORT_ROLE_WORKER, &c->workers);
     if (nw == 0 || nw > SORT_MAX_WORKERS) {
         fl_log(ctx, "the sort needs 1..%d workers (got %zu)", SORT_MAX_WORKERS, nw);
         return -1;
@@ -600,7 +600,7 @@ void sort_coord_timer(fl_ctx *ctx, void *state, fl_timer_kind kind, uint64_t coo
 static const char *coord_phase(const sort_coord *c)
 {
     if (c->done)
-        return "done";
+        return FL_SORT_LABEL_DONE;
     if (!c->input)
         return "generate";
     if (c->as.done_mask)
@@ -646,8 +646,8 @@ void sort_coord_inspect(const void *state, fl_view *v)
         v->next[id] = (int64_t)c->wkeys[w];
         v->votes[id] = c->dead[w] ? 0 : 1;
     }
-    add_scalar(v, "n", (int64_t)c->as.n);
-    add_scalar(v, "in_hash", (int64_t)c->in_hash);
+    add_scalar(v, FL_SORT_SCALAR_N, (int64_t)c->as.n);
+    add_scalar(v, FL_SORT_SCALAR_IN_HASH, (int64_t)c->in_hash);
     add_scalar(v, "version", c->as.version);
     add_scalar(v, "buckets_done", __builtin_popcountll(c->as.done_mask));
     add_scalar(v, "reassigned", c->reassigned);

@@ -1,4 +1,5 @@
-/* inv_sort.c — the sort's checks (see inv_sort.h). The output is checked
+/* invariants.c — the sort's checks (see invariants.h); what they read
+ * from a plug-in is contract.h (<faultline/sort.h>). The output is checked
  * once, when the coordinator's view turns "done": one pass over its
  * entries compares each key with the previous one (sortedness, no
  * re-sorting) and sums a hash of every key and counts them (multiset
@@ -11,14 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-
-static uint64_t inv_sort_key_hash(uint64_t key)
-{
-    uint64_t z = key + UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
+#include "algorithms/sort/contract.h"   /* installed as <faultline/sort.h> */
 
 static bool scalar(const fl_view *v, const char *name, int64_t *out)
 {
@@ -32,13 +26,13 @@ static bool scalar(const fl_view *v, const char *name, int64_t *out)
 
 static bool is_done(const fl_view *v)
 {
-    return v && v->kind != FL_VIEW_NONE && v->label && !strcmp(v->label, "done");
+    return v && v->kind != FL_VIEW_NONE && v->label && !strcmp(v->label, FL_SORT_LABEL_DONE);
 }
 
 static bool is_coordinator(const fl_world *w, fl_node_id node)
 {
     const char *role = fl_world_role(w, node);
-    return role && !strcmp(role, "coordinator");
+    return role && !strcmp(role, FL_SORT_ROLE_COORDINATOR);
 }
 
 /* The coordinator's output just became visible (first time, or again
@@ -87,7 +81,7 @@ static int check_permutation(void *state, const fl_world *w, fl_node_id node,
     if (!output_appeared(w, node, before, after))
         return 0;
     int64_t n = -1, in_hash = 0;
-    if (!scalar(after, "n", &n) || !scalar(after, "in_hash", &in_hash)) {
+    if (!scalar(after, FL_SORT_SCALAR_N, &n) || !scalar(after, FL_SORT_SCALAR_IN_HASH, &in_hash)) {
         snprintf(msg, len, "coordinator %d says done but shows no \"n\" / \"in_hash\" "
                  "scalars to compare the output with", node);
         return -1;
@@ -97,7 +91,7 @@ static int check_permutation(void *state, const fl_world *w, fl_node_id node,
         fl_view_entry e;
         if (!fl_world_entry(w, node, i, &e))
             break;
-        h += inv_sort_key_hash((uint64_t)e.term);
+        h += fl_sort_key_hash((uint64_t)e.term);
         count++;
     }
     if ((int64_t)count != n) {
@@ -125,9 +119,9 @@ static int check_balance(void *state, const fl_world *w, fl_node_id node,
     (void)before;
     const char *role = fl_world_role(w, node);
     int64_t n, workers, max;
-    if (!role || strcmp(role, "worker") || after->kind == FL_VIEW_NONE ||
-        !scalar(after, "n", &n) || !scalar(after, "workers", &workers) ||
-        !scalar(after, "bucket_max", &max) || n < 0 || workers <= 0)
+    if (!role || strcmp(role, FL_SORT_ROLE_WORKER) || after->kind == FL_VIEW_NONE ||
+        !scalar(after, FL_SORT_SCALAR_N, &n) || !scalar(after, FL_SORT_SCALAR_WORKERS, &workers) ||
+        !scalar(after, FL_SORT_SCALAR_BUCKET_MAX, &max) || n < 0 || workers <= 0)
         return 0;
     int64_t fair = (n + workers - 1) / workers, bound = 2 * fair + 64;
     if (max <= bound)

@@ -1,6 +1,6 @@
 # The distributed sample sort (issue 9): roles coordinator and worker.
 libfl_a_SOURCES += \
-	algorithms/sort/sort.c algorithms/sort/sort.h \
+	algorithms/sort/sort.c algorithms/sort/sort.h algorithms/sort/contract.h \
 	algorithms/sort/sort_table.h \
 	algorithms/sort/codec.c \
 	algorithms/sort/coordinator.c \

@@ -215,7 +215,7 @@ const char *sort_stage_name(sort_stage s)
 
 const fl_role sort_roles[] = {
     {
-        .name = "coordinator",
+        .name = FL_SORT_ROLE_COORDINATOR,
         .state_size = sizeof(sort_coord),
         .init = sort_coord_init,
         .start = sort_coord_start,
@@ -226,7 +226,7 @@ const fl_role sort_roles[] = {
         .destroy = sort_coord_destroy,
     },
     {
-        .name = "worker",
+        .name = FL_SORT_ROLE_WORKER,
         .state_size = sizeof(sort_worker),
         .init = sort_worker_init,
         .start = sort_worker_start,
@@ -245,9 +245,9 @@ static int sort_validate_nodes(const cJSON *params, const fl_node_count *counts,
     size_t coord = 0, workers = 0;
     (void)params;
     for (size_t i = 0; i < ncounts; i++) {
-        if (strcmp(counts[i].role, "coordinator") == 0)
+        if (strcmp(counts[i].role, FL_SORT_ROLE_COORDINATOR) == 0)
             coord = counts[i].count;
-        else if (strcmp(counts[i].role, "worker") == 0)
+        else if (strcmp(counts[i].role, FL_SORT_ROLE_WORKER) == 0)
             workers = counts[i].count;
     }
     if (coord != 1) {

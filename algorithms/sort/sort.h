@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "algorithms/algorithm.h"
+#include "algorithms/sort/contract.h"   /* installed as <faultline/sort.h> */
 
 #define SORT_MAX_WORKERS 64
 #define SORT_MAX_KEYS    10000000
@@ -103,14 +104,11 @@ static inline bool sort_bug_on(const sort_params *p, sort_bug b)
 }
 const char *sort_dist_name(sort_dist d);
 
-/* The multiset fingerprint shared with the checker (algorithms/sort/invariants.c):
+/* The multiset fingerprint shared with the checker (contract.h):
  * the sum over all keys of sort_key_hash(key), modulo 2^64. */
 static inline uint64_t sort_key_hash(uint64_t key)
 {
-    uint64_t z = key + UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
+    return fl_sort_key_hash(key);
 }
 static inline uint32_t sort_elem_key(uint64_t e) { return (uint32_t)(e >> 32); }
 

@@ -371,8 +371,8 @@ int sort_worker_init(fl_ctx *ctx, void *state, const cJSON *params)
     }
     const fl_node_id *coord;
     w->self = fl_self(ctx);
-    size_t nw = fl_nodes(ctx, "worker", &w->workers);
-    if (fl_nodes(ctx, "coordinator", &coord) != 1 || nw == 0 || nw > SORT_MAX_WORKERS) {
+    size_t nw = fl_nodes(ctx, FL_SORT_ROLE_WORKER, &w->workers);
+    if (fl_nodes(ctx, FL_SORT_ROLE_COORDINATOR, &coord) != 1 || nw == 0 || nw > SORT_MAX_WORKERS) {
         fl_log(ctx, "the sort needs one coordinator and 1..%d workers", SORT_MAX_WORKERS);
         return -1;
     }
@@ -465,11 +465,11 @@ void sort_worker_inspect(const void *state, fl_view *v)
             hi = i + 1 < w->as.nw ? sort_elem_key(w->as.splitters[i]) : UINT32_MAX;
         }
     }
-    add_scalar(v, "n", w->have_assign ? (int64_t)w->as.n : -1);
-    add_scalar(v, "workers", w->nw);
+    add_scalar(v, FL_SORT_SCALAR_N, w->have_assign ? (int64_t)w->as.n : -1);
+    add_scalar(v, FL_SORT_SCALAR_WORKERS, w->nw);
     add_scalar(v, "slices", slices);
     add_scalar(v, "bucket_keys", keys);
-    add_scalar(v, "bucket_max", max);
+    add_scalar(v, FL_SORT_SCALAR_BUCKET_MAX, max);
     add_scalar(v, "range_lo", lo);
     add_scalar(v, "range_hi", hi);
     add_scalar(v, "bytes", (int64_t)w->bytes_sent);
