@@ -269,34 +269,62 @@ static void write_message(FILE *out, const fl_trace_rec *r, const char *kind,
     write_client_msg(out, r);
 }
 
-/* "groups":[[0,1],[2,3,4]] in the order the text names them. */
-static void write_groups(FILE *out, size_t nnodes, const fl_trace_rec *r)
+/* "groups":[[0,1],[2,3,4]]: the unnamed group (-1) first, then the named
+ * ones in order, each node ascending; nodes of no such group are left
+ * out. Linear in nodes and groups (a counting sort): a crafted trace
+ * naming many groups must not cost their product. -1 if out of memory. */
+static int write_groups(FILE *out, size_t nnodes, const fl_trace_rec *r)
 {
+    size_t nb = (size_t)r->ngroups + 1;          /* bucket g + 1 */
+    size_t *start = calloc(nb + 1, sizeof *start), *order = malloc((nnodes ? nnodes : 1) *
+                                                                   sizeof *order);
+    if (!start || !order) {
+        free(start);
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < nnodes; i++)
+        if (r->group_of[i] >= -1 && r->group_of[i] < (int)r->ngroups)
+            start[(size_t)(r->group_of[i] + 1) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    size_t *fill = calloc(nb, sizeof *fill);
+    if (!fill) {
+        free(start);
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < nnodes; i++)
+        if (r->group_of[i] >= -1 && r->group_of[i] < (int)r->ngroups) {
+            size_t b = (size_t)(r->group_of[i] + 1);
+            order[start[b] + fill[b]++] = i;
+        }
     fputs(",\"groups\":[", out);
     bool first_group = true;
-    for (int g = -1; g < (int)r->ngroups; g++) {
-        bool any = false;
-        for (size_t i = 0; i < nnodes; i++) {
-            if (r->group_of[i] != g)
-                continue;
-            fprintf(out, "%s%zu", any ? "," : (first_group ? "[" : ",["), i);
-            any = true;
-        }
-        if (any) {
-            fputc(']', out);
-            first_group = false;
-        }
+    for (size_t b = 0; b < nb; b++) {
+        if (start[b] == start[b + 1])
+            continue;
+        fputs(first_group ? "[" : ",[", out);
+        for (size_t k = start[b]; k < start[b + 1]; k++)
+            fprintf(out, "%s%zu", k > start[b] ? "," : "", order[k]);
+        fputc(']', out);
+        first_group = false;
     }
     fputc(']', out);
+    free(start);
+    free(order);
+    free(fill);
+    return 0;
 }
 
-/* The named fields of a fault, timer or operation (a and b stay too). */
-static void write_detail(FILE *out, size_t nnodes, const fl_trace_rec *r)
+/* The named fields of a fault, timer or operation (a and b stay too).
+ * -1 if out of memory. */
+static int write_detail(FILE *out, size_t nnodes, const fl_trace_rec *r)
 {
     switch (r->type) {
     case FL_TR_PARTITION:
-        if (r->group_of)
-            write_groups(out, nnodes, r);
+        if (r->group_of && write_groups(out, nnodes, r) < 0)
+            return -1;
         break;
     case FL_TR_LINK:
         fprintf(out, ",\"from\":%d,\"to\":%d,\"symmetric\":%s,\"cut\":%s", r->node,
@@ -342,6 +370,7 @@ static void write_detail(FILE *out, size_t nnodes, const fl_trace_rec *r)
     default:
         break;
     }
+    return 0;
 }
 
 int fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
@@ -359,7 +388,8 @@ int fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
         write_view(out, r->view);
     } else {
         fprintf(out, ",\"a\":%" PRId64 ",\"b\":%" PRId64, r->a, r->b);
-        write_detail(out, nnodes, r);
+        if (write_detail(out, nnodes, r) < 0)
+            return -1;
     }
     if (r->text) {
         fputs(",\"text\":", out);

@@ -352,9 +352,20 @@ static void get_other(fl_trace_dec *d, fl_trace_rec *r)
     switch (r->type) {
     case FL_TR_PARTITION:
         if (get_u8(d)) {
-            r->ngroups = (unsigned)get_var(d);
-            for (size_t i = 0; i < d->nnodes; i++)
-                d->group_of[i] = (int)get_int(d);
+            uint64_t ngroups = get_var(d);
+            if (ngroups > d->nnodes) {
+                dec_error(d, "corrupt compact trace: a partition names more groups "
+                             "than there are nodes%s", NULL);
+                break;
+            }
+            r->ngroups = (unsigned)ngroups;
+            for (size_t i = 0; i < d->nnodes && !d->fail; i++) {
+                int64_t g = get_int(d);
+                if (g < -1 || g >= (int64_t)ngroups)
+                    dec_error(d, "corrupt compact trace: a node in a group the "
+                                 "partition does not name%s", NULL);
+                d->group_of[i] = (int)g;
+            }
             r->group_of = d->group_of;
         }
         break;
