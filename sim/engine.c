@@ -252,6 +252,7 @@ bool fl_engine_done(const fl_engine *e) { return e->done || e->stopped; }
 uint64_t fl_engine_trace_hash(const fl_engine *e) { return e->trace.hash; }
 const fl_engine_stats *fl_engine_stats_get(const fl_engine *e) { return &e->stats; }
 const fl_history *fl_engine_history(const fl_engine *e) { return &e->history; }
+fl_history *fl_engine_history_mut(fl_engine *e) { return &e->history; }
 const fl_trace *fl_engine_trace(const fl_engine *e) { return &e->trace; }
 const fl_scenario *fl_engine_scenario(const fl_engine *e) { return e->scn; }
 const fl_algorithm *fl_engine_algorithm(const fl_engine *e) { return e->alg; }

@@ -113,6 +113,8 @@ bool     fl_engine_done(const fl_engine *e);
 uint64_t fl_engine_trace_hash(const fl_engine *e);
 const fl_engine_stats *fl_engine_stats_get(const fl_engine *e);
 const fl_history *fl_engine_history(const fl_engine *e);
+/* The same, for the run that forgets its start (fl_history_forget). */
+fl_history *fl_engine_history_mut(fl_engine *e);
 const fl_trace   *fl_engine_trace(const fl_engine *e);
 const fl_scenario *fl_engine_scenario(const fl_engine *e);
 const fl_algorithm *fl_engine_algorithm(const fl_engine *e);

@@ -9,7 +9,12 @@
  * invokes (stepping left over a run of completions, which is never longer
  * than the number of ops that were open at once): O(log n) per completion.
  * While an op is open its invoke's `value` is FL_NIL; completing it stores
- * the completion's index there, so a second completion is refused. */
+ * the completion's index there, so a second completion is refused.
+ *
+ * Forgetting: events before the oldest open invoke may leave memory for
+ * an unlinked temporary file, written as the raw records (the process
+ * that wrote them is the one that reads them back). Searches for an open
+ * invoke then stay inside the array, which still holds every open one. */
 #include "sim/history.h"
 #include "sim/util/vec.h"
 
@@ -17,6 +22,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The history is the one part of a run that grows with simulated time (a
  * long run keeps every event for the linearizability check): no padding. */
@@ -53,15 +59,15 @@ const char *fl_hist_type_name(fl_hist_type t)
 
 void fl_history_init(fl_history *h)
 {
-    h->events = NULL;
-    h->len = 0;
-    h->cap = 0;
+    memset(h, 0, sizeof *h);
     h->next_op_id = 1;
 }
 
 void fl_history_destroy(fl_history *h)
 {
     free(h->events);
+    if (h->spill)
+        fclose(h->spill);
     fl_history_init(h);
 }
 
@@ -85,6 +91,8 @@ uint64_t fl_history_invoke(fl_history *h, int64_t process, fl_node_id client,
     e->op = *op;
     e->value = FL_NIL;          /* open; becomes the completion's index */
     e->time = now;
+    if (op->kind >= 0 && op->kind < FL_OP_KIND_COUNT)
+        h->invoked[op->kind]++;
     return e->op_id;
 }
 
@@ -138,8 +146,112 @@ int fl_history_complete(fl_history *h, uint64_t op_id, fl_hist_type type,
     e->type = type;
     e->value = value;
     e->time = now;
-    inv->value = (int64_t)h->len;
+    inv->value = (int64_t)(h->base + h->len);
     h->len++;
+    return 0;
+}
+
+/* ---- forgetting -------------------------------------------------------------- */
+
+size_t fl_history_open_floor(const fl_history *h)
+{
+    for (size_t i = 0; i < h->len; i++)
+        if (h->events[i].type == FL_HIST_INVOKE && h->events[i].value == FL_NIL)
+            return h->base + i;
+    return h->base + h->len;
+}
+
+/* An unlinked file in $TMPDIR (or /tmp): gone with the process. */
+static FILE *spill_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    if (!dir || !dir[0])
+        dir = "/tmp";
+    if (snprintf(path, sizeof path, "%s/faultline-history-XXXXXX", dir) >=
+        (int)sizeof path)
+        return NULL;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+long fl_history_forget(fl_history *h, size_t upto)
+{
+    size_t floor = fl_history_open_floor(h);
+    if (upto > floor)
+        upto = floor;
+    if (upto <= h->base)
+        return 0;
+    size_t n = upto - h->base;
+    if (!h->spill && !(h->spill = spill_open()))
+        return -1;
+    if (fseek(h->spill, 0, SEEK_END) != 0 ||
+        fwrite(h->events, sizeof *h->events, n, h->spill) != n ||
+        fflush(h->spill) != 0) {
+        /* whatever part was written is overwritten by the next try */
+        return -1;
+    }
+    memmove(h->events, h->events + n, (h->len - n) * sizeof *h->events);
+    h->len -= n;
+    h->base += n;
+    return (long)n;
+}
+
+/* Reads forgotten events [from, from + n) into `out`. */
+static int spill_read(const fl_history *h, size_t from, size_t n,
+                      fl_hist_event *out)
+{
+    if (n == 0)
+        return 0;
+    if (fseek(h->spill, (long)(from * sizeof *out), SEEK_SET) != 0 ||
+        fread(out, sizeof *out, n, h->spill) != n)
+        return -1;
+    return 0;
+}
+
+int fl_history_recall(fl_history *h)
+{
+    if (h->base == 0)
+        return 0;
+    size_t total = h->base + h->len;
+    fl_hist_event *all = malloc(total * sizeof *all);
+    if (!all || spill_read(h, 0, h->base, all) != 0) {
+        free(all);
+        return -1;
+    }
+    memcpy(all + h->base, h->events, h->len * sizeof *all);
+    free(h->events);
+    h->events = all;
+    h->len = h->cap = total;
+    h->base = 0;
+    fclose(h->spill);
+    h->spill = NULL;
+    return 0;
+}
+
+/* Calls fn on every event in order, forgotten ones read back in chunks.
+ * 0, or -1 on a read error. */
+typedef void (*event_fn)(FILE *out, const fl_hist_event *e, size_t index);
+
+static int for_each_event(const fl_history *h, FILE *out, event_fn fn)
+{
+    fl_hist_event chunk[256];
+    for (size_t at = 0; at < h->base;) {
+        size_t n = h->base - at < 256 ? h->base - at : 256;
+        if (spill_read(h, at, n, chunk) != 0)
+            return -1;
+        for (size_t k = 0; k < n; k++)
+            fn(out, &chunk[k], at + k);
+        at += n;
+    }
+    for (size_t i = 0; i < h->len; i++)
+        fn(out, &h->events[i], h->base + i);
     return 0;
 }
 
@@ -228,10 +340,16 @@ static void put_event(FILE *out, const fl_hist_syntax *sx,
     fputs(sx->close, out);
 }
 
-static int write_all(const fl_history *h, FILE *out, const fl_hist_syntax *sx)
+static void put_jsonl_event(FILE *out, const fl_hist_event *e, size_t index)
 {
-    for (size_t i = 0; i < h->len; i++)
-        put_event(out, sx, &h->events[i]);
+    (void)index;
+    put_event(out, &fl_jsonl, e);
+}
+
+static int write_all(const fl_history *h, FILE *out, event_fn fn)
+{
+    if (for_each_event(h, out, fn) != 0)
+        return -1;
     if (fflush(out) != 0 || ferror(out))
         return -1;
     return 0;
@@ -241,7 +359,7 @@ static int write_all(const fl_history *h, FILE *out, const fl_hist_syntax *sx)
  *  "time_ns":130} — one object per line. */
 int fl_history_write_jsonl(const fl_history *h, FILE *out)
 {
-    return write_all(h, out, &fl_jsonl);
+    return write_all(h, out, put_jsonl_event);
 }
 
 /* ---- Jepsen EDN ------------------------------------------------------------ */
@@ -282,9 +400,5 @@ static void put_edn_event(FILE *out, const fl_hist_event *e, size_t index)
 int fl_history_write_edn(const fl_history *h, FILE *out)
 {
     fputs(fl_edn_mark, out);
-    for (size_t i = 0; i < h->len; i++)
-        put_edn_event(out, &h->events[i], i);
-    if (fflush(out) != 0 || ferror(out))
-        return -1;
-    return 0;
+    return write_all(h, out, put_edn_event);
 }

@@ -38,3 +38,13 @@ tests_test_check_semantics_LDFLAGS = $(TEST_LD)
 # pattern fits exactly; uses the readindex-no-confirm plug-in (grade.mk).
 TESTS += tests/test_anomaly.sh
 EXTRA_DIST += tests/test_anomaly.sh
+# issue 18: the per-key check while a run goes on (sim/check/lin_incr.c)
+# against the whole check on the same histories — shipped scenarios',
+# Porcupine's etcd ones, random and broken ones — and a long run that
+# forgets its history: same verdict, report and history files.
+check_PROGRAMS += tests/test_lin_incr
+TESTS += tests/test_lin_incr
+tests_test_lin_incr_SOURCES = tests/test_lin_incr.c
+tests_test_lin_incr_CFLAGS = $(TEST_CF)
+tests_test_lin_incr_LDADD = $(TEST_LIBS)
+tests_test_lin_incr_LDFLAGS = $(TEST_LD)

@@ -33,8 +33,12 @@ typedef struct inv_sums {
 
 static void inv_sums_update(inv_sums *s, const fl_history *h)
 {
-    for (; s->pos < h->len; s->pos++) {
-        const fl_hist_event *ev = &h->events[s->pos];
+    /* s->pos counts from the run's start; a long run forgets the start of
+     * its history (h->base), but only after every hook has seen it */
+    if (s->pos < h->base)
+        s->pos = h->base;
+    for (; s->pos < h->base + h->len; s->pos++) {
+        const fl_hist_event *ev = &h->events[s->pos - h->base];
         if (ev->op.kind != FL_OP_ADD)
             continue;
         int64_t d = ev->op.arg;

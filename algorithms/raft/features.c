@@ -110,14 +110,11 @@ static int ri_finish(void *state, const fl_world *w, fl_time end, char *msg,
         return 0;
     const fl_history *h = fl_world_history(w);
     int64_t reads = 0, writes = 0;
-    for (size_t i = 0; h && i < h->len; i++) {
-        const fl_hist_event *ev = &h->events[i];
-        if (ev->type != FL_HIST_INVOKE)
-            continue;
-        if (ev->op.kind == FL_OP_READ)
-            reads++;
+    for (int k = 0; h && k < FL_OP_KIND_COUNT; k++) {
+        if (k == FL_OP_READ)
+            reads += (int64_t)h->invoked[k];
         else
-            writes++;
+            writes += (int64_t)h->invoked[k];
     }
     if (reads < 40)
         return 0;                   /* too few reads to tell */

@@ -22,10 +22,15 @@
 
 #include "algorithms/raft/contract.h"
 
+/* Entry terms and chains by index, from `base` on: term[i - base]. Entries
+ * below the log's first index are compacted away and never looked up
+ * again, so the mirror drops them: it holds about one snapshot interval,
+ * however long the log has grown. */
 typedef struct snap_mirror {
-    int64_t  *term;          /* by index; -1 unknown */
+    int64_t  *term;          /* -1 unknown */
     uint64_t *chain;
     size_t    cap;
+    int64_t   base;          /* the index of term[0] */
     int64_t   first, last;   /* the indices mirrored; last -2: none */
 } snap_mirror;
 
@@ -69,24 +74,42 @@ static bool snap_on(snap_state *s, const fl_world *w)
     return s->on > 0;
 }
 
-static int mirror_grow(snap_mirror *m, int64_t last)
+/* Makes room for indices lo..last (lo >= 1), keeping what is mirrored
+ * there and forgetting what lies below lo. */
+static int mirror_fit(snap_mirror *m, int64_t lo, int64_t last)
 {
-    if ((size_t)last < m->cap)
+    if (m->term && lo == m->base && last - lo < (int64_t)m->cap)
         return 0;
-    size_t cap = m->cap ? m->cap : 64;
-    while (cap <= (size_t)last)
+    size_t need = (size_t)(last - lo) + 1, cap = 64;
+    while (cap < need)
         cap *= 2;
-    int64_t *t = realloc(m->term, cap * sizeof *t);
-    if (!t)
+    int64_t *t = malloc(cap * sizeof *t);
+    uint64_t *c = malloc(cap * sizeof *c);
+    if (!t || !c) {
+        free(t);
+        free(c);
         return -1;
-    m->term = t;
-    uint64_t *c = realloc(m->chain, cap * sizeof *c);
-    if (!c)
-        return -1;
-    m->chain = c;
-    for (size_t i = m->cap; i < cap; i++)
+    }
+    for (size_t i = 0; i < cap; i++) {
         t[i] = -1;
+        c[i] = 0;
+    }
+    if (m->term) {
+        int64_t from = m->base > lo ? m->base : lo;
+        int64_t to = m->base + (int64_t)m->cap - 1;
+        if (to > lo + (int64_t)cap - 1)
+            to = lo + (int64_t)cap - 1;
+        for (int64_t i = from; i <= to; i++) {
+            t[i - lo] = m->term[i - m->base];
+            c[i - lo] = m->chain[i - m->base];
+        }
+    }
+    free(m->term);
+    free(m->chain);
+    m->term = t;
+    m->chain = c;
     m->cap = cap;
+    m->base = lo;
     return 0;
 }
 
@@ -95,12 +118,12 @@ static int mirror_grow(snap_mirror *m, int64_t last)
 static void mirror_update(snap_mirror *m, const fl_world *w, fl_node_id node,
                           const fl_view *v)
 {
+    int64_t lo = v->log_first > 1 ? v->log_first : 1;
     if (v->kind == FL_VIEW_NONE || v->log_last < 0 || v->log_first < 0 ||
-        mirror_grow(m, v->log_last) != 0) {
+        mirror_fit(m, lo, v->log_last > lo ? v->log_last : lo) != 0) {
         m->last = -2;
         return;
     }
-    int64_t lo = v->log_first > 1 ? v->log_first : 1;
     for (int64_t i = v->log_last; i >= lo; i--) {
         fl_view_entry e;
         memset(&e, 0, sizeof e);
@@ -108,11 +131,11 @@ static void mirror_update(snap_mirror *m, const fl_world *w, fl_node_id node,
             m->last = -2;
             return;
         }
-        if (m->last >= i && i >= m->first && m->term[i] == e.term &&
-            m->chain[i] == e.chain)
+        if (m->last >= i && i >= m->first && m->term[i - m->base] == e.term &&
+            m->chain[i - m->base] == e.chain)
             break;              /* equal chains: the rest is unchanged */
-        m->term[i] = e.term;
-        m->chain[i] = e.chain;
+        m->term[i - m->base] = e.term;
+        m->chain[i - m->base] = e.chain;
     }
     m->first = lo;
     m->last = v->log_last;
@@ -148,7 +171,7 @@ static int snap_message(void *state, const fl_world *w, const fl_inv_msg *m,
     if (idx < 1 || i->index_term < 0 || i->term < 0 || b->term < 0 ||
         i->term < b->term || mm->last != b->log_last || mm->last < 0 ||
         idx < mm->first || idx >= b->log_last || idx <= b->log_first ||
-        mm->term[idx] != i->index_term || a->log_last < 0 ||
+        mm->term[idx - mm->base] != i->index_term || a->log_last < 0 ||
         a->log_last >= b->log_last)
         return 0;
     return rule_fail(msg, msglen,

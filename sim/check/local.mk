@@ -7,6 +7,7 @@ libfl_a_SOURCES += \
 	sim/check/lin.c sim/check/lin.h sim/check/lin_html.c \
 	sim/check/lin_impl.h sim/check/lin_tables.c sim/check/lin_search.c \
 	sim/check/lin_report.c sim/check/lin_anomaly.c \
+	sim/check/lin_incr.c sim/check/lin_incr.h \
 	sim/check/model.h sim/check/models.c \
 	sim/check/model_register.c sim/check/model_kv.c \
 	sim/check/model_lock.c sim/check/model_counter.c \

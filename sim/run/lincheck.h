@@ -4,6 +4,7 @@
 #ifndef FL_LINCHECK_H
 #define FL_LINCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/check/lin.h"
@@ -18,5 +19,31 @@ const char *fl_model_kind_name(fl_model_kind kind);
 fl_lin_result fl_lin_check_engine_history(const fl_history *h, fl_model_kind model,
                                           double timeout_s, fl_lin_report *rep,
                                           char *summary, size_t len);
+
+/* The check while the run goes on (sim/check/lin_incr.h), so a long run
+ * need not keep its history: after every step, once the history holds
+ * FL_LIN_STREAM_WINDOW events, they are fed to the per-key check and
+ * forgotten (fl_history_forget: the run's temporary file keeps them for
+ * the history files and for the whole check). At the end, the whole check
+ * runs as before unless something was forgotten and the per-key check
+ * found the history linearizable; when it did not, the history is read
+ * back and the whole check decides and reports, so verdicts and reports
+ * are those of the whole check. */
+#define FL_LIN_STREAM_WINDOW 4096
+
+typedef struct fl_lin_stream fl_lin_stream;
+
+/* `check`: the run's history will be checked against `model`. NULL when
+ * out of memory. */
+fl_lin_stream *fl_lin_stream_new(fl_model_kind model, bool check);
+void fl_lin_stream_free(fl_lin_stream *st);
+/* After a step: cheap until the history holds the window. */
+void fl_lin_stream_step(fl_lin_stream *st, fl_history *h);
+/* The end-of-run check, as fl_lin_check_engine_history (which it calls
+ * when nothing was forgotten). `st` may be NULL. */
+fl_lin_result fl_lin_check_engine_stream(fl_lin_stream *st, fl_history *h,
+                                         fl_model_kind model, double timeout_s,
+                                         fl_lin_report *rep, char *summary,
+                                         size_t len);
 
 #endif

@@ -17,6 +17,7 @@ struct fl_run {
     fl_run_opts         o;
     fl_engine          *e;
     fl_invcheck        *ic;
+    fl_lin_stream      *stream;     /* checks and forgets a long history */
     bool                finished, judged, has_rep, lin_done;
     int                 judge_rc;
     double              lin_timeout_s;
@@ -27,6 +28,17 @@ struct fl_run {
 };
 
 /* ---- Making and stepping ------------------------------------------------------- */
+
+static int stream_hook(void *arg, fl_engine *e, fl_node_id node,
+                       const fl_view *before, const fl_view *after)
+{
+    (void)node;
+    (void)before;
+    (void)after;
+    fl_run *r = arg;
+    fl_lin_stream_step(r->stream, fl_engine_history_mut(e));
+    return 0;
+}
 
 fl_run *fl_run_new(const fl_scenario *s, const fl_algorithm *alg,
                    const fl_run_opts *o, fl_error *err)
@@ -51,6 +63,14 @@ fl_run *fl_run_new(const fl_scenario *s, const fl_algorithm *alg,
         fl_error_set(err, "out of memory");
         goto fail;
     }
+    /* after the invariants' hook, which reads the history first */
+    if (s->workload.clients > 0) {
+        r->stream = fl_lin_stream_new(s->workload.model, s->expect.linearizable);
+        if (!r->stream || fl_engine_add_hook(r->e, stream_hook, r) < 0) {
+            fl_error_set(err, "out of memory");
+            goto fail;
+        }
+    }
     if (o->trace && fl_engine_trace_to(r->e, o->trace, o->trace_format) < 0) {
         fl_error_set(err, "cannot write the trace");
         goto fail;
@@ -69,6 +89,7 @@ void fl_run_free(fl_run *r)
         fl_lin_report_free(&r->rep);
     fl_invcheck_free(r->ic);
     fl_engine_free(r->e);
+    fl_lin_stream_free(r->stream);
     free(r);
 }
 
@@ -151,9 +172,9 @@ fl_lin_result fl_run_check_history(fl_run *r)
     if (!s->expect.linearizable || s->workload.model == FL_MODEL_NONE ||
         s->workload.clients == 0)
         return r->lin;
-    r->lin = fl_lin_check_engine_history(fl_engine_history(r->e), s->workload.model,
-                                         r->lin_timeout_s, &r->rep, r->lin_summary,
-                                         sizeof r->lin_summary);
+    r->lin = fl_lin_check_engine_stream(r->stream, fl_engine_history_mut(r->e),
+                                        s->workload.model, r->lin_timeout_s, &r->rep,
+                                        r->lin_summary, sizeof r->lin_summary);
     r->has_rep = true;
     return r->lin;
 }
