@@ -533,6 +533,8 @@ static void test_long_run_ok(void)
 static void test_long_run_violation(void)
 {
     long_run("scenarios/kv/bugs/stale-reads.json", FL_MS(120000), FL_LIN_VIOLATION);
+    long_run("scenarios/counter/bugs/raft-no-dedup.json", FL_MS(120000),
+             FL_LIN_VIOLATION);
 }
 
 int main(void)

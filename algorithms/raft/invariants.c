@@ -92,7 +92,7 @@ static inv_slot *inv_map_add(inv_map *m, int64_t k1, int64_t k2)
 {
     if (m->oom)
         return NULL;
-    if ((m->len + 1) * 2 > m->cap && !inv_map_grow(m)) {
+    if ((m->len + 1) * 4 > m->cap * 3 && !inv_map_grow(m)) {
         m->oom = true;
         return NULL;
     }
@@ -115,7 +115,7 @@ static void inv_map_prune(inv_map *m, int64_t below)
     for (size_t j = 0; j < m->cap; j++)
         keep += m->slots[j].used && m->slots[j].k1 >= below;
     size_t cap = 1024;
-    while (cap < 2 * (keep + 1))
+    while (cap * 3 < 4 * (keep + 1))
         cap *= 2;
     inv_slot *s = calloc(cap, sizeof *s);
     if (!s)
@@ -158,7 +158,7 @@ static int64_t inv_floor(const fl_world *w)
 
 /* Prunes `m` below the floor when a compaction may have raised it and
  * enough has accumulated to be worth a rebuild. */
-#define INV_PRUNE_STEP 2048
+#define INV_PRUNE_STEP 512
 
 static void inv_maybe_prune(inv_map *m, int64_t *pruned_to, const fl_world *w,
                             const fl_view *before, const fl_view *after)

@@ -53,6 +53,11 @@ struct fl_lin_incr {
     size_t            nslots;
     size_t            ops, partitions;
     double            seconds;
+    /* kept from one search to the next, so a long run does not allocate
+     * and free the same buffers (and fragment its heap) per segment */
+    fl_lin_history    lh;
+    fl_hist_event    *tmp;
+    size_t            ctmp;
 };
 
 /* ---- the search of one segment ----------------------------------------------------- */
@@ -392,25 +397,25 @@ static bool counts(const fl_lin_op *op)
 
 /* The segment as the checker's history: the carried ops first (an invoke
  * and an info each), then the segment's events. */
-static int segment_history(const incr_key *k, fl_lin_history *lh)
+static int segment_history(fl_lin_incr *in, const incr_key *k)
 {
-    fl_history tmp;
-    fl_history_init(&tmp);
     size_t n = 2 * k->ncarry + k->nev;
-    tmp.events = malloc((n + 1) * sizeof *tmp.events);
-    if (!tmp.events)
+    if (fl_vec_grow(&in->tmp, &in->ctmp, n + 1, sizeof *in->tmp, 64) != 0)
         return -1;
     for (size_t i = 0; i < k->ncarry; i++) {
-        tmp.events[2 * i] = k->carry[i];
-        tmp.events[2 * i + 1] = k->carry[i];
-        tmp.events[2 * i + 1].type = FL_HIST_INFO;
+        in->tmp[2 * i] = k->carry[i];
+        in->tmp[2 * i + 1] = k->carry[i];
+        in->tmp[2 * i + 1].type = FL_HIST_INFO;
     }
-    memcpy(tmp.events + 2 * k->ncarry, k->ev, k->nev * sizeof *k->ev);
+    memcpy(in->tmp + 2 * k->ncarry, k->ev, k->nev * sizeof *k->ev);
+    fl_history tmp;
+    fl_history_init(&tmp);
+    tmp.events = in->tmp;
     tmp.len = n;
+    in->lh.len = 0;                        /* keeps its ops and arena */
+    fl_arena_reset(&in->lh.arena);
     fl_error err;
-    int rc = fl_lin_from_history(&tmp, lh, &err);
-    free(tmp.events);
-    return rc;
+    return fl_lin_from_history(&tmp, &in->lh, &err);
 }
 
 static int srch_setup(srch *s, const fl_model *m, const fl_lin_history *lh)
@@ -541,19 +546,18 @@ out:
 static fl_lin_incr_state key_check(fl_lin_incr *in, incr_key *k)
 {
     double t0 = lin_wall_seconds();
-    fl_lin_history lh;
-    fl_lin_history_init(&lh, "");
+    const fl_lin_history *lhp = &in->lh;
     srch s;
     memset(&s, 0, sizeof s);
     fl_lin_incr_state res = FL_LIN_INCR_GAVE_UP;
     uint64_t *b = NULL;
-    if (segment_history(k, &lh) != 0 || lh.len > INCR_MAX_SEGMENT ||
-        srch_setup(&s, in->m, &lh) != 0)
+    if (segment_history(in, k) != 0 || lhp->len > INCR_MAX_SEGMENT ||
+        srch_setup(&s, in->m, lhp) != 0)
         goto out;
-    for (size_t j = 0; j < lh.len; j++) {
-        if (in->m->accepts(&lh.ops[j]))
+    for (size_t j = 0; j < lhp->len; j++) {
+        if (in->m->accepts(&lhp->ops[j]))
             goto out;               /* the whole check says why */
-        if (j >= k->ncarry && counts(&lh.ops[j])) {
+        if (j >= k->ncarry && counts(&lhp->ops[j])) {
             in->ops++;
             if (!k->counted) {
                 k->counted = true;
@@ -583,14 +587,13 @@ static fl_lin_incr_state key_check(fl_lin_incr *in, incr_key *k)
         res = FL_LIN_INCR_FAILED;
         goto out;
     }
-    if (key_take_ends(k, &s, &lh) != 0)
+    if (key_take_ends(k, &s, lhp) != 0)
         goto out;
     k->nev = 0;
     res = FL_LIN_INCR_OK;
 out:
     free(b);
     srch_free(&s);
-    fl_lin_history_free(&lh);
     in->seconds += lin_wall_seconds() - t0;
     return res;
 }
@@ -606,6 +609,7 @@ fl_lin_incr *fl_lin_incr_new(const fl_model *m, size_t min_segment)
         return NULL;
     in->m = m;
     in->min_segment = min_segment ? min_segment : 1;
+    fl_lin_history_init(&in->lh, "");
     fl_lin_history empty;
     fl_lin_history_init(&empty, "");
     empty.time_is_ns = true;
@@ -628,6 +632,8 @@ void fl_lin_incr_free(fl_lin_incr *in)
     free(in->keys);
     free(in->slots);
     fl_lin_buf_free(&in->init);
+    fl_lin_history_free(&in->lh);
+    free(in->tmp);
     free(in);
 }
 

@@ -29,7 +29,7 @@ fl_lin_result fl_lin_check_engine_history(const fl_history *h, fl_model_kind mod
  * found the history linearizable; when it did not, the history is read
  * back and the whole check decides and reports, so verdicts and reports
  * are those of the whole check. */
-#define FL_LIN_STREAM_WINDOW 4096
+#define FL_LIN_STREAM_WINDOW 1024
 
 typedef struct fl_lin_stream fl_lin_stream;
 
