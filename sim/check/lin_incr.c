@@ -302,12 +302,16 @@ static void visit(srch *s, uint64_t *b, uint32_t state)
             return;
         }
     }
-    bool useful = false;               /* a callable ok op that is not blind */
+    bool useful = false;     /* a callable ok op, not blind, that does not fit */
     for (size_t j = 0; j < s->n && !s->give_up; j++) {
         if (!bit(s->okmask, j) || bit(b, j) || s->ops[j].call >= minret)
             continue;
-        useful |= !s->m->blind || !s->m->blind(&s->ops[j]);
-        try_op(s, b, state, j);
+        bool blind = s->m->blind && s->m->blind(&s->ops[j]);
+        s->scratch.len = 0;
+        if (!blind && !s->m->step(srch_state(s, state), &s->ops[j], &s->scratch))
+            useful = true;
+        else
+            try_op(s, b, state, j);
     }
     if (!useful)
         return;
