@@ -103,8 +103,11 @@ typedef struct fl_nemesis_action {
     fl_node_id    members[FL_NEMESIS_MEMBERS];
     bool          overflow;    /* ... more than FL_NEMESIS_MEMBERS of them */
 } fl_nemesis_action;
-/* The actions so far (*n of them); NULL if none. */
+/* The actions so far (*n of them); NULL if none. Kept only after
+ * fl_engine_keep_nemesis_log (before the run): a long run would otherwise
+ * hold a record per action for nothing. */
 const fl_nemesis_action *fl_engine_nemesis_log(const fl_engine *e, size_t *n);
+void fl_engine_keep_nemesis_log(fl_engine *e);
 
 fl_time  fl_engine_now(const fl_engine *e);
 fl_time  fl_engine_end(const fl_engine *e);

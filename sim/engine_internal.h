@@ -135,6 +135,7 @@ struct fl_engine {
     struct fl_nemesis_state *nemesis;  /* one per scenario fault */
     fl_nemesis_action  *nem_log;       /* what the nemeses did */
     size_t              nem_n, nem_cap;
+    bool                nem_keep;      /* fl_engine_keep_nemesis_log */
     fl_view             scratch;       /* view being filled */
     fl_time             last_disruption_end;
     fl_time             leader_since;

@@ -321,6 +321,8 @@ static void nemesis_push(fl_engine *e, size_t idx, fl_time at, int action,
 static void nemesis_record(fl_engine *e, fl_fault_kind kind, fl_node_id node,
                            bool torn, const int *group_of)
 {
+    if (!e->nem_keep)
+        return;
     if (e->nem_n == e->nem_cap) {
         size_t cap = e->nem_cap ? 2 * e->nem_cap : 16;
         fl_nemesis_action *g = realloc(e->nem_log, cap * sizeof *g);
@@ -343,6 +345,11 @@ static void nemesis_record(fl_engine *e, fl_fault_kind kind, fl_node_id node,
         else
             a->overflow = true;
     }
+}
+
+void fl_engine_keep_nemesis_log(fl_engine *e)
+{
+    e->nem_keep = true;
 }
 
 const fl_nemesis_action *fl_engine_nemesis_log(const fl_engine *e, size_t *n)

@@ -59,6 +59,7 @@ void fl_unnemesis_run(fl_scenario *s, const char *impl, const fl_run_spec *spec,
         fail(out, err.msg);
         return;
     }
+    fl_engine_keep_nemesis_log(fl_run_engine_manual(r));
     fl_run_to_end(r);
     size_t n;
     const fl_nemesis_action *log = fl_engine_nemesis_log(fl_run_engine(r), &n);
