@@ -655,6 +655,8 @@ fl_lin_incr_state fl_lin_incr_feed(fl_lin_incr *in, const fl_hist_event *e)
     incr_key *k = key_find(in, e->op.key);
     if (!k || fl_vec_grow(&k->ev, &k->cev, k->nev + 1, sizeof *k->ev, 16) != 0)
         return set_state(in, FL_LIN_INCR_GAVE_UP);
+    if (k->nev >= 2 * INCR_MAX_SEGMENT)         /* never quiet: do not hold it */
+        return set_state(in, FL_LIN_INCR_GAVE_UP);
     if (e->type == FL_HIST_INVOKE) {
         k->open++;
     } else {

@@ -101,6 +101,10 @@ void fl_lin_stream_step(fl_lin_stream *st, fl_history *h)
     if (st->incr && fl_lin_incr_state_of(st->incr) == FL_LIN_INCR_OK)
         upto = st->fed;
     (void)fl_history_forget(h, upto);      /* -1: the history stays whole */
+    if (st->incr && fl_lin_incr_state_of(st->incr) != FL_LIN_INCR_OK) {
+        fl_lin_incr_free(st->incr);        /* the whole check decides */
+        st->incr = NULL;
+    }
     /* an op open for long keeps its events: act again at twice as many */
     st->next = h->len * 2 > FL_LIN_STREAM_WINDOW ? h->len * 2 : FL_LIN_STREAM_WINDOW;
 }
