@@ -7,12 +7,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "sim/cli/args.h"
 #include "sim/cli/cli.h"
+#include "sim/util/heap.h"
 #include "sim/util/suggest.h"
 
 extern const fl_command fl_cmd_help_entry, fl_cmd_version_entry;
@@ -142,23 +140,8 @@ static int generic_help(const fl_command *c, int argc, char **argv)
     return -1;
 }
 
-/* A long run allocates and frees tables of tens of KiB for hours (the
- * invariants' maps, disk buffers, the checker's arenas); with glibc's
- * default, whose threshold for a block of its own grows to the largest
- * block ever freed, they all end up in the one heap, whose free holes
- * then grow with simulated time (bench --raft --memory: 1.3 MiB of holes
- * after an hour). Blocks of 16 KiB and more get pages of their own, given
- * back when freed. */
-static void malloc_policy(void)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-    (void)mallopt(M_MMAP_THRESHOLD, 16 * 1024);
-#endif
-}
-
 int main(int argc, char **argv)
 {
-    malloc_policy();
     if (argc < 2) {
         print_overview(stderr);
         return 2;
@@ -174,6 +157,10 @@ int main(int argc, char **argv)
     const fl_command *c = find(argv[1]);
     if (!c)
         return unknown_command(NULL, argv[1]);
+    /* the commands that run one simulation, however long, in this process
+     * (explore runs many short ones in each worker: not those) */
+    if (strcmp(c->name, "run") == 0 || strcmp(c->name, "bench") == 0)
+        fl_heap_long_run();
     if (!c->parses_help) {
         int rc = generic_help(c, argc - 1, argv + 1);
         if (rc >= 0)
