@@ -54,6 +54,23 @@ done
 # for a newer leader. The truncation releases them.
 expect_status 0 "raft.ack_durable: no false alarm for truncated entries (nemesis seed 59)" \
     "$fl" explore "$raft/basic.json" --seeds 59 --nemesis crash,partition,pause --jobs 1 --quiet
+# Seed 391 of crash-after-reply under the nemesis once failed it too: a
+# newer leader's AppendEntries made node 0 delete its entries 105-106 and
+# append a new 105 (length 106 -> 105, so the check thought 105 was still
+# the acknowledged one); the crash right after, while that sync was in
+# flight, brought it back with 1..104. What was rewritten is released.
+expect_status 0 "raft.ack_durable: no false alarm for a rewritten index (crash-after-reply nemesis seed 391)" \
+    "$fl" explore "$raft/crash-after-reply.json" --seeds 391 --nemesis crash,partition,pause --jobs 1 --quiet \
+    --scenario-out car-nemesis.json
+# Seeds 967 and 1283 of the same sweep failed raft.log_matching, a real
+# durability gap of the built-in: a torn crash kept part of the rewritten
+# entry but not the truncation before it, and recovery read the old suffix
+# after the new entry. Records now chain to the entry before them.
+for seed in 967 1283; do
+    expect_status 0 "raft: recovery drops a suffix whose truncation was lost (crash-after-reply nemesis seed $seed)" \
+        "$fl" explore "$raft/crash-after-reply.json" --seeds $seed --nemesis crash,partition,pause --jobs 1 --quiet \
+        --scenario-out car-nemesis.json
+done
 expect_status 1 "raft.ack_durable still catches reply-before-sync" \
     "$fl" explore "$raft/bugs/reply-before-sync.json" --seeds 1-20 --jobs 2 --quiet
 grep -q 'FAIL seed .*raft.ack_durable violated' "$tmp/out" && ok "reply-before-sync: by raft.ack_durable" \
