@@ -134,5 +134,30 @@ awk '/^by check/{on=1; next} on && /^  /{print $1} on && !/^  /{exit}' merge.out
 cmp -s classes mclasses && grep -m1 '^FAIL seed' merge.out | grep -q raft.ack_durable \
     && ok "merge: the same counts by check, safety first" || { bad "merge: by check"; head -8 merge.out; }
 
+# --- 4. the no-false-alarm sweep script (make sweep) -------------------------
+# tests/sweep.sh runs every scenario the suites use; here only its smoke.
+sweep=$src/tests/sweep.sh
+bash "$sweep" "$fl" --list > list.out
+for s in raft/crash-after-reply.json counter/raft-normal.json paxos/basic-single.json search/raft.json sort/basic.json; do
+    grep -q "^$s " list.out && ok "sweep --list: $s (a suite uses it)" || bad "sweep --list: $s missing"
+done
+grep -q '^raft/basic.json .*raft/suite.json:basic .*tests/grade/suite.json:basic' list.out \
+    && ok "sweep --list: a scenario lists every suite test that uses it" || bad "sweep --list: users of raft/basic"
+expect_status 0 "sweep smoke: two scenarios, 2 seeds, with and without the nemesis" \
+    bash "$sweep" "$fl" --seeds 2 --jobs 2 --only raft/crash-after-reply.json,paxos/basic-single.json
+[ "$(grep -Ec '^(raft/crash-after-reply|paxos/basic-single) .* (nemesis|plain) +2/2 .* none$' "$tmp/out")" -eq 4 ] \
+    && ok "sweep smoke: four green lines" || { bad "sweep smoke: four green lines"; cat "$tmp/out"; }
+# Red when a suite scenario fails: a tree whose suite names a bug scenario.
+mkdir -p red/scenarios/raft/bugs
+cp "$raft/bugs/no-persist.json" red/scenarios/raft/bugs/
+echo '{"name": "red", "algorithm": "raft", "tests": [{"name": "np", "scenario": "bugs/no-persist.json", "seeds": "1-3"}]}' \
+    > red/scenarios/raft/suite.json
+expect_status 1 "sweep: a failing suite scenario makes it exit 1" \
+    env FL_SRCDIR="$PWD/red" bash "$sweep" "$fl" --seeds 3 --modes plain
+grep -Eq '^raft/bugs/no-persist +raft +plain +0/3 .*raft\.term_durable: 3' "$tmp/out" \
+    && ok "sweep: the red line names the check and its count" || { bad "sweep: red line"; cat "$tmp/out"; }
+expect_status 2 "sweep: bad --modes" bash "$sweep" "$fl" --modes chaos
+expect_status 2 "sweep: --only matching nothing" bash "$sweep" "$fl" --seeds 1 --only no/such.json
+
 echo "fl-tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
