@@ -24,6 +24,7 @@ extern const fl_invariant fl_rule_raft_prevote;
 extern const fl_invariant fl_rule_raft_check_quorum;
 extern const fl_invariant fl_rule_raft_up_to_date_vote;     /* rules_log.c */
 extern const fl_invariant fl_rule_raft_apply_committed;
+extern const fl_invariant fl_rule_raft_append_merge;
 extern const fl_invariant fl_rule_raft_election_timer;      /* rules_timer.c */
 extern const fl_invariant fl_rule_raft_snapshot_suffix;     /* rules_snap.c */
 extern const fl_invariant fl_feature_raft_snapshot;
