@@ -76,7 +76,7 @@ tests_plugins_student_bug_no_truncate_la_LIBADD = $(GRADE_PLUGIN_LIBS)
 # Issue 14: mistakes the rule and feature checks must catch (tests/test_students.sh),
 # two hand-written and the rest as Raft bug switches always on.
 TESTS += tests/test_students.sh tests/test_mutants.sh
-EXTRA_DIST += tests/test_students.sh tests/test_mutants.sh tests/mutants.sh
+EXTRA_DIST += tests/test_students.sh tests/test_mutants.sh tests/mutants.sh tests/sweep.sh
 check_LTLIBRARIES += tests/plugins/student_ignore_features.la tests/plugins/student_vote_forget.la
 tests_plugins_student_ignore_features_la_SOURCES = tests/plugins/student_ignore_features.c
 tests_plugins_student_ignore_features_la_CFLAGS = $(GRADE_PLUGIN_CF)
@@ -117,3 +117,11 @@ tests_plugins_student_bug_readindex_no_confirm_la_LIBADD = $(GRADE_PLUGIN_LIBS)
 mutation: faultline$(EXEEXT)
 	bash $(srcdir)/tests/mutants.sh ./faultline$(EXEEXT) --jobs 2
 .PHONY: mutation
+
+# The no-false-alarm sweep: every scenario a suite uses, seeds 1-SWEEP_SEEDS,
+# with and without the nemesis, every seed must pass (tests/sweep.sh; about
+# an hour of CPU at 2,000 seeds). tests/test_sweep.sh runs its smoke.
+SWEEP_SEEDS = 2000
+sweep: faultline$(EXEEXT)
+	bash $(srcdir)/tests/sweep.sh ./faultline$(EXEEXT) --seeds $(SWEEP_SEEDS) --jobs 2
+.PHONY: sweep

@@ -51,7 +51,7 @@ raft/suite.json|reply-before-sync|persist, then reply (Figure 2)|raft.ack_durabl
 raft/suite.json|single-meta-slot|term and vote survive a torn write (Figure 2)|raft.term_durable|crash-after-reply
 raft/suite.json|commit-old-term|commit only current-term entries by counting (§5.4.2)|raft.commit_current_term|figure8
 raft/suite.json|no-up-to-date-check|vote only for an up-to-date log (§5.4.1)|raft.up_to_date_vote raft.leader_completeness raft.state_machine_safety linearizable|partition
-raft/suite.json|no-truncate|truncate a conflicting suffix (§5.3)|raft.log_matching raft.state_machine_safety|partition
+raft/suite.json|no-truncate|truncate a conflicting suffix, and only that (§5.3, Figure 2 AppendEntries rules 3-4)|raft.append_merge raft.log_matching raft.state_machine_safety|partition
 raft/suite.json|apply-before-commit|apply only committed entries (§5.3)|raft.apply_committed raft.state_machine_safety linearizable|partition
 raft/suite.json|ignore-reply-term|step down on a newer term in a reply (Figure 2)|raft.adopt_term|majority-partition
 raft/suite.json|commit-no-min|commitIndex = min(leaderCommit, last new entry) (Figure 2)|raft.follower_commit|partition
@@ -65,6 +65,7 @@ raft/suite.json|no-dedup|a retried command is applied once (client sessions, the
 raft/suite.json|ignore-transfer|leadership transfer by TimeoutNow (thesis §3.10)|raft.transfer|leadership-transfer
 raft/suite.json|timer-reset-any|election timer reset only on a granted vote or the current leader'"'"'s AppendEntries (Figure 2, §5.2)|raft.election_timer|stale-leader
 raft/suite.json|snapshot-drop-suffix|InstallSnapshot retains the entries after a matching last included entry (§7)|raft.snapshot_suffix|snapshot-suffix
+raft/suite.json|truncate-always|delete entries only after a conflict (Figure 2, AppendEntries rule 3)|raft.append_merge|basic
 paxos/basic/suite.json|forget-promise|promise persisted before answering (PMS §2.3)|paxos.promise paxos.promise_kept|acceptor-restart
 paxos/basic/suite.json|ignore-accepted|propose the highest-ballot accepted value (PMS §2.2 P2c)|paxos.chosen_stays_chosen paxos.adopt_highest|dueling
 paxos/basic/suite.json|non-unique-ballots|ballots unique per proposer (PMS §2.5)|paxos.unique_ballots|dueling

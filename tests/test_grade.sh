@@ -90,7 +90,7 @@ grade_case commit-old-term "$libs/student_bug_commit_old_term.so" \
 grade_case no-up-to-date-check "$libs/student_bug_no_up_to_date_check.so" \
     "partition majority-partition prevote-rejoin-off figure8 flapping per-seed" "raft.up_to_date_vote|raft.leader_completeness"
 grade_case no-truncate "$libs/student_bug_no_truncate.so" \
-    "partition majority-partition figure8 flapping per-seed" "raft.log_matching|raft.leader_completeness"
+    "partition majority-partition figure8 flapping per-seed" "raft.append_merge|raft.log_matching|raft.leader_completeness"
 
 # --- hand-written mistakes ---------------------------------------------------
 grade_case student-nopersist "$libs/student_nopersist.so" "leader-crash power-loss" \

@@ -577,7 +577,7 @@ static void test_invariant_registry(void)
 {
     size_t n = 0;
     const fl_invariant *const *inv = fl_invariants_for("raft", &n);
-    CU_ASSERT_EQUAL_FATAL(n, 21);
+    CU_ASSERT_EQUAL_FATAL(n, 22);
     static const char *const names[] = {
         "raft.election_safety", "raft.leader_append_only", "raft.log_matching",
         "raft.leader_completeness", "raft.state_machine_safety",
@@ -587,7 +587,7 @@ static void test_invariant_registry(void)
         "raft.match_monotonic", "raft.prevote", "raft.check_quorum",
         "raft.snapshot", "raft.readindex", "raft.transfer",
         "raft.up_to_date_vote", "raft.apply_committed",
-        "raft.election_timer", "raft.snapshot_suffix",
+        "raft.election_timer", "raft.snapshot_suffix", "raft.append_merge",
     };
     for (size_t i = 0; i < n; i++)
         CU_ASSERT_STRING_EQUAL(inv[i]->name, names[i]);

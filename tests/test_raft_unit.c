@@ -377,6 +377,85 @@ static void test_prevote_keeps_term(void)
     unit_free(&u);
 }
 
+/* ---- storage.c: recovery ------------------------------------------------- */
+
+/* A crash, then a restart from what the fake disk holds. */
+static void unit_restart(unit *u)
+{
+    raft_roles[0].destroy(u->r);
+    memset(u->r, 0, raft_roles[0].state_size);
+    cJSON *p = cJSON_CreateObject();
+    if (injected_bug)
+        cJSON_AddItemToObject(p, "bugs", cJSON_CreateStringArray(&injected_bug, 1));
+    CU_ASSERT_EQUAL_FATAL(raft_roles[0].init(&u->ctx, u->r, p), 0);
+    cJSON_Delete(p);
+    raft_roles[0].start(&u->ctx, u->r, true);
+}
+
+static fake_file *unit_file(unit *u, const char *name)
+{
+    for (size_t i = 0; i < u->ctx.nfiles; i++)
+        if (!strcmp(u->ctx.files[i].name, name))
+            return &u->ctx.files[i];
+    return NULL;
+}
+
+/* A follower truncates a conflicting suffix and writes the leader's entry
+ * in its place; the crash keeps the rewrite but not the cut (the engine's
+ * torn write can: a pending truncation is lost while the write after it
+ * lands in part). The old records after the rewritten one must not come
+ * back as the continuation of the new entry. */
+static void test_recovery_drops_suffix_whose_cut_was_lost(void)
+{
+    unit u;
+    unit_boot(&u, 1, 3, NULL);
+    static const int64_t old[] = {1, 1, 1, 1};
+    unit_log(&u, old, 4);
+    fake_file *f = unit_file(&u, "log.0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    size_t old_len = f->len;
+    uint64_t off4 = raft_log_get(&u.r->log, 4)->file_off;
+    uint8_t *before = malloc(old_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    memcpy(before, f->data, old_len);
+    static const int64_t fresh[] = {2};
+    send_append(&u, 0, 2, 2, 1, 0, fresh, 1);     /* conflict at 3 */
+    CU_ASSERT_EQUAL(raft_log_last(&u.r->log), 3);
+    /* The rewritten record 3 has the old one's size: the old record 4
+     * starts right where the file now ends. */
+    CU_ASSERT_EQUAL_FATAL(f->len, off4);
+    uint8_t *d = realloc(f->data, old_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    memcpy(d + off4, before + off4, old_len - off4);
+    f->data = d;
+    f->len = old_len;
+    free(before);
+    unit_restart(&u);
+    CU_ASSERT_EQUAL(raft_log_last(&u.r->log), 3);
+    CU_ASSERT_EQUAL(entry_term(&u, 3), 2);
+    CU_ASSERT_EQUAL(entry_term(&u, 4), -1);
+    unit_free(&u);
+}
+
+/* The same file, but the crash came after the cut: everything held. */
+static void test_recovery_keeps_whole_log(void)
+{
+    unit u;
+    unit_boot(&u, 1, 3, NULL);
+    static const int64_t old[] = {1, 1, 1, 1};
+    unit_log(&u, old, 4);
+    static const int64_t fresh[] = {2};
+    send_append(&u, 0, 2, 2, 1, 0, fresh, 1);
+    static const int64_t more[] = {2, 2};
+    send_append(&u, 0, 2, 3, 2, 0, more, 2);
+    unit_restart(&u);
+    CU_ASSERT_EQUAL(raft_log_last(&u.r->log), 5);
+    CU_ASSERT_EQUAL(entry_term(&u, 2), 1);
+    CU_ASSERT_EQUAL(entry_term(&u, 3), 2);
+    CU_ASSERT_EQUAL(entry_term(&u, 5), 2);
+    unit_free(&u);
+}
+
 static const fl_cu_test replicate_tests[] = {
     {"AppendEntries with an older term is refused", test_append_refuses_older_term},
     {"AppendEntries without the previous entry is refused", test_append_refuses_missing_prev},
@@ -400,6 +479,13 @@ static const fl_cu_test election_tests[] = {
     {NULL, NULL}
 };
 
+static const fl_cu_test storage_tests[] = {
+    {"recovery drops an old suffix whose truncation was lost",
+     test_recovery_drops_suffix_whose_cut_was_lost},
+    {"recovery keeps a rewritten log whole", test_recovery_keeps_whole_log},
+    {NULL, NULL}
+};
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--bug") == 0)
@@ -407,6 +493,7 @@ int main(int argc, char **argv)
     static const fl_cu_suite suites[] = {
         {"raft replicate.c", replicate_tests},
         {"raft election.c", election_tests},
+        {"raft storage.c", storage_tests},
         {NULL, NULL}
     };
     return fl_cu_main(suites);

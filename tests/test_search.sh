@@ -50,7 +50,7 @@ finds paxos forget-promise paxos.promise_kept --depth 8 --crashes 1 --restarts 1
 finds raft no-up-to-date-check raft.up_to_date_vote --depth 6
 finds raft-figure8 commit-old-term raft.commit_current_term --depth 6 --timer-kinds election
 finds raft-figure8 apply-before-commit raft.apply_committed --depth 6 --timer-kinds election
-finds raft-two-leaders no-truncate raft.leader_completeness --depth 5 --timer-kinds election
+finds raft-two-leaders no-truncate raft.append_merge --depth 5 --timer-kinds election
 # Paxos: from the end of phase 1 (paxos-phase2.json), and a 5-server
 # Multi-Paxos leader (multipaxos-5.json: with three servers the leader's own
 # accept and any other make a majority, so double counting cannot show).

@@ -617,6 +617,7 @@ static const fl_invariant *const inv_raft_table[] = {
     &fl_rule_raft_apply_committed,
     &fl_rule_raft_election_timer,
     &fl_rule_raft_snapshot_suffix,
+    &fl_rule_raft_append_merge,
 };
 
 const fl_invariant *const *fl_raft_invariants(size_t *n)

@@ -88,7 +88,13 @@ typedef enum raft_read_mode {
  *                        snapshot even when the follower's entry at
  *                        lastIncludedIndex has lastIncludedTerm (§7:
  *                        retain the entries that follow)
- *                                                       raft.snapshot_suffix */
+ *                                                       raft.snapshot_suffix
+ *   truncate-always      an accepted AppendEntries replaces everything
+ *                        after prevLogIndex with the entries it carries,
+ *                        conflict or not, so a delayed or duplicated one
+ *                        cuts entries a newer one appended (Figure 2,
+ *                        AppendEntries rule 3: only on a conflict)
+ *                                                        raft.append_merge */
 #define RAFT_BUG_MAP(X)                          \
     X(VOTE_TWICE,      "vote-twice")             \
     X(NO_PERSIST,      "no-persist")             \
@@ -110,7 +116,8 @@ typedef enum raft_read_mode {
     X(NO_DEDUP,        "no-dedup")              \
     X(IGNORE_TRANSFER, "ignore-transfer")       \
     X(TIMER_RESET_ANY, "timer-reset-any")       \
-    X(SNAP_DROP_SUFFIX, "snapshot-drop-suffix")
+    X(SNAP_DROP_SUFFIX, "snapshot-drop-suffix")  \
+    X(TRUNCATE_ALWAYS, "truncate-always")
 
 enum raft_bug_bit {
 #define RAFT_X_BIT(id, name) RAFT_BUG_BIT_##id,

@@ -200,6 +200,15 @@ static int raft_merge_entries(fl_ctx *ctx, raft_node *r, const raft_msg *m)
     int64_t idx = m->u.append.prev_index;
     int64_t first_new = 0;
     int rc = 0;
+    if (raft_bug(r, RAFT_BUG(TRUNCATE_ALWAYS)) && idx + 1 > r->log.base &&
+        idx < raft_log_last(&r->log)) {
+        /* The bug: cut after prevLogIndex whatever the entries say. */
+        raft_store_truncate(ctx, &r->st, &r->log, idx + 1);
+        raft_log_truncate(&r->log, idx + 1);
+        if (r->durable > idx)
+            r->durable = idx;
+        r->disk_dirty = true;
+    }
     for (uint32_t k = 0; k < m->u.append.n && rc == 0; k++) {
         const raft_wire_entry *e = &m->u.append.entries[k];
         idx++;

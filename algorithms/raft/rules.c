@@ -117,6 +117,7 @@ typedef struct rule_node {
     fl_time   *trunc_at;    /* ack_durable: when the live node's log shrank */
     int64_t   *trunc_to;    /* (a newer leader truncated it) and to what */
     size_t     ntrunc, trunc_cap;
+    rule_shadow log;        /* ack_durable: where a step rewrote the log */
     fl_time    restarted;   /* when this node last restarted */
     fl_time    isolated;    /* check_quorum: first step as a cut-off leader */
     fl_time    last_step;   /* check_quorum: its previous step */
@@ -140,6 +141,7 @@ static int rule_init(void *state, const fl_world *w)
         s->n[i].term = s->n[i].vote_term = s->n[i].acked = -1;
         s->n[i].vote_for = FL_NO_NODE;
         s->n[i].restarted = -1;
+        s->n[i].log.last = -1;
     }
     return 0;
 }
@@ -150,6 +152,7 @@ static void rule_destroy(void *state)
     for (size_t i = 0; s->n && i < s->nn; i++) {
         free(s->n[i].trunc_at);
         free(s->n[i].trunc_to);
+        rule_shadow_free(&s->n[i].log);
     }
     free(s->n);
     s->n = NULL;
@@ -277,8 +280,9 @@ static int vote_check(void *state, const fl_world *w, fl_node_id node,
 
 /* ---- raft.ack_durable -------- */
 
-/* A live node's log shrank to `to`: a newer leader truncated entries no
- * one committed, which releases what the node acknowledged of them. */
+/* A live node's log was cut back to `to` (a newer leader truncated entries
+ * no one committed, possibly appending its own in their place): that
+ * releases what the node acknowledged of them. */
 static int ack_note_truncation(rule_node *r, fl_time now, int64_t to)
 {
     if (r->ntrunc == r->trunc_cap) {
@@ -347,6 +351,8 @@ static int ack_check(void *state, const fl_world *w, fl_node_id node,
     if (!r || !rule_live(after))
         return 0;
     if (rule_restart(before, after)) {
+        if (rule_shadow_reset(&r->log, w, node, after) != 0)
+            return rule_fail(msg, msglen, "raft.ack_durable: out of memory");
         if (s->views_log && r->acked > 0 && after->log_last < r->acked)
             return rule_fail(msg, msglen,
                              "node %d acknowledged entries up to index %" PRId64
@@ -357,12 +363,17 @@ static int ack_check(void *state, const fl_world *w, fl_node_id node,
                              after->log_last);
         return 0;
     }
-    /* A newer leader may truncate entries nobody committed. */
-    if (rule_live(before) && after->log_last < before->log_last &&
-        ack_note_truncation(r, fl_world_now(w), after->log_last) != 0)
+    /* A newer leader may truncate entries nobody committed, and append
+     * its own in their place: where the log was rewritten, not only its
+     * length, says what the node no longer holds. */
+    int64_t old_last = r->log.last, kept;
+    if (rule_shadow_step(&r->log, w, node, after, &kept) != 0)
         return rule_fail(msg, msglen, "raft.ack_durable: out of memory");
-    if (after->log_last < r->acked)
-        r->acked = after->log_last;
+    if (rule_live(before) && kept < old_last &&
+        ack_note_truncation(r, fl_world_now(w), kept) != 0)
+        return rule_fail(msg, msglen, "raft.ack_durable: out of memory");
+    if (kept < r->acked)
+        r->acked = kept;
     return 0;
 }
 

@@ -91,7 +91,28 @@ static void raft_load_meta(fl_ctx *ctx, raft_storage *st, raft_recovered *out)
 
 /* ---- Log records ------------------------------------------------------- */
 
+/* A record's check covers its payload and the chain hash of the entry
+ * before it (log.h: over every earlier term and command). A record that
+ * follows another than the one it was written after fails it: after a
+ * truncation whose cut did not reach the disk while a rewrite of the same
+ * place did, in part or in whole, the old suffix left behind no longer
+ * passes for the continuation of the new entries. */
+static uint32_t raft_record_check(uint64_t prev_chain, const uint8_t *payload,
+                                  size_t plen)
+{
+    return (uint32_t)wire_mix64(wire_hash_bytes(payload, plen) ^ prev_chain);
+}
+
+/* The chain hash of the entry before `index` (the snapshot's last entry's
+ * at base + 1). */
+static uint64_t raft_prev_chain(const raft_log *log, int64_t index)
+{
+    const raft_entry *prev = raft_log_get(log, index - 1);
+    return prev ? prev->chain : log->base_chain;
+}
+
 static size_t raft_record_encode(const raft_entry *e, int64_t index,
+                                 uint64_t prev_chain,
                                  uint8_t out[RAFT_REC_HEAD + RAFT_REC_MAX])
 {
     uint8_t *p = out + RAFT_REC_HEAD;
@@ -101,7 +122,7 @@ static size_t raft_record_encode(const raft_entry *e, int64_t index,
     p[16] = (uint8_t)n;
     size_t plen = RAFT_REC_MIN + n;
     wire_le_put32(out, (uint32_t)plen);
-    wire_le_put32(out + 4, (uint32_t)wire_hash_bytes(p, plen));
+    wire_le_put32(out + 4, raft_record_check(prev_chain, p, plen));
     return RAFT_REC_HEAD + plen;
 }
 
@@ -116,7 +137,7 @@ static int raft_write_entries(fl_ctx *ctx, raft_storage *st, raft_log *log,
     for (int64_t i = from; i <= raft_log_last(log); i++) {
         raft_entry *e = (raft_entry *)raft_log_get(log, i);
         uint8_t rec[RAFT_REC_HEAD + RAFT_REC_MAX];
-        size_t n = raft_record_encode(e, i, rec);
+        size_t n = raft_record_encode(e, i, raft_prev_chain(log, i), rec);
         e->file_off = st->log_size + b.len;
         wire_put_bytes(&b, rec, n);
     }
@@ -164,7 +185,8 @@ static size_t raft_parse_records(const uint8_t *buf, size_t len,
         const uint8_t *p = buf + off + RAFT_REC_HEAD;
         if (plen < RAFT_REC_MIN || plen > RAFT_REC_MAX ||
             len - off - RAFT_REC_HEAD < plen ||
-            check != (uint32_t)wire_hash_bytes(p, plen))
+            check != raft_record_check(raft_prev_chain(log, raft_log_last(log) + 1),
+                                       p, plen))
             break;
         int64_t index = (int64_t)wire_le_get64(p);
         int64_t term = (int64_t)wire_le_get64(p + 8);

@@ -12,8 +12,12 @@
  *              the state machine bytes (sm.h encode), u64 check over both.
  *   "log.G"    the entries after generation G's snapshot, one record each:
  *              u32 payload length, u32 check, payload = i64 index, i64
- *              term, u8 command length, command bytes (codec.h). Recovery
- *              stops at the first short or bad record (a torn tail) and
+ *              term, u8 command length, command bytes (codec.h). The
+ *              check hashes the payload with the chain hash of the entry
+ *              before (log.h), so a record only passes after the entry
+ *              it was written after. Recovery stops at the first short or
+ *              bad record (a torn tail, or an old suffix whose truncation
+ *              never reached the disk while a rewrite before it did) and
  *              truncates the file there.
  *
  * Callers write first and call fl_disk_sync (raft.c's flush) before any
