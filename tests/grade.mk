@@ -117,3 +117,9 @@ tests_plugins_student_bug_readindex_no_confirm_la_LIBADD = $(GRADE_PLUGIN_LIBS)
 mutation: faultline$(EXEEXT)
 	bash $(srcdir)/tests/mutants.sh ./faultline$(EXEEXT) --jobs 2
 .PHONY: mutation
+
+# Issue 14 from the outside: lock, CRDT counter and sort plug-ins written from
+# the installed headers, with one-mistake copies (tests/test_outside_plugins.sh).
+TESTS += tests/test_outside_plugins.sh
+EXTRA_DIST += tests/test_outside_plugins.sh tests/plugins/outside/crdt.c \
+	tests/plugins/outside/sort.c tests/plugins/outside/lock.c
