@@ -35,7 +35,11 @@
  * grant to a new holder needs a token above every earlier one. */
 #define FL_LOCK_SCALAR_HOLDER     "holder"
 /* The fencing token of lock 0's current (or last) grant, 0 before any.
- * lock.token_monotonic: it never goes down (an old grant never returns). */
+ * lock.token_monotonic: it never goes down (an old grant never returns).
+ * lock.token_unique: with FL_LOCK_SCALAR_HOLDER, one token names one
+ * holder across every server and restart, once the server that showed the
+ * pair sent a message after it (so a grant lost in a crash before its
+ * answer left may go to another client). */
 #define FL_LOCK_SCALAR_TOKEN      "token"
 /* When the current lease ends, in ms on the leader's clock (shown only;
  * no check reads it). */
