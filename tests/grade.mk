@@ -122,4 +122,5 @@ mutation: faultline$(EXEEXT)
 # the installed headers, with one-mistake copies (tests/test_outside_plugins.sh).
 TESTS += tests/test_outside_plugins.sh
 EXTRA_DIST += tests/test_outside_plugins.sh tests/plugins/outside/crdt.c \
-	tests/plugins/outside/sort.c tests/plugins/outside/lock.c
+	tests/plugins/outside/sort.c tests/plugins/outside/lock.c \
+	tests/plugins/outside/ctr_raft.c
