@@ -567,7 +567,10 @@ void fl_fault_on_send(fl_engine *e, const struct fl_msg *m)
                 e->alg->describe(m->data, m->len, &info);
             described = true;
         }
-        if (!info.kind || strcmp(info.kind, f->on_sent) != 0)
+        /* "*": any message, whatever describe names it (a window that
+         * does not depend on a plug-in's own message kinds) */
+        if (strcmp(f->on_sent, "*") != 0
+            && (!info.kind || strcmp(info.kind, f->on_sent) != 0))
             continue;
         if (f->on_ok >= 0 && info.ok != f->on_ok)
             continue;

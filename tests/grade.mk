@@ -125,3 +125,9 @@ SWEEP_SEEDS = 2000
 sweep: faultline$(EXEEXT)
 	bash $(srcdir)/tests/sweep.sh ./faultline$(EXEEXT) --seeds $(SWEEP_SEEDS) --jobs 2
 .PHONY: sweep
+# From the outside: lock, CRDT counter and sort plug-ins written from
+# the installed headers, with one-mistake copies (tests/test_outside_plugins.sh).
+TESTS += tests/test_outside_plugins.sh
+EXTRA_DIST += tests/test_outside_plugins.sh tests/plugins/outside/crdt.c \
+	tests/plugins/outside/sort.c tests/plugins/outside/lock.c \
+	tests/plugins/outside/ctr_raft.c

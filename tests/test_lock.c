@@ -258,12 +258,13 @@ static void test_params(void)
     }
     size_t n = 0;
     const fl_invariant *const *inv = fl_invariants_for("lock", &n);
-    CU_ASSERT_EQUAL_FATAL(n, 9);
+    CU_ASSERT_EQUAL_FATAL(n, 10);
     CU_ASSERT_STRING_EQUAL(inv[0]->name, "raft.election_safety");
     CU_ASSERT_STRING_EQUAL(inv[5]->name, "lock.token_monotonic");
-    CU_ASSERT_STRING_EQUAL(inv[6]->name, "lock.stale_write");
-    CU_ASSERT_STRING_EQUAL(inv[7]->name, "lock.exclusion");
-    CU_ASSERT_STRING_EQUAL(inv[8]->name, "lock.progress");
+    CU_ASSERT_STRING_EQUAL(inv[6]->name, "lock.token_unique");
+    CU_ASSERT_STRING_EQUAL(inv[7]->name, "lock.stale_write");
+    CU_ASSERT_STRING_EQUAL(inv[8]->name, "lock.exclusion");
+    CU_ASSERT_STRING_EQUAL(inv[9]->name, "lock.progress");
 }
 
 /* ---- Every shipped lock scenario ----------------------------------------------- */

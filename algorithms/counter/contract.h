@@ -48,6 +48,15 @@
  * bound of counter.bounds judge only when every replica is up and
  * reports it. */
 #define FL_COUNTER_SCALAR_CONVERGE_MS "converge_ms"
+/* ---- Scenario params (fl_algorithm.validate sees them) ------------------- */
+/* "g" (a G-Counter: adds are >= 0) or "pn" (a PN-Counter: adds of either
+ * sign) */
+#define FL_COUNTER_PARAM_TYPE        "type"
+/* How often a replica gossips its vectors, ms [50]. */
+#define FL_COUNTER_PARAM_GOSSIP_MS   "gossip_ms"
+/* The convergence bound, ms [2000]: report it as FL_COUNTER_SCALAR_CONVERGE_MS. */
+#define FL_COUNTER_PARAM_CONVERGE_MS "converge_ms"
+
 /* Gossip messages merged (shown only; no check reads it). */
 #define FL_COUNTER_SCALAR_MERGES      "merges"
 

@@ -35,7 +35,11 @@
  * grant to a new holder needs a token above every earlier one. */
 #define FL_LOCK_SCALAR_HOLDER     "holder"
 /* The fencing token of lock 0's current (or last) grant, 0 before any.
- * lock.token_monotonic: it never goes down (an old grant never returns). */
+ * lock.token_monotonic: it never goes down (an old grant never returns).
+ * lock.token_unique: with FL_LOCK_SCALAR_HOLDER, one token names one
+ * holder across every server and restart, once the server that showed the
+ * pair sent a message after it (so a grant lost in a crash before its
+ * answer left may go to another client). */
 #define FL_LOCK_SCALAR_TOKEN      "token"
 /* When the current lease ends, in ms on the leader's clock (shown only;
  * no check reads it). */
@@ -62,5 +66,28 @@
 #define FL_LOCK_SCALAR_MAX_TOKEN   "max_token"
 #define FL_LOCK_SCALAR_REJECTED    "rejected"
 #define FL_LOCK_SCALAR_VALUE       "value"
+
+/* ---- Message kinds the scenarios aim faults at ------------------------------
+ * No check reads message kinds, but scenarios/lock/storage-restart.json
+ * crashes the storage right after it answers a write ("on": {"sent":
+ * FL_LOCK_MSG_STORAGE_REPLY, "from": "storage:0"}): a plug-in whose
+ * describe names that answer differently never meets those crashes, and
+ * a storage that forgets its highest token on a restart goes unseen. */
+/* The storage's answer to a client's fenced write (is_reply; ok = applied). */
+#define FL_LOCK_MSG_STORAGE_REPLY  "StorageReply"
+
+/* ---- Scenario params (fl_algorithm.validate sees them) ---------------------
+ * The shipped scenarios set these; the built-in's defaults in brackets. A
+ * plug-in that cannot honour one should refuse it in validate. */
+#define FL_LOCK_PARAM_LEASE_MS   "lease_ms"   /* lease asked for by acquire [1000] */
+#define FL_LOCK_PARAM_RENEW_MS   "renew_ms"   /* a holder renews this often [300] */
+#define FL_LOCK_PARAM_WORK_MS    "work_ms"    /* a client's pause between rounds [100] */
+#define FL_LOCK_PARAM_COMPUTE_MS "compute_ms" /* the work between a lease check and its write [50] */
+#define FL_LOCK_PARAM_WRITES     "writes"     /* writes per holding, then release [3] */
+#define FL_LOCK_PARAM_THINK_MS   "think_ms"   /* [lo, hi]: idle time before the next acquire */
+/* false: the storage applies every write whatever its token (the naive
+ * lease lock of slow-replies.json, safe only if each holder measures its
+ * lease on its own clock from when it sent its request) [true] */
+#define FL_LOCK_PARAM_FENCING    "fencing"
 
 #endif

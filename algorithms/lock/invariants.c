@@ -134,14 +134,11 @@ typedef struct inv_excl {
     size_t     n, cap;
 } inv_excl;
 
-static int inv_excl_check(void *state, const fl_world *w, fl_node_id node,
-                          const fl_view *before, const fl_view *after,
-                          char *msg, size_t msglen)
+/* Claim `token` for `who`: 0 if it is new (recorded) or already `who`'s,
+ * 1 with *prev set if another one holds it. Out of memory stops recording
+ * (never a false report). */
+static int owner_claim(inv_excl *s, int64_t token, int64_t who, int64_t *prev)
 {
-    inv_excl *s = state;
-    int64_t token, writer;
-    if (!inv_storage_applied(w, node, before, after, &token, &writer))
-        return 0;
     size_t lo = 0, hi = s->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -151,26 +148,37 @@ static int inv_excl_check(void *state, const fl_world *w, fl_node_id node,
             hi = mid;
     }
     if (lo < s->n && s->owners[lo].token == token) {
-        if (s->owners[lo].writer == writer)
-            return 0;
-        snprintf(msg, msglen, "storage %d: clients %" PRId64 " and %" PRId64
-                 " both wrote under token %" PRId64, (int)node,
-                 s->owners[lo].writer, writer, token);
-        return -1;
+        *prev = s->owners[lo].writer;
+        return s->owners[lo].writer == who ? 0 : 1;
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         inv_owner *o = realloc(s->owners, cap * sizeof *o);
         if (!o)
-            return 0;             /* stop recording, never report falsely */
+            return 0;
         s->owners = o;
         s->cap = cap;
     }
     memmove(s->owners + lo + 1, s->owners + lo, (s->n - lo) * sizeof *s->owners);
     s->owners[lo].token = token;
-    s->owners[lo].writer = writer;
+    s->owners[lo].writer = who;
     s->n++;
     return 0;
+}
+
+static int inv_excl_check(void *state, const fl_world *w, fl_node_id node,
+                          const fl_view *before, const fl_view *after,
+                          char *msg, size_t msglen)
+{
+    inv_excl *s = state;
+    int64_t token, writer, prev = -1;
+    if (!inv_storage_applied(w, node, before, after, &token, &writer))
+        return 0;
+    if (owner_claim(s, token, writer, &prev) == 0)
+        return 0;
+    snprintf(msg, msglen, "storage %d: clients %" PRId64 " and %" PRId64
+             " both wrote under token %" PRId64, (int)node, prev, writer, token);
+    return -1;
 }
 
 static void inv_excl_destroy(void *state)
@@ -187,6 +195,132 @@ static const fl_invariant inv_exclusion = {
     .state_size = sizeof(inv_excl),
     .check = inv_excl_check,
     .destroy = inv_excl_destroy,
+};
+
+/* ---- lock.token_unique (a rule check on what the servers showed and sent)
+ * A fencing token names one grant: whichever server shows it, in whichever
+ * incarnation, it goes with one holder. A server that forgets its lock
+ * table on a restart (or a new leader that starts the sequence again)
+ * hands an old token to another client; the storage refuses that client's
+ * writes as stale, so lock.stale_write and lock.exclusion never see it.
+ * A pair (token, holder) that a server shows counts once the server has
+ * sent something after showing it that left it (a message delivered with
+ * a departure at or after that step: after any sync the step started), so
+ * a grant lost with its sync in a crash, never answered, may be made again
+ * to another client (a message that leaves after the server's next crash
+ * is another incarnation's and does not count). */
+
+typedef struct inv_claim {
+    int64_t    token, holder;
+    fl_time    at;
+    fl_time    dead_at;       /* its server crashed then (-1: not yet) */
+    fl_node_id node;
+} inv_claim;
+
+#define INV_UNIQUE_PENDING 1024
+
+typedef struct inv_unique {
+    inv_excl  firm;           /* token -> holder, sent out */
+    inv_claim pending[INV_UNIQUE_PENDING];
+    size_t    npending, next;
+} inv_unique;
+
+static int unique_conflict(char *msg, size_t msglen, fl_node_id node,
+                           int64_t token, int64_t holder, int64_t prev)
+{
+    snprintf(msg, msglen, "server %d granted token %" PRId64 " to client %"
+             PRId64 ", but token %" PRId64 " had been granted to client %"
+             PRId64 " and that grant had left its server: a token names one "
+             "grant (a lock table or token counter forgotten on a restart "
+             "hands old tokens out again)", (int)node, token, holder, token,
+             prev);
+    return -1;
+}
+
+static int inv_unique_check(void *state, const fl_world *w, fl_node_id node,
+                            const fl_view *before, const fl_view *after,
+                            char *msg, size_t msglen)
+{
+    inv_unique *s = state;
+    int64_t ha = -1, ta = 0, hb = -1, tb = 0;
+    if (!inv_is(w, node, FL_LOCK_ROLE_SERVER))
+        return 0;
+    if (!fl_world_alive(w, node) ||
+        (after->kind == FL_VIEW_NONE && before->kind != FL_VIEW_NONE)) {
+        /* a crash: what it had not sent yet never leaves */
+        for (size_t i = 0; i < s->npending; i++)
+            if (s->pending[i].node == node && s->pending[i].dead_at < 0)
+                s->pending[i].dead_at = fl_world_now(w);
+        return 0;
+    }
+    if (
+        !inv_scalar(after, FL_LOCK_SCALAR_HOLDER, &ha) ||
+        !inv_scalar(after, FL_LOCK_SCALAR_TOKEN, &ta) || ha < 0 || ta <= 0)
+        return 0;
+    if (inv_scalar(before, FL_LOCK_SCALAR_HOLDER, &hb) &&
+        inv_scalar(before, FL_LOCK_SCALAR_TOKEN, &tb) && hb == ha && tb == ta)
+        return 0;                 /* nothing new this step */
+    size_t lo = 0, hi = s->firm.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->firm.owners[mid].token < ta)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->firm.n && s->firm.owners[lo].token == ta) {
+        if (s->firm.owners[lo].writer == ha)
+            return 0;
+        return unique_conflict(msg, msglen, node, ta, ha, s->firm.owners[lo].writer);
+    }
+    inv_claim c = { ta, ha, fl_world_now(w), -1, node };
+    if (s->npending < INV_UNIQUE_PENDING) {
+        s->pending[s->npending++] = c;
+    } else {                      /* full: forget the oldest pending claim */
+        s->pending[s->next] = c;
+        s->next = (s->next + 1) % INV_UNIQUE_PENDING;
+    }
+    return 0;
+}
+
+static int inv_unique_message(void *state, const fl_world *w,
+                              const fl_inv_msg *m, char *msg, size_t msglen)
+{
+    inv_unique *s = state;
+    if (m->sent || !inv_is(w, m->from, FL_LOCK_ROLE_SERVER))
+        return 0;
+    for (size_t i = 0; i < s->npending;) {
+        inv_claim c = s->pending[i];
+        if (c.node != m->from || c.at > m->depart ||
+            (c.dead_at >= 0 && m->depart >= c.dead_at)) {
+            i++;
+            continue;
+        }
+        s->pending[i] = s->pending[--s->npending];
+        if (s->next >= s->npending)
+            s->next = 0;
+        int64_t prev = -1;
+        if (owner_claim(&s->firm, c.token, c.holder, &prev) != 0)
+            return unique_conflict(msg, msglen, c.node, c.token, c.holder, prev);
+    }
+    return 0;
+}
+
+static void inv_unique_destroy(void *state)
+{
+    inv_unique *s = state;
+    inv_excl_destroy(&s->firm);
+}
+
+static const fl_invariant inv_token_unique = {
+    .name = "lock.token_unique",
+    .summary = "a fencing token is granted to one client only, across every "
+               "server and restart (judged from the servers' views and the "
+               "messages they sent)",
+    .state_size = sizeof(inv_unique),
+    .check = inv_unique_check,
+    .message = inv_unique_message,
+    .destroy = inv_unique_destroy,
 };
 
 /* ---- lock.progress (liveness) ------------------------------------------ */
@@ -240,6 +374,7 @@ static const fl_invariant *const inv_lock_table[] = {
     &fl_inv_raft_leader_completeness,
     &fl_inv_raft_state_machine_safety,
     &inv_token_monotonic,
+    &inv_token_unique,
     &inv_stale_write,
     &inv_exclusion,
     &inv_progress_inv,

@@ -53,6 +53,20 @@
  * at most 2 * ceil(n / workers) + 64 (the splitters describe the input). */
 #define FL_SORT_SCALAR_BUCKET_MAX "bucket_max"
 
+/* ---- Scenario params (fl_algorithm.validate sees them) ---------------------
+ * The coordinator generates the input itself (from fl_random, or a seed it
+ * keeps on its disk so that a restart regenerates the same keys). */
+#define FL_SORT_PARAM_KEYS      "keys"    /* how many input keys */
+/* "uniform", "zipf" (skewed: splitters must follow the data, sort.balance),
+ * "sorted" (already in order) or "duplicates" (few distinct keys: equal
+ * keys must still spread over buckets, sort.balance). */
+#define FL_SORT_PARAM_DIST      "dist"
+/* Simulated cost of a worker's local sort, ns per key (a timer before it
+ * answers), so that faults can land while workers work. */
+#define FL_SORT_PARAM_SORT_NS_PER_KEY "sort_ns_per_key"
+/* The liveness bound (read by the engine itself, see above). */
+#define FL_SORT_PARAM_DONE_WITHIN_MS  "done_within_ms"
+
 /* The multiset fingerprint's hash of one key (splitmix64's finalizer). */
 static inline uint64_t fl_sort_key_hash(uint64_t key)
 {

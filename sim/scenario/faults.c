@@ -213,7 +213,8 @@ static int parse_nemesis(fl_ld *ld, const cJSON *j, const fl_scenario *s,
 }
 
 /* "on": {"sent": KIND, "ok": BOOL, "from": SEL} or {"sync": true,
- * "from": SEL}: the crash waits, armed from at_ms, for that event. */
+ * "from": SEL}: the crash waits, armed from at_ms, for that event. KIND
+ * "*" matches any message the node sends. */
 static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
                          fl_fault *f)
 {

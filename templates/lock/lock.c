@@ -272,6 +272,8 @@ static void lock_describe(const void *msg, size_t len, fl_msg_info *info)
 {
     (void)msg;
     (void)len;
+    /* Name the storage's answer to a write FL_LOCK_MSG_STORAGE_REPLY:
+     * scenarios aim crashes at it (<faultline/lock.h>). */
     info->kind = "message";
     info->is_reply = false;
     info->ok = -1;
