@@ -210,6 +210,11 @@ static void add_pending_choices(const search *S, const exec *x, choice_list *l)
             (void)list_add(l, &c);
             continue;
         }
+        /* A message to a node that is down would only be lost: leaving it
+         * in flight reaches every state that losing it does (it may still
+         * be delivered after a restart), so it is not a choice. */
+        if (!fl_engine_node_alive(x->e, p->node))
+            continue;
         c.kind = FL_STEP_DELIVER;
         (void)list_add(l, &c);
         if (x->used[FL_STEP_DROP] < o->drops) {
