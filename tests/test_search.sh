@@ -132,6 +132,16 @@ grep -q '"step":"deliver","node":0,"id":7,"from":1,"kind":"AppendEntries"' "$tmp
     && ! grep -q 'heartbeat' "$tmp/out" && ok "--choices lists the start's choices" \
     || { bad "--choices lists the start's choices"; cat "$tmp/out"; }
 
+# A message to a node that is down is not a choice: crash server 0 at the
+# end of the Figure 8 prefix and the AppendEntries to it (id 7) is gone
+# from the choices, while the one to server 2 (id 8) stays.
+sed 's/"kind": "Request"}$/"kind": "Request"}, {"step": "crash", "node": 0}/' \
+    "$src/scenarios/search/raft-figure8.json" > "$tmp/fig8-crash.json"
+"$fl" search "$tmp/fig8-crash.json" --choices --timer-kinds election > "$tmp/out" 2>&1
+grep -q '"step":"deliver","node":2,"id":8,' "$tmp/out" && ! grep -q '"node":0,"id":7,' "$tmp/out" \
+    && ok "no delivery to a crashed node among the choices" \
+    || { bad "no delivery to a crashed node among the choices"; cat "$tmp/out"; }
+
 # The shortest counterexample of vote-twice: since the rule checks (issue 14)
 # raft.vote_durable sees the second granting reply itself, five steps.
 with_bug raft vote-twice > /dev/null
