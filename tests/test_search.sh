@@ -62,7 +62,7 @@ finds raft-two-leaders no-truncate raft.leader_completeness --depth 5 --timer-ki
 finds paxos-phase2 learner-double-count paxos.learn_only_chosen --depth 4 --ops 0 --dups 1
 finds multipaxos-5 learner-double-count paxos.learn_only_chosen --depth 4 --dups 1
 
-# The switches of the bug-finding issue that fit a small cluster (issue 16;
+# The switches of the bug-finding work that fit a small cluster (
 # bench/search_bench.sh times all of them). Each correct built-in holds
 # from the same scenario (and prefix) to the same depth, below.
 finds raft vote-in-memory raft.vote_durable --depth 5 --crashes 1 --restarts 1
