@@ -75,6 +75,8 @@ raft vote-in-memory --crashes 1 --restarts 1
 raft reply-before-sync --crashes 1 --restarts 1
 raft single-meta-slot --crashes 1 --torn 1 --restarts 1
 raft ignore-reply-term
+raft-figure8 single-meta-slot --timer-kinds election --crashes 1 --torn 1 --restarts 1
+raft-figure8 ignore-reply-term --timer-kinds election
 raft-prevote ignore-prevote
 raft-figure8 commit-old-term --timer-kinds election
 raft-figure8 apply-before-commit --timer-kinds election
