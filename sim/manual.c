@@ -276,7 +276,7 @@ int fl_manual_apply(fl_manual *m, const fl_step *st)
     case FL_STEP_DUP:
         return fl_manual_duplicate(m, (size_t)i);
     case FL_STEP_CRASH:
-        fl_manual_crash(m, st->node, false);
+        fl_manual_crash(m, st->node, st->torn);
         return 0;
     case FL_STEP_RESTART:
         fl_manual_restart(m, st->node);

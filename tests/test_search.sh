@@ -13,8 +13,13 @@ ok()  { pass=$((pass + 1)); echo "PASS: $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
 
 with_bug() {   # algorithm file, bug -> a copy of the search scenario with the switch on
-    sed "s/\"seed\": 1,/\"seed\": 1, \"params\": {\"bugs\": [\"$2\"]},/" \
-        "$src/scenarios/search/$1.json" > "$tmp/$1-$2.json"
+    if grep -q '"params": {' "$src/scenarios/search/$1.json"; then
+        sed "s/\"params\": {/\"params\": {\"bugs\": [\"$2\"], /" \
+            "$src/scenarios/search/$1.json" > "$tmp/$1-$2.json"
+    else
+        sed "s/\"seed\": 1,/\"seed\": 1, \"params\": {\"bugs\": [\"$2\"]},/" \
+            "$src/scenarios/search/$1.json" > "$tmp/$1-$2.json"
+    fi
     echo "$tmp/$1-$2.json"
 }
 
@@ -57,6 +62,29 @@ finds raft-two-leaders no-truncate raft.append_merge --depth 5 --timer-kinds ele
 finds paxos-phase2 learner-double-count paxos.learn_only_chosen --depth 4 --ops 0 --dups 1
 finds multipaxos-5 learner-double-count paxos.learn_only_chosen --depth 4 --dups 1
 
+# The switches of the bug-finding work that fit a small cluster (
+# bench/search_bench.sh times all of them). Each correct built-in holds
+# from the same scenario (and prefix) to the same depth, below.
+finds raft vote-in-memory raft.vote_durable --depth 5 --crashes 1 --restarts 1
+finds raft reply-before-sync raft.term_durable --depth 4 --crashes 1 --restarts 1
+# single-meta-slot needs a torn crash (--torn: the node's oldest unsynced
+# write cut short): plain crashes lose the new record, never the old one.
+finds raft-figure8 single-meta-slot raft.term_durable --depth 3 --timer-kinds election --crashes 1 --torn 1 --restarts 1
+grep -q '"torn":' "$tmp/cex.json" && ok "the torn crash is written in the counterexample" \
+    || { bad "the torn crash is written in the counterexample"; cat "$tmp/cex.json"; }
+"$fl" search "$tmp/raft-figure8-single-meta-slot.json" --quiet --depth 3 --timer-kinds election \
+    --crashes 1 --restarts 1 > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "without --torn, single-meta-slot is not found at depth 3" \
+    || { bad "without --torn, single-meta-slot is not found at depth 3"; cat "$tmp/out"; }
+finds raft-figure8 ignore-reply-term raft.adopt_term --depth 4 --timer-kinds election
+finds raft-prevote ignore-prevote raft.prevote --depth 3
+finds raft-figure8 match-regress raft.match_monotonic --depth 4 --timer-kinds election,heartbeat --dups 1
+finds multipaxos promise-any paxos.grant_order --depth 4
+finds multipaxos forget-round paxos.ballot_monotonic --depth 5 --crashes 1 --restarts 1
+finds paxos-phase2 promise-any paxos.grant_order --depth 3
+finds paxos-phase2 accept-no-sync paxos.accepted_kept --depth 4 --ops 0 --crashes 1 --restarts 1
+finds paxos-dueling accept-below-promise paxos.promise --depth 4 --ops 0 --timer-kinds election
+
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
@@ -83,6 +111,14 @@ holds raft-figure8 --depth 5 --timer-kinds election
 holds raft-two-leaders --depth 5 --timer-kinds election
 holds paxos-phase2 --depth 4 --ops 0 --dups 1
 holds multipaxos-5 --depth 4 --dups 1
+holds raft --depth 5 --crashes 1 --restarts 1
+holds raft-figure8 --depth 3 --timer-kinds election --crashes 1 --torn 1 --restarts 1
+holds raft-prevote --depth 3
+holds raft-figure8 --depth 4 --timer-kinds election,heartbeat --dups 1
+holds multipaxos --depth 5 --crashes 1 --restarts 1
+holds paxos-phase2 --depth 4 --ops 0 --crashes 1 --restarts 1
+holds paxos-phase2 --depth 3
+holds paxos-dueling --depth 4 --ops 0 --timer-kinds election
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
@@ -95,6 +131,16 @@ holds multipaxos-5 --depth 4 --dups 1
 grep -q '"step":"deliver","node":0,"id":7,"from":1,"kind":"AppendEntries"' "$tmp/out" \
     && ! grep -q 'heartbeat' "$tmp/out" && ok "--choices lists the start's choices" \
     || { bad "--choices lists the start's choices"; cat "$tmp/out"; }
+
+# A message to a node that is down is not a choice: crash server 0 at the
+# end of the Figure 8 prefix and the AppendEntries to it (id 7) is gone
+# from the choices, while the one to server 2 (id 8) stays.
+sed 's/"kind": "Request"}$/"kind": "Request"}, {"step": "crash", "node": 0}/' \
+    "$src/scenarios/search/raft-figure8.json" > "$tmp/fig8-crash.json"
+"$fl" search "$tmp/fig8-crash.json" --choices --timer-kinds election > "$tmp/out" 2>&1
+grep -q '"step":"deliver","node":2,"id":8,' "$tmp/out" && ! grep -q '"node":0,"id":7,' "$tmp/out" \
+    && ok "no delivery to a crashed node among the choices" \
+    || { bad "no delivery to a crashed node among the choices"; cat "$tmp/out"; }
 
 # The shortest counterexample of vote-twice: since the rule checks (issue 14)
 # raft.vote_durable sees the second granting reply itself, five steps.
@@ -153,6 +199,11 @@ sed 's/"seed": 1,/"seed": 1, "schedule": [{"step": "deliver", "node": 0, "id": 9
     "$src/scenarios/search/raft.json" > "$tmp/nosuch.json"
 expect2 "$fl" run "$tmp/nosuch.json"
 grep -q 'no pending message with id 999' "$tmp/err" && ok "a schedule that does not fit says so" || { bad "a schedule that does not fit says so"; cat "$tmp/err"; }
+sed 's/"seed": 1,/"seed": 1, "schedule": [{"step": "timer", "node": 0, "id": 5, "torn": true}],/' \
+    "$src/scenarios/search/raft.json" > "$tmp/torntimer.json"
+expect2 "$fl" run "$tmp/torntimer.json"
+grep -q 'schedule\[0\].torn.*only a "crash" step can be torn' "$tmp/err" && ok "only a crash can be torn" || { bad "only a crash can be torn"; cat "$tmp/err"; }
+expect2 "$fl" search "$src/scenarios/search/raft.json" --torn -1
 
 echo "fl-tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

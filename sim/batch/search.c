@@ -22,6 +22,7 @@ typedef struct exec {
     const fl_engine *e;      /* the run's engine, to read */
     fl_manual   *m;
     int          used[FL_STEP_KIND_COUNT];
+    int          torn;       /* torn crashes so far */
     int          ops;
 } exec;
 
@@ -98,6 +99,7 @@ static int exec_apply(exec *x, const fl_step *c)
     if (fl_manual_apply(x->m, c) < 0)
         return -1;
     x->used[c->kind]++;
+    x->torn += c->kind == FL_STEP_CRASH && c->torn;
     return fl_run_violation(x->run) ? 1 : 0;
 }
 
@@ -122,6 +124,7 @@ static int exec_prefix(search *S, exec *x)
         }
     }
     memset(x->used, 0, sizeof x->used);
+    x->torn = 0;
     x->ops = 0;
     return fl_run_violation(x->run) ? 1 : 0;
 }
@@ -207,6 +210,11 @@ static void add_pending_choices(const search *S, const exec *x, choice_list *l)
             (void)list_add(l, &c);
             continue;
         }
+        /* A message to a node that is down would only be lost: leaving it
+         * in flight reaches every state that losing it does (it may still
+         * be delivered after a restart), so it is not a choice. */
+        if (!fl_engine_node_alive(x->e, p->node))
+            continue;
         c.kind = FL_STEP_DELIVER;
         (void)list_add(l, &c);
         if (x->used[FL_STEP_DROP] < o->drops) {
@@ -233,6 +241,10 @@ static void enumerate(const search *S, const exec *x, choice_list *l)
         if (alive && x->used[FL_STEP_CRASH] < S->o->crashes) {
             c.kind = FL_STEP_CRASH;
             (void)list_add(l, &c);
+            if (x->torn < S->o->torn) {
+                c.torn = true;     /* a power failure in the middle of a write */
+                (void)list_add(l, &c);
+            }
         } else if (!alive && x->used[FL_STEP_RESTART] < S->o->restarts) {
             c.kind = FL_STEP_RESTART;
             (void)list_add(l, &c);
@@ -253,7 +265,7 @@ static bool independent(const fl_step *a, const fl_step *b)
 
 static bool same_choice(const fl_step *a, const fl_step *b)
 {
-    return a->kind == b->kind && a->id == b->id && a->node == b->node;
+    return a->kind == b->kind && a->id == b->id && a->node == b->node && a->torn == b->torn;
 }
 
 /* ---- The visited table ------------------------------------------------------ */
@@ -738,7 +750,7 @@ size_t fl_search_opts_format(const fl_search_opts *o, char *buf, size_t len)
             o->timers_in_order ? "ordered" : "any");
     const struct { const char *name; int v; } budgets[] = {
         { "slack", (int)(o->slack / FL_MS(1)) }, { "drops", o->drops }, { "dups", o->dups },
-        { "crashes", o->crashes }, { "restarts", o->restarts },
+        { "crashes", o->crashes }, { "torn", o->torn }, { "restarts", o->restarts },
         { "leader-within", o->leader_within },
     };
     for (size_t i = 0; i < sizeof budgets / sizeof *budgets; i++)

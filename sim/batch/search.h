@@ -38,6 +38,8 @@ typedef struct fl_search_opts {
     double   max_seconds;
     size_t   max_memory_mb;
     int      drops, dups, crashes, restarts;   /* budgets per schedule */
+    int      torn;             /* of the crashes, how many may tear the
+                                  node's oldest unsynced write */
     int      ops;              /* client timer firings per schedule */
     int      leader_within;    /* > 0: some state at depth <= N has a leader */
     bool     check_lin;        /* linearizability of the history at leaves */

@@ -353,7 +353,7 @@ static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const ch
 {
     static const char *const keys[] = { "order", "por", "depth", "max_states", "seconds",
                                         "memory_mb", "timers", "slack_ms", "drops", "dups",
-                                        "crashes", "restarts", "ops", "leader_within",
+                                        "crashes", "torn", "restarts", "ops", "leader_within",
                                         "linearizable", "timer_kinds", NULL };
     if (!cJSON_IsObject(v))
         return fail(l, path, "expected an object of search bounds");
@@ -381,6 +381,7 @@ static int load_search(const ld *l, const fl_suite *su, const cJSON *v, const ch
         search_int(l, v, path, "drops", 0, 16, &o->drops) != 0 ||
         search_int(l, v, path, "dups", 0, 16, &o->dups) != 0 ||
         search_int(l, v, path, "crashes", 0, 16, &o->crashes) != 0 ||
+        search_int(l, v, path, "torn", 0, 16, &o->torn) != 0 ||
         search_int(l, v, path, "restarts", 0, 16, &o->restarts) != 0 ||
         search_int(l, v, path, "ops", 0, 64, &o->ops) != 0 ||
         search_int(l, v, path, "leader_within", 0, 64, &o->leader_within) != 0 ||

@@ -39,6 +39,8 @@ static const char search_usage[] =
     "                     list of election, heartbeat, retry, lease, tick, other,\n"
     "                     or none (default: all; clients' timers follow --ops)\n"
     "  --drops N --dups N --crashes N --restarts N   fault budgets (default 0)\n"
+    "  --torn N           of the crashes, N may be torn: the node's oldest\n"
+    "                     unsynced write is cut short, as at a power failure\n"
     "  --ops N            client operations per schedule (default 1)\n"
     "  --leader-within N  liveness: some schedule elects a leader in N steps\n"
     "  --no-lin           no linearizability check at the leaves\n"
@@ -63,7 +65,7 @@ void fl_cmd_search_usage(FILE *out)
 
 enum { OPT_BFS = 256, OPT_DFS, OPT_NOPOR, OPT_DEPTH, OPT_STATES, OPT_TIME, OPT_MEMORY,
        OPT_TIMERS, OPT_SLACK, OPT_DROPS, OPT_DUPS, OPT_CRASHES, OPT_RESTARTS, OPT_OPS,
-       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP, OPT_SEED, OPT_IMPL, OPT_PREFIX, OPT_TKINDS, OPT_CHOICES };
+       OPT_LEADER, OPT_NOLIN, OPT_OUT, OPT_QUIET, OPT_HELP, OPT_SEED, OPT_IMPL, OPT_PREFIX, OPT_TKINDS, OPT_CHOICES, OPT_TORN };
 
 static const struct option search_options[] = {
     {"bfs", no_argument, NULL, OPT_BFS},           {"dfs", no_argument, NULL, OPT_DFS},
@@ -74,6 +76,7 @@ static const struct option search_options[] = {
     {"drops", required_argument, NULL, OPT_DROPS}, {"dups", required_argument, NULL, OPT_DUPS},
     {"crashes", required_argument, NULL, OPT_CRASHES},
     {"restarts", required_argument, NULL, OPT_RESTARTS},
+    {"torn", required_argument, NULL, OPT_TORN},
     {"ops", required_argument, NULL, OPT_OPS},
     {"leader-within", required_argument, NULL, OPT_LEADER},
     {"no-lin", no_argument, NULL, OPT_NOLIN},      {"out", required_argument, NULL, OPT_OUT},
@@ -114,6 +117,7 @@ static int parse_int_option(int c, const char *v, fl_search_opts *o)
     case OPT_DUPS:     o->dups = (int)n; break;
     case OPT_CRASHES:  o->crashes = (int)n; break;
     case OPT_RESTARTS: o->restarts = (int)n; break;
+    case OPT_TORN:     o->torn = (int)n; break;
     case OPT_OPS:      o->ops = (int)n; break;
     case OPT_LEADER:   o->leader_within = (int)n; break;
     default: break;
@@ -219,7 +223,8 @@ static void print_step(FILE *f, size_t i, const fl_step *c)
         fprintf(f, "  %3zu  %-8s %d %s\n", i + 1, "timer", (int)c->node, c->what);
         break;
     default:
-        fprintf(f, "  %3zu  %-8s %d\n", i + 1, fl_step_kind_name(c->kind), (int)c->node);
+        fprintf(f, "  %3zu  %-8s %d%s\n", i + 1, fl_step_kind_name(c->kind), (int)c->node,
+                c->torn ? " torn (its oldest unsynced write cut short)" : "");
         break;
     }
 }
@@ -236,6 +241,8 @@ static cJSON *step_json(const fl_step *c)
             cJSON_AddNumberToObject(step, "from", c->from);
         cJSON_AddStringToObject(step, "kind", c->what ? c->what : "");
     }
+    if (c->torn)
+        cJSON_AddBoolToObject(step, "torn", 1);
     return step;
 }
 

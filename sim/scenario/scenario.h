@@ -185,6 +185,9 @@ typedef struct fl_step {
     int32_t     from;        /* message sender, or -1 */
     uint64_t    id;          /* message or timer id */
     const char *what;        /* message or timer kind, for people */
+    bool        torn;        /* crash: tear the node's oldest unsynced write
+                                (a power failure mid-write), as a fault's
+                                "torn" does */
 } fl_step;
 
 /* "deliver", "timer", "drop", "dup", "crash", "restart". */

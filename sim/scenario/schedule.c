@@ -16,7 +16,7 @@ const char *fl_step_kind_name(fl_step_kind k)
 
 static int parse_step(fl_ld *ld, const cJSON *j, const fl_scenario *s, fl_step *st)
 {
-    static const char *const keys[] = { "step", "node", "from", "id", "kind", NULL };
+    static const char *const keys[] = { "step", "node", "from", "id", "kind", "torn", NULL };
     int kind = 0;
     int64_t id = 0;
     if (ld_object(ld, j, keys) < 0 ||
@@ -41,6 +41,12 @@ static int parse_step(fl_ld *ld, const cJSON *j, const fl_scenario *s, fl_step *
         if (r < 0 || ld_node_id(ld, item, s, &st->from) < 0)
             return -1;
         ld_pop(ld, mark);
+    }
+    if (get_bool(ld, j, "torn", false, &st->torn) < 0)
+        return -1;
+    if (st->torn && kind != FL_STEP_CRASH) {
+        (void)ld_key(ld, "torn");
+        return ld_fail(ld, "only a \"crash\" step can be torn");
     }
     const cJSON *what = cJSON_GetObjectItemCaseSensitive(j, "kind");
     if (what) {
