@@ -68,9 +68,8 @@ void fl_timer_fire(fl_engine *e, const fl_event *ev)
     uint64_t cookie = s->cookie;
     timer_release(e, s);
     e->stats.timers++;
-    fl_trace_rec r = { .time = e->now, .type = FL_TR_TIMER, .node = n->id,
-                       .peer = FL_NO_NODE, .id = ev->u, .a = kind, .b = (int64_t)cookie };
-    fl_trace_record(&e->trace, &r);
+    fl_trace_event(&e->trace, e->now, FL_TR_TIMER, n->id, FL_NO_NODE, ev->u, kind,
+                   (int64_t)cookie, NULL);
     if (n->role->on_timer)
         n->role->on_timer(fl_engine_ctx(e, n), n->state, (fl_timer_kind)kind, cookie);
     fl_engine_after_step(e, n);

@@ -26,9 +26,7 @@ void fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                             fl_node_id peer, int64_t a, int64_t b,
                             const char *text)
 {
-    fl_trace_rec r = { .time = e->now, .type = type, .node = node,
-                       .peer = peer, .a = a, .b = b, .text = text };
-    fl_trace_record(&e->trace, &r);
+    fl_trace_event(&e->trace, e->now, type, node, peer, 0, a, b, text);
 }
 
 int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
@@ -56,6 +54,7 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
     e->end = duration;
     e->leader_since = -1;
     fl_queue_init(&e->queue);
+    fl_msg_pool_init(&e->msgs);
     fl_history_init(&e->history);
     fl_trace_init(&e->trace, alg->describe);
     e->nnodes = fl_scenario_node_count(s);
@@ -103,6 +102,7 @@ void fl_engine_free(fl_engine *e)
     fl_nodes_destroy(e);
     free_queue_payloads(e);
     fl_queue_destroy(&e->queue);
+    fl_msg_pool_destroy(&e->msgs);
     fl_net_destroy(e);
     free(e->nodes);
     free(e->timers);

@@ -84,9 +84,7 @@ void fl_net_destroy(fl_engine *e)
 
 void fl_net_free_msg(fl_msg *m)
 {
-    if (m)
-        *m->in_flight -= m->len;
-    free(m);
+    fl_msg_free(m);
 }
 
 static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
@@ -113,19 +111,10 @@ static void effective_spec(const fl_engine *e, const fl_link_state *ls,
 }
 
 /* `why` is hashed text; `reason` its code for the JSON line only. */
-static void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
-                      const char *reason, const char *why)
+static inline void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
+                             const char *reason, const char *why)
 {
-    fl_trace_rec r = { .time = e->now, .type = type, .node = m->from,
-                       .peer = m->to, .id = m->id, .a = m->channel,
-                       .b = (int64_t)m->len, .text = why, .payload = m->data,
-                       .len = m->len, .channel = m->channel, .reason = reason,
-                       .described = &m->desc };
-    if (type == FL_TR_DELIVER) {
-        r.node = m->to;
-        r.peer = m->from;
-    }
-    fl_trace_record(&e->trace, &r);
+    fl_trace_message(&e->trace, e->now, type, m, reason, why);
 }
 
 static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
@@ -144,7 +133,7 @@ void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
 static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
                        fl_channel ch, const void *data, size_t len)
 {
-    fl_msg *m = malloc(sizeof *m + len);
+    fl_msg *m = fl_msg_alloc(&e->msgs, len);
     if (!m)
         return NULL;
     m->id = ++e->next_msg_id;
@@ -153,10 +142,7 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->incarnation = from->incarnation;
     m->channel = ch;
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
-    m->len = len;
-    m->in_flight = &e->bytes_in_flight;
     m->desc.done = false;
-    e->bytes_in_flight += len;
     if (len)
         memcpy(m->data, data, len);
     return m;
@@ -184,7 +170,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                                "send to a node that does not exist: ignored");
         return;
     }
-    if (len > FL_MAX_MESSAGE || e->bytes_in_flight + len > FL_MAX_IN_FLIGHT) {
+    if (len > FL_MAX_MESSAGE || e->msgs.in_flight + len > FL_MAX_IN_FLIGHT) {
         bool big = len > FL_MAX_MESSAGE;
         fl_engine_trace_simple(e, FL_TR_LOG, from->id, to, (int64_t)len, 0, big
                                ? "message larger than 16 MiB: run stopped"
@@ -194,7 +180,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                              "16 MiB per message)"
                            : "node %d sent a message of %zu bytes to node %d with %zu "
                              "bytes of messages already under way (at most 256 MiB)",
-                       from->id, len, to, e->bytes_in_flight);
+                       from->id, len, to, e->msgs.in_flight);
         return;
     }
     fl_msg *m = msg_new(e, from, to, ch, data, len);

@@ -399,65 +399,83 @@ int fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
     return ferror(out) ? -1 : 0;
 }
 
+/* The hashed part of a record: its numbers, then the message bytes and
+ * the text, each if present. */
+static inline uint64_t hash_record(uint64_t h, fl_time time, fl_trace_type type,
+                                   fl_node_id node, fl_node_id peer, uint64_t id,
+                                   int64_t a, int64_t b, const void *payload,
+                                   size_t len, const char *text)
+{
+    h = fl_hash_u64(h, (uint64_t)time);
+    h = fl_hash_u64(h, ((uint64_t)type << 32) ^ (uint32_t)node);
+    h = fl_hash_u64(h, (uint32_t)peer);
+    h = fl_hash_u64(h, id);
+    h = fl_hash_u64(h, (uint64_t)a);
+    h = fl_hash_u64(h, (uint64_t)b);
+    if (payload)
+        h = fl_hash_bytes(h, payload, len);
+    if (text)
+        h = fl_hash_bytes(h, text, strlen(text));
+    return h;
+}
+
 /* Keeps a copy of a message's bytes so it is described only if the ring is
  * ever printed (at a failure), not for every message of every run. */
-static void ring_keep_payload(struct fl_trace_ring_rec *x, const fl_trace_rec *r)
+static inline void ring_keep_payload(struct fl_trace_ring_rec *x, bool has_msg,
+                                     fl_channel channel, const void *payload, size_t len)
 {
-    x->has_msg = is_message(r->type);
-    x->channel = r->channel;
+    x->has_msg = has_msg;
+    x->channel = channel;
     x->len = 0;
-    if (!x->has_msg || r->channel != FL_CH_ALG || !r->payload)
+    if (!has_msg || channel != FL_CH_ALG || !payload)
         return;
-    if (r->len > x->cap) {
-        uint8_t *p = realloc(x->bytes, r->len);
+    if (len > x->cap) {
+        uint8_t *p = realloc(x->bytes, len);
         if (!p) {
             x->has_msg = false;        /* out of memory: no kind shown */
             return;
         }
         x->bytes = p;
-        x->cap = r->len;
+        x->cap = len;
     }
-    if (r->len)
-        memcpy(x->bytes, r->payload, r->len);
-    x->len = r->len;
+    if (len)
+        memcpy(x->bytes, payload, len);
+    x->len = len;
 }
 
-static void ring_push(fl_trace *t, const fl_trace_rec *r)
+static inline struct fl_trace_ring_rec *ring_put(fl_trace *t, fl_time time,
+                                                 fl_trace_type type, fl_node_id node,
+                                                 fl_node_id peer, uint64_t id,
+                                                 int64_t a, int64_t b, const char *text)
 {
     struct fl_trace_ring_rec *x = &t->ring[t->ring_next++ % FL_TRACE_RING];
-    ring_keep_payload(x, r);
-    x->time = r->time;
-    x->type = r->type;
-    x->node = r->node;
-    x->peer = r->peer;
-    x->id = r->id;
-    x->a = r->a;
-    x->b = r->b;
+    x->time = time;
+    x->type = type;
+    x->node = node;
+    x->peer = peer;
+    x->id = id;
+    x->a = a;
+    x->b = b;
     x->text[0] = '\0';
-    if (r->text) {
-        strncpy(x->text, r->text, sizeof x->text - 1);
+    if (text) {
+        strncpy(x->text, text, sizeof x->text - 1);
         x->text[sizeof x->text - 1] = '\0';
     }
+    return x;
+}
+
+static inline void count_record(fl_trace *t, fl_trace_type type)
+{
+    t->count++;
+    if (type == FL_TR_END)
+        t->ended = true;
 }
 
 void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
 {
-    uint64_t h = t->hash;
-    h = fl_hash_u64(h, (uint64_t)r->time);
-    h = fl_hash_u64(h, ((uint64_t)r->type << 32) ^ (uint32_t)r->node);
-    h = fl_hash_u64(h, (uint32_t)r->peer);
-    h = fl_hash_u64(h, r->id);
-    h = fl_hash_u64(h, (uint64_t)r->a);
-    h = fl_hash_u64(h, (uint64_t)r->b);
-    if (r->payload)
-        h = fl_hash_bytes(h, r->payload, r->len);
-    if (r->text)
-        h = fl_hash_bytes(h, r->text, strlen(r->text));
-    t->hash = h;
-    t->count++;
-    if (r->type == FL_TR_END)
-        t->ended = true;
-
+    t->hash = hash_record(t->hash, r->time, r->type, r->node, r->peer, r->id, r->a,
+                          r->b, r->payload, r->len, r->text);
+    count_record(t, r->type);
     if (t->out || t->enc) {
         fl_msg_info info;
         fl_msg_info_clear(&info);
@@ -467,7 +485,47 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
                    : fl_trace_write_line(t->out, t->nnodes, r, &info) < 0)
             t->io_error = 1;
     }
-    ring_push(t, r);
+    struct fl_trace_ring_rec *x = ring_put(t, r->time, r->type, r->node, r->peer,
+                                           r->id, r->a, r->b, r->text);
+    ring_keep_payload(x, is_message(r->type), r->channel, r->payload, r->len);
+}
+
+void fl_trace_event(fl_trace *t, fl_time time, fl_trace_type type, fl_node_id node,
+                    fl_node_id peer, uint64_t id, int64_t a, int64_t b, const char *text)
+{
+    if (t->out || t->enc) {
+        fl_trace_rec r = { .time = time, .type = type, .node = node, .peer = peer,
+                           .id = id, .a = a, .b = b, .text = text };
+        fl_trace_record(t, &r);
+        return;
+    }
+    t->hash = hash_record(t->hash, time, type, node, peer, id, a, b, NULL, 0, text);
+    count_record(t, type);
+    struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, id, a, b, text);
+    x->has_msg = false;
+    x->len = 0;
+}
+
+void fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
+                      struct fl_msg *m, const char *reason, const char *text)
+{
+    fl_node_id node = type == FL_TR_DELIVER ? m->to : m->from;
+    fl_node_id peer = type == FL_TR_DELIVER ? m->from : m->to;
+    if (t->out || t->enc) {
+        fl_trace_rec r = { .time = time, .type = type, .node = node, .peer = peer,
+                           .id = m->id, .a = m->channel, .b = (int64_t)m->len,
+                           .text = text, .payload = m->data, .len = m->len,
+                           .channel = m->channel, .reason = reason,
+                           .described = &m->desc };
+        fl_trace_record(t, &r);
+        return;
+    }
+    t->hash = hash_record(t->hash, time, type, node, peer, m->id, m->channel,
+                          (int64_t)m->len, m->data, m->len, text);
+    count_record(t, type);
+    struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, m->id, m->channel,
+                                           (int64_t)m->len, text);
+    ring_keep_payload(x, true, m->channel, m->data, m->len);
 }
 
 void fl_trace_note_stop(fl_trace *t, fl_time time, uint64_t events)

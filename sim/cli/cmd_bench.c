@@ -30,6 +30,7 @@ typedef struct bench_opts {
     int      runs;
     uint64_t minutes;           /* --raft: simulated minutes, 0 default */
     uint64_t mesh_child;        /* hidden: events of a fresh memory child */
+    uint64_t timers_child;      /* hidden: events of timers alone (profiling) */
     const char *impl;           /* --explore --impl SO: also a plug-in */
 } bench_opts;
 
@@ -129,10 +130,12 @@ static long mesh_memory(uint64_t events)
     return p ? strtol(p + 9, NULL, 10) : -1;
 }
 
-static int mesh_child(uint64_t events)
+/* The 10-node workload alone in this process, for a memory figure or a
+ * profile (`valgrind --tool=callgrind faultline bench --mesh-child N`). */
+static int workload_child(const fl_algorithm *alg, uint64_t events)
 {
     double wall, cpu;
-    if (bench_once(&fl_bench_mesh_algorithm, 10, events, &wall, &cpu) < 0)
+    if (bench_once(alg, 10, events, &wall, &cpu) < 0)
         return 2;
     printf("peak_kib=%ld\n", fl_bench_peak_kib());
     return 0;
@@ -473,6 +476,7 @@ static const fl_cli_opt bench_options[] = {
     { "memory", 0, false }, { "startup", 0, false }, { "child", 0, false },
     { "explore", 0, false }, { "impl", 0, true },
     { "runs", 0, true }, { "minutes", 0, true }, { "mesh-child", 0, true },
+    { "timers-child", 0, true },
     { NULL, 0, false },
 };
 
@@ -499,6 +503,8 @@ static int bench_option(void *ctx, const char *a, const char *v)
             if (n > 100000)
                 return fl_cli_usage_error("bench", "--minutes: at most 100000");
             o->minutes = n;
+        } else if (strcmp(a, "--timers-child") == 0) {
+            o->timers_child = n;
         } else {
             o->mesh_child = n;
         }
@@ -521,7 +527,9 @@ int fl_cmd_bench(int argc, char **argv)
     if (rc != 0)
         return fl_cli_status(rc);
     if (o.mesh_child)
-        return mesh_child(o.mesh_child);
+        return workload_child(&fl_bench_mesh_algorithm, o.mesh_child);
+    if (o.timers_child)
+        return workload_child(&fl_bench_timers_algorithm, o.timers_child);
     if (o.impl && !o.explore)
         return fl_cli_status(fl_cli_usage_error("bench", "--impl goes with --explore"));
     if (o.startup)
