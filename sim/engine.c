@@ -33,8 +33,9 @@ int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
 {
     if (fl_queue_push(&e->queue, ev, cls) < 0)
         return -1;
-    if (e->queue.len > e->stats.queue_peak)
-        e->stats.queue_peak = e->queue.len;
+    size_t len = fl_queue_len(&e->queue);
+    if (len > e->stats.queue_peak)
+        e->stats.queue_peak = len;
     return 0;
 }
 
@@ -198,13 +199,14 @@ int fl_engine_step(fl_engine *e)
     if (e->done)
         return 0;
     fl_event ev;
-    if (!fl_queue_pop(&e->queue, &ev)) {
+    if (!fl_queue_take(&e->queue, &ev)) {
         e->done = true;
         return 0;
     }
     e->now = ev.time;
     e->stats.events++;
     dispatch(e, &ev);
+    fl_queue_settle(&e->queue);
     if (e->done) {
         fl_trace_rec end = { .time = e->now, .type = FL_TR_END, .node = FL_NO_NODE,
                              .peer = FL_NO_NODE, .events = e->stats.events };

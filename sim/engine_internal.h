@@ -178,6 +178,11 @@ void    fl_nodes_destroy(fl_engine *e);
 void    fl_node_boot(fl_engine *e, fl_node *n, bool recovering);
 /* Holds an event for a paused or syncing node; true if it was held. */
 bool    fl_node_hold(fl_engine *e, fl_node *n, fl_event *ev);
+/* Whether fl_node_hold would hold an event now (inline: every event asks). */
+static inline bool fl_node_busy(const fl_engine *e, const fl_node *n)
+{
+    return n->paused || e->now < n->busy_until;
+}
 void    fl_node_drop_deferred(fl_node *n);
 void    fl_node_crash(fl_engine *e, fl_node *n, bool torn);
 void    fl_node_restart(fl_engine *e, fl_node *n);
@@ -194,6 +199,13 @@ int     fl_view_alloc(fl_view *v, size_t n);
 void    fl_view_free(fl_view *v);
 void    fl_view_clear(fl_view *v);
 void    fl_engine_after_step(fl_engine *e, fl_node *n);
+/* fl_engine_after_step for a node that may have no view (most steps of
+ * an algorithm without `inspect`: nothing to do, no call). */
+static inline void fl_engine_observe(fl_engine *e, fl_node *n)
+{
+    if (n->has_view)
+        fl_engine_after_step(e, n);
+}
 /* A heal, restart or resume just ended a disruption (liveness clock). */
 void    fl_engine_mark_recovery(fl_engine *e);
 /* After a fault event: a disruption began or ended (fault-free time). */

@@ -7,6 +7,7 @@
 #include "algorithms/kv/kv.h"
 #include "sim/disk.h"
 #include "sim/engine.h"
+#include "sim/engine_internal.h"
 #include "sim/queue.h"
 #include "sim/run/registry.h"
 #include "sim/rng.h"
@@ -127,6 +128,122 @@ static void test_queue_order(void)
     }
     gsl_rng_free(r);
     fl_queue_destroy(&q);
+}
+
+/* Runs a little simulation on q: each step takes (or pops) the first
+ * event and pushes 0, 1 or 2 later ones; records what came out. */
+static size_t queue_drive(fl_queue *q, bool take, fl_event *out, size_t max)
+{
+    gsl_rng *r = fl_rng_new(11, 2);
+    fl_event ev = { 0 };
+    for (int i = 0; i < 64; i++) {
+        ev.time = fl_rng_between(r, 0, 50);
+        ev.a = (int16_t)i;
+        fl_queue_push(q, &ev, i % 5 ? FL_CLASS_NORMAL : FL_CLASS_FAULT);
+    }
+    size_t n = 0;
+    while (n < max && (take ? fl_queue_take(q, &ev) : fl_queue_pop(q, &ev))) {
+        out[n++] = ev;
+        int64_t pushes = n < max - 200 ? fl_rng_between(r, 0, 2) : 0;
+        for (int64_t k = 0; k < pushes; k++) {
+            fl_event nx = { .time = ev.time + fl_rng_between(r, 0, 30),
+                            .a = (int16_t)(n * 3 + (size_t)k) };
+            fl_queue_push(q, &nx, k ? FL_CLASS_FAULT : FL_CLASS_NORMAL);
+        }
+        if (take && n % 7 == 0)
+            fl_queue_settle(q);
+    }
+    gsl_rng_free(r);
+    return n;
+}
+
+static bool same_events(const fl_event *x, const fl_event *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i].time != y[i].time || x[i].order != y[i].order || x[i].a != y[i].a)
+            return false;
+    return true;
+}
+
+/* A take followed by pushes (the root replaced in place) gives out the
+ * same events in the same order as pop and push. */
+static void test_queue_take(void)
+{
+    enum { MAX = 5000 };
+    fl_event *a = calloc(MAX, sizeof *a), *b = calloc(MAX, sizeof *b);
+    CU_ASSERT_FATAL(a && b);
+    fl_queue q1, q2;
+    fl_queue_init(&q1);
+    fl_queue_init(&q2);
+    size_t na = queue_drive(&q1, false, a, MAX);
+    size_t nb = queue_drive(&q2, true, b, MAX);
+    CU_ASSERT(na > 1000);
+    CU_ASSERT_EQUAL(na, nb);
+    CU_ASSERT(same_events(a, b, na < nb ? na : nb));
+    bool ordered = true;                  /* time never goes back */
+    for (size_t i = 1; i < na; i++)
+        ordered &= a[i - 1].time <= a[i].time;
+    CU_ASSERT(ordered);
+    /* the comparison catches one event out of place */
+    fl_event t = b[10];
+    b[10] = b[11];
+    b[11] = t;
+    CU_ASSERT(!same_events(a, b, na));
+    /* a taken root is not counted, and a push takes its place */
+    fl_event ev = { .time = 1 };
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    ev.time = 2;
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 2);
+    CU_ASSERT(fl_queue_take(&q1, &ev) && ev.time == 1);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 1);
+    ev.time = 0;
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 2);
+    CU_ASSERT(fl_queue_pop(&q1, &ev) && ev.time == 0);
+    CU_ASSERT(fl_queue_take(&q1, &ev) && ev.time == 2);
+    CU_ASSERT(fl_queue_empty(&q1));
+    CU_ASSERT(!fl_queue_pop(&q1, &ev));
+    fl_queue_destroy(&q1);
+    fl_queue_destroy(&q2);
+    free(a);
+    free(b);
+}
+
+/* ---- messages -------------------------------------------------------------------- */
+
+/* Freed blocks are reused by size class; the bytes in flight are counted
+ * through allocation, copy and free. */
+static void test_msg_pool(void)
+{
+    fl_msg_pool p;
+    fl_msg_pool_init(&p);
+    fl_msg *a = fl_msg_alloc(&p, 8), *b = fl_msg_alloc(&p, 100);
+    CU_ASSERT_FATAL(a && b);
+    CU_ASSERT_EQUAL(p.in_flight, 108);
+    memset(b->data, 7, 100);
+    b->id = 42;
+    fl_msg *c = fl_msg_copy(b);
+    CU_ASSERT_FATAL(c != NULL);
+    CU_ASSERT(c != b && c->id == 42 && c->len == 100 && c->data[99] == 7);
+    CU_ASSERT_EQUAL(p.in_flight, 208);
+    fl_msg_free(a);
+    CU_ASSERT_EQUAL(p.in_flight, 200);
+    fl_msg *d = fl_msg_alloc(&p, 16);      /* the same class as 8 bytes */
+    CU_ASSERT(d == a);
+    fl_msg *big = fl_msg_alloc(&p, (size_t)1 << 20);   /* past the classes */
+    CU_ASSERT_FATAL(big != NULL);
+    CU_ASSERT_EQUAL(big->size_class, FL_MSG_POOL_CLASSES);
+    fl_msg_free(big);
+    CU_ASSERT_EQUAL(p.in_flight, 216);
+    fl_msg_free(b);
+    fl_msg_free(c);
+    fl_msg_free(d);
+    fl_msg_free(NULL);
+    CU_ASSERT_EQUAL(p.in_flight, 0);
+    CU_ASSERT(p.pooled > 0 && p.pooled <= FL_MSG_POOL_MAX_BYTES);
+    fl_msg_pool_destroy(&p);
+    CU_ASSERT_EQUAL(p.pooled, 0);
 }
 
 /* ---- disk ------------------------------------------------------------------------ */
@@ -309,6 +426,8 @@ static const fl_cu_test rng_tests[] = {
 };
 static const fl_cu_test queue_tests[] = {
     { "(time, class, seq) order", test_queue_order },
+    { "take and replace: the order of pop and push", test_queue_take },
+    { "message blocks reused, bytes in flight counted", test_msg_pool },
     { NULL, NULL },
 };
 static const fl_cu_test disk_tests[] = {

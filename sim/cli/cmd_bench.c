@@ -137,7 +137,7 @@ static int workload_child(const fl_algorithm *alg, uint64_t events)
     double wall, cpu;
     if (bench_once(alg, 10, events, &wall, &cpu) < 0)
         return 2;
-    printf("peak_kib=%ld\n", fl_bench_peak_kib());
+    printf("peak_kib=%ld cpu_s=%.4f\n", fl_bench_peak_kib(), cpu);
     return 0;
 }
 
