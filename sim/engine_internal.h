@@ -11,7 +11,8 @@
 #include "sim/engine.h"
 #include "sim/queue.h"
 
-/* Message blocks of payload capacity 16 << class bytes (16 B .. 64 KiB)
+/* Message blocks of payload capacity 16 << class bytes (16 B .. 64 KiB;
+ * never less than 16, which the trace's ring relies on)
  * are reused through free lists (sim/msg.c); larger ones are malloc'd. At
  * most FL_MSG_POOL_MAX_BYTES of payload capacity wait in the lists. */
 #define FL_MSG_POOL_CLASSES   13

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The trace's ring copies a small message's first FL_TRACE_RING_SMALL
+ * bytes whatever its length (sim/trace.c): every block holds that many. */
+_Static_assert(FL_TRACE_RING_SMALL <= 16, "the smallest message block is 16 bytes");
+
 /* Payload capacity of a class: 16 << class bytes. */
 static unsigned msg_class(size_t len)
 {

@@ -438,6 +438,12 @@ static inline void ring_keep_payload(struct fl_trace_ring_rec *x, bool has_msg,
     x->len = 0;
     if (!has_msg || channel != FL_CH_ALG || !payload)
         return;
+    if (len <= FL_TRACE_RING_SMALL) {
+        if (len)
+            memcpy(x->small, payload, len);
+        x->len = len;
+        return;
+    }
     if (len > x->cap) {
         uint8_t *p = realloc(x->bytes, len);
         if (!p) {
@@ -534,6 +540,15 @@ void fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
     count_record(t, type);
     struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, m->id, m->channel,
                                            (int64_t)m->len, text);
+    if (m->channel == FL_CH_ALG && m->len <= FL_TRACE_RING_SMALL) {
+        /* A message block holds at least FL_TRACE_RING_SMALL bytes (the
+         * smallest class of sim/msg.c): one fixed-size copy, no call. */
+        x->has_msg = true;
+        x->channel = m->channel;
+        memcpy(x->small, m->data, FL_TRACE_RING_SMALL);
+        x->len = m->len;
+        return;
+    }
     ring_keep_payload(x, true, m->channel, m->data, m->len);
 }
 
@@ -575,7 +590,8 @@ void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)
         if (x->has_msg) {
             fl_msg_info info;
             fl_trace_rec r = { .type = x->type, .channel = x->channel,
-                               .payload = x->len ? x->bytes : NULL, .len = x->len };
+                               .payload = !x->len ? NULL : x->len <= FL_TRACE_RING_SMALL
+                                          ? x->small : x->bytes, .len = x->len };
             fprintf(out, "  %s", channel_kind(t, &r, &info));
         }
         if (x->text[0])

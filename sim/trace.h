@@ -106,6 +106,7 @@ typedef struct fl_trace_node_info {
 } fl_trace_node_info;
 
 #define FL_TRACE_RING 32
+#define FL_TRACE_RING_SMALL 16
 
 typedef struct fl_trace {
     uint64_t hash;
@@ -127,6 +128,7 @@ typedef struct fl_trace {
         fl_channel    channel;
         uint8_t      *bytes;    /* copy of an algorithm message, owned */
         size_t        len, cap;
+        uint8_t       small[FL_TRACE_RING_SMALL]; /* the copy if len <= this */
         char          text[80];
     }        ring[FL_TRACE_RING];
     size_t   ring_next;

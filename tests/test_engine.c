@@ -1,6 +1,7 @@
 /* test_engine.c — the engine's own suites: random streams, the event
  * queue's order, disks and crashes, the network, faults and the built-in
  * client, run end to end with the kv-single algorithm. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -246,6 +247,74 @@ static void test_msg_pool(void)
     CU_ASSERT_EQUAL(p.pooled, 0);
 }
 
+/* ---- trace records ---------------------------------------------------------------- */
+
+static void kind_by_first_byte(const void *msg, size_t len, fl_msg_info *info)
+{
+    const uint8_t *b = msg;
+    info->kind = len && b[0] == 'A' ? "Alpha" : len && b[0] == 'B' ? "Beta" : "Other";
+}
+
+/* The records of a run that writes no file (fl_trace_message,
+ * fl_trace_event) hash as fl_trace_record does, and the ring still names
+ * each message's kind, small ones (kept inline) and large ones alike. */
+static void test_trace_fast_records(void)
+{
+    fl_msg_pool p;
+    fl_msg_pool_init(&p);
+    fl_msg *small = fl_msg_alloc(&p, 8), *big = fl_msg_alloc(&p, 100);
+    CU_ASSERT_FATAL(small && big);
+    memset(small->data, 'A', 8);
+    memset(big->data, 'B', 100);
+    fl_msg *ms[2] = { small, big };
+    for (int i = 0; i < 2; i++) {
+        ms[i]->id = (uint64_t)i + 7;
+        ms[i]->from = 1;
+        ms[i]->to = 2;
+        ms[i]->channel = FL_CH_ALG;
+        ms[i]->desc.done = false;
+    }
+    fl_trace fast, slow;
+    fl_trace_init(&fast, kind_by_first_byte);
+    fl_trace_init(&slow, kind_by_first_byte);
+    for (int i = 0; i < 2; i++) {
+        fl_trace_message(&fast, 5, FL_TR_DELIVER, ms[i], NULL, NULL);
+        fl_trace_rec r = { .time = 5, .type = FL_TR_DELIVER, .node = 2, .peer = 1,
+                           .id = ms[i]->id, .a = FL_CH_ALG, .b = (int64_t)ms[i]->len,
+                           .payload = ms[i]->data, .len = ms[i]->len,
+                           .channel = FL_CH_ALG };
+        fl_trace_record(&slow, &r);
+    }
+    fl_trace_event(&fast, 6, FL_TR_TIMER, 3, FL_NO_NODE, 9, 1, 2, "tick");
+    fl_trace_rec t = { .time = 6, .type = FL_TR_TIMER, .node = 3, .peer = FL_NO_NODE,
+                       .id = 9, .a = 1, .b = 2, .text = "tick" };
+    fl_trace_record(&slow, &t);
+    CU_ASSERT_EQUAL(fast.hash, slow.hash);
+    CU_ASSERT_EQUAL(fast.count, 3);
+    /* a record that differs in one payload byte hashes differently */
+    fl_trace other;
+    fl_trace_init(&other, kind_by_first_byte);
+    big->data[99] = 'C';
+    fl_trace_message(&other, 5, FL_TR_DELIVER, small, NULL, NULL);
+    fl_trace_message(&other, 5, FL_TR_DELIVER, big, NULL, NULL);
+    fl_trace_event(&other, 6, FL_TR_TIMER, 3, FL_NO_NODE, 9, 1, 2, "tick");
+    CU_ASSERT_NOT_EQUAL(other.hash, fast.hash);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    CU_ASSERT_FATAL(f != NULL);
+    fl_trace_print_recent(&fast, f, "");
+    fclose(f);
+    CU_ASSERT(text && strstr(text, "Alpha") && strstr(text, "Beta") && strstr(text, "tick"));
+    free(text);
+    fl_trace_destroy(&fast);
+    fl_trace_destroy(&slow);
+    fl_trace_destroy(&other);
+    fl_msg_free(small);
+    fl_msg_free(big);
+    fl_msg_pool_destroy(&p);
+}
+
 /* ---- disk ------------------------------------------------------------------------ */
 
 static void test_disk_crash(void)
@@ -428,6 +497,7 @@ static const fl_cu_test queue_tests[] = {
     { "(time, class, seq) order", test_queue_order },
     { "take and replace: the order of pop and push", test_queue_take },
     { "message blocks reused, bytes in flight counted", test_msg_pool },
+    { "records without a file: same hash, ring names kinds", test_trace_fast_records },
     { NULL, NULL },
 };
 static const fl_cu_test disk_tests[] = {
