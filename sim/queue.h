@@ -1,4 +1,4 @@
-/* queue.h — the event queue: a binary min-heap of events ordered by
+/* queue.h — the event queue: a 4-ary min-heap of events ordered by
  * (time, class, sequence). Faults have the lowest class, so at equal times
  * they fire before deliveries and timers; the sequence number is a counter,
  * so equal (time, class) pairs fire in the order they were scheduled. */
