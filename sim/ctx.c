@@ -61,19 +61,20 @@ void fl_timer_fire(fl_engine *e, const fl_event *ev)
         timer_release(e, s);                    /* died with the node */
         return;
     }
-    fl_event held = *ev;
-    if (fl_node_hold(e, n, &held))
-        return;
+    if (fl_node_busy(e, n)) {
+        fl_event held = *ev;
+        if (fl_node_hold(e, n, &held))
+            return;
+    }
     uint8_t kind = s->kind;
     uint64_t cookie = s->cookie;
     timer_release(e, s);
     e->stats.timers++;
-    fl_trace_rec r = { .time = e->now, .type = FL_TR_TIMER, .node = n->id,
-                       .peer = FL_NO_NODE, .id = ev->u, .a = kind, .b = (int64_t)cookie };
-    fl_trace_record(&e->trace, &r);
+    fl_trace_event(&e->trace, e->now, FL_TR_TIMER, n->id, FL_NO_NODE, ev->u, kind,
+                   (int64_t)cookie, NULL);
     if (n->role->on_timer)
         n->role->on_timer(fl_engine_ctx(e, n), n->state, (fl_timer_kind)kind, cookie);
-    fl_engine_after_step(e, n);
+    fl_engine_observe(e, n);
 }
 
 bool fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
@@ -134,7 +135,8 @@ fl_timer_id fl_set_timer(fl_ctx *ctx, fl_time delay, fl_timer_kind kind,
     s->incarnation = n->incarnation;
     s->kind = (uint8_t)((unsigned)kind < FL_TIMER_KIND_COUNT ? kind : FL_TIMER_OTHER);
     s->cookie = cookie;
-    fl_event ev = { .time = e->now + fl_node_real_delay(n, delay),
+    fl_time real = n->drift_ppm ? fl_node_real_delay(n, delay) : delay;
+    fl_event ev = { .time = e->now + real,
                     .type = FL_EV_TIMER, .node = n->id, .u = id };
     if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0) {
         timer_release(e, s);

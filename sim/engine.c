@@ -26,17 +26,16 @@ void fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                             fl_node_id peer, int64_t a, int64_t b,
                             const char *text)
 {
-    fl_trace_rec r = { .time = e->now, .type = type, .node = node,
-                       .peer = peer, .a = a, .b = b, .text = text };
-    fl_trace_record(&e->trace, &r);
+    fl_trace_event(&e->trace, e->now, type, node, peer, 0, a, b, text);
 }
 
 int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
 {
     if (fl_queue_push(&e->queue, ev, cls) < 0)
         return -1;
-    if (e->queue.len > e->stats.queue_peak)
-        e->stats.queue_peak = e->queue.len;
+    size_t len = fl_queue_len(&e->queue);
+    if (len > e->stats.queue_peak)
+        e->stats.queue_peak = len;
     return 0;
 }
 
@@ -56,6 +55,7 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
     e->end = duration;
     e->leader_since = -1;
     fl_queue_init(&e->queue);
+    fl_msg_pool_init(&e->msgs);
     fl_history_init(&e->history);
     fl_trace_init(&e->trace, alg->describe);
     e->nnodes = fl_scenario_node_count(s);
@@ -103,6 +103,7 @@ void fl_engine_free(fl_engine *e)
     fl_nodes_destroy(e);
     free_queue_payloads(e);
     fl_queue_destroy(&e->queue);
+    fl_msg_pool_destroy(&e->msgs);
     fl_net_destroy(e);
     free(e->nodes);
     free(e->timers);
@@ -198,13 +199,14 @@ int fl_engine_step(fl_engine *e)
     if (e->done)
         return 0;
     fl_event ev;
-    if (!fl_queue_pop(&e->queue, &ev)) {
+    if (!fl_queue_take(&e->queue, &ev)) {
         e->done = true;
         return 0;
     }
     e->now = ev.time;
     e->stats.events++;
     dispatch(e, &ev);
+    fl_queue_settle(&e->queue);
     if (e->done) {
         fl_trace_rec end = { .time = e->now, .type = FL_TR_END, .node = FL_NO_NODE,
                              .peer = FL_NO_NODE, .events = e->stats.events };

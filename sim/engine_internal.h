@@ -11,6 +11,20 @@
 #include "sim/engine.h"
 #include "sim/queue.h"
 
+/* Message blocks of payload capacity 16 << class bytes (16 B .. 64 KiB;
+ * never less than 16, which the trace's ring relies on)
+ * are reused through free lists (sim/msg.c); larger ones are malloc'd. At
+ * most FL_MSG_POOL_MAX_BYTES of payload capacity wait in the lists. */
+#define FL_MSG_POOL_CLASSES   13
+#define FL_MSG_POOL_MAX_BYTES ((size_t)4 << 20)
+
+struct fl_msg;
+typedef struct fl_msg_pool {
+    struct fl_msg *free[FL_MSG_POOL_CLASSES];
+    size_t         pooled;      /* payload capacity in the free lists */
+    size_t         in_flight;   /* payload bytes of messages not yet freed */
+} fl_msg_pool;
+
 /* A message in flight; the engine owns it until delivery or drop. */
 typedef struct fl_msg {
     uint64_t   id;
@@ -19,7 +33,9 @@ typedef struct fl_msg {
     fl_channel channel;
     fl_time    depart;       /* leaves the sender (after a pending sync) */
     size_t     len;
-    size_t    *in_flight;    /* the engine's byte count, less len when freed */
+    fl_msg_pool *pool;       /* where it goes back when freed */
+    struct fl_msg *next_free;/* in the pool's free list */
+    uint8_t    size_class;   /* FL_MSG_POOL_CLASSES: malloc'd, not pooled */
     fl_msg_desc desc;        /* describe's answer, kept so that a message is
                               * described once (trace, invariants) */
     uint8_t    data[];
@@ -125,7 +141,7 @@ struct fl_engine {
     fl_hook_entry      *hooks;
     size_t              nhooks;
     bool                stopped;
-    size_t              bytes_in_flight;   /* message bytes not yet freed */
+    fl_msg_pool         msgs;              /* message blocks; bytes under way */
     char                failure[256];      /* the implementation broke a rule */
     char                failure_check[32];
     fl_msg_hook_entry  *msg_hooks;
@@ -164,6 +180,11 @@ void    fl_nodes_destroy(fl_engine *e);
 void    fl_node_boot(fl_engine *e, fl_node *n, bool recovering);
 /* Holds an event for a paused or syncing node; true if it was held. */
 bool    fl_node_hold(fl_engine *e, fl_node *n, fl_event *ev);
+/* Whether fl_node_hold would hold an event now (inline: every event asks). */
+static inline bool fl_node_busy(const fl_engine *e, const fl_node *n)
+{
+    return n->paused || e->now < n->busy_until;
+}
 void    fl_node_drop_deferred(fl_node *n);
 void    fl_node_crash(fl_engine *e, fl_node *n, bool torn);
 void    fl_node_restart(fl_engine *e, fl_node *n);
@@ -180,6 +201,13 @@ int     fl_view_alloc(fl_view *v, size_t n);
 void    fl_view_free(fl_view *v);
 void    fl_view_clear(fl_view *v);
 void    fl_engine_after_step(fl_engine *e, fl_node *n);
+/* fl_engine_after_step for a node that may have no view (most steps of
+ * an algorithm without `inspect`: nothing to do, no call). */
+static inline void fl_engine_observe(fl_engine *e, fl_node *n)
+{
+    if (n->has_view)
+        fl_engine_after_step(e, n);
+}
 /* A heal, restart or resume just ended a disruption (liveness clock). */
 void    fl_engine_mark_recovery(fl_engine *e);
 /* After a fault event: a disruption began or ended (fault-free time). */
@@ -199,6 +227,25 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                  const void *data, size_t len);
 void fl_net_deliver(fl_engine *e, fl_event *ev);
 void fl_net_free_msg(fl_msg *m);
+
+/* trace.c — a message's record (send, deliver, drop, duplicate): the
+ * sender is `node` but for a delivery, a = channel, b = length, the
+ * payload hashed; what fl_trace_record does with such a record, without
+ * building one when no file is written. */
+void    fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
+                         struct fl_msg *m, const char *reason, const char *text);
+
+/* msg.c — message blocks */
+void    fl_msg_pool_init(fl_msg_pool *p);
+/* Frees the free lists; every message must have been freed before. */
+void    fl_msg_pool_destroy(fl_msg_pool *p);
+/* A message of `len` payload bytes, counted in flight; only `pool`, `len`
+ * and `size_class` are set. NULL if out of memory. */
+fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len);
+/* A copy of `src`, header and payload, counted in flight. */
+fl_msg *fl_msg_copy(const fl_msg *src);
+/* Gives the block back (NULL: nothing) and uncounts its bytes. */
+void    fl_msg_free(fl_msg *m);
 /* Stops the run: the implementation broke a rule (fl_engine_failure). */
 void fl_engine_fail(fl_engine *e, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -11,7 +11,7 @@ libfl_a_SOURCES += \
 	sim/traceio.c sim/traceio.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
 	sim/node.c sim/ctx.c sim/observe.c \
-	sim/net.c sim/fault.c sim/client.c \
+	sim/net.c sim/msg.c sim/fault.c sim/client.c \
 	sim/manual.c sim/manual.h \
 	sim/history.h
 include sim/util/local.mk

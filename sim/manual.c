@@ -239,11 +239,9 @@ int fl_manual_duplicate(fl_manual *m, size_t i)
         return -1;
     fl_event ev = m->pool[i].ev;
     const fl_msg *msg = ev.ptr;
-    fl_msg *copy = malloc(sizeof *copy + msg->len);
+    fl_msg *copy = fl_msg_copy(msg);     /* freed like any message */
     if (!copy)
         return -1;
-    memcpy(copy, msg, sizeof *copy + msg->len);
-    m->e->bytes_in_flight += copy->len;   /* freed like any message */
     ev.ptr = copy;
     m->e->stats.duplicated++;
     if (fl_engine_push(m->e, &ev, FL_CLASS_NORMAL) < 0) {

@@ -13,6 +13,15 @@
 #include "sim/rng.h"
 
 
+/* llround(x) for 0 <= x < 2^63, without the library call: x less its
+ * integer part is exact in double (and 0 from 2^52 on, where every double
+ * is an integer), so halves round away from zero as llround's do. */
+static inline int64_t round_nonneg(double x)
+{
+    int64_t i = (int64_t)x;
+    return i + (x - (double)i >= 0.5);
+}
+
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
 {
     double ms = 0.0;
@@ -21,7 +30,7 @@ int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
         ms = d->a;
         break;
     case FL_DIST_UNIFORM:
-        ms = d->a + (d->b - d->a) * gsl_rng_uniform(r);
+        ms = d->a + (d->b - d->a) * fl_rng_uniform(r);
         break;
     case FL_DIST_NORMAL:
         ms = d->a + gsl_ran_gaussian_ziggurat(r, d->b);
@@ -40,7 +49,7 @@ int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
         return 0;
     if (ms > 1e12)
         ms = 1e12;
-    return (int64_t)llround(ms * 1e6);
+    return round_nonneg(ms * 1e6);
 }
 
 static inline size_t link_index(const fl_engine *e, fl_node_id from, fl_node_id to)
@@ -84,9 +93,7 @@ void fl_net_destroy(fl_engine *e)
 
 void fl_net_free_msg(fl_msg *m)
 {
-    if (m)
-        *m->in_flight -= m->len;
-    free(m);
+    fl_msg_free(m);
 }
 
 static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
@@ -97,35 +104,28 @@ static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
     return e->link_rng[i];
 }
 
-/* The spec in force on a link: the network's, with any override on top. */
-static void effective_spec(const fl_engine *e, const fl_link_state *ls,
-                           fl_link_spec *out)
+/* The spec in force on a link: the network's, with any override on top
+ * (built in *out; the network's itself when there is none). */
+static const fl_link_spec *effective_spec(const fl_engine *e, const fl_link_state *ls,
+                                          fl_link_spec *out)
 {
-    *out = e->scn->network.base;
     if (!ls->has_override)
-        return;
+        return &e->scn->network.base;
+    *out = e->scn->network.base;
     if (ls->spec.has_latency)
         out->latency = ls->spec.latency;
     if (ls->spec.has_drop)
         out->drop = ls->spec.drop;
     if (ls->spec.has_duplicate)
         out->duplicate = ls->spec.duplicate;
+    return out;
 }
 
 /* `why` is hashed text; `reason` its code for the JSON line only. */
-static void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
-                      const char *reason, const char *why)
+static inline void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
+                             const char *reason, const char *why)
 {
-    fl_trace_rec r = { .time = e->now, .type = type, .node = m->from,
-                       .peer = m->to, .id = m->id, .a = m->channel,
-                       .b = (int64_t)m->len, .text = why, .payload = m->data,
-                       .len = m->len, .channel = m->channel, .reason = reason,
-                       .described = &m->desc };
-    if (type == FL_TR_DELIVER) {
-        r.node = m->to;
-        r.peer = m->from;
-    }
-    fl_trace_record(&e->trace, &r);
+    fl_trace_message(&e->trace, e->now, type, m, reason, why);
 }
 
 static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
@@ -144,7 +144,7 @@ void fl_net_drop(fl_engine *e, fl_msg *m, const char *why)
 static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
                        fl_channel ch, const void *data, size_t len)
 {
-    fl_msg *m = malloc(sizeof *m + len);
+    fl_msg *m = fl_msg_alloc(&e->msgs, len);
     if (!m)
         return NULL;
     m->id = ++e->next_msg_id;
@@ -153,10 +153,7 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->incarnation = from->incarnation;
     m->channel = ch;
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
-    m->len = len;
-    m->in_flight = &e->bytes_in_flight;
     m->desc.done = false;
-    e->bytes_in_flight += len;
     if (len)
         memcpy(m->data, data, len);
     return m;
@@ -184,7 +181,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                                "send to a node that does not exist: ignored");
         return;
     }
-    if (len > FL_MAX_MESSAGE || e->bytes_in_flight + len > FL_MAX_IN_FLIGHT) {
+    if (len > FL_MAX_MESSAGE || e->msgs.in_flight + len > FL_MAX_IN_FLIGHT) {
         bool big = len > FL_MAX_MESSAGE;
         fl_engine_trace_simple(e, FL_TR_LOG, from->id, to, (int64_t)len, 0, big
                                ? "message larger than 16 MiB: run stopped"
@@ -194,7 +191,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
                              "16 MiB per message)"
                            : "node %d sent a message of %zu bytes to node %d with %zu "
                              "bytes of messages already under way (at most 256 MiB)",
-                       from->id, len, to, e->bytes_in_flight);
+                       from->id, len, to, e->msgs.in_flight);
         return;
     }
     fl_msg *m = msg_new(e, from, to, ch, data, len);
@@ -213,13 +210,13 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
         drop(e, m, "partition", "partition");
         return;
     }
-    fl_link_spec spec;
-    effective_spec(e, ls, &spec);
+    fl_link_spec over;
+    const fl_link_spec *spec = effective_spec(e, ls, &over);
     gsl_rng *r = link_rng(e, from->id, to);
     /* Draw loss and duplication before latency so that changing a latency
      * setting does not change which messages are lost. */
-    bool lost = spec.drop > 0 && gsl_rng_uniform(r) < spec.drop;
-    bool dup = spec.duplicate > 0 && gsl_rng_uniform(r) < spec.duplicate;
+    bool lost = spec->drop > 0 && fl_rng_uniform(r) < spec->drop;
+    bool dup = spec->duplicate > 0 && fl_rng_uniform(r) < spec->duplicate;
     if (lost) {
         drop(e, m, "loss", "loss");
         return;
@@ -230,10 +227,10 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
             copy->id = m->id;
             e->stats.duplicated++;
             trace_msg(e, FL_TR_DUPLICATE, copy, NULL, NULL);
-            schedule(e, copy, ls, &spec, r);
+            schedule(e, copy, ls, spec, r);
         }
     }
-    schedule(e, m, ls, &spec, r);
+    schedule(e, m, ls, spec, r);
 }
 
 static bool sender_died_first(const fl_engine *e, const fl_msg *m)
@@ -285,14 +282,14 @@ void fl_net_deliver(fl_engine *e, fl_event *ev)
         drop(e, m, "partition", "partition");
         return;
     }
-    if (fl_node_hold(e, n, ev))
+    if (fl_node_busy(e, n) && fl_node_hold(e, n, ev))
         return;
     e->stats.delivered++;
     trace_msg(e, FL_TR_DELIVER, m, NULL, NULL);
     hand_over(e, n, m);
     if (m->channel == FL_CH_ALG)
         e->delivering = m;
-    fl_engine_after_step(e, n);
+    fl_engine_observe(e, n);
     e->delivering = NULL;
     fl_net_free_msg(m);
 }

@@ -15,23 +15,9 @@ uint64_t fl_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 static uint64_t xoshiro_next(xoshiro_state *x)
 {
-    uint64_t *s = x->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return fl_xoshiro_next(x->s);
 }
 
 static void xoshiro_seed(xoshiro_state *x, uint64_t seed)
@@ -79,23 +65,4 @@ gsl_rng *fl_rng_new(uint64_t master, uint64_t stream)
     uint64_t key = master ^ fl_splitmix64(&sm);
     xoshiro_seed(r->state, key);
     return r;
-}
-
-uint64_t fl_rng_u64(gsl_rng *r)
-{
-    return xoshiro_next(r->state);
-}
-
-int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
-{
-    uint64_t span = (uint64_t)hi - (uint64_t)lo;
-    if (span == UINT64_MAX)
-        return (int64_t)fl_rng_u64(r);
-    uint64_t n = span + 1;
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t v;
-    do {
-        v = fl_rng_u64(r);
-    } while (v >= limit);
-    return (int64_t)((uint64_t)lo + v % n);
 }

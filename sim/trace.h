@@ -106,6 +106,7 @@ typedef struct fl_trace_node_info {
 } fl_trace_node_info;
 
 #define FL_TRACE_RING 32
+#define FL_TRACE_RING_SMALL 16
 
 typedef struct fl_trace {
     uint64_t hash;
@@ -127,6 +128,7 @@ typedef struct fl_trace {
         fl_channel    channel;
         uint8_t      *bytes;    /* copy of an algorithm message, owned */
         size_t        len, cap;
+        uint8_t       small[FL_TRACE_RING_SMALL]; /* the copy if len <= this */
         char          text[80];
     }        ring[FL_TRACE_RING];
     size_t   ring_next;
@@ -138,6 +140,11 @@ int  fl_trace_open(fl_trace *t, FILE *out, fl_trace_format format, uint64_t seed
                    const char *scenario, uint64_t scenario_hash, const char *algorithm,
                    const fl_trace_node_info *nodes, size_t nnodes);
 void fl_trace_record(fl_trace *t, const fl_trace_rec *r);
+/* fl_trace_record of a record with only these fields set (no payload, no
+ * structured detail), without building one when no file is written: the
+ * same hash and ring. */
+void fl_trace_event(fl_trace *t, fl_time time, fl_trace_type type, fl_node_id node,
+                    fl_node_id peer, uint64_t id, int64_t a, int64_t b, const char *text);
 /* Ends the file: the compact writer writes its last block. -1 if any write
  * failed. Later records are only hashed. Call before closing `out`. */
 int  fl_trace_close(fl_trace *t);

@@ -1,12 +1,14 @@
 /* test_engine.c — the engine's own suites: random streams, the event
  * queue's order, disks and crashes, the network, faults and the built-in
  * client, run end to end with the kv-single algorithm. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "algorithms/kv/kv.h"
 #include "sim/disk.h"
 #include "sim/engine.h"
+#include "sim/engine_internal.h"
 #include "sim/queue.h"
 #include "sim/run/registry.h"
 #include "sim/rng.h"
@@ -127,6 +129,190 @@ static void test_queue_order(void)
     }
     gsl_rng_free(r);
     fl_queue_destroy(&q);
+}
+
+/* Runs a little simulation on q: each step takes (or pops) the first
+ * event and pushes 0, 1 or 2 later ones; records what came out. */
+static size_t queue_drive(fl_queue *q, bool take, fl_event *out, size_t max)
+{
+    gsl_rng *r = fl_rng_new(11, 2);
+    fl_event ev = { 0 };
+    for (int i = 0; i < 64; i++) {
+        ev.time = fl_rng_between(r, 0, 50);
+        ev.a = (int16_t)i;
+        fl_queue_push(q, &ev, i % 5 ? FL_CLASS_NORMAL : FL_CLASS_FAULT);
+    }
+    size_t n = 0;
+    while (n < max && (take ? fl_queue_take(q, &ev) : fl_queue_pop(q, &ev))) {
+        out[n++] = ev;
+        int64_t pushes = n < max - 200 ? fl_rng_between(r, 0, 2) : 0;
+        for (int64_t k = 0; k < pushes; k++) {
+            fl_event nx = { .time = ev.time + fl_rng_between(r, 0, 30),
+                            .a = (int16_t)(n * 3 + (size_t)k) };
+            fl_queue_push(q, &nx, k ? FL_CLASS_FAULT : FL_CLASS_NORMAL);
+        }
+        if (take && n % 7 == 0)
+            fl_queue_settle(q);
+    }
+    gsl_rng_free(r);
+    return n;
+}
+
+static bool same_events(const fl_event *x, const fl_event *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i].time != y[i].time || x[i].order != y[i].order || x[i].a != y[i].a)
+            return false;
+    return true;
+}
+
+/* A take followed by pushes (the root replaced in place) gives out the
+ * same events in the same order as pop and push. */
+static void test_queue_take(void)
+{
+    enum { MAX = 5000 };
+    fl_event *a = calloc(MAX, sizeof *a), *b = calloc(MAX, sizeof *b);
+    CU_ASSERT_FATAL(a && b);
+    fl_queue q1, q2;
+    fl_queue_init(&q1);
+    fl_queue_init(&q2);
+    size_t na = queue_drive(&q1, false, a, MAX);
+    size_t nb = queue_drive(&q2, true, b, MAX);
+    CU_ASSERT(na > 1000);
+    CU_ASSERT_EQUAL(na, nb);
+    CU_ASSERT(same_events(a, b, na < nb ? na : nb));
+    bool ordered = true;                  /* time never goes back */
+    for (size_t i = 1; i < na; i++)
+        ordered &= a[i - 1].time <= a[i].time;
+    CU_ASSERT(ordered);
+    /* the comparison catches one event out of place */
+    fl_event t = b[10];
+    b[10] = b[11];
+    b[11] = t;
+    CU_ASSERT(!same_events(a, b, na));
+    /* a taken root is not counted, and a push takes its place */
+    fl_event ev = { .time = 1 };
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    ev.time = 2;
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 2);
+    CU_ASSERT(fl_queue_take(&q1, &ev) && ev.time == 1);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 1);
+    ev.time = 0;
+    fl_queue_push(&q1, &ev, FL_CLASS_NORMAL);
+    CU_ASSERT_EQUAL(fl_queue_len(&q1), 2);
+    CU_ASSERT(fl_queue_pop(&q1, &ev) && ev.time == 0);
+    CU_ASSERT(fl_queue_take(&q1, &ev) && ev.time == 2);
+    CU_ASSERT(fl_queue_empty(&q1));
+    CU_ASSERT(!fl_queue_pop(&q1, &ev));
+    fl_queue_destroy(&q1);
+    fl_queue_destroy(&q2);
+    free(a);
+    free(b);
+}
+
+/* ---- messages -------------------------------------------------------------------- */
+
+/* Freed blocks are reused by size class; the bytes in flight are counted
+ * through allocation, copy and free. */
+static void test_msg_pool(void)
+{
+    fl_msg_pool p;
+    fl_msg_pool_init(&p);
+    fl_msg *a = fl_msg_alloc(&p, 8), *b = fl_msg_alloc(&p, 100);
+    CU_ASSERT_FATAL(a && b);
+    CU_ASSERT_EQUAL(p.in_flight, 108);
+    memset(b->data, 7, 100);
+    b->id = 42;
+    fl_msg *c = fl_msg_copy(b);
+    CU_ASSERT_FATAL(c != NULL);
+    CU_ASSERT(c != b && c->id == 42 && c->len == 100 && c->data[99] == 7);
+    CU_ASSERT_EQUAL(p.in_flight, 208);
+    fl_msg_free(a);
+    CU_ASSERT_EQUAL(p.in_flight, 200);
+    fl_msg *d = fl_msg_alloc(&p, 16);      /* the same class as 8 bytes */
+    CU_ASSERT(d == a);
+    fl_msg *big = fl_msg_alloc(&p, (size_t)1 << 20);   /* past the classes */
+    CU_ASSERT_FATAL(big != NULL);
+    CU_ASSERT_EQUAL(big->size_class, FL_MSG_POOL_CLASSES);
+    fl_msg_free(big);
+    CU_ASSERT_EQUAL(p.in_flight, 216);
+    fl_msg_free(b);
+    fl_msg_free(c);
+    fl_msg_free(d);
+    fl_msg_free(NULL);
+    CU_ASSERT_EQUAL(p.in_flight, 0);
+    CU_ASSERT(p.pooled > 0 && p.pooled <= FL_MSG_POOL_MAX_BYTES);
+    fl_msg_pool_destroy(&p);
+    CU_ASSERT_EQUAL(p.pooled, 0);
+}
+
+/* ---- trace records ---------------------------------------------------------------- */
+
+static void kind_by_first_byte(const void *msg, size_t len, fl_msg_info *info)
+{
+    const uint8_t *b = msg;
+    info->kind = len && b[0] == 'A' ? "Alpha" : len && b[0] == 'B' ? "Beta" : "Other";
+}
+
+/* The records of a run that writes no file (fl_trace_message,
+ * fl_trace_event) hash as fl_trace_record does, and the ring still names
+ * each message's kind, small ones (kept inline) and large ones alike. */
+static void test_trace_fast_records(void)
+{
+    fl_msg_pool p;
+    fl_msg_pool_init(&p);
+    fl_msg *small = fl_msg_alloc(&p, 8), *big = fl_msg_alloc(&p, 100);
+    CU_ASSERT_FATAL(small && big);
+    memset(small->data, 'A', 8);
+    memset(big->data, 'B', 100);
+    fl_msg *ms[2] = { small, big };
+    for (int i = 0; i < 2; i++) {
+        ms[i]->id = (uint64_t)i + 7;
+        ms[i]->from = 1;
+        ms[i]->to = 2;
+        ms[i]->channel = FL_CH_ALG;
+        ms[i]->desc.done = false;
+    }
+    fl_trace fast, slow;
+    fl_trace_init(&fast, kind_by_first_byte);
+    fl_trace_init(&slow, kind_by_first_byte);
+    for (int i = 0; i < 2; i++) {
+        fl_trace_message(&fast, 5, FL_TR_DELIVER, ms[i], NULL, NULL);
+        fl_trace_rec r = { .time = 5, .type = FL_TR_DELIVER, .node = 2, .peer = 1,
+                           .id = ms[i]->id, .a = FL_CH_ALG, .b = (int64_t)ms[i]->len,
+                           .payload = ms[i]->data, .len = ms[i]->len,
+                           .channel = FL_CH_ALG };
+        fl_trace_record(&slow, &r);
+    }
+    fl_trace_event(&fast, 6, FL_TR_TIMER, 3, FL_NO_NODE, 9, 1, 2, "tick");
+    fl_trace_rec t = { .time = 6, .type = FL_TR_TIMER, .node = 3, .peer = FL_NO_NODE,
+                       .id = 9, .a = 1, .b = 2, .text = "tick" };
+    fl_trace_record(&slow, &t);
+    CU_ASSERT_EQUAL(fast.hash, slow.hash);
+    CU_ASSERT_EQUAL(fast.count, 3);
+    /* a record that differs in one payload byte hashes differently */
+    fl_trace other;
+    fl_trace_init(&other, kind_by_first_byte);
+    big->data[99] = 'C';
+    fl_trace_message(&other, 5, FL_TR_DELIVER, small, NULL, NULL);
+    fl_trace_message(&other, 5, FL_TR_DELIVER, big, NULL, NULL);
+    fl_trace_event(&other, 6, FL_TR_TIMER, 3, FL_NO_NODE, 9, 1, 2, "tick");
+    CU_ASSERT_NOT_EQUAL(other.hash, fast.hash);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    CU_ASSERT_FATAL(f != NULL);
+    fl_trace_print_recent(&fast, f, "");
+    fclose(f);
+    CU_ASSERT(text && strstr(text, "Alpha") && strstr(text, "Beta") && strstr(text, "tick"));
+    free(text);
+    fl_trace_destroy(&fast);
+    fl_trace_destroy(&slow);
+    fl_trace_destroy(&other);
+    fl_msg_free(small);
+    fl_msg_free(big);
+    fl_msg_pool_destroy(&p);
 }
 
 /* ---- disk ------------------------------------------------------------------------ */
@@ -309,6 +495,9 @@ static const fl_cu_test rng_tests[] = {
 };
 static const fl_cu_test queue_tests[] = {
     { "(time, class, seq) order", test_queue_order },
+    { "take and replace: the order of pop and push", test_queue_take },
+    { "message blocks reused, bytes in flight counted", test_msg_pool },
+    { "records without a file: same hash, ring names kinds", test_trace_fast_records },
     { NULL, NULL },
 };
 static const fl_cu_test disk_tests[] = {

@@ -31,12 +31,49 @@ static void test_fnv(void)
 
 static void test_trace_mix(void)
 {
-    /* pinned: the trace hash of every run is folded with these, so a change
-     * here changes every golden hash */
+    /* pinned: state and disk digests (sim/manual.c, sim/disk.c) are
+     * folded with these (the trace hash was, until issue 18) */
     CU_ASSERT_EQUAL(fl_hash_u64(FL_FNV_OFFSET, 42), 0x77f69ad0cca7c25eull);
     CU_ASSERT_EQUAL(fl_hash_bytes(FL_FNV_OFFSET, "faultline", 9), 0xad241876a5148b5dull);
     /* the length is folded in: a trailing NUL is not nothing */
     CU_ASSERT_NOT_EQUAL(fl_hash_bytes(1, "ab", 2), fl_hash_bytes(1, "ab\0", 3));
+}
+
+/* The 128-bit product's halves XORed, by 32-bit limbs: what fl_hash_mum
+ * must equal where the compiler has no 128-bit integer. */
+static uint64_t mum_by_limbs(uint64_t a, uint64_t b)
+{
+    uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    return ((ll & 0xffffffffu) | (mid << 32)) ^ (hh + (lh >> 32) + (hl >> 32) + (mid >> 32));
+}
+
+static void test_trace_mum(void)
+{
+    /* pinned (computed apart, with Python's big integers): every trace
+     * hash is built from these, so a change here changes every golden hash */
+    CU_ASSERT_EQUAL(fl_hash_mum(0x0123456789abcdefull, 0xfedcba9876543210ull),
+                    0x2317228f48165bb2ull);
+    CU_ASSERT_EQUAL(fl_hash_mum(UINT64_MAX, UINT64_MAX), UINT64_MAX);
+    CU_ASSERT_EQUAL(fl_hash_stream(FL_FNV_OFFSET, "faultline", 9, 1, 2),
+                    0xa1bdca4d7b1ba8ccull);
+    CU_ASSERT_EQUAL(fl_hash_stream(FL_FNV_OFFSET, "the quick brown fox", 19, 3, 5),
+                    0xadef4e6ad39ce40eull);
+    CU_ASSERT_EQUAL(fl_hash_stream(FL_FNV_OFFSET, "12345678", 8, 3, 5), 0xc2dc561870555577ull);
+    CU_ASSERT_EQUAL(fl_hash_stream(77, "", 0, 3, 5), 77);
+    /* the 128-bit product and the limbs agree, carries included */
+    uint64_t x = 0x9e3779b97f4a7c15ull, bad = 0;
+    for (int i = 0; i < 10000; i++) {
+        uint64_t a = x, b = x * 0xbf58476d1ce4e5b9ull ^ (x >> 31);
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        if (i % 100 == 0)
+            a |= 0xffffffff00000000ull;          /* carry-heavy inputs */
+        bad += fl_hash_mum(a, b) != mum_by_limbs(a, b);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* a reference off by one carry is caught */
+    CU_ASSERT_NOT_EQUAL(mum_by_limbs(UINT64_MAX, 3) ^ 1, fl_hash_mum(UINT64_MAX, 3));
 }
 
 /* ---- vec ------------------------------------------------------------------------- */
@@ -226,7 +263,8 @@ static const fl_cu_test stats_tests[] = {
 
 static const fl_cu_test hash_tests[] = {
     { "FNV-1a test vectors", test_fnv },
-    { "the trace mix is pinned", test_trace_mix },
+    { "the word mix is pinned", test_trace_mix },
+    { "the trace hash's multiply mix: pinned, 128-bit = limbs", test_trace_mum },
     { NULL, NULL },
 };
 static const fl_cu_test vec_tests[] = {
