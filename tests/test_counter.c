@@ -318,7 +318,7 @@ static void test_registry(void)
     CU_ASSERT_STRING_EQUAL(inv[1]->name, "counter.bounds");
     CU_ASSERT_STRING_EQUAL(inv[2]->name, "counter.vector_monotonic");
     fl_invariants_for("counter-raft", &n);
-    CU_ASSERT_EQUAL(n, 21);                      /* Raft's, rule checks included */
+    CU_ASSERT_EQUAL(n, 22);                      /* Raft's, rule checks included */
     CU_ASSERT_PTR_NOT_NULL(fl_registry_find("counter-raft"));
     CU_ASSERT_PTR_NOT_NULL(fl_registry_find("counter-crdt"));
 }
