@@ -42,13 +42,17 @@ int64_t rule_election_hi_ms(const fl_world *w);
 /* What the rule checks remember of one node's log (rules_shadow.c): each
  * entry's chain as of its last step, to find where a step rewrote it. */
 typedef struct rule_shadow {
-    uint64_t *chain;     /* [index]: the entry's chain hash */
-    bool     *known;     /* [index]: chain recorded (held, readable) */
+    uint64_t *chain;     /* [index - base]: the entry's chain hash */
+    bool     *known;     /* [index - base]: chain recorded (held, readable) */
+    int64_t   base;      /* index of chain[0]; below it, compacted */
     int64_t   last;      /* last index recorded; -1 none */
     size_t    cap;
     bool      exact;     /* inspect_entry shows every entry held */
 } rule_shadow;
 
+/* The chain recorded for entry i: true if one is (held and readable at
+ * the last step, not compacted since). */
+bool rule_shadow_chain(const rule_shadow *sh, int64_t i, uint64_t *chain);
 /* Starts over from the log `v` shows (a boot or a restart). 0 or -1 (out
  * of memory). */
 int  rule_shadow_reset(rule_shadow *sh, const fl_world *w, fl_node_id node,

@@ -212,10 +212,10 @@ static int merge_kept(const merge_state *s, const fl_world *w,
                       size_t msglen)
 {
     const rule_shadow *sh = &s->log[m->to];
-    uint64_t now;
-    if (!sh->exact || last < 1 || last > sh->last || !sh->known[last] ||
+    uint64_t now, was;
+    if (!sh->exact || last < 1 || !rule_shadow_chain(sh, last, &was) ||
         m->after->log_last >= m->before->log_last ||
-        !chain_at(w, m->to, last, &now) || now != sh->chain[last])
+        !chain_at(w, m->to, last, &now) || now != was)
         return 0;
     return rule_fail(msg, msglen,
                      "node %d accepted an AppendEntries of node %d (term %"

@@ -12,7 +12,9 @@
  * O(log n) inspect_entry calls, and the common step (nothing rewritten)
  * costs one. A plug-in without inspect_entry leaves the shadow inexact:
  * the point is then where the log's length says (min of old and new last
- * index), as it was before this module. */
+ * index), as it was before this module. Only the uncompacted log is
+ * remembered (from `base` on), so the shadow's size follows the log's
+ * live part, not simulated time. */
 #include "algorithms/raft/rules.h"
 
 #include <stdlib.h>
@@ -26,12 +28,21 @@ void rule_shadow_free(rule_shadow *sh)
     sh->last = -1;
 }
 
+bool rule_shadow_chain(const rule_shadow *sh, int64_t i, uint64_t *chain)
+{
+    if (i < sh->base || i > sh->last || (uint64_t)(i - sh->base) >= sh->cap ||
+        !sh->known[i - sh->base])
+        return false;
+    *chain = sh->chain[i - sh->base];
+    return true;
+}
+
 static int shadow_reserve(rule_shadow *sh, int64_t last)
 {
-    if (last < 0 || (uint64_t)last < sh->cap)
+    if (last < sh->base || (uint64_t)(last - sh->base) < sh->cap)
         return 0;
     size_t cap = sh->cap ? sh->cap : 64;
-    while ((uint64_t)last >= cap)
+    while ((uint64_t)(last - sh->base) >= cap)
         cap *= 2;
     uint64_t *c = realloc(sh->chain, cap * sizeof *c);
     if (!c)
@@ -52,24 +63,44 @@ static int64_t shadow_first(const fl_view *v)
     return v->log_first > 1 ? v->log_first : 1;
 }
 
+/* Forgets the entries below `first` (compacted: never rewritten again),
+ * in steps of at least 256 so that the copy is paid rarely. */
+static void shadow_trim(rule_shadow *sh, int64_t first)
+{
+    if (first - sh->base < 256)
+        return;
+    int64_t keep = sh->last >= first ? sh->last - first + 1 : 0;
+    if (sh->last < sh->base || (uint64_t)(sh->last - sh->base) >= sh->cap)
+        keep = 0;
+    if (keep > 0) {
+        memmove(sh->chain, sh->chain + (first - sh->base), (size_t)keep * sizeof *sh->chain);
+        memmove(sh->known, sh->known + (first - sh->base), (size_t)keep * sizeof *sh->known);
+    }
+    sh->base = first;
+}
+
 /* Records entries from..v->log_last of `node` as its log now holds them.
  * Returns 0, or -1 out of memory. An entry the view says is held but
  * inspect_entry does not show makes the shadow inexact (and stops it). */
 static int shadow_fill(rule_shadow *sh, const fl_world *w, fl_node_id node,
                        const fl_view *v, int64_t from)
 {
+    shadow_trim(sh, shadow_first(v));
     sh->last = v->log_last;
     if (!sh->exact)
         return 0;
     if (shadow_reserve(sh, v->log_last) != 0)
         return -1;
+    if (from < sh->base)
+        from = sh->base;
     for (int64_t i = from < 1 ? 1 : from; i <= v->log_last; i++) {
         fl_view_entry e;
         memset(&e, 0, sizeof e);
         bool held = i >= shadow_first(v);
-        sh->known[i] = held && fl_world_entry(w, node, i, &e);
-        sh->chain[i] = sh->known[i] ? e.chain : 0;
-        if (held && !sh->known[i]) {
+        size_t k = (size_t)(i - sh->base);
+        sh->known[k] = held && fl_world_entry(w, node, i, &e);
+        sh->chain[k] = sh->known[k] ? e.chain : 0;
+        if (held && !sh->known[k]) {
             sh->exact = false;
             return 0;
         }
@@ -82,6 +113,7 @@ int rule_shadow_reset(rule_shadow *sh, const fl_world *w, fl_node_id node,
 {
     sh->exact = true;
     sh->last = -1;
+    sh->base = 0;
     if (v->log_last < 0)
         return 0;
     return shadow_fill(sh, w, node, v, 1);
@@ -93,13 +125,14 @@ int rule_shadow_reset(rule_shadow *sh, const fl_world *w, fl_node_id node,
 static int shadow_same(const rule_shadow *sh, const fl_world *w,
                        fl_node_id node, const fl_view *v, int64_t i)
 {
-    if (i < shadow_first(v) || !sh->known[i])
+    uint64_t chain;
+    if (i < shadow_first(v) || !rule_shadow_chain(sh, i, &chain))
         return 1;
     fl_view_entry e;
     memset(&e, 0, sizeof e);
     if (!fl_world_entry(w, node, i, &e))
         return -1;
-    return e.chain == sh->chain[i];
+    return e.chain == chain;
 }
 
 /* The longest prefix of 1..m that the step left unchanged; -1 if an entry
