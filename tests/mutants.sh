@@ -98,7 +98,8 @@ sort/suite.json|count-duplicates|a record retried is stored once|sort.permutatio
 sort/suite.json|no-reassign|a dead worker'"'"'s bucket moves to a live one|sort.liveness|worker-crash
 sort/suite.json|one-sample|splitters from every worker'"'"'s sample|sort.balance|sorted
 sort/suite.json|skip-local-sort|each bucket sorted before the merge|sort.sorted|basic
-sort/suite.json|tie-by-key|bucket boundaries order whole elements (key, input position)|sort.balance|duplicates-wide'
+sort/suite.json|tie-by-key|bucket boundaries order whole elements (key, input position)|sort.balance|duplicates-wide
+sort/suite.json|dup-on-retry|one answer per bucket: a superseded attempt'"'"'s late answer is dropped|sort.sorted sort.permutation|straggler'
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -349,6 +349,7 @@ static void test_bugs_caught(void)
 {
     static const char *const expected[][2] = {
         { "count-duplicates.json", "sort.permutation" },
+        { "dup-on-retry.json", "sort.sorted" },
         { "lost-partition.json", "sort.permutation" },
         { "no-reassign.json", "sort.liveness" },
         { "one-sample.json", "sort.balance" },

@@ -410,25 +410,49 @@ static void coord_finish(fl_ctx *ctx, sort_coord *c)
     fl_log(ctx, "done: %" PRIu64 " keys in order", total);
 }
 
+/* Appends an answer's elements to what bucket j holds (nothing, but with
+ * dup-on-retry). False when out of memory. */
+static bool coord_keep(sort_coord *c, uint32_t j, const sort_hdr *h,
+                       const uint8_t *elems)
+{
+    uint64_t had = c->result_len[j];
+    uint64_t *r = c->result[j] ? realloc(c->result[j], (size_t)(had + h->count + 1) *
+                                                       sizeof *r)
+                               : sort_alloc(h->count);
+    if (!r)
+        return false;
+    for (uint64_t i = 0; i < h->count; i++)
+        r[had + i] = sort_elem_at(elems, i);
+    c->result[j] = r;
+    c->result_len[j] = had + h->count;
+    c->collected += h->count;
+    if (c->result_len[j] > c->max_bucket)
+        c->max_bucket = c->result_len[j];
+    return true;
+}
+
 static void coord_on_result(fl_ctx *ctx, sort_coord *c, fl_node_id from, const sort_hdr *h,
                             const uint8_t *elems)
 {
     uint32_t j = h->a;
-    if (j >= c->nw || h->b != c->as.bucket_attempt[j])
+    if (j >= c->nw)
+        return;
+    /* BUG dup-on-retry: a straggler's answer under a superseded attempt
+     * (the bucket was retried on another worker) is kept as well, and
+     * merged with the new owner's answer. */
+    bool late = h->b < c->as.bucket_attempt[j] &&
+                sort_bug_on(&c->p, SORT_BUG_DUP_ON_RETRY);
+    if (h->b != c->as.bucket_attempt[j] && !late)
         return;   /* stale: the bucket moved on */
     coord_send_data(ctx, c, from, SORT_M_RESULT_ACK, j, h->b, 0, NULL, 0);
-    if (c->as.done_mask >> j & 1 || c->done)
+    if (c->done)
         return;
-    uint64_t *r = sort_alloc(h->count);
-    if (!r)
+    if (late) {
+        coord_keep(c, j, h, elems);
         return;
-    for (uint64_t i = 0; i < h->count; i++)
-        r[i] = sort_elem_at(elems, i);
-    c->result[j] = r;
-    c->result_len[j] = h->count;
-    c->collected += h->count;
-    if (h->count > c->max_bucket)
-        c->max_bucket = h->count;
+    }
+    if (c->as.done_mask >> j & 1 || !coord_keep(c, j, h, elems))
+        return;
     c->as.done_mask |= UINT64_C(1) << j;
     if (c->as.done_mask == all_mask(c->nw))
         coord_finish(ctx, c);

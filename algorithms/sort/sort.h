@@ -68,14 +68,20 @@ typedef enum sort_dist {
  *   tie-by-key        bucket boundaries compare keys alone, not (key,
  *                     input position), so every copy of a key equal to a
  *                     splitter lands in one bucket (bucket boundaries
- *                     order whole elements, so ties split evenly) */
+ *                     order whole elements, so ties split evenly)
+ *   dup-on-retry      the coordinator keeps a straggler's late answer for
+ *                     a bucket that was retried on another worker (an
+ *                     older attempt) and merges it with the new owner's:
+ *                     its records twice (one answer per bucket reaches the
+ *                     output: answers of a superseded attempt are dropped) */
 #define SORT_BUG_MAP(X)                                                   \
     X(SORT_BUG_LOST_PARTITION, "lost-partition")   /* sort.permutation */  \
     X(SORT_BUG_ONE_SAMPLE, "one-sample")           /* sort.balance */      \
     X(SORT_BUG_COUNT_DUPLICATES, "count-duplicates") /* sort.permutation */ \
     X(SORT_BUG_SKIP_LOCAL_SORT, "skip-local-sort") /* sort.sorted */       \
     X(SORT_BUG_NO_REASSIGN, "no-reassign")         /* sort.liveness */     \
-    X(SORT_BUG_TIE_BY_KEY, "tie-by-key")           /* sort.balance */
+    X(SORT_BUG_TIE_BY_KEY, "tie-by-key")           /* sort.balance */      \
+    X(SORT_BUG_DUP_ON_RETRY, "dup-on-retry")       /* sort.permutation */
 
 typedef enum sort_bug {
 #define SORT_X_ENUM(id, name) id,
