@@ -479,7 +479,8 @@ void fl_nemesis_fire(fl_engine *e, const fl_event *ev)
 /* A crash with "on" waits for an event instead of a time: a node sends a
  * message of a kind (as the algorithm's describe names it), or starts a
  * sync. It crashes that node (or its "node" selector) `after` later, at
- * most `times` times, and restarts it `down` later if set. Matching draws
+ * most `times` times, and restarts it `down` later if set. A partition
+ * with "on" splits its groups `after` the event and heals `down` later. Matching draws
  * no randomness, so a scenario without triggers replays as before. */
 struct fl_trigger_state {
     int64_t fired;
@@ -587,9 +588,29 @@ void fl_fault_on_sync(fl_engine *e, fl_node *n)
     }
 }
 
+/* A triggered partition splits, and heals `down` later if set. */
+static void fl_trigger_partition(fl_engine *e, const fl_event *ev)
+{
+    const fl_fault *f = &e->scn->faults[ev->u];
+    if (ev->a == TRIGGER_RESTART) {
+        heal(e);
+        return;
+    }
+    apply_partition(e, f);
+    if (f->down > 0 && e->now + f->down <= e->end) {
+        fl_event h = { .time = e->now + f->down, .type = FL_EV_FAULT,
+                       .node = ev->node, .u = ev->u, .a = TRIGGER_RESTART };
+        (void)fl_engine_push(e, &h, FL_CLASS_FAULT);
+    }
+}
+
 static void fl_trigger_fire(fl_engine *e, const fl_event *ev)
 {
     const fl_fault *f = &e->scn->faults[ev->u];
+    if (f->kind == FL_FAULT_PARTITION) {
+        fl_trigger_partition(e, ev);
+        return;
+    }
     fl_node_id *ids = malloc(e->nnodes * sizeof *ids);
     if (!ids)
         return;

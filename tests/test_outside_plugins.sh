@@ -90,6 +90,10 @@ broken sort sort.c "$s/sort/suite.json" BUG_COUNT_CHUNKS loss-20pct 'sort.sorted
 # "*"}), and only they catch these two.
 broken sort sort.c "$s/sort/suite.json" BUG_RESUME_DONE coordinator-crash-midjob 'sort.sorted|sort.permutation'
 broken sort sort.c "$s/sort/suite.json" BUG_NO_REASSIGN worker-crash-midjob 'sort.liveness'
+# partition-midjob cuts two workers right after worker 2's first message
+# (partition's fixed 110 ms finds this sort done, and it scores 100 %
+# there): a bucket given up after two unanswered tries loses its keys.
+broken sort sort.c "$s/sort/suite.json" BUG_GIVE_UP partition-midjob 'sort.sorted|sort.permutation'
 # A straggler's late answer counted again: slow-answers delays everything
 # two workers send the coordinator, so a bucket retried elsewhere is
 # answered again, late, while another bucket is still open.

@@ -327,6 +327,17 @@ static const fl_bad_case bad_cases[] = {
       "$.faults[0].times", "must be an integer"),
     A("'faults':[{'type':'crash','at_ms':1,'on':{'sent':'X','from':9}}]",
       "$.faults[0].on.from", "does not exist"),
+    /* event-triggered partitions */
+    A("'faults':[{'type':'partition','at_ms':1,'groups':[[0],'rest'],'down_ms':5}]",
+      "$.faults[0].down_ms", "only with \"on\""),
+    A("'faults':[{'type':'partition','at_ms':1,'groups':[[0],'rest'],'after_ms':5}]",
+      "$.faults[0].after_ms", "only with \"on\""),
+    A("'faults':[{'type':'partition','at_ms':1,'groups':[[0],'rest'],'on':{}}]",
+      "$.faults[0].on", "needs exactly one of"),
+    A("'faults':[{'type':'partition','at_ms':1,'groups':[[0],'rest'],"
+      "'on':{'sent':'*','from':9}}]", "$.faults[0].on.from", "does not exist"),
+    A("'faults':[{'type':'partition','at_ms':1,'groups':[[0],'rest'],"
+      "'on':{'sent':'*'},'times':2}]", "$.faults[0].times", "unknown key"),
     A("'faults':[{'at_ms':1}]", "$.faults[0].type", "required key is missing"),
     A("'faults':[{'type':'crsh','at_ms':1,'node':1}]", "$.faults[0].type",
       "unknown fault type \"crsh\" (did you mean \"crash\"?)"),

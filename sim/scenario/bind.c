@@ -111,6 +111,8 @@ static int bind_fault(fl_ld *ld, const fl_scenario *s, size_t i)
     case FL_FAULT_CLOCK:
         return bind_check_sel(ld, s, &f->node, i);
     case FL_FAULT_PARTITION:
+        if (f->has_on_from && bind_check_sel(ld, s, &f->on_from, i) < 0)
+            return -1;
         for (size_t g = 0; g < f->ngroups; g++)
             for (size_t k = 0; k < f->group_len[g]; k++)
                 if (bind_check_sel(ld, s, &f->groups[g][k], i) < 0)

@@ -23,7 +23,9 @@ static const char *const fl_nemesis_names[] = {
 
 static const char *const *fl_fault_keys(fl_fault_kind k)
 {
-    static const char *const partition[] = { "type", "at_ms", "groups", NULL };
+    static const char *const partition[] = {
+        "type", "at_ms", "groups", "on", "after_ms", "down_ms", NULL
+    };
     static const char *const heal[] = { "type", "at_ms", NULL };
     static const char *const link[] = {
         "type", "at_ms", "from", "to", "symmetric", "drop", "latency",
@@ -111,11 +113,42 @@ static int parse_group(fl_ld *ld, const cJSON *j, const fl_scenario *s,
     return 0;
 }
 
+static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
+                         fl_fault *f);
+
+/* A partition with "on" waits for its event like a crash (parse_trigger):
+ * it splits `after_ms` after it and heals `down_ms` after that (0: stays
+ * until a heal). */
+static int parse_partition_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
+                                   fl_fault *f)
+{
+    int trig = parse_trigger(ld, j, s, f);
+    if (trig < 0)
+        return -1;
+    static const char *const trig_keys[] = { "after_ms", "down_ms", NULL };
+    if (trig == 0) {
+        for (size_t i = 0; trig_keys[i]; i++)
+            if (cJSON_GetObjectItemCaseSensitive(j, trig_keys[i])) {
+                ld_key(ld, trig_keys[i]);
+                return ld_fail(ld, "only with \"on\" (an event-triggered "
+                                   "partition)");
+            }
+        return 0;
+    }
+    f->times = 1;
+    if (get_time_ge0(ld, j, "after_ms", false, &f->after) < 0 ||
+        get_time_ge0(ld, j, "down_ms", false, &f->down) < 0)
+        return -1;
+    return 0;
+}
+
 static int parse_partition(fl_ld *ld, const cJSON *j, const fl_scenario *s,
                            fl_fault *f)
 {
     const cJSON *gs;
     size_t m;
+    if (parse_partition_trigger(ld, j, s, f) < 0)
+        return -1;
     if (ld_get(ld, j, "groups", true, &gs, &m) < 0)
         return -1;
     int n = cJSON_GetArraySize(gs);
@@ -213,7 +246,7 @@ static int parse_nemesis(fl_ld *ld, const cJSON *j, const fl_scenario *s,
 }
 
 /* "on": {"sent": KIND, "ok": BOOL, "from": SEL} or {"sync": true,
- * "from": SEL}: the crash waits, armed from at_ms, for that event. KIND
+ * "from": SEL}: the crash (or partition) waits, armed from at_ms, for that event. KIND
  * "*" matches any message the node sends. */
 static int parse_trigger(fl_ld *ld, const cJSON *j, const fl_scenario *s,
                          fl_fault *f)

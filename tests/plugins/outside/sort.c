@@ -19,7 +19,9 @@
  *                      (it reports done before every bucket was merged)
  *   BUG_DUP_ON_RETRY   a bucket completed again by a second worker's (or a
  *                      retried) answer is counted again
- *   BUG_NO_REASSIGN    a silent worker's bucket is retried on it forever */
+ *   BUG_NO_REASSIGN    a silent worker's bucket is retried on it forever
+ *   BUG_GIVE_UP        a bucket unanswered after two tries is given up,
+ *                      not moved (counted done, its keys never merged) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +274,14 @@ static void coord_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind, uint64_
         bucket *b = &s->b[j];
         if (b->done)
             continue;
+#ifdef BUG_GIVE_UP
+        if (b->attempts + 1 == 3) {     /* "that worker is gone: skip it" */
+            b->done = true;
+            s->done_buckets++;
+            s->done_keys += b->n;
+            continue;
+        }
+#endif
 #ifndef BUG_NO_REASSIGN
         if (++b->attempts % 3 == 0) {   /* silent: try the next worker */
             uint32_t w = 0;
@@ -282,6 +292,9 @@ static void coord_on_timer(fl_ctx *ctx, void *state, fl_timer_kind kind, uint64_
 #endif
         send_assign(ctx, s, j);
     }
+#ifdef BUG_GIVE_UP
+    finish_if_complete(s);
+#endif
     fl_set_timer(ctx, FL_MS(RETRY_MS), FL_TIMER_RETRY, 0);
 }
 
