@@ -54,6 +54,7 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
     e->seed = seed;
     e->end = duration;
     e->leader_since = -1;
+    e->settle = fl_scenario_settle(s);
     fl_queue_init(&e->queue);
     fl_msg_pool_init(&e->msgs);
     fl_history_init(&e->history);
@@ -162,8 +163,10 @@ static void dispatch(fl_engine *e, fl_event *ev)
         break;
     case FL_EV_RESUME: {
         fl_node *n = &e->nodes[ev->node];
-        if (n->paused && n->pause_gen == ev->u)
+        if (n->paused && n->pause_gen == ev->u) {
             fl_node_resume(e, n);
+            fl_engine_mark_recovery(e);
+        }
         fl_engine_note_disruption(e);
         break;
     }
@@ -260,6 +263,7 @@ const fl_scenario *fl_engine_scenario(const fl_engine *e) { return e->scn; }
 const fl_algorithm *fl_engine_algorithm(const fl_engine *e) { return e->alg; }
 size_t fl_engine_node_count(const fl_engine *e) { return e->nnodes; }
 fl_time fl_engine_last_disruption_end(const fl_engine *e) { return e->last_disruption_end; }
+fl_time fl_engine_settle(const fl_engine *e) { return e->settle; }
 
 const char *fl_engine_node_role(const fl_engine *e, fl_node_id node)
 {

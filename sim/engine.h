@@ -140,6 +140,9 @@ fl_time     fl_engine_leader_since(const fl_engine *e);
  * min(workload.stop, end)]: time with every node up and not paused and no
  * link cut by a partition or a link fault (for liveness). */
 fl_time     fl_engine_fault_free_time(const fl_engine *e);
+/* The settling allowance: fault-free time after a recovery counts only
+ * from this long after it (fl_scenario_settle). */
+fl_time     fl_engine_settle(const fl_engine *e);
 /* Since when no fault is active (as for fault-free time), -1 while one is. */
 fl_time     fl_engine_quiet_since(const fl_engine *e);
 

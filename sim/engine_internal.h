@@ -159,6 +159,9 @@ struct fl_engine {
     fl_time             calm_since;    /* when the last disruption ended */
     fl_time             calm_total;    /* fault-free time in the workload
                                         * window before calm_since */
+    fl_time             settle;        /* not counted after each recovery */
+    fl_time             count_from;    /* calm counts from here: calm_since
+                                        * + settle (0 at the start) */
     struct fl_ctx       ctx;
     const fl_role      *client_role;   /* the built-in client role */
 };

@@ -258,9 +258,13 @@ static void apply_node_fault(fl_engine *e, const fl_fault *f)
         case FL_FAULT_PAUSE:
             fl_node_pause(e, node, f->duration);
             break;
-        case FL_FAULT_RESUME:
+        case FL_FAULT_RESUME: {
+            bool was = node->paused;
             fl_node_resume(e, node);
+            if (was && !node->paused)
+                fl_engine_mark_recovery(e);
             break;
+        }
         case FL_FAULT_CLOCK:
             fl_node_set_clock(e, node, f->skew, f->drift_ppm, f->drift_ppm != 0);
             break;

@@ -121,16 +121,22 @@ void fl_engine_note_disruption(fl_engine *e)
     bool now = engine_disrupted(e);
     if (now == e->disrupted)
         return;
-    if (now)
-        e->calm_total += in_workload(e, e->calm_since, e->now);
-    else
+    if (now) {
+        e->calm_total += in_workload(e, e->count_from, e->now);
+    } else {
         e->calm_since = e->now;
+        e->count_from = e->now + e->settle;
+    }
     e->disrupted = now;
 }
 
+/* Fault-free time, for min_ok_ops: calm stretches, each but the first
+ * (the run's start) counted only from `settle` after the disruption that
+ * ended it, so a correct implementation is given a few election timeouts
+ * to recover before it owes operations again. */
 fl_time fl_engine_fault_free_time(const fl_engine *e)
 {
-    return e->calm_total + (e->disrupted ? 0 : in_workload(e, e->calm_since, e->now));
+    return e->calm_total + (e->disrupted ? 0 : in_workload(e, e->count_from, e->now));
 }
 
 fl_time fl_engine_quiet_since(const fl_engine *e)

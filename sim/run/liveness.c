@@ -34,6 +34,9 @@ fl_live fl_liveness_min_ops(const fl_engine *e, const fl_scenario *s,
         n += snprintf(detail + n, len - (size_t)n, ": %" PRId64 " per %.0f ms "
                       "of workload, for its %.0f ms of fault-free time",
                       s->expect.min_ok_ops, (double)window / 1e6, (double)calm / 1e6);
+    if (owed != s->expect.min_ok_ops && fl_engine_settle(e) > 0 && n > 0 && (size_t)n < len)
+        n += snprintf(detail + n, len - (size_t)n, " (counted from %.0f ms after each "
+                      "recovery)", (double)fl_engine_settle(e) / 1e6);
     if (n > 0 && (size_t)n < len)
         snprintf(detail + n, len - (size_t)n, " (%" PRIu64 " failed, %" PRIu64
                  " timed out)", st->ops_fail, st->ops_info);

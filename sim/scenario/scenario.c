@@ -36,7 +36,7 @@ static int parse_expect(fl_ld *ld, const cJSON *root, fl_scenario *s)
 {
     static const char *const keys[] = {
         "linearizable", "invariants", "violation", "min_ok_ops",
-        "leader_within_ms", NULL
+        "leader_within_ms", "settle_ms", NULL
     };
     static const char *const inv_names[] = { "none", "all", NULL };
     fl_expect *e = &s->expect;
@@ -45,6 +45,7 @@ static int parse_expect(fl_ld *ld, const cJSON *root, fl_scenario *s)
     e->violation[0] = '\0';
     e->min_ok_ops = -1;
     e->leader_within = -1;
+    e->settle = -1;
     const cJSON *j;
     size_t m;
     int r = ld_get(ld, root, "expect", false, &j, &m);
@@ -57,7 +58,8 @@ static int parse_expect(fl_ld *ld, const cJSON *root, fl_scenario *s)
                  &inv) < 0 ||
         get_check_name(ld, j, "violation", false, e->violation) < 0 ||
         get_integer(ld, j, "min_ok_ops", false, 0, INT64_MAX, &e->min_ok_ops) < 0 ||
-        get_time_gt0(ld, j, "leader_within_ms", false, &e->leader_within) < 0)
+        get_time_gt0(ld, j, "leader_within_ms", false, &e->leader_within) < 0 ||
+        get_time_ge0(ld, j, "settle_ms", false, &e->settle) < 0)
         return -1;
     e->invariants = inv == 1;
     ld_pop(ld, m);
@@ -281,3 +283,27 @@ void fl_scenario_free(fl_scenario *s)
     free(s);
 }
 
+
+/* ---- Liveness: the settling allowance -------------------------------------- */
+
+#define FL_SETTLE_TIMEOUTS      2
+#define FL_SETTLE_DEFAULT_HI_MS 300
+#define FL_SETTLE_MAX_MS        1000   /* no excuse for an endless election */
+
+fl_time fl_scenario_settle(const fl_scenario *s)
+{
+    if (s->expect.settle >= 0)
+        return s->expect.settle;
+    double hi = FL_SETTLE_DEFAULT_HI_MS;
+    const cJSON *et = s->params ?
+        cJSON_GetObjectItemCaseSensitive(s->params, "election_timeout_ms") : NULL;
+    if (cJSON_IsArray(et) && cJSON_GetArraySize(et) == 2 &&
+        cJSON_IsNumber(cJSON_GetArrayItem(et, 1)))
+        hi = cJSON_GetArrayItem(et, 1)->valuedouble;
+    else if (cJSON_IsNumber(et))
+        hi = et->valuedouble;
+    if (!(hi > 0))
+        hi = FL_SETTLE_DEFAULT_HI_MS;
+    double ms = hi * FL_SETTLE_TIMEOUTS;
+    return FL_MS(ms < FL_SETTLE_MAX_MS ? (int64_t)llround(ms) : FL_SETTLE_MAX_MS);
+}

@@ -163,6 +163,9 @@ typedef struct fl_expect {
     int64_t min_ok_ops;          /* liveness: at least this many ok ops; -1 off */
     fl_time leader_within;       /* liveness: a leader this soon after the last
                                     heal / restart / start; -1 off */
+    fl_time settle;              /* liveness: fault-free time not counted after
+                                    each recovery; -1: the default
+                                    (fl_scenario_settle) */
 } fl_expect;
 
 /* One step of an explicit schedule ("schedule": [...]), as `faultline
@@ -234,6 +237,13 @@ void fl_scenario_free(fl_scenario *s);
 int fl_scenario_bind(fl_scenario *s, const fl_algorithm *alg, fl_error *err);
 
 size_t fl_scenario_node_count(const fl_scenario *s);
+
+/* The settling allowance of min_ok_ops (README "How liveness is judged"):
+ * expect.settle_ms if given, else two election timeouts, the upper bound
+ * of params.election_timeout_ms (a number or [lo, hi]; 300 ms, the
+ * built-ins' default, when the scenario sets none), at most 1 s: an
+ * implementation configured never to elect is not excused. */
+fl_time fl_scenario_settle(const fl_scenario *s);
 /* First node id of a role, or -1 if the scenario has no such role. */
 int32_t fl_scenario_role_base(const fl_scenario *s, const char *role,
                               size_t *count);
