@@ -346,6 +346,12 @@ static int copy_buf(fl_buf *dst, const fl_buf *src)
     return 0;
 }
 
+/* A power failure: what a sync completed stays; of the rest, a torn crash
+ * keeps a prefix of the operations in the order they were issued, up to
+ * the first unsynced write, which it keeps in part (`torn_keep` bytes):
+ * the truncations issued before that write are applied with it, since a
+ * disk that wrote a later operation had the earlier ones too. Without a
+ * tear the prefix is empty. Everything after it is lost. */
 size_t fl_disk_crash(fl_disk *d, fl_time now, int64_t torn_keep)
 {
     settle(d, now);
@@ -353,9 +359,9 @@ size_t fl_disk_crash(fl_disk *d, fl_time now, int64_t torn_keep)
     bool torn_done = torn_keep < 0;
     for (size_t i = d->pend_head; i < d->npend; i++) {
         fl_pending *p = &d->pend[i];
-        if (!torn_done && !p->truncate) {
-            apply_durable(d, p, torn_keep);
-            torn_done = true;
+        if (!torn_done) {
+            apply_durable(d, p, p->truncate ? -1 : torn_keep);
+            torn_done = !p->truncate;
         }
         lost += p->len;
     }

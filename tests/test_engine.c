@@ -348,6 +348,45 @@ static void test_disk_crash(void)
     fl_disk_free(d);
 }
 
+/* A torn crash keeps a prefix of the unsynced operations in the order they
+ * were issued, the last write torn: a truncation issued before the torn
+ * write is applied with it, never dropped while the later write stays
+ * (that state no power failure of an in-order disk can leave). */
+static void test_disk_torn_prefix(void)
+{
+    fl_disk *d = fl_disk_new();
+    char buf[16];
+    /* synced: "abcdefgh" */
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "log", 0, "abcdefgh", 8), 0);
+    fl_disk_do_sync(d, 0, 10);
+    /* unsynced, in order: truncate to 4 ("abcd"), write "XY" at 4, write "zz" at 6 */
+    CU_ASSERT_EQUAL(fl_disk_do_truncate(d, "log", 4), 0);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "log", 4, "XY", 2), 0);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "log", 6, "zz", 2), 0);
+    CU_ASSERT_EQUAL(fl_disk_first_pending_len(d, 20), 2);
+    fl_disk_crash(d, 20, 1);        /* torn: "X" of the first write survives */
+    /* prefix: the truncation, then "X"; not "abcdXfgh" (the old suffix
+     * after a write that followed its truncation), and not "zz" */
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "log", 0, buf, sizeof buf), 5);
+    CU_ASSERT_EQUAL(memcmp(buf, "abcdX", 5), 0);
+
+    /* the same ops, a crash without a tear: nothing unsynced survives */
+    CU_ASSERT_EQUAL(fl_disk_do_truncate(d, "log", 2), 0);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "log", 2, "QQ", 2), 0);
+    fl_disk_crash(d, 30, -1);
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "log", 0, buf, sizeof buf), 5);
+    CU_ASSERT_EQUAL(memcmp(buf, "abcdX", 5), 0);
+
+    /* a sync in flight is not yet durable: the tear applies to its ops */
+    CU_ASSERT_EQUAL(fl_disk_do_truncate(d, "log", 3), 0);
+    CU_ASSERT_EQUAL(fl_disk_do_write(d, "log", 3, "RS", 2), 0);
+    fl_disk_do_sync(d, 40, 100);
+    fl_disk_crash(d, 50, 2);        /* before the sync's end: torn, all of "RS" kept */
+    CU_ASSERT_EQUAL(fl_disk_do_read(d, "log", 0, buf, sizeof buf), 5);
+    CU_ASSERT_EQUAL(memcmp(buf, "abcRS", 5), 0);
+    fl_disk_free(d);
+}
+
 /* Many files, most truncated to nothing: each is still found by name
  * (before and after a crash compacts the list), and truncated data is
  * given back, durable copies included. */
@@ -502,6 +541,7 @@ static const fl_cu_test queue_tests[] = {
 };
 static const fl_cu_test disk_tests[] = {
     { "crash keeps only synced data", test_disk_crash },
+    { "a torn crash keeps an in-order prefix", test_disk_torn_prefix },
     { "many files: found by name, truncated data freed", test_disk_many_files },
     { NULL, NULL },
 };
