@@ -90,7 +90,7 @@ lock/suite.json|same-token|fencing tokens strictly increase across grants|lock.t
 lock/suite.json|storage-forget-max|the storage checks the token, across its restarts|lock.stale_write|storage-restart
 lock/suite.json|lease-from-reply|a lease runs on the holder'"'"'s own clock from before its request|lock.stale_write|slow-replies
 counter/suite.json|merge-sum|a merge takes the max per replica, not the sum|counter.bounds|partition
-counter/suite.json|forget-own|a replica persists its own increments|counter.bounds|crash
+counter/suite.json|forget-own|a replica persists its own increments|counter.own_durable counter.bounds|crash
 counter/suite.json|merge-overwrite|a merge takes the max per replica, so entries only grow|counter.vector_monotonic counter.bounds|partition
 counter/raft/suite.json|no-dedup|a retried command is applied once (client sessions, Raft thesis §6.3)|linearizable|loss
 sort/suite.json|lost-partition|a dead worker'"'"'s slice is sorted elsewhere|sort.permutation|worker-crash

@@ -313,10 +313,11 @@ static void test_registry(void)
 {
     size_t n = 0;
     const fl_invariant *const *inv = fl_invariants_for("counter-crdt", &n);
-    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_EQUAL_FATAL(n, 4);
     CU_ASSERT_STRING_EQUAL(inv[0]->name, "counter.convergence");
     CU_ASSERT_STRING_EQUAL(inv[1]->name, "counter.bounds");
     CU_ASSERT_STRING_EQUAL(inv[2]->name, "counter.vector_monotonic");
+    CU_ASSERT_STRING_EQUAL(inv[3]->name, "counter.own_durable");
     fl_invariants_for("counter-raft", &n);
     CU_ASSERT_EQUAL(n, 22);                      /* Raft's, rule checks included */
     CU_ASSERT_PTR_NOT_NULL(fl_registry_find("counter-raft"));

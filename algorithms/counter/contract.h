@@ -20,6 +20,9 @@
  * it: view->match[r] = P[r], view->next[r] = N[r], for r < view->npeers
  * (check the pointers: they may be NULL). counter.vector_monotonic: while
  * a replica is up, no entry of either goes down (a merge takes the max).
+ * counter.own_durable: when a replica restarts, its own entries (P[self],
+ * N[self], its first view after the restart) are at least what every
+ * live replica's view holds for it: what it gossiped was durable first.
  * view->kind must not be FL_VIEW_NONE for that check to judge the node.
  *
  * A check whose scalars a plug-in does not report stands aside. */

@@ -21,7 +21,8 @@
  *                    idempotent)                           counter.bounds
  *   forget-own       does not read "own" back after a restart, so
  *                    increments acknowledged before the crash vanish (a
- *                    replica persists its own entries)      counter.bounds
+ *                    replica persists its own entries)
+ *                                    counter.own_durable, counter.bounds
  *   merge-overwrite  takes a peer's entries for every other replica as
  *                    they come (last writer wins), so a delayed or
  *                    duplicated old gossip lowers counts it already saw (a

@@ -268,12 +268,84 @@ static const fl_invariant inv_mono_inv = {
     .check = inv_mono_check,
 };
 
+/* ---- counter.own_durable (a rule check on views) ------------------------------ */
+
+/* Only replica r changes its own entries P[r] and N[r]; every other
+ * replica learns them from r's gossip (directly or through others). So
+ * when r comes back from a crash, no live replica may know more of r's
+ * increments than r shows: if one does, r sent them before they were
+ * durable and lost them in the crash, and its next increments hide under
+ * the larger entry the others hold. Judged at each restart (the step whose
+ * view before was empty), against every live replica's view. (While r is
+ * up, counter.vector_monotonic keeps its own entries from going down.) */
+static bool inv_is_replica(const fl_world *w, fl_node_id node)
+{
+    const char *role = fl_world_role(w, node), *first = fl_world_role(w, 0);
+    return role && first && !strcmp(role, first);
+}
+
+static const fl_view *inv_replica_view(const fl_world *w, fl_node_id node)
+{
+    if (!inv_is_replica(w, node) || !fl_world_alive(w, node))
+        return NULL;
+    const fl_view *v = fl_world_view(w, node);
+    return v && v->kind != FL_VIEW_NONE && v->match && v->next ? v : NULL;
+}
+
+/* -1 if `knower`'s entry for `owner` (node o) exceeds `owner`'s own. */
+static int inv_own_cmp(const fl_view *knower, fl_node_id k, const fl_view *owner,
+                       fl_node_id o, char *msg, size_t msglen)
+{
+    size_t i = (size_t)o;
+    if (i >= knower->npeers || i >= owner->npeers)
+        return 0;
+    bool p = knower->match[i] > owner->match[i];
+    if (!p && knower->next[i] <= owner->next[i])
+        return 0;
+    snprintf(msg, msglen, "replica %d restarted showing its own %s entry at %" PRId64
+             ", below the %" PRId64 " replica %d has from it: it sent increments "
+             "and lost them in the crash (a replica's own entries are durable "
+             "before they leave it)", (int)o, p ? "P" : "N",
+             p ? owner->match[i] : owner->next[i],
+             p ? knower->match[i] : knower->next[i], (int)k);
+    return -1;
+}
+
+static int inv_own_check(void *state, const fl_world *w, fl_node_id node,
+                         const fl_view *before, const fl_view *after,
+                         char *msg, size_t msglen)
+{
+    (void)state;
+    if (before->kind != FL_VIEW_NONE || !inv_is_replica(w, node) ||
+        after->kind == FL_VIEW_NONE || !after->match || !after->next)
+        return 0;
+    size_t n = fl_world_node_count(w);
+    for (size_t r = 0; r < n; r++) {
+        fl_node_id o = (fl_node_id)r;
+        const fl_view *v = o == node ? NULL : inv_replica_view(w, o);
+        if (!v)
+            continue;
+        if (inv_own_cmp(v, o, after, node, msg, msglen) < 0)     /* o knows more of it */
+            return -1;
+    }
+    return 0;
+}
+
+static const fl_invariant inv_own_inv = {
+    .name = "counter.own_durable",
+    .summary = "a restarted CRDT replica shows its own entries at least as "
+               "high as any live replica has them (its own increments are "
+               "durable before they leave it)",
+    .check = inv_own_check,
+};
+
 /* ---- Families ------------------------------------------------------------------- */
 
 static const fl_invariant *const inv_crdt[] = {
     &inv_convergence,
     &inv_bounds_inv,
     &inv_mono_inv,
+    &inv_own_inv,
 };
 
 const fl_invariant *const *fl_counter_crdt_invariants(size_t *n)
