@@ -61,6 +61,8 @@ static void cq_destroy(void *state)
 static int cq_init(void *state, const fl_world *w)
 {
     cq_state *s = state;
+    if (!rule_param_bool(w, FL_RAFT_PARAM_CHECK_QUORUM))
+        return 0;                   /* nothing to judge: nothing kept */
     s->nn = fl_world_node_count(w);
     size_t nn = s->nn ? s->nn : 1;
     s->n = calloc(nn, sizeof *s->n);
@@ -89,7 +91,7 @@ static int cq_message(void *state, const fl_world *w, const fl_inv_msg *m,
     (void)msg;
     (void)msglen;
     cq_state *s = state;
-    if (m->sent || !m->info.is_reply || m->to < 0 || (size_t)m->to >= s->nn ||
+    if (!s->n || m->sent || !m->info.is_reply || m->to < 0 || (size_t)m->to >= s->nn ||
         m->from < 0 || (size_t)m->from >= s->nn)
         return 0;
     cq_node *c = &s->n[m->to];
@@ -181,8 +183,7 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
 {
     (void)before;
     cq_state *s = state;
-    if (node < 0 || (size_t)node >= s->nn ||
-        !rule_param_bool(w, FL_RAFT_PARAM_CHECK_QUORUM))
+    if (!s->n || node < 0 || (size_t)node >= s->nn)
         return 0;
     cq_node *c = &s->n[node];
     if (fl_world_timed(w))
@@ -193,8 +194,11 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
         c->term = -1;
         return 0;
     }
-    /* A new term or a late timer: count from now. */
-    if (c->term != after->term || fl_world_timer_late(w, node)) {
+    /* A new term or one of its timers fired late: count from now. */
+    const fl_step_info *st = fl_world_step(w);
+    if (c->term != after->term ||
+        (st && st->node == node && st->cause == FL_CAUSE_TIMER &&
+         st->timer_due < now)) {
         c->term = after->term;
         c->since = now;
     }
@@ -204,6 +208,11 @@ static int cq_check(void *state, const fl_world *w, fl_node_id node,
     fl_time bound = 3 * hi;
     if (now - from <= bound)
         return 0;
+    /* ... or one still held back (a scan: only when the bound is passed). */
+    if (fl_world_timer_late(w, node)) {
+        c->since = now;
+        return 0;
+    }
     return rule_fail(msg, msglen,
                      "node %d still leads term %" PRId64 " at %.3f ms, %.0f ms "
                      "after it last heard from a majority of the %zu servers "
