@@ -70,7 +70,7 @@ void fl_timer_fire(fl_engine *e, const fl_event *ev)
     uint64_t cookie = s->cookie;
     fl_engine_cause(e, n->id, FL_CAUSE_TIMER);
     e->step.timer = (fl_timer_kind)kind;
-    e->step.timer_due = ev->time;
+    e->step.timer_due = s->due;           /* not ev->time: a held event is re-timed */
     timer_release(e, s);
     e->stats.timers++;
     fl_trace_event(&e->trace, e->now, FL_TR_TIMER, n->id, FL_NO_NODE, ev->u, kind,
