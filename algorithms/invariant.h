@@ -13,6 +13,7 @@
 
 #include "algorithms/algorithm.h"
 #include "sim/history.h"
+#include "sim/stepinfo.h"
 
 /* Read-only access to the cluster: what an invariant may look at, and
  * nothing else. The run (sim/run/world.c) implements it over the engine's
@@ -33,6 +34,9 @@ typedef struct fl_world_ops {
     fl_time     (*last_recovery)(const void *impl);
     bool        (*link_up)(const void *impl, fl_node_id from, fl_node_id to);
     fl_time     (*quiet_since)(const void *impl);   /* may be NULL */
+    const fl_step_info *(*step)(const void *impl);  /* may be NULL */
+    bool        (*timer_late)(const void *impl, fl_node_id node); /* may be NULL */
+    bool        (*timed)(const void *impl);         /* may be NULL */
 } fl_world_ops;
 
 typedef struct fl_world {
@@ -112,6 +116,34 @@ static inline fl_time fl_world_last_recovery(const fl_world *w)
 static inline fl_time fl_world_quiet_since(const fl_world *w)
 {
     return w->ops->quiet_since ? w->ops->quiet_since(w->impl) : 0;
+}
+
+/* What made the node that just stepped run (a message, one of its timers,
+ * a boot) and which timers it set in that step, by kind (stepinfo.h);
+ * NULL when the world does not know. Read it in `check` and in `message`
+ * for a delivery (the same step). */
+static inline const fl_step_info *fl_world_step(const fl_world *w)
+{
+    return w->ops->step ? w->ops->step(w->impl) : NULL;
+}
+
+/* Whether `node` has a timer that should have fired by now and has not
+ * (held while it was paused or busy, or withheld by a scheduler): a time
+ * bound cannot blame a node for what it was not given the chance to do.
+ * Scans the node's timers; false when the world does not know. */
+static inline bool fl_world_timer_late(const fl_world *w, fl_node_id node)
+{
+    return w->ops->timer_late ? w->ops->timer_late(w->impl, node) : false;
+}
+
+/* Whether events happen at their times (a run: true), or a scheduler
+ * picks each one and may hold a due timer or a message back as long as it
+ * likes (manual delivery: `faultline search`, a replayed schedule, the
+ * interaction tests). A bound in elapsed time means little in the latter:
+ * judge what a node did at the step it was given. */
+static inline bool fl_world_timed(const fl_world *w)
+{
+    return w->ops->timed ? w->ops->timed(w->impl) : true;
 }
 
 /* A message between two nodes of the algorithm, for rule checks (what a

@@ -82,6 +82,9 @@ raft-figure8 commit-old-term --timer-kinds election
 raft-figure8 apply-before-commit --timer-kinds election
 raft-figure8 match-regress --timer-kinds election,heartbeat --dups 1
 raft-two-leaders no-truncate --timer-kinds election
+raft timer-reset-any
+raft-transfer ignore-transfer --ops 0 --timer-kinds election,tick
+raft-checkquorum ignore-check-quorum --ops 0
 multipaxos non-unique-ballots
 multipaxos accept-below-promise
 multipaxos forget-promise --crashes 1 --restarts 1

@@ -68,6 +68,9 @@ void fl_timer_fire(fl_engine *e, const fl_event *ev)
     }
     uint8_t kind = s->kind;
     uint64_t cookie = s->cookie;
+    fl_engine_cause(e, n->id, FL_CAUSE_TIMER);
+    e->step.timer = (fl_timer_kind)kind;
+    e->step.timer_due = s->due;           /* not ev->time: a held event is re-timed */
     timer_release(e, s);
     e->stats.timers++;
     fl_trace_event(&e->trace, e->now, FL_TR_TIMER, n->id, FL_NO_NODE, ev->u, kind,
@@ -86,6 +89,30 @@ bool fl_engine_timer_info(fl_engine *e, fl_timer_id id, fl_node_id *node,
     *node = s->node;
     *kind = s->kind;
     return true;
+}
+
+const fl_step_info *fl_engine_step_info(const fl_engine *e)
+{
+    return &e->step;
+}
+
+bool fl_engine_node_timer_late(const fl_engine *e, fl_node_id node)
+{
+    if (node < 0 || (size_t)node >= e->nnodes || !e->nodes[node].alive)
+        return false;
+    uint32_t inc = e->nodes[node].incarnation;
+    for (size_t i = 0; i < e->ntimers; i++) {
+        const fl_timer_slot *s = &e->timers[i];
+        if (s->armed && s->node == node && s->incarnation == inc &&
+            s->due < e->now)
+            return true;
+    }
+    return false;
+}
+
+bool fl_engine_timed(const fl_engine *e)
+{
+    return !e->manual;
 }
 
 /* ---- algorithm.h: the context ------------------------------------------------------ */
@@ -136,7 +163,14 @@ fl_timer_id fl_set_timer(fl_ctx *ctx, fl_time delay, fl_timer_kind kind,
     s->kind = (uint8_t)((unsigned)kind < FL_TIMER_KIND_COUNT ? kind : FL_TIMER_OTHER);
     s->cookie = cookie;
     fl_time real = n->drift_ppm ? fl_node_real_delay(n, delay) : delay;
-    fl_event ev = { .time = e->now + real,
+    s->due = e->now + real;
+    if ((unsigned)s->kind < FL_TIMER_KIND_COUNT && e->step.node == n->id) {
+        unsigned bit = 1u << s->kind;
+        if (!(e->step.set & bit) || e->step.set_due[s->kind] < s->due)
+            e->step.set_due[s->kind] = s->due;
+        e->step.set |= bit;
+    }
+    fl_event ev = { .time = s->due,
                     .type = FL_EV_TIMER, .node = n->id, .u = id };
     if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0) {
         timer_release(e, s);

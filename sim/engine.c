@@ -55,6 +55,7 @@ fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,
     e->end = duration;
     e->leader_since = -1;
     e->settle = fl_scenario_settle(s);
+    e->step.node = FL_NO_NODE;
     fl_queue_init(&e->queue);
     fl_msg_pool_init(&e->msgs);
     fl_history_init(&e->history);

@@ -15,6 +15,7 @@
 #include "sim/error.h"
 #include "sim/history.h"
 #include "sim/scenario/scenario.h"
+#include "sim/stepinfo.h"
 #include "sim/trace.h"
 
 typedef struct fl_engine fl_engine;
@@ -132,6 +133,17 @@ bool        fl_engine_link_up(const fl_engine *e, fl_node_id from, fl_node_id to
 /* Entry `index` of a live node's log, through its role's inspect_entry. */
 bool        fl_engine_node_entry(const fl_engine *e, fl_node_id node,
                                  int64_t index, fl_view_entry *out);
+/* What made the node of the current (or last) step run, and the timers
+ * it set (stepinfo.h). Valid during and after the step's hooks. */
+const fl_step_info *fl_engine_step_info(const fl_engine *e);
+/* Whether `node` (alive) has a timer that should have fired by now and
+ * has not: held while the node is paused or busy, or withheld by manual
+ * delivery. Scans the timers: for rule checks, not for every event. */
+bool        fl_engine_node_timer_late(const fl_engine *e, fl_node_id node);
+/* Whether the engine runs on its own clock (a run) rather than under
+ * manual delivery (sim/manual.c), where a caller picks every event and
+ * may hold a due timer back as long as it likes. */
+bool        fl_engine_timed(const fl_engine *e);
 /* Time of the last heal, restart or crash-free start (for liveness). */
 fl_time     fl_engine_last_disruption_end(const fl_engine *e);
 /* Earliest time since the last disruption at which some node led, or -1. */

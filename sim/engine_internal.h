@@ -82,6 +82,7 @@ typedef struct fl_timer_slot {
     uint32_t   incarnation;
     uint8_t    kind;
     uint64_t   cookie;
+    fl_time    due;            /* when it fires, in simulated (real) time */
     uint32_t   next_free;
 } fl_timer_slot;
 
@@ -164,7 +165,18 @@ struct fl_engine {
                                         * + settle (0 at the start) */
     struct fl_ctx       ctx;
     const fl_role      *client_role;   /* the built-in client role */
+    fl_step_info        step;          /* the step under way (stepinfo.h) */
+    bool                manual;        /* driven by sim/manual.c */
 };
+
+/* A node starts a step for `cause`: what fl_engine_step_info reports. */
+static inline void fl_engine_cause(fl_engine *e, fl_node_id node,
+                                   fl_cause_kind cause)
+{
+    e->step.node = node;
+    e->step.cause = cause;
+    e->step.set = 0;
+}
 
 /* engine.c — the loop */
 fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);

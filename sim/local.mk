@@ -13,7 +13,7 @@ libfl_a_SOURCES += \
 	sim/node.c sim/ctx.c sim/observe.c \
 	sim/net.c sim/msg.c sim/fault.c sim/client.c \
 	sim/manual.c sim/manual.h \
-	sim/history.h
+	sim/history.h sim/stepinfo.h
 include sim/util/local.mk
 include sim/scenario/local.mk
 include sim/run/local.mk

@@ -167,6 +167,7 @@ fl_manual *fl_manual_new(fl_engine *e)
     if (!m)
         return NULL;
     m->e = e;
+    e->manual = true;
     if (drain(m) < 0) {
         fl_manual_free(m);
         return NULL;

@@ -244,6 +244,7 @@ static bool sender_died_first(const fl_engine *e, const fl_msg *m)
 static void hand_over(fl_engine *e, fl_node *n, const fl_msg *m)
 {
     fl_ctx *ctx = fl_engine_ctx(e, n);
+    fl_engine_cause(e, n->id, FL_CAUSE_MESSAGE);
     switch (m->channel) {
     case FL_CH_ALG:
         if (n->role->on_message)

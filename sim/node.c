@@ -73,6 +73,7 @@ void fl_node_boot(fl_engine *e, fl_node *n, bool recovering)
 {
     fl_engine_trace_simple(e, recovering ? FL_TR_RESTART : FL_TR_BOOT, n->id,
                            FL_NO_NODE, n->incarnation, 0, NULL);
+    fl_engine_cause(e, n->id, FL_CAUSE_BOOT);
     if (node_boot_state(e, n, recovering) != 0)
         n->alive = false;
     fl_engine_after_step(e, n);
@@ -135,6 +136,7 @@ void fl_node_crash(fl_engine *e, fl_node *n, bool torn)
     e->stats.crashes++;
     fl_engine_trace_simple(e, FL_TR_CRASH, n->id, FL_NO_NODE, (int64_t)lost,
                            keep, torn ? "torn" : NULL);
+    fl_engine_cause(e, n->id, FL_CAUSE_OTHER);
     fl_engine_after_step(e, n);
 }
 

@@ -9,6 +9,7 @@
 #include "sim/disk.h"
 #include "sim/engine.h"
 #include "sim/engine_internal.h"
+#include "sim/manual.h"
 #include "sim/queue.h"
 #include "sim/run/registry.h"
 #include "sim/rng.h"
@@ -545,7 +546,72 @@ static const fl_cu_test disk_tests[] = {
     { "many files: found by name, truncated data freed", test_disk_many_files },
     { NULL, NULL },
 };
+/* What the engine tells invariants of a step (fl_engine_step_info), of a
+ * late timer and of manual delivery: a timer fired on time and one fired
+ * late after time moved past it, a message handed over, the timers a
+ * step set. */
+static void test_step_info(void)
+{
+    fl_scenario *s = scn(KV_BASE "}");
+    CU_ASSERT_FATAL(s != NULL);
+    fl_error err;
+    fl_engine *e = fl_engine_new(s, &fl_kv_algorithm, 1, s->duration, &err);
+    CU_ASSERT_FATAL(e != NULL);
+    CU_ASSERT(fl_engine_timed(e));
+    fl_manual *m = fl_manual_new(e);
+    CU_ASSERT_FATAL(m != NULL);
+    CU_ASSERT(!fl_engine_timed(e));
+    CU_ASSERT_EQUAL(fl_engine_step_info(e)->cause, FL_CAUSE_BOOT);
+    /* Two timers due at different times: fire the later one first. */
+    size_t early = SIZE_MAX, late = SIZE_MAX;
+    for (size_t i = 0; i < fl_manual_count(m); i++) {
+        const fl_pending *p = fl_manual_at(m, i);
+        if (p->kind != FL_PENDING_TIMER)
+            continue;
+        if (early == SIZE_MAX)
+            early = i;
+        else if (p->at > fl_manual_at(m, early)->at && p->node != fl_manual_at(m, early)->node)
+            late = i;
+    }
+    CU_ASSERT_FATAL(early != SIZE_MAX && late != SIZE_MAX);
+    fl_pending first = *fl_manual_at(m, early), second = *fl_manual_at(m, late);
+    CU_ASSERT(!fl_engine_node_timer_late(e, first.node));
+    CU_ASSERT(fl_manual_fire(m, late, NULL) == 1);
+    const fl_step_info *st = fl_engine_step_info(e);
+    CU_ASSERT_EQUAL(st->node, second.node);
+    CU_ASSERT_EQUAL(st->cause, FL_CAUSE_TIMER);
+    CU_ASSERT_EQUAL(st->timer, second.timer_kind);
+    CU_ASSERT_EQUAL(st->timer_due, fl_engine_now(e));       /* on time */
+    CU_ASSERT(fl_engine_node_timer_late(e, first.node));     /* held back */
+    for (size_t i = 0; i < fl_manual_count(m); i++)
+        if (fl_manual_at(m, i)->kind == FL_PENDING_TIMER &&
+            fl_manual_at(m, i)->id == first.id) {
+            CU_ASSERT(fl_manual_fire(m, i, NULL) == 1);
+            break;
+        }
+    st = fl_engine_step_info(e);
+    CU_ASSERT_EQUAL(st->node, first.node);
+    CU_ASSERT(st->timer_due < fl_engine_now(e));             /* fired late */
+    for (size_t i = 0; i < fl_manual_count(m); i++)
+        if (fl_manual_at(m, i)->kind == FL_PENDING_MESSAGE) {
+            fl_node_id to = fl_manual_at(m, i)->to;
+            CU_ASSERT(fl_manual_fire(m, i, NULL) == 1);
+            CU_ASSERT_EQUAL(fl_engine_step_info(e)->node, to);
+            CU_ASSERT_EQUAL(fl_engine_step_info(e)->cause, FL_CAUSE_MESSAGE);
+            break;
+        }
+    /* Any timer the step set is reported with its due. */
+    st = fl_engine_step_info(e);
+    for (int k = 0; k < FL_TIMER_KIND_COUNT; k++)
+        if (st->set & (1u << k))
+            CU_ASSERT(st->set_due[k] >= fl_engine_now(e));
+    fl_manual_free(m);
+    fl_engine_free(e);
+    fl_scenario_free(s);
+}
+
 static const fl_cu_test run_tests[] = {
+    { "step info, late timers, manual delivery", test_step_info },
     { "kv-single runs a workload", test_kv_runs },
     { "same seed, same hash; other seeds differ", test_determinism },
     { "partition drops and heals", test_partition_drops },

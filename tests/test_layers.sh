@@ -23,8 +23,9 @@ rule "the checker: no engine, run, batch, cli, scenario, algorithm" "sim/check/*
 rule "run: no batch, cli"                 "sim/run/*.c sim/run/*.h" 'sim/(batch|cli)/'
 rule "batch: no cli"                      "sim/batch/*.c sim/batch/*.h" 'sim/cli/'
 rule "algorithms include nothing of sim/" "algorithms/*/*.c algorithms/*/*.h" 'sim/'
-# (sim/history.h is plain data: the history records the world hands out)
-rule "algorithms' shared headers likewise" "algorithms/*.c algorithms/*.h" 'sim/' 'sim/history\.h'
+# (sim/history.h and sim/stepinfo.h are plain data: the history records and
+# the step's cause the world hands out)
+rule "algorithms' shared headers likewise" "algorithms/*.c algorithms/*.h" 'sim/' 'sim/(history|stepinfo)\.h'
 # the rule itself can fail: a planted upward include is found
 tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT

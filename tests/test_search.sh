@@ -85,6 +85,23 @@ finds paxos-phase2 promise-any paxos.grant_order --depth 3
 finds paxos-phase2 accept-no-sync paxos.accepted_kept --depth 4 --ops 0 --crashes 1 --restarts 1
 finds paxos-dueling accept-below-promise paxos.promise --depth 4 --ops 0 --timer-kinds election
 
+# Raft's time-bound rules, judged at the step under manual delivery (the
+# search may hold a due timer back, so a bound in elapsed time cannot
+# blame a node): a follower that re-arms its election timer on a refused
+# vote request, a TimeoutNow ignored, a leader without CheckQuorum whose
+# heartbeats, answered by nobody, carry the clock past three timeouts.
+finds raft timer-reset-any raft.election_timer --depth 4
+finds raft-transfer ignore-transfer raft.transfer --depth 7 --ops 0 --timer-kinds election,tick
+finds raft-checkquorum ignore-check-quorum raft.check_quorum --depth 5 --ops 0
+# raft-withheld-timer.json's prefix holds three election timers back while
+# three clients' retries carry the clock past 600 ms to a follower that
+# heard from nobody: raft.election_timer's bound once blamed the correct
+# Raft there. Its replay holds, and so does every schedule after it.
+"$fl" run "$src/scenarios/search/raft-withheld-timer.json" > "$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q 'all checks held' "$tmp/out" \
+    && ok "the withheld-timer prefix replays with every check held" \
+    || { bad "the withheld-timer prefix replays with every check held"; tail -5 "$tmp/out"; }
+
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
@@ -119,6 +136,10 @@ holds multipaxos --depth 5 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 4 --ops 0 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 3
 holds paxos-dueling --depth 4 --ops 0 --timer-kinds election
+holds raft --depth 4
+holds raft-transfer --depth 7 --ops 0 --timer-kinds election,tick
+holds raft-checkquorum --depth 5 --ops 0
+holds raft-withheld-timer --depth 4
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \

@@ -42,7 +42,9 @@
 #define FL_RAFT_INSTALL_SNAPSHOT      "InstallSnapshot"
 /* is_reply; ok; term; index = on success, the follower's last index. */
 #define FL_RAFT_INSTALL_SNAPSHOT_REPLY "InstallSnapshotReply"
-/* Leadership transfer (thesis §3.10): term = the leader's. */
+/* Leadership transfer (thesis §3.10): term = the leader's; index = the
+ * leader's last log index when it sent it (a target whose log is shorter
+ * may ignore it; -1 if not reported). */
 #define FL_RAFT_TIMEOUT_NOW           "TimeoutNow"
 
 /* ---- The view (fl_view), filled by inspect ---------------------------------

@@ -14,7 +14,14 @@
  *                   one term for longer than T + 3 election timeouts of
  *                   fault-free time (a transfer starts after T, and one
  *                   that fails is abandoned after an election timeout
- *                   and tried again after T; thesis §3.10) */
+ *                   and tried again after T; thesis §3.10). Judged only
+ *                   in timed runs: under manual delivery a scheduler may
+ *                   hold TimeoutNow back for ever. There, whatever the
+ *                   params, the rule at the step instead: a server
+ *                   handed a TimeoutNow of its current term, that is not
+ *                   leader and whose log holds the leader's last index
+ *                   (when describe reports it), starts an election at
+ *                   once: its term moves or it turns candidate. */
 #include "algorithms/raft/rules.h"
 
 #include <inttypes.h>
@@ -201,6 +208,8 @@ static int xfer_check(void *state, const fl_world *w, fl_node_id node,
         x->since = now;
     }
     x->last_step = now;
+    if (!fl_world_timed(w))
+        return 0;                   /* a scheduler chose what happened */
     fl_time quiet = fl_world_quiet_since(w);
     if (quiet < 0)
         return 0;                   /* a fault is active: cannot judge */
@@ -218,11 +227,39 @@ static int xfer_check(void *state, const fl_world *w, fl_node_id node,
                      (double)(now - from) / 1e6, (double)bound / 1e6, every);
 }
 
+/* TimeoutNow of the receiver's term: an election at once (thesis §3.10:
+ * "it starts a new election ... without waiting for its timeout"). */
+static int xfer_message(void *state, const fl_world *w, const fl_inv_msg *m,
+                        char *msg, size_t msglen)
+{
+    (void)state;
+    const fl_msg_info *i = &m->info;
+    const fl_view *b = m->before, *a = m->after;
+    if (fl_world_timed(w) || m->sent || !rule_kind(i, FL_RAFT_TIMEOUT_NOW) ||
+        !b || !a ||
+        i->term < 0 || b->term != i->term || b->kind == FL_VIEW_NONE ||
+        b->kind == FL_VIEW_LEADER || a->kind == FL_VIEW_NONE)
+        return 0;
+    if (i->index >= 0 && (b->log_last < 0 || b->log_last < i->index))
+        return 0;                   /* it could not win with this log */
+    if (a->term > b->term || a->kind == FL_VIEW_CANDIDATE)
+        return 0;
+    return rule_fail(msg, msglen,
+                     "node %d was handed TimeoutNow from %d in its term %"
+                     PRId64 " (its log holds the leader's last index) and did "
+                     "not start an election: the target of a leadership "
+                     "transfer starts one at once, without waiting for its "
+                     "election timeout (thesis §3.10)", m->to, m->from,
+                     b->term);
+}
+
 const fl_invariant fl_feature_raft_transfer = {
     .name = "raft.transfer",
     .summary = "with params.transfer_every_ms, leadership moves to another "
-               "server within that time and three election timeouts "
-               "(thesis §3.10)",
+               "server within that time and three election timeouts; a "
+               "server handed TimeoutNow of its term starts an election at "
+               "once (thesis §3.10)",
     .state_size = sizeof(xfer_state),
     .init = xfer_init, .check = xfer_check, .destroy = xfer_destroy,
+    .message = xfer_message,
 };

@@ -26,5 +26,5 @@ algorithms_raft_raft_la_LIBADD = $(CJSON_LIBS)
 
 # What the algorithm must guarantee, checked after every event from views.
 libfl_a_SOURCES += algorithms/raft/invariants.c algorithms/raft/invariants.h \
-	algorithms/raft/rules.c algorithms/raft/rules_log.c algorithms/raft/rules_timer.c algorithms/raft/rules_snap.c algorithms/raft/rules_shadow.c algorithms/raft/rules.h algorithms/raft/features.c \
+	algorithms/raft/rules.c algorithms/raft/rules_log.c algorithms/raft/rules_timer.c algorithms/raft/rules_quorum.c algorithms/raft/rules_snap.c algorithms/raft/rules_shadow.c algorithms/raft/rules.h algorithms/raft/features.c \
 	algorithms/raft/contract.h

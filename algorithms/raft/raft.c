@@ -423,6 +423,8 @@ void raft_describe(const void *msg, size_t len, fl_msg_info *info)
         info->index_term = m.u.snapshot.last_term;
         break;
     case RAFT_MSG_TIMEOUT_NOW:
+        info->index = m.u.timeout_now.last_index;
+        break;
     case RAFT_MSG_TYPE_END:
         break;
     }

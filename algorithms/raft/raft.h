@@ -68,6 +68,9 @@ typedef enum raft_read_mode {
  *   ignore-prevote, ignore-check-quorum, ignore-snapshot, ignore-readindex
  *                        accepts the param and does not do it: raft.prevote,
  *                        raft.check_quorum, raft.snapshot, raft.readindex
+ *                        (ignore-check-quorum under search: a leader that
+ *                        heard no majority for three election timeouts;
+ *                        scenarios/search/raft-checkquorum.json)
  *   no-dedup             no client sessions: every attempt of a command is
  *                        a new command (the attempt folded into its
  *                        sequence number), so a retried add or write is
@@ -78,12 +81,16 @@ typedef enum raft_read_mode {
  *   ignore-transfer      the target of a leadership transfer ignores
  *                        TimeoutNow, so with params.transfer_every_ms
  *                        leadership never moves (thesis §3.10)
- *                                                           raft.transfer
+ *                        raft.transfer (under search: TimeoutNow of its
+ *                        term handled without an election, at that step;
+ *                        scenarios/search/raft-transfer.json)
  *   timer-reset-any      a follower resets its election timer on every
  *                        message, a refused vote request or a stale
  *                        leader's AppendEntries too, not only on granting
  *                        a vote or hearing the current leader (Figure 2,
  *                        §5.2)                            raft.election_timer
+ *                        (under search: the election timer re-armed later
+ *                        on such a message, at that step)
  *   snapshot-drop-suffix InstallSnapshot discards the entries after the
  *                        snapshot even when the follower's entry at
  *                        lastIncludedIndex has lastIncludedTerm (§7:

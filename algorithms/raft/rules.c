@@ -27,11 +27,9 @@
  *                           an entry of its own term (§5.4.2)
  *   raft.prevote            with params.prevote, a node that has not heard
  *                           from a majority lately never starts an election
- *   raft.check_quorum       with params.check_quorum, a leader cut off
- *                           from a majority stops leading within three
- *                           election timeouts
  *
- * The feature checks of snapshots and ReadIndex are in features.c. */
+ * raft.check_quorum is in rules_quorum.c, the feature checks of snapshots,
+ * ReadIndex and leadership transfer in features.c. */
 #include "algorithms/raft/rules.h"
 
 #include <inttypes.h>
@@ -119,8 +117,6 @@ typedef struct rule_node {
     size_t     ntrunc, trunc_cap;
     rule_shadow log;        /* ack_durable: where a step rewrote the log */
     fl_time    restarted;   /* when this node last restarted */
-    fl_time    isolated;    /* check_quorum: first step as a cut-off leader */
-    fl_time    last_step;   /* check_quorum: its previous step */
 } rule_node;
 
 typedef struct rule_state {
@@ -468,20 +464,6 @@ static int cct_check(void *state, const fl_world *w, fl_node_id node,
 
 /* ---- raft.prevote -------- */
 
-/* Servers that `node` can reach and hear from right now, itself included. */
-static size_t rule_reachable(const fl_world *w, fl_node_id node)
-{
-    const char *role = fl_world_role(w, node);
-    size_t n = 0;
-    for (size_t i = 0; i < fl_world_node_count(w); i++) {
-        fl_node_id p = (fl_node_id)i;
-        if (role && !strcmp(fl_world_role(w, p), role) &&
-            fl_world_link_up(w, node, p) && fl_world_link_up(w, p, node))
-            n++;
-    }
-    return n;
-}
-
 typedef struct prevote_state {
     fl_time   *heard;            /* [to * nn + from]: last delivery */
     fl_time   *term_at;          /* per node: when its term last moved */
@@ -569,46 +551,6 @@ static int prevote_check(void *state, const fl_world *w, fl_node_id node,
                      (double)since / 1e6);
 }
 
-/* ---- raft.check_quorum -------- */
-
-static int cq_check(void *state, const fl_world *w, fl_node_id node,
-                    const fl_view *before, const fl_view *after,
-                    char *msg, size_t msglen)
-{
-    (void)before;
-    rule_state *s = state;
-    rule_node *r = rule_at(s, node);
-    if (!r || !rule_param_bool(w, FL_RAFT_PARAM_CHECK_QUORUM))
-        return 0;
-    size_t servers = rule_servers(w, node);
-    if (after->kind != FL_VIEW_LEADER ||
-        rule_reachable(w, node) * 2 > servers) {
-        r->isolated = 0;
-        r->last_step = fl_world_now(w);
-        return 0;
-    }
-    fl_time now = fl_world_now(w);
-    fl_time hi = FL_MS(rule_election_hi_ms(w));
-    fl_time last = r->last_step;
-    r->last_step = now;
-    /* A leader steps at least every heartbeat; a longer gap means it was
-     * paused, and a paused leader cannot count: start again. */
-    if (r->isolated == 0 || now - last > hi) {
-        r->isolated = now;
-        return 0;
-    }
-    fl_time bound = 3 * hi;
-    if (now - r->isolated <= bound)
-        return 0;
-    return rule_fail(msg, msglen,
-                     "node %d has led term %" PRId64 " without reaching a "
-                     "majority of the %zu servers since %.3f ms (%.0f ms, bound "
-                     "%.0f ms = 3 election timeouts), with params.check_quorum "
-                     "on: it must step down (thesis §6.2)", node, after->term,
-                     servers, (double)r->isolated / 1e6,
-                     (double)(now - r->isolated) / 1e6, (double)bound / 1e6);
-}
-
 /* ---- raft.match_monotonic -------- */
 
 static int match_check(void *state, const fl_world *w, fl_node_id node,
@@ -691,14 +633,6 @@ const fl_invariant fl_rule_raft_prevote = {
     .state_size = sizeof(prevote_state),
     .init = prevote_init, .check = prevote_check, .destroy = prevote_destroy,
     .message = prevote_message,
-};
-
-const fl_invariant fl_rule_raft_check_quorum = {
-    .name = "raft.check_quorum",
-    .summary = "with params.check_quorum, a leader cut off from a majority "
-               "steps down within three election timeouts (thesis §6.2)",
-    .state_size = sizeof(rule_state),
-    .init = rule_init, .check = cq_check, .destroy = rule_destroy,
 };
 
 const fl_invariant fl_rule_raft_match_monotonic = {

@@ -21,7 +21,7 @@ extern const fl_invariant fl_rule_raft_follower_commit;
 extern const fl_invariant fl_rule_raft_commit_current_term;
 extern const fl_invariant fl_rule_raft_match_monotonic;
 extern const fl_invariant fl_rule_raft_prevote;
-extern const fl_invariant fl_rule_raft_check_quorum;
+extern const fl_invariant fl_rule_raft_check_quorum;       /* rules_quorum.c */
 extern const fl_invariant fl_rule_raft_up_to_date_vote;     /* rules_log.c */
 extern const fl_invariant fl_rule_raft_apply_committed;
 extern const fl_invariant fl_rule_raft_append_merge;

@@ -72,6 +72,21 @@ static bool w_link_up(const void *impl, fl_node_id from, fl_node_id to)
     return fl_engine_link_up(eng(impl), from, to);
 }
 
+static const fl_step_info *w_step(const void *impl)
+{
+    return fl_engine_step_info(eng(impl));
+}
+
+static bool w_timer_late(const void *impl, fl_node_id node)
+{
+    return fl_engine_node_timer_late(eng(impl), node);
+}
+
+static bool w_timed(const void *impl)
+{
+    return fl_engine_timed(eng(impl));
+}
+
 static const fl_world_ops engine_world = {
     .node_count = w_node_count,
     .role = w_role,
@@ -86,6 +101,9 @@ static const fl_world_ops engine_world = {
     .last_recovery = w_last_recovery,
     .link_up = w_link_up,
     .quiet_since = w_quiet_since,
+    .step = w_step,
+    .timer_late = w_timer_late,
+    .timed = w_timed,
 };
 
 fl_world fl_world_of_engine(const fl_engine *e)
