@@ -258,6 +258,20 @@ void fl_net_heal(fl_engine *e);
 void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
                  const fl_link_spec *spec);
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r);
+/* llround(x) for 0 <= x < 2^63, without the library call: x less its
+ * integer part is exact in double (and 0 from 2^52 on, where every double
+ * is an integer), so halves round away from zero as llround's do. */
+static inline int64_t fl_round_nonneg(double x)
+{
+    /* From 1 to 2^52, x + 0.5 is exact or, rounded, truncates to the same
+     * integer as the exact sum (it can be inexact only just above a power
+     * of two, where both truncate to that power): floor(x + 0.5) in one
+     * add and a conversion, half the latency of the general path. */
+    if (x >= 1.0 && x < 0x1p52)
+        return (int64_t)(x + 0.5);
+    int64_t i = (int64_t)x;
+    return i + (x - (double)i >= 0.5);
+}
 
 /* Runs the message hooks (a sent message, or the delivery being
  * finished by `n`'s step with views before/after); -1 if one stopped. */

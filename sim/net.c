@@ -13,15 +13,6 @@
 #include "sim/rng.h"
 
 
-/* llround(x) for 0 <= x < 2^63, without the library call: x less its
- * integer part is exact in double (and 0 from 2^52 on, where every double
- * is an integer), so halves round away from zero as llround's do. */
-static inline int64_t round_nonneg(double x)
-{
-    int64_t i = (int64_t)x;
-    return i + (x - (double)i >= 0.5);
-}
-
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
 {
     double ms = 0.0;
@@ -49,7 +40,7 @@ int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
         return 0;
     if (ms > 1e12)
         ms = 1e12;
-    return round_nonneg(ms * 1e6);
+    return fl_round_nonneg(ms * 1e6);
 }
 
 static inline size_t link_index(const fl_engine *e, fl_node_id from, fl_node_id to)
