@@ -133,6 +133,11 @@ int fl_engine_trace_to(fl_engine *e, FILE *out, fl_trace_format format)
     return rc;
 }
 
+void fl_engine_keep_recent(fl_engine *e)
+{
+    fl_trace_keep_recent(&e->trace);
+}
+
 int fl_engine_trace_close(fl_engine *e)
 {
     return fl_trace_close(&e->trace);

@@ -523,6 +523,8 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
                    : fl_trace_write_line(t->out, t->nnodes, r, &info) < 0)
             t->io_error = 1;
     }
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, r->time, r->type, r->node, r->peer,
                                            r->id, r->a, r->b, r->text);
     ring_keep_payload(x, is_message(r->type), r->channel, r->payload, r->len);
@@ -539,6 +541,8 @@ void fl_trace_event(fl_trace *t, fl_time time, fl_trace_type type, fl_node_id no
     }
     t->hash = hash_record(t->hash, time, type, node, peer, id, a, b, NULL, 0, text);
     count_record(t, type);
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, id, a, b, text);
     x->has_msg = false;
     x->len = 0;
@@ -561,6 +565,8 @@ void fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
     t->hash = hash_record(t->hash, time, type, node, peer, m->id, m->channel,
                           (int64_t)m->len, m->data, m->len, text);
     count_record(t, type);
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, m->id, m->channel,
                                            (int64_t)m->len, text);
     if (m->channel == FL_CH_ALG && m->len <= FL_TRACE_RING_SMALL) {
@@ -598,6 +604,11 @@ void fl_trace_destroy(fl_trace *t)
         t->ring[i].bytes = NULL;
         t->ring[i].cap = 0;
     }
+}
+
+void fl_trace_keep_recent(fl_trace *t)
+{
+    t->recent = true;
 }
 
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)

@@ -378,6 +378,7 @@ static void test_trace_fast_records(void)
     fl_trace fast, slow;
     fl_trace_init(&fast, kind_by_first_byte);
     fl_trace_init(&slow, kind_by_first_byte);
+    fl_trace_keep_recent(&fast);      /* slow keeps no ring: the same hash */
     for (int i = 0; i < 2; i++) {
         fl_trace_message(&fast, 5, FL_TR_DELIVER, ms[i], NULL, NULL);
         fl_trace_rec r = { .time = 5, .type = FL_TR_DELIVER, .node = 2, .peer = 1,
@@ -407,6 +408,13 @@ static void test_trace_fast_records(void)
     fl_trace_print_recent(&fast, f, "");
     fclose(f);
     CU_ASSERT(text && strstr(text, "Alpha") && strstr(text, "Beta") && strstr(text, "tick"));
+    free(text);
+    /* without fl_trace_keep_recent, nothing is kept */
+    f = open_memstream(&text, &n);
+    CU_ASSERT_FATAL(f != NULL);
+    fl_trace_print_recent(&slow, f, "");
+    fclose(f);
+    CU_ASSERT(n == 0);
     free(text);
     fl_trace_destroy(&fast);
     fl_trace_destroy(&slow);
