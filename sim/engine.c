@@ -29,16 +29,6 @@ void fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
     fl_trace_event(&e->trace, e->now, type, node, peer, 0, a, b, text);
 }
 
-int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
-{
-    if (fl_queue_push(&e->queue, ev, cls) < 0)
-        return -1;
-    size_t len = fl_queue_len(&e->queue);
-    if (len > e->stats.queue_peak)
-        e->stats.queue_peak = len;
-    return 0;
-}
-
 /* ---- Construction -------------------------------------------------------------- */
 
 fl_engine *fl_engine_new(const fl_scenario *s, const fl_algorithm *alg,

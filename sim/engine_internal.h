@@ -168,7 +168,16 @@ fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);
 void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                                fl_node_id peer, int64_t a, int64_t b,
                                const char *text);
-int     fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls);
+/* Queues an event (the queue's peak counted); -1 if out of memory. */
+static inline int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
+{
+    if (fl_queue_push(&e->queue, ev, cls) < 0)
+        return -1;
+    size_t len = fl_queue_len(&e->queue);
+    if (len > e->stats.queue_peak)
+        e->stats.queue_peak = len;
+    return 0;
+}
 /* Manual delivery (sim/manual.c): fire one event taken from the queue,
  * moving time forward to it (never back). */
 void    fl_engine_fire(fl_engine *e, fl_event *ev);
@@ -239,9 +248,32 @@ void    fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
 void    fl_msg_pool_init(fl_msg_pool *p);
 /* Frees the free lists; every message must have been freed before. */
 void    fl_msg_pool_destroy(fl_msg_pool *p);
+/* Payload capacity of a class: 16 << class bytes. */
+static inline unsigned fl_msg_class(size_t len)
+{
+    unsigned c = 0;
+    while (c < FL_MSG_POOL_CLASSES && ((size_t)16 << c) < len)
+        c++;
+    return c;             /* FL_MSG_POOL_CLASSES: too big to pool */
+}
+/* fl_msg_alloc's block from malloc (none of class c waits in the pool). */
+fl_msg *fl_msg_alloc_new(fl_msg_pool *p, size_t len, unsigned c);
 /* A message of `len` payload bytes, counted in flight; only `pool`, `len`
- * and `size_class` are set. NULL if out of memory. */
-fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len);
+ * and `size_class` are set. NULL if out of memory. Inline: every message. */
+static inline fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len)
+{
+    unsigned c = fl_msg_class(len);
+    if (c >= FL_MSG_POOL_CLASSES || !p->free[c])
+        return fl_msg_alloc_new(p, len, c);
+    fl_msg *m = p->free[c];
+    p->free[c] = m->next_free;
+    p->pooled -= (size_t)16 << c;
+    m->pool = p;
+    m->size_class = (uint8_t)c;
+    m->len = len;
+    p->in_flight += len;
+    return m;
+}
 /* A copy of `src`, header and payload, counted in flight. */
 fl_msg *fl_msg_copy(const fl_msg *src);
 /* Gives the block back (NULL: nothing) and uncounts its bytes. */

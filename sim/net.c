@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "sim/rng.h"
+#include "sim/trace_hash.h"
 
 
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
@@ -116,7 +117,11 @@ static const fl_link_spec *effective_spec(const fl_engine *e, const fl_link_stat
 static inline void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
                              const char *reason, const char *why)
 {
-    fl_trace_message(&e->trace, e->now, type, m, reason, why);
+    fl_trace *t = &e->trace;
+    if (t->out || t->enc || t->recent)
+        fl_trace_message(t, e->now, type, m, reason, why);
+    else                        /* the common case, inline */
+        fl_trace_message_hash(t, e->now, type, m, why);
 }
 
 static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
@@ -145,15 +150,31 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->channel = ch;
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
     m->desc.done = false;
-    if (len)
+    if (len == sizeof(uint64_t))      /* a word: no call */
+        memcpy(m->data, data, sizeof(uint64_t));
+    else if (len)
         memcpy(m->data, data, len);
     return m;
+}
+
+/* fl_dist_sample_ns with its most common case (uniform) inline: the
+ * same expression, the same value. */
+static inline int64_t latency_ns(const fl_dist *d, gsl_rng *r)
+{
+    if (d->kind != FL_DIST_UNIFORM)
+        return fl_dist_sample_ns(d, r);
+    double ms = d->a + (d->b - d->a) * fl_rng_uniform(r);
+    if (!(ms > 0.0))
+        return 0;
+    if (ms > 1e12)
+        ms = 1e12;
+    return fl_round_nonneg(ms * 1e6);
 }
 
 static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
                      const fl_link_spec *spec, gsl_rng *r)
 {
-    fl_time at = m->depart + fl_dist_sample_ns(&spec->latency, r);
+    fl_time at = m->depart + latency_ns(&spec->latency, r);
     if (e->scn->network.fifo) {
         if (at < ls->last_delivery)
             at = ls->last_delivery;
