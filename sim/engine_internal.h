@@ -69,6 +69,7 @@ typedef struct fl_node {
     fl_time        base_real, base_local;
     int64_t        drift_ppm;
     gsl_rng       *rng;
+    struct fl_rng_state *rng_state; /* rng->state (fl_random_between) */
     gsl_rng       *disk_rng;
     fl_disk       *disk;
     fl_view        view;           /* after its last step */
@@ -91,6 +92,8 @@ typedef struct fl_link_state {
     bool         has_override;
     fl_link_spec spec;             /* effective spec when has_override */
     fl_time      last_delivery;    /* for FIFO links */
+    gsl_rng     *rng;              /* the link's stream, made on first use */
+    struct fl_rng_state *rs;       /* rng->state: one load less per message */
 } fl_link_state;
 
 struct fl_ctx {
@@ -132,7 +135,6 @@ struct fl_engine {
     size_t              ntimers, timers_cap;
     uint32_t            timer_free;    /* 1-based index, 0 none */
     fl_link_state      *links;         /* nnodes * nnodes */
-    gsl_rng           **link_rng;      /* nnodes * nnodes, lazily made */
     gsl_rng            *fault_rng;
     uint64_t            next_msg_id;
     fl_trace            trace;

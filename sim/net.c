@@ -64,8 +64,7 @@ int fl_net_init(fl_engine *e)
 {
     size_t n = e->nnodes * e->nnodes;
     e->links = calloc(n ? n : 1, sizeof *e->links);
-    e->link_rng = calloc(n ? n : 1, sizeof *e->link_rng);
-    if (!e->links || !e->link_rng)
+    if (!e->links)
         return -1;
     apply_static_links(e);
     return 0;
@@ -74,12 +73,10 @@ int fl_net_init(fl_engine *e)
 void fl_net_destroy(fl_engine *e)
 {
     size_t n = e->nnodes * e->nnodes;
-    for (size_t i = 0; e->link_rng && i < n; i++)
-        if (e->link_rng[i])
-            gsl_rng_free(e->link_rng[i]);
-    free(e->link_rng);
+    for (size_t i = 0; e->links && i < n; i++)
+        if (e->links[i].rng)
+            gsl_rng_free(e->links[i].rng);
     free(e->links);
-    e->link_rng = NULL;
     e->links = NULL;
 }
 
@@ -88,12 +85,15 @@ void fl_net_free_msg(fl_msg *m)
     fl_msg_free(m);
 }
 
-static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
+/* The link's stream, made on its first message; NULL if out of memory. */
+static inline gsl_rng *link_rng(fl_engine *e, fl_link_state *ls, fl_node_id from,
+                                fl_node_id to)
 {
-    size_t i = link_index(e, from, to);
-    if (!e->link_rng[i])
-        e->link_rng[i] = fl_rng_new(e->seed, FL_STREAM_LINK(from, to));
-    return e->link_rng[i];
+    if (!ls->rng) {
+        ls->rng = fl_rng_new(e->seed, FL_STREAM_LINK(from, to));
+        ls->rs = ls->rng ? ls->rng->state : NULL;
+    }
+    return ls->rng;
 }
 
 /* The spec in force on a link: the network's, with any override on top
@@ -159,11 +159,18 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
 
 /* fl_dist_sample_ns with its most common case (uniform) inline: the
  * same expression, the same value. */
-static inline int64_t latency_ns(const fl_dist *d, gsl_rng *r)
+static inline int64_t latency_ns(const fl_dist *d, fl_link_state *ls)
 {
     if (d->kind != FL_DIST_UNIFORM)
-        return fl_dist_sample_ns(d, r);
-    double ms = d->a + (d->b - d->a) * fl_rng_uniform(r);
+        return fl_dist_sample_ns(d, ls->rng);
+    /* a + (b - a) * (k * 2^-53) with k the draw's top 53 bits: k * 2^-53
+     * is exact, so (b - a) times it is the exact product rounded once, as
+     * is c * k with c = (b - a) * 2^-53 whenever c is exact (not
+     * subnormal), checked by scaling it back: one multiply less on the
+     * path from the draw to the queue. */
+    double w = d->b - d->a, c = w * 0x1.0p-53;
+    double k = (double)(fl_xoshiro_next(ls->rs->s) >> 11);
+    double ms = d->a + (c * 0x1.0p53 == w ? c * k : w * (k * 0x1.0p-53));
     if (!(ms > 0.0))
         return 0;
     if (ms > 1e12)
@@ -172,9 +179,9 @@ static inline int64_t latency_ns(const fl_dist *d, gsl_rng *r)
 }
 
 static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
-                     const fl_link_spec *spec, gsl_rng *r)
+                     const fl_link_spec *spec)
 {
-    fl_time at = m->depart + latency_ns(&spec->latency, r);
+    fl_time at = m->depart + latency_ns(&spec->latency, ls);
     if (e->scn->network.fifo) {
         if (at < ls->last_delivery)
             at = ls->last_delivery;
@@ -224,7 +231,7 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     }
     fl_link_spec over;
     const fl_link_spec *spec = effective_spec(e, ls, &over);
-    gsl_rng *r = link_rng(e, from->id, to);
+    gsl_rng *r = link_rng(e, ls, from->id, to);
     /* Draw loss and duplication before latency so that changing a latency
      * setting does not change which messages are lost. */
     bool lost = spec->drop > 0 && fl_rng_uniform(r) < spec->drop;
@@ -239,10 +246,10 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
             copy->id = m->id;
             e->stats.duplicated++;
             trace_msg(e, FL_TR_DUPLICATE, copy, NULL, NULL);
-            schedule(e, copy, ls, spec, r);
+            schedule(e, copy, ls, spec);
         }
     }
-    schedule(e, m, ls, spec, r);
+    schedule(e, m, ls, spec);
 }
 
 static bool sender_died_first(const fl_engine *e, const fl_msg *m)

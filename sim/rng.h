@@ -85,13 +85,13 @@ static inline double fl_rng_uniform(gsl_rng *r)
     return (double)(fl_xoshiro_next(r->state) >> 11) * 0x1.0p-53;
 }
 
-/* Uniform integer in [lo, hi], unbiased. */
-static inline int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
+/* Uniform integer in [lo, hi], unbiased, from a generator's state
+ * (r->state, which a hot path keeps to save a dependent load). */
+static inline int64_t fl_rng_state_between(fl_rng_state *st, int64_t lo, int64_t hi)
 {
     uint64_t span = (uint64_t)hi - (uint64_t)lo;
     if (span == UINT64_MAX)
-        return (int64_t)fl_rng_u64(r);
-    fl_rng_state *st = r->state;
+        return (int64_t)fl_xoshiro_next(st->s);
     if (st->mod_n != span + 1)
         fl_rng_mod_prepare(st, span + 1);
     /* the same draws as v % n over v < UINT64_MAX - UINT64_MAX % n */
@@ -100,6 +100,18 @@ static inline int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
         v = fl_xoshiro_next(st->s);
     } while (v >= st->mod_limit);
     return (int64_t)((uint64_t)lo + fl_rng_mod(st, v));
+}
+
+/* Uniform integer in [lo, hi], unbiased. */
+static inline int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
+{
+    return fl_rng_state_between(r->state, lo, hi);
+}
+
+/* What fl_rng_uniform(r) returns, from r->state. */
+static inline double fl_rng_state_uniform(fl_rng_state *st)
+{
+    return (double)(fl_xoshiro_next(st->s) >> 11) * 0x1.0p-53;
 }
 
 #endif
