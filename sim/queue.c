@@ -4,20 +4,30 @@
 
 #include <stdlib.h>
 
+/* In the heap an event's time is kept with its sign bit flipped, so that
+ * unsigned comparison orders signed times (flipped on the way in and out,
+ * once per event, not twice per comparison). */
+#define TIME_FLIP (UINT64_C(1) << 63)
+
+static inline fl_time flip_time(fl_time t)
+{
+    return (fl_time)((uint64_t)t ^ TIME_FLIP);
+}
+
 /* Without branches: which child is smaller is a coin toss the branch
  * predictor loses half the time. */
 static inline bool before(const fl_event *x, const fl_event *y)
 {
 #ifdef __SIZEOF_INT128__
-    /* (time, order) as one unsigned 128-bit number: a compare and a
-     * subtract-with-borrow. The sign bit of the time flipped keeps the
-     * order of signed times. */
+    /* (flipped time, order) as one unsigned 128-bit number: a compare and
+     * a subtract-with-borrow. */
     __extension__ typedef unsigned __int128 u128;
-    u128 kx = (u128)((uint64_t)x->time ^ (UINT64_C(1) << 63)) << 64 | x->order;
-    u128 ky = (u128)((uint64_t)y->time ^ (UINT64_C(1) << 63)) << 64 | y->order;
+    u128 kx = (u128)(uint64_t)x->time << 64 | x->order;
+    u128 ky = (u128)(uint64_t)y->time << 64 | y->order;
     return kx < ky;
 #else
-    return (x->time < y->time) | ((x->time == y->time) & (x->order < y->order));
+    uint64_t tx = (uint64_t)x->time, ty = (uint64_t)y->time;
+    return (tx < ty) | ((tx == ty) & (x->order < y->order));
 #endif
 }
 
@@ -116,17 +126,19 @@ static inline uint64_t stamp(fl_queue *q, fl_event_class cls)
 
 int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
 {
+    size_t i;
     if (q->taken) {              /* into the hole the take left */
         q->taken = false;
-        ev->order = stamp(q, cls);
-        sift_up(q->heap, q->hole, ev);
-        return 0;
+        i = q->hole;
+    } else {
+        if (q->len == q->cap && grow(q) < 0)
+            return -1;
+        i = q->len++;
     }
-    if (q->len == q->cap && grow(q) < 0)
-        return -1;
     ev->order = stamp(q, cls);
-    size_t i = q->len++;
-    sift_up(q->heap, i, ev);
+    fl_event x = *ev;
+    x.time = flip_time(ev->time);
+    sift_up(q->heap, i, &x);
     return 0;
 }
 
@@ -136,6 +148,7 @@ bool fl_queue_take(fl_queue *q, fl_event *out)
     if (q->len == 0)
         return false;
     *out = q->heap[0];
+    out->time = flip_time(out->time);
     q->taken = true;
     q->hole = walk_hole(q->heap, q->len);
     return true;
