@@ -135,7 +135,11 @@ int fl_engine_trace_close(fl_engine *e)
 
 /* ---- The loop ------------------------------------------------------------------ */
 
-static void dispatch(fl_engine *e, fl_event *ev)
+/* Inlined into both callers: a call per event for a switch. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void dispatch(fl_engine *e, fl_event *ev)
 {
     switch ((fl_event_type)ev->type) {
     case FL_EV_FAULT:

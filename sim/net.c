@@ -114,11 +114,11 @@ static const fl_link_spec *effective_spec(const fl_engine *e, const fl_link_stat
 }
 
 /* `why` is hashed text; `reason` its code for the JSON line only. */
-static inline void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
-                             const char *reason, const char *why)
+TRACE_INLINE void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
+                            const char *reason, const char *why)
 {
     fl_trace *t = &e->trace;
-    if (t->out || t->enc || t->recent)
+    if (t->full)
         fl_trace_message(t, e->now, type, m, reason, why);
     else                        /* the common case, inline */
         fl_trace_message_hash(t, e->now, type, m, why);

@@ -104,15 +104,26 @@ static int open_compact(fl_trace *t, FILE *out, uint64_t seed, const char *scena
     return rc;
 }
 
+static void note_full(fl_trace *t)
+{
+    t->full = t->out || t->enc || t->recent;
+}
+
 int fl_trace_open(fl_trace *t, FILE *out, fl_trace_format format, uint64_t seed,
                   const char *scenario, uint64_t scenario_hash, const char *algorithm,
                   const fl_trace_node_info *nodes, size_t nnodes)
 {
     t->nnodes = nnodes;
-    if (format == FL_TRACE_COMPACT)
-        return open_compact(t, out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
-    t->out = out;
-    return fl_trace_write_header(out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+    int rc;
+    if (format == FL_TRACE_COMPACT) {
+        rc = open_compact(t, out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+    } else {
+        t->out = out;
+        rc = fl_trace_write_header(out, seed, scenario, scenario_hash, algorithm, nodes,
+                                   nnodes);
+    }
+    note_full(t);
+    return rc;
 }
 
 int fl_trace_close(fl_trace *t)
@@ -124,6 +135,7 @@ int fl_trace_close(fl_trace *t)
         t->enc = NULL;
     }
     t->out = NULL;
+    note_full(t);
     return t->io_error ? -1 : 0;
 }
 
@@ -548,6 +560,7 @@ void fl_trace_destroy(fl_trace *t)
 {
     fl_trace_enc_free(t->enc);     /* a run that failed: no last block */
     t->enc = NULL;
+    note_full(t);
     for (size_t i = 0; i < FL_TRACE_RING; i++) {
         free(t->ring[i].bytes);
         t->ring[i].bytes = NULL;
@@ -558,6 +571,7 @@ void fl_trace_destroy(fl_trace *t)
 void fl_trace_keep_recent(fl_trace *t)
 {
     t->recent = true;
+    note_full(t);
 }
 
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)

@@ -118,6 +118,8 @@ typedef struct fl_trace {
     size_t   nnodes;           /* from fl_trace_open, for partition groups */
     bool     ended;            /* an end record was written */
     bool     recent;           /* the ring is kept (fl_trace_keep_recent) */
+    bool     full;             /* out, enc or recent: a record is more than
+                                * its hash (one test on the message path) */
     /* the last FL_TRACE_RING events, formatted only when asked for */
     struct fl_trace_ring_rec {
         fl_time       time;
