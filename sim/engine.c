@@ -15,13 +15,6 @@
 
 /* ---- Small helpers --------------------------------------------------------- */
 
-fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n)
-{
-    e->ctx.e = e;
-    e->ctx.node = n;
-    return &e->ctx;
-}
-
 void fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                             fl_node_id peer, int64_t a, int64_t b,
                             const char *text)

@@ -166,7 +166,13 @@ struct fl_engine {
 };
 
 /* engine.c — the loop */
-fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);
+/* The context handed to `n`'s handlers (inline: every event). */
+static inline fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n)
+{
+    e->ctx.e = e;
+    e->ctx.node = n;
+    return &e->ctx;
+}
 void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                                fl_node_id peer, int64_t a, int64_t b,
                                const char *text);
@@ -267,19 +273,34 @@ static inline fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len)
     unsigned c = fl_msg_class(len);
     if (c >= FL_MSG_POOL_CLASSES || !p->free[c])
         return fl_msg_alloc_new(p, len, c);
-    fl_msg *m = p->free[c];
+    fl_msg *m = p->free[c];          /* its pool and class are p and c */
     p->free[c] = m->next_free;
     p->pooled -= (size_t)16 << c;
-    m->pool = p;
-    m->size_class = (uint8_t)c;
     m->len = len;
     p->in_flight += len;
     return m;
 }
 /* A copy of `src`, header and payload, counted in flight. */
 fl_msg *fl_msg_copy(const fl_msg *src);
-/* Gives the block back (NULL: nothing) and uncounts its bytes. */
-void    fl_msg_free(fl_msg *m);
+/* fl_msg_free of a block the pool does not keep. */
+void    fl_msg_free_block(fl_msg *m);
+/* Gives the block back (NULL: nothing) and uncounts its bytes. Inline:
+ * every message. */
+static inline void fl_msg_free(fl_msg *m)
+{
+    if (!m)
+        return;
+    fl_msg_pool *p = m->pool;
+    p->in_flight -= m->len;
+    unsigned c = m->size_class;
+    if (c >= FL_MSG_POOL_CLASSES || p->pooled + ((size_t)16 << c) > FL_MSG_POOL_MAX_BYTES) {
+        fl_msg_free_block(m);
+        return;
+    }
+    m->next_free = p->free[c];
+    p->free[c] = m;
+    p->pooled += (size_t)16 << c;
+}
 /* Stops the run: the implementation broke a rule (fl_engine_failure). */
 void fl_engine_fail(fl_engine *e, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

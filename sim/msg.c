@@ -51,19 +51,7 @@ fl_msg *fl_msg_copy(const fl_msg *src)
     return m;
 }
 
-void fl_msg_free(fl_msg *m)
+void fl_msg_free_block(fl_msg *m)
 {
-    if (!m)
-        return;
-    fl_msg_pool *p = m->pool;
-    p->in_flight -= m->len;
-    unsigned c = m->size_class;
-    size_t cap = (size_t)16 << (c < FL_MSG_POOL_CLASSES ? c : 0);
-    if (c >= FL_MSG_POOL_CLASSES || p->pooled + cap > FL_MSG_POOL_MAX_BYTES) {
-        free(m);
-        return;
-    }
-    m->next_free = p->free[c];
-    p->free[c] = m;
-    p->pooled += cap;
+    free(m);
 }

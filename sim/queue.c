@@ -107,10 +107,8 @@ static inline void sift_up(fl_event *h, size_t i, const fl_event *x)
 
 /* Removes a taken root: the last event fills the hole (a leaf, so it
  * only rises), unless the hole is the last slot. */
-void fl_queue_settle(fl_queue *q)
+void fl_queue_settle_taken(fl_queue *q)
 {
-    if (!q->taken)
-        return;
     q->taken = false;
     size_t n = --q->len;
     if (q->hole != n) {

@@ -64,8 +64,15 @@ bool fl_queue_pop(fl_queue *q, fl_event *out);
  * costs one pass instead of two). The order in which events come out is
  * the same as with pop. false if empty. */
 bool fl_queue_take(fl_queue *q, fl_event *out);
-/* Ends a take that no push followed (every other call does it too). */
-void fl_queue_settle(fl_queue *q);
+/* fl_queue_settle of a taken root. */
+void fl_queue_settle_taken(fl_queue *q);
+/* Ends a take that no push followed (every other call does it too).
+ * Inline: after every event, where a push usually ended the take. */
+static inline void fl_queue_settle(fl_queue *q)
+{
+    if (q->taken)
+        fl_queue_settle_taken(q);
+}
 /* Events waiting (a taken root not counted). */
 static inline size_t fl_queue_len(const fl_queue *q) { return q->len - q->taken; }
 static inline bool fl_queue_empty(const fl_queue *q) { return fl_queue_len(q) == 0; }
