@@ -198,7 +198,7 @@ int64_t fl_random_between(fl_ctx *ctx, int64_t lo, int64_t hi)
         lo = hi;
         hi = t;
     }
-    return fl_rng_between(ctx->node->rng, lo, hi);
+    return fl_rng_state_between(ctx->node->rng_state, lo, hi);
 }
 
 int fl_disk_write(fl_ctx *ctx, const char *file, uint64_t offset,

@@ -15,28 +15,11 @@
 
 /* ---- Small helpers --------------------------------------------------------- */
 
-fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n)
-{
-    e->ctx.e = e;
-    e->ctx.node = n;
-    return &e->ctx;
-}
-
 void fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                             fl_node_id peer, int64_t a, int64_t b,
                             const char *text)
 {
     fl_trace_event(&e->trace, e->now, type, node, peer, 0, a, b, text);
-}
-
-int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
-{
-    if (fl_queue_push(&e->queue, ev, cls) < 0)
-        return -1;
-    size_t len = fl_queue_len(&e->queue);
-    if (len > e->stats.queue_peak)
-        e->stats.queue_peak = len;
-    return 0;
 }
 
 /* ---- Construction -------------------------------------------------------------- */
@@ -135,6 +118,11 @@ int fl_engine_trace_to(fl_engine *e, FILE *out, fl_trace_format format)
     return rc;
 }
 
+void fl_engine_keep_recent(fl_engine *e)
+{
+    fl_trace_keep_recent(&e->trace);
+}
+
 int fl_engine_trace_close(fl_engine *e)
 {
     return fl_trace_close(&e->trace);
@@ -142,7 +130,11 @@ int fl_engine_trace_close(fl_engine *e)
 
 /* ---- The loop ------------------------------------------------------------------ */
 
-static void dispatch(fl_engine *e, fl_event *ev)
+/* Inlined into both callers: a call per event for a switch. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void dispatch(fl_engine *e, fl_event *ev)
 {
     switch ((fl_event_type)ev->type) {
     case FL_EV_FAULT:

@@ -109,6 +109,9 @@ typedef struct fl_nemesis_action {
  * hold a record per action for nothing. */
 const fl_nemesis_action *fl_engine_nemesis_log(const fl_engine *e, size_t *n);
 void fl_engine_keep_nemesis_log(fl_engine *e);
+/* Keeps the last events of the trace (fl_trace_print_recent of
+ * fl_engine_trace), from now on: before the run. Off by default. */
+void fl_engine_keep_recent(fl_engine *e);
 
 fl_time  fl_engine_now(const fl_engine *e);
 fl_time  fl_engine_end(const fl_engine *e);

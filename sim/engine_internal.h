@@ -69,6 +69,7 @@ typedef struct fl_node {
     fl_time        base_real, base_local;
     int64_t        drift_ppm;
     gsl_rng       *rng;
+    struct fl_rng_state *rng_state; /* rng->state (fl_random_between) */
     gsl_rng       *disk_rng;
     fl_disk       *disk;
     fl_view        view;           /* after its last step */
@@ -92,6 +93,8 @@ typedef struct fl_link_state {
     bool         has_override;
     fl_link_spec spec;             /* effective spec when has_override */
     fl_time      last_delivery;    /* for FIFO links */
+    gsl_rng     *rng;              /* the link's stream, made on first use */
+    struct fl_rng_state *rs;       /* rng->state: one load less per message */
 } fl_link_state;
 
 struct fl_ctx {
@@ -133,7 +136,6 @@ struct fl_engine {
     size_t              ntimers, timers_cap;
     uint32_t            timer_free;    /* 1-based index, 0 none */
     fl_link_state      *links;         /* nnodes * nnodes */
-    gsl_rng           **link_rng;      /* nnodes * nnodes, lazily made */
     gsl_rng            *fault_rng;
     uint64_t            next_msg_id;
     fl_trace            trace;
@@ -179,11 +181,26 @@ static inline void fl_engine_cause(fl_engine *e, fl_node_id node,
 }
 
 /* engine.c — the loop */
-fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n);
+/* The context handed to `n`'s handlers (inline: every event). */
+static inline fl_ctx *fl_engine_ctx(fl_engine *e, fl_node *n)
+{
+    e->ctx.e = e;
+    e->ctx.node = n;
+    return &e->ctx;
+}
 void    fl_engine_trace_simple(fl_engine *e, fl_trace_type type, fl_node_id node,
                                fl_node_id peer, int64_t a, int64_t b,
                                const char *text);
-int     fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls);
+/* Queues an event (the queue's peak counted); -1 if out of memory. */
+static inline int fl_engine_push(fl_engine *e, fl_event *ev, fl_event_class cls)
+{
+    if (fl_queue_push(&e->queue, ev, cls) < 0)
+        return -1;
+    size_t len = fl_queue_len(&e->queue);
+    if (len > e->stats.queue_peak)
+        e->stats.queue_peak = len;
+    return 0;
+}
 /* Manual delivery (sim/manual.c): fire one event taken from the queue,
  * moving time forward to it (never back). */
 void    fl_engine_fire(fl_engine *e, fl_event *ev);
@@ -254,13 +271,51 @@ void    fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
 void    fl_msg_pool_init(fl_msg_pool *p);
 /* Frees the free lists; every message must have been freed before. */
 void    fl_msg_pool_destroy(fl_msg_pool *p);
+/* Payload capacity of a class: 16 << class bytes. */
+static inline unsigned fl_msg_class(size_t len)
+{
+    unsigned c = 0;
+    while (c < FL_MSG_POOL_CLASSES && ((size_t)16 << c) < len)
+        c++;
+    return c;             /* FL_MSG_POOL_CLASSES: too big to pool */
+}
+/* fl_msg_alloc's block from malloc (none of class c waits in the pool). */
+fl_msg *fl_msg_alloc_new(fl_msg_pool *p, size_t len, unsigned c);
 /* A message of `len` payload bytes, counted in flight; only `pool`, `len`
- * and `size_class` are set. NULL if out of memory. */
-fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len);
+ * and `size_class` are set. NULL if out of memory. Inline: every message. */
+static inline fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len)
+{
+    unsigned c = fl_msg_class(len);
+    if (c >= FL_MSG_POOL_CLASSES || !p->free[c])
+        return fl_msg_alloc_new(p, len, c);
+    fl_msg *m = p->free[c];          /* its pool and class are p and c */
+    p->free[c] = m->next_free;
+    p->pooled -= (size_t)16 << c;
+    m->len = len;
+    p->in_flight += len;
+    return m;
+}
 /* A copy of `src`, header and payload, counted in flight. */
 fl_msg *fl_msg_copy(const fl_msg *src);
-/* Gives the block back (NULL: nothing) and uncounts its bytes. */
-void    fl_msg_free(fl_msg *m);
+/* fl_msg_free of a block the pool does not keep. */
+void    fl_msg_free_block(fl_msg *m);
+/* Gives the block back (NULL: nothing) and uncounts its bytes. Inline:
+ * every message. */
+static inline void fl_msg_free(fl_msg *m)
+{
+    if (!m)
+        return;
+    fl_msg_pool *p = m->pool;
+    p->in_flight -= m->len;
+    unsigned c = m->size_class;
+    if (c >= FL_MSG_POOL_CLASSES || p->pooled + ((size_t)16 << c) > FL_MSG_POOL_MAX_BYTES) {
+        fl_msg_free_block(m);
+        return;
+    }
+    m->next_free = p->free[c];
+    p->free[c] = m;
+    p->pooled += (size_t)16 << c;
+}
 /* Stops the run: the implementation broke a rule (fl_engine_failure). */
 void fl_engine_fail(fl_engine *e, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -273,6 +328,20 @@ void fl_net_heal(fl_engine *e);
 void fl_net_link(fl_engine *e, fl_node_id from, fl_node_id to,
                  const fl_link_spec *spec);
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r);
+/* llround(x) for 0 <= x < 2^63, without the library call: x less its
+ * integer part is exact in double (and 0 from 2^52 on, where every double
+ * is an integer), so halves round away from zero as llround's do. */
+static inline int64_t fl_round_nonneg(double x)
+{
+    /* From 1 to 2^52, x + 0.5 is exact or, rounded, truncates to the same
+     * integer as the exact sum (it can be inexact only just above a power
+     * of two, where both truncate to that power): floor(x + 0.5) in one
+     * add and a conversion, half the latency of the general path. */
+    if (x >= 1.0 && x < 0x1p52)
+        return (int64_t)(x + 0.5);
+    int64_t i = (int64_t)x;
+    return i + (x - (double)i >= 0.5);
+}
 
 /* Runs the message hooks (a sent message, or the delivery being
  * finished by `n`'s step with views before/after); -1 if one stopped. */

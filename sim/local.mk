@@ -8,6 +8,7 @@ libfl_a_SOURCES += \
 	sim/disk.c sim/disk.h \
 	sim/trace.c sim/trace.h \
 	sim/trace_compact.c sim/trace_compact_dec.c sim/trace_compact.h sim/trace_compact_internal.h \
+	sim/trace_hash.h \
 	sim/traceio.c sim/traceio.h \
 	sim/engine.c sim/engine.h sim/engine_internal.h \
 	sim/node.c sim/ctx.c sim/observe.c \

@@ -11,15 +11,6 @@
  * bytes whatever its length (sim/trace.c): every block holds that many. */
 _Static_assert(FL_TRACE_RING_SMALL <= 16, "the smallest message block is 16 bytes");
 
-/* Payload capacity of a class: 16 << class bytes. */
-static unsigned msg_class(size_t len)
-{
-    unsigned c = 0;
-    while (c < FL_MSG_POOL_CLASSES && ((size_t)16 << c) < len)
-        c++;
-    return c;             /* FL_MSG_POOL_CLASSES: too big to pool */
-}
-
 void fl_msg_pool_init(fl_msg_pool *p)
 {
     memset(p, 0, sizeof *p);
@@ -36,20 +27,12 @@ void fl_msg_pool_destroy(fl_msg_pool *p)
     p->pooled = 0;
 }
 
-fl_msg *fl_msg_alloc(fl_msg_pool *p, size_t len)
+fl_msg *fl_msg_alloc_new(fl_msg_pool *p, size_t len, unsigned c)
 {
-    unsigned c = msg_class(len);
-    fl_msg *m;
-    if (c < FL_MSG_POOL_CLASSES && p->free[c]) {
-        m = p->free[c];
-        p->free[c] = m->next_free;
-        p->pooled -= (size_t)16 << c;
-    } else {
-        size_t cap = c < FL_MSG_POOL_CLASSES ? (size_t)16 << c : len;
-        m = malloc(sizeof *m + cap);
-        if (!m)
-            return NULL;
-    }
+    size_t cap = c < FL_MSG_POOL_CLASSES ? (size_t)16 << c : len;
+    fl_msg *m = malloc(sizeof *m + cap);
+    if (!m)
+        return NULL;
     m->pool = p;
     m->size_class = (uint8_t)c;
     m->len = len;
@@ -68,19 +51,7 @@ fl_msg *fl_msg_copy(const fl_msg *src)
     return m;
 }
 
-void fl_msg_free(fl_msg *m)
+void fl_msg_free_block(fl_msg *m)
 {
-    if (!m)
-        return;
-    fl_msg_pool *p = m->pool;
-    p->in_flight -= m->len;
-    unsigned c = m->size_class;
-    size_t cap = (size_t)16 << (c < FL_MSG_POOL_CLASSES ? c : 0);
-    if (c >= FL_MSG_POOL_CLASSES || p->pooled + cap > FL_MSG_POOL_MAX_BYTES) {
-        free(m);
-        return;
-    }
-    m->next_free = p->free[c];
-    p->free[c] = m;
-    p->pooled += cap;
+    free(m);
 }

@@ -11,16 +11,8 @@
 #include <gsl/gsl_randist.h>
 
 #include "sim/rng.h"
+#include "sim/trace_hash.h"
 
-
-/* llround(x) for 0 <= x < 2^63, without the library call: x less its
- * integer part is exact in double (and 0 from 2^52 on, where every double
- * is an integer), so halves round away from zero as llround's do. */
-static inline int64_t round_nonneg(double x)
-{
-    int64_t i = (int64_t)x;
-    return i + (x - (double)i >= 0.5);
-}
 
 int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
 {
@@ -49,7 +41,7 @@ int64_t fl_dist_sample_ns(const fl_dist *d, gsl_rng *r)
         return 0;
     if (ms > 1e12)
         ms = 1e12;
-    return round_nonneg(ms * 1e6);
+    return fl_round_nonneg(ms * 1e6);
 }
 
 static inline size_t link_index(const fl_engine *e, fl_node_id from, fl_node_id to)
@@ -72,8 +64,7 @@ int fl_net_init(fl_engine *e)
 {
     size_t n = e->nnodes * e->nnodes;
     e->links = calloc(n ? n : 1, sizeof *e->links);
-    e->link_rng = calloc(n ? n : 1, sizeof *e->link_rng);
-    if (!e->links || !e->link_rng)
+    if (!e->links)
         return -1;
     apply_static_links(e);
     return 0;
@@ -82,12 +73,10 @@ int fl_net_init(fl_engine *e)
 void fl_net_destroy(fl_engine *e)
 {
     size_t n = e->nnodes * e->nnodes;
-    for (size_t i = 0; e->link_rng && i < n; i++)
-        if (e->link_rng[i])
-            gsl_rng_free(e->link_rng[i]);
-    free(e->link_rng);
+    for (size_t i = 0; e->links && i < n; i++)
+        if (e->links[i].rng)
+            gsl_rng_free(e->links[i].rng);
     free(e->links);
-    e->link_rng = NULL;
     e->links = NULL;
 }
 
@@ -96,12 +85,15 @@ void fl_net_free_msg(fl_msg *m)
     fl_msg_free(m);
 }
 
-static gsl_rng *link_rng(fl_engine *e, fl_node_id from, fl_node_id to)
+/* The link's stream, made on its first message; NULL if out of memory. */
+static inline gsl_rng *link_rng(fl_engine *e, fl_link_state *ls, fl_node_id from,
+                                fl_node_id to)
 {
-    size_t i = link_index(e, from, to);
-    if (!e->link_rng[i])
-        e->link_rng[i] = fl_rng_new(e->seed, FL_STREAM_LINK(from, to));
-    return e->link_rng[i];
+    if (!ls->rng) {
+        ls->rng = fl_rng_new(e->seed, FL_STREAM_LINK(from, to));
+        ls->rs = ls->rng ? ls->rng->state : NULL;
+    }
+    return ls->rng;
 }
 
 /* The spec in force on a link: the network's, with any override on top
@@ -122,10 +114,14 @@ static const fl_link_spec *effective_spec(const fl_engine *e, const fl_link_stat
 }
 
 /* `why` is hashed text; `reason` its code for the JSON line only. */
-static inline void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
-                             const char *reason, const char *why)
+TRACE_INLINE void trace_msg(fl_engine *e, fl_trace_type type, fl_msg *m,
+                            const char *reason, const char *why)
 {
-    fl_trace_message(&e->trace, e->now, type, m, reason, why);
+    fl_trace *t = &e->trace;
+    if (t->full)
+        fl_trace_message(t, e->now, type, m, reason, why);
+    else                        /* the common case, inline */
+        fl_trace_message_hash(t, e->now, type, m, why);
 }
 
 static void drop(fl_engine *e, fl_msg *m, const char *reason, const char *why)
@@ -154,15 +150,38 @@ static fl_msg *msg_new(fl_engine *e, const fl_node *from, fl_node_id to,
     m->channel = ch;
     m->depart = from->busy_until > e->now ? from->busy_until : e->now;
     m->desc.done = false;
-    if (len)
+    if (len == sizeof(uint64_t))      /* a word: no call */
+        memcpy(m->data, data, sizeof(uint64_t));
+    else if (len)
         memcpy(m->data, data, len);
     return m;
 }
 
-static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
-                     const fl_link_spec *spec, gsl_rng *r)
+/* fl_dist_sample_ns with its most common case (uniform) inline: the
+ * same expression, the same value. */
+static inline int64_t latency_ns(const fl_dist *d, fl_link_state *ls)
 {
-    fl_time at = m->depart + fl_dist_sample_ns(&spec->latency, r);
+    if (d->kind != FL_DIST_UNIFORM)
+        return fl_dist_sample_ns(d, ls->rng);
+    /* a + (b - a) * (k * 2^-53) with k the draw's top 53 bits: k * 2^-53
+     * is exact, so (b - a) times it is the exact product rounded once, as
+     * is c * k with c = (b - a) * 2^-53 whenever c is exact (not
+     * subnormal), checked by scaling it back: one multiply less on the
+     * path from the draw to the queue. */
+    double w = d->b - d->a, c = w * 0x1.0p-53;
+    double k = (double)(fl_xoshiro_next(ls->rs->s) >> 11);
+    double ms = d->a + (c * 0x1.0p53 == w ? c * k : w * (k * 0x1.0p-53));
+    if (!(ms > 0.0))
+        return 0;
+    if (ms > 1e12)
+        ms = 1e12;
+    return fl_round_nonneg(ms * 1e6);
+}
+
+/* Queues the delivery of `m` `latency` ns after it departs. */
+static void schedule_after(fl_engine *e, fl_msg *m, fl_link_state *ls, int64_t latency)
+{
+    fl_time at = m->depart + latency;
     if (e->scn->network.fifo) {
         if (at < ls->last_delivery)
             at = ls->last_delivery;
@@ -171,6 +190,34 @@ static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
     fl_event ev = { .time = at, .type = FL_EV_DELIVER, .node = m->to, .ptr = m };
     if (fl_engine_push(e, &ev, FL_CLASS_NORMAL) < 0)
         drop(e, m, "no-memory", "out of memory");
+}
+
+static void schedule(fl_engine *e, fl_msg *m, fl_link_state *ls,
+                     const fl_link_spec *spec)
+{
+    schedule_after(e, m, ls, latency_ns(&spec->latency, ls));
+}
+
+/* The common send, all of whose draws are the latency's: a run with no
+ * message hooks and no event-triggered faults (nothing between the send
+ * and the link's draws can change the link), an open link without loss or
+ * duplication. Its latency is drawn before the send is hashed, so the
+ * chain from the draw to the queue starts early; the draws and the
+ * records are the ones fl_net_send makes in that case, in the same
+ * order. false: not such a send, nothing done. */
+static inline bool send_plain(fl_engine *e, fl_msg *m, fl_link_state *ls)
+{
+    if (e->nmsg_hooks || e->triggers || fl_link_blocked(ls))
+        return false;
+    fl_link_spec over;
+    const fl_link_spec *spec = effective_spec(e, ls, &over);
+    if (spec->drop > 0 || spec->duplicate > 0 || !link_rng(e, ls, m->from, m->to))
+        return false;
+    int64_t latency = latency_ns(&spec->latency, ls);
+    e->stats.sent++;
+    trace_msg(e, FL_TR_SEND, m, NULL, NULL);
+    schedule_after(e, m, ls, latency);
+    return true;
 }
 
 void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
@@ -197,6 +244,9 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
     fl_msg *m = msg_new(e, from, to, ch, data, len);
     if (!m)
         return;
+    fl_link_state *ls = &e->links[link_index(e, from->id, to)];
+    if (send_plain(e, m, ls))
+        return;
     e->stats.sent++;
     trace_msg(e, FL_TR_SEND, m, NULL, NULL);
     if (ch == FL_CH_ALG) {
@@ -205,14 +255,13 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
         if (e->triggers)
             fl_fault_on_send(e, m);
     }
-    fl_link_state *ls = &e->links[link_index(e, from->id, to)];
     if (fl_link_blocked(ls)) {
         drop(e, m, "partition", "partition");
         return;
     }
     fl_link_spec over;
     const fl_link_spec *spec = effective_spec(e, ls, &over);
-    gsl_rng *r = link_rng(e, from->id, to);
+    gsl_rng *r = link_rng(e, ls, from->id, to);
     /* Draw loss and duplication before latency so that changing a latency
      * setting does not change which messages are lost. */
     bool lost = spec->drop > 0 && fl_rng_uniform(r) < spec->drop;
@@ -227,10 +276,10 @@ void fl_net_send(fl_engine *e, fl_node *from, fl_node_id to, fl_channel ch,
             copy->id = m->id;
             e->stats.duplicated++;
             trace_msg(e, FL_TR_DUPLICATE, copy, NULL, NULL);
-            schedule(e, copy, ls, spec, r);
+            schedule(e, copy, ls, spec);
         }
     }
-    schedule(e, m, ls, spec, r);
+    schedule(e, m, ls, spec);
 }
 
 static bool sender_died_first(const fl_engine *e, const fl_msg *m)

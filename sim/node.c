@@ -267,6 +267,7 @@ static int setup_nodes(fl_engine *e, fl_error *err)
         n->disk = fl_disk_new();
         if (!n->rng || !n->disk_rng || !n->disk)
             return fl_error_set(err, "out of memory");
+        n->rng_state = n->rng->state;
         n->has_view = n->role->inspect != NULL || n->builtin_client;
         if (n->has_view) {
             if (fl_view_alloc(&n->view, e->nnodes) < 0)

@@ -4,20 +4,30 @@
 
 #include <stdlib.h>
 
+/* In the heap an event's time is kept with its sign bit flipped, so that
+ * unsigned comparison orders signed times (flipped on the way in and out,
+ * once per event, not twice per comparison). */
+#define TIME_FLIP (UINT64_C(1) << 63)
+
+static inline fl_time flip_time(fl_time t)
+{
+    return (fl_time)((uint64_t)t ^ TIME_FLIP);
+}
+
 /* Without branches: which child is smaller is a coin toss the branch
  * predictor loses half the time. */
 static inline bool before(const fl_event *x, const fl_event *y)
 {
 #ifdef __SIZEOF_INT128__
-    /* (time, order) as one unsigned 128-bit number: a compare and a
-     * subtract-with-borrow. The sign bit of the time flipped keeps the
-     * order of signed times. */
+    /* (flipped time, order) as one unsigned 128-bit number: a compare and
+     * a subtract-with-borrow. */
     __extension__ typedef unsigned __int128 u128;
-    u128 kx = (u128)((uint64_t)x->time ^ (UINT64_C(1) << 63)) << 64 | x->order;
-    u128 ky = (u128)((uint64_t)y->time ^ (UINT64_C(1) << 63)) << 64 | y->order;
+    u128 kx = (u128)(uint64_t)x->time << 64 | x->order;
+    u128 ky = (u128)(uint64_t)y->time << 64 | y->order;
     return kx < ky;
 #else
-    return (x->time < y->time) | ((x->time == y->time) & (x->order < y->order));
+    uint64_t tx = (uint64_t)x->time, ty = (uint64_t)y->time;
+    return (tx < ty) | ((tx == ty) & (x->order < y->order));
 #endif
 }
 
@@ -27,6 +37,7 @@ void fl_queue_init(fl_queue *q)
     q->len = q->cap = 0;
     q->seq = 0;
     q->taken = false;
+    q->hole = 0;
 }
 
 void fl_queue_destroy(fl_queue *q)
@@ -65,17 +76,25 @@ static inline size_t min_child(const fl_event *h, size_t n, size_t i)
     return m;
 }
 
-/* Puts `x` into the hole at the root of the n-event heap h[0..n): walks the
- * hole down along the smallest children to a leaf, then sifts x up from
- * there (Floyd): fewer comparisons than the textbook sift-down, since x
- * usually belongs near the bottom. Keys are unique (the sequence), so the
- * order in which events come out is the same as with any other correct
- * heap. */
-static void fill_root(fl_event *h, size_t n, const fl_event *x)
+/* Walks the hole at the root of the n-event heap h[0..n) down along the
+ * smallest children to a leaf (the first half of Floyd's method): its
+ * index. The walk does not depend on the event that will fill the hole,
+ * so fl_queue_take does it at once, while the event is being handled,
+ * and the next event is at the root before the handler pushes anything. */
+static inline size_t walk_hole(fl_event *h, size_t n)
 {
     size_t i = 0;
     for (size_t c; (c = min_child(h, n, i)) < n; i = c)
         h[i] = h[c];
+    return i;
+}
+
+/* Puts `x` into the hole at leaf i and sifts it up (the second half):
+ * fewer comparisons than the textbook sift-down, since x usually belongs
+ * near the bottom. Keys are unique (the sequence), so the order in which
+ * events come out is the same as with any other correct heap. */
+static inline void sift_up(fl_event *h, size_t i, const fl_event *x)
+{
     while (i > 0) {
         size_t parent = parent_of(i);
         if (!before(x, &h[parent]))
@@ -86,16 +105,15 @@ static void fill_root(fl_event *h, size_t n, const fl_event *x)
     h[i] = *x;
 }
 
-/* Removes a taken root. */
-void fl_queue_settle(fl_queue *q)
+/* Removes a taken root: the last event fills the hole (a leaf, so it
+ * only rises), unless the hole is the last slot. */
+void fl_queue_settle_taken(fl_queue *q)
 {
-    if (!q->taken)
-        return;
     q->taken = false;
     size_t n = --q->len;
-    if (n) {
+    if (q->hole != n) {
         const fl_event last = q->heap[n];
-        fill_root(q->heap, n, &last);
+        sift_up(q->heap, q->hole, &last);
     }
 }
 
@@ -106,25 +124,19 @@ static inline uint64_t stamp(fl_queue *q, fl_event_class cls)
 
 int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
 {
-    if (q->taken) {
+    size_t i;
+    if (q->taken) {              /* into the hole the take left */
         q->taken = false;
-        ev->order = stamp(q, cls);
-        fill_root(q->heap, q->len, ev);
-        return 0;
+        i = q->hole;
+    } else {
+        if (q->len == q->cap && grow(q) < 0)
+            return -1;
+        i = q->len++;
     }
-    if (q->len == q->cap && grow(q) < 0)
-        return -1;
     ev->order = stamp(q, cls);
-    size_t i = q->len++;
-    fl_event *h = q->heap;
-    while (i > 0) {
-        size_t parent = parent_of(i);
-        if (!before(ev, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = *ev;
+    fl_event x = *ev;
+    x.time = flip_time(ev->time);
+    sift_up(q->heap, i, &x);
     return 0;
 }
 
@@ -134,7 +146,9 @@ bool fl_queue_take(fl_queue *q, fl_event *out)
     if (q->len == 0)
         return false;
     *out = q->heap[0];
+    out->time = flip_time(out->time);
     q->taken = true;
+    q->hole = walk_hole(q->heap, q->len);
     return true;
 }
 

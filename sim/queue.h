@@ -45,8 +45,10 @@ typedef struct fl_queue {
     size_t    len;          /* events in the heap, a taken root included */
     size_t    cap;
     uint64_t  seq;
-    bool      taken;        /* heap[0] was taken (fl_queue_take) and is
-                             * waiting to be replaced or removed */
+    bool      taken;        /* an event was taken (fl_queue_take): the
+                             * heap has a hole at `hole`, a leaf, waiting
+                             * for the next push or to be removed */
+    size_t    hole;
 } fl_queue;
 
 void fl_queue_init(fl_queue *q);
@@ -54,14 +56,23 @@ void fl_queue_destroy(fl_queue *q);
 /* Stamps the sequence number and inserts; -1 if out of memory. */
 int  fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls);
 bool fl_queue_pop(fl_queue *q, fl_event *out);
-/* Pops the first event, lazily: the next push takes its place in the
- * heap's root and sinks once, instead of the root being filled from the
- * last leaf and the pushed event rising (an event that schedules the
- * next one, the common case, costs one pass instead of two). The order
- * in which events come out is the same as with pop. false if empty. */
+/* Pops the first event, lazily: the hole it leaves at the root walks
+ * down to a leaf at once (the next event is at the root while this one
+ * is handled), and the next push fills the hole and rises from there
+ * instead of the hole being filled from the last leaf and the pushed
+ * event rising (an event that schedules the next one, the common case,
+ * costs one pass instead of two). The order in which events come out is
+ * the same as with pop. false if empty. */
 bool fl_queue_take(fl_queue *q, fl_event *out);
-/* Ends a take that no push followed (every other call does it too). */
-void fl_queue_settle(fl_queue *q);
+/* fl_queue_settle of a taken root. */
+void fl_queue_settle_taken(fl_queue *q);
+/* Ends a take that no push followed (every other call does it too).
+ * Inline: after every event, where a push usually ended the take. */
+static inline void fl_queue_settle(fl_queue *q)
+{
+    if (q->taken)
+        fl_queue_settle_taken(q);
+}
 /* Events waiting (a taken root not counted). */
 static inline size_t fl_queue_len(const fl_queue *q) { return q->len - q->taken; }
 static inline bool fl_queue_empty(const fl_queue *q) { return fl_queue_len(q) == 0; }

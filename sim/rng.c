@@ -3,9 +3,7 @@
 
 #include <string.h>
 
-typedef struct xoshiro_state {
-    uint64_t s[4];
-} xoshiro_state;
+typedef fl_rng_state xoshiro_state;
 
 uint64_t fl_splitmix64(uint64_t *state)
 {
@@ -22,6 +20,7 @@ static uint64_t xoshiro_next(xoshiro_state *x)
 
 static void xoshiro_seed(xoshiro_state *x, uint64_t seed)
 {
+    x->mod_n = 0;                     /* no cached span */
     uint64_t sm = seed;
     for (int i = 0; i < 4; i++)
         x->s[i] = fl_splitmix64(&sm);
@@ -65,4 +64,18 @@ gsl_rng *fl_rng_new(uint64_t master, uint64_t stream)
     uint64_t key = master ^ fl_splitmix64(&sm);
     xoshiro_seed(r->state, key);
     return r;
+}
+
+void fl_rng_mod_prepare(fl_rng_state *st, uint64_t n)
+{
+    st->mod_n = n;
+    st->mod_limit = UINT64_MAX - UINT64_MAX % n;
+#ifdef __SIZEOF_INT128__
+    __extension__ typedef unsigned __int128 u128;
+    u128 m = ~(u128)0 / n + 1;             /* n = 1: 2^128 wraps to 0, v % 1 = 0 */
+    st->mod_mlo = (uint64_t)m;
+    st->mod_mhi = (uint64_t)(m >> 64);
+#else
+    st->mod_mlo = st->mod_mhi = 0;
+#endif
 }

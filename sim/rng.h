@@ -40,6 +40,38 @@ static inline uint64_t fl_xoshiro_next(uint64_t *s)
     return result;
 }
 
+/* A generator's state (what r->state points to for fl_rng_new's type):
+ * xoshiro's four words, then fl_rng_between's remainder by its last span,
+ * kept so that the draws of one span (a node picking a peer, every
+ * message) cost a multiply where they cost two divisions. The cache is
+ * derived from the span alone: it never changes a draw. */
+typedef struct fl_rng_state {
+    uint64_t s[4];
+    uint64_t mod_n;          /* the span + 1 the fields below are for; 0 none */
+    uint64_t mod_limit;      /* draws at or above it are rejected */
+    uint64_t mod_mlo, mod_mhi; /* ceil(2^128 / mod_n) mod 2^128 (Lemire) */
+} fl_rng_state;
+
+/* Fills the cache of `st` for n >= 1 (rng.c). */
+void fl_rng_mod_prepare(fl_rng_state *st, uint64_t n);
+
+/* v % st->mod_n without a division: Lemire, Kaser and Kurz, "Faster
+ * remainder by direct computation" (2019), with N = 64 and F = 128
+ * fractional bits, exact for every 64-bit v and divisor. */
+static inline uint64_t fl_rng_mod(const fl_rng_state *st, uint64_t v)
+{
+#ifdef __SIZEOF_INT128__
+    __extension__ typedef unsigned __int128 u128;
+    u128 m = (u128)st->mod_mhi << 64 | st->mod_mlo;
+    u128 low = m * v;                       /* the fraction, mod 2^128 */
+    u128 bottom = ((u128)(uint64_t)low * st->mod_n) >> 64;
+    u128 top = (u128)(uint64_t)(low >> 64) * st->mod_n;
+    return (uint64_t)((top + bottom) >> 64);
+#else
+    return v % st->mod_n;
+#endif
+}
+
 /* The draws of a generator made by fl_rng_new (only those: they read its
  * state as xoshiro's). */
 static inline uint64_t fl_rng_u64(gsl_rng *r)
@@ -53,19 +85,33 @@ static inline double fl_rng_uniform(gsl_rng *r)
     return (double)(fl_xoshiro_next(r->state) >> 11) * 0x1.0p-53;
 }
 
-/* Uniform integer in [lo, hi], unbiased. */
-static inline int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
+/* Uniform integer in [lo, hi], unbiased, from a generator's state
+ * (r->state, which a hot path keeps to save a dependent load). */
+static inline int64_t fl_rng_state_between(fl_rng_state *st, int64_t lo, int64_t hi)
 {
     uint64_t span = (uint64_t)hi - (uint64_t)lo;
     if (span == UINT64_MAX)
-        return (int64_t)fl_rng_u64(r);
-    uint64_t n = span + 1;
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+        return (int64_t)fl_xoshiro_next(st->s);
+    if (st->mod_n != span + 1)
+        fl_rng_mod_prepare(st, span + 1);
+    /* the same draws as v % n over v < UINT64_MAX - UINT64_MAX % n */
     uint64_t v;
     do {
-        v = fl_rng_u64(r);
-    } while (v >= limit);
-    return (int64_t)((uint64_t)lo + v % n);
+        v = fl_xoshiro_next(st->s);
+    } while (v >= st->mod_limit);
+    return (int64_t)((uint64_t)lo + fl_rng_mod(st, v));
+}
+
+/* Uniform integer in [lo, hi], unbiased. */
+static inline int64_t fl_rng_between(gsl_rng *r, int64_t lo, int64_t hi)
+{
+    return fl_rng_state_between(r->state, lo, hi);
+}
+
+/* What fl_rng_uniform(r) returns, from r->state. */
+static inline double fl_rng_state_uniform(fl_rng_state *st)
+{
+    return (double)(fl_xoshiro_next(st->s) >> 11) * 0x1.0p-53;
 }
 
 #endif

@@ -20,6 +20,7 @@
 #include "sim/history.h"
 #include "sim/util/hash.h"
 #include "sim/trace_compact.h"
+#include "sim/trace_hash.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -103,15 +104,26 @@ static int open_compact(fl_trace *t, FILE *out, uint64_t seed, const char *scena
     return rc;
 }
 
+static void note_full(fl_trace *t)
+{
+    t->full = t->out || t->enc || t->recent;
+}
+
 int fl_trace_open(fl_trace *t, FILE *out, fl_trace_format format, uint64_t seed,
                   const char *scenario, uint64_t scenario_hash, const char *algorithm,
                   const fl_trace_node_info *nodes, size_t nnodes)
 {
     t->nnodes = nnodes;
-    if (format == FL_TRACE_COMPACT)
-        return open_compact(t, out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
-    t->out = out;
-    return fl_trace_write_header(out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+    int rc;
+    if (format == FL_TRACE_COMPACT) {
+        rc = open_compact(t, out, seed, scenario, scenario_hash, algorithm, nodes, nnodes);
+    } else {
+        t->out = out;
+        rc = fl_trace_write_header(out, seed, scenario, scenario_hash, algorithm, nodes,
+                                   nnodes);
+    }
+    note_full(t);
+    return rc;
 }
 
 int fl_trace_close(fl_trace *t)
@@ -123,6 +135,7 @@ int fl_trace_close(fl_trace *t)
         t->enc = NULL;
     }
     t->out = NULL;
+    note_full(t);
     return t->io_error ? -1 : 0;
 }
 
@@ -401,56 +414,6 @@ int fl_trace_write_line(FILE *out, size_t nnodes, const fl_trace_rec *r,
 
 /* ---- The trace hash ------------------------------------------------------- */
 
-/* The trace hash over compact records. Issue 18 changed it once, from a
- * chain of eight or more serial word mixes per record, whose latency
- * bounded a message's cost. A record is six fixed-width words
- *   w0 time            w1 node | peer << 32     w2 id
- *   w3 a               w4 b
- *   w5 type | payload? << 8 | text? << 9 | payload length << 10 (28 bits)
- *           | text length << 38 (26 bits)
- * mixed two by two, one 128-bit multiply each (fl_hash_mum; the three are
- * independent, so they run side by side), then the message bytes and the
- * text bytes sixteen at a time (fl_hash_stream); the record's value m
- * enters the running hash as h' = mum(h ^ m, K). Words are built as
- * integers and bytes read little-endian: the same value on every
- * platform. The start (FL_FNV_OFFSET) is fl_trace_init's. */
-static const uint64_t th_key[11] = {
-    UINT64_C(0x6505b761c562df2f), UINT64_C(0x19af76d6b5853817),
-    UINT64_C(0x9708b370c9503175), UINT64_C(0xce4084a9bc9de13d),
-    UINT64_C(0xe6ca37d12fd56a43), UINT64_C(0xb8f1498486d4e719),
-    UINT64_C(0x693d11d0bea74021), UINT64_C(0xccc083f137697b9d),
-    UINT64_C(0xd17538e7c0828ea3), UINT64_C(0x6358e498cac52de3),
-    UINT64_C(0x89f3f81fc6c4c6af),
-};
-
-#if defined(__GNUC__)
-#define TRACE_INLINE static inline __attribute__((always_inline))
-#else
-#define TRACE_INLINE static inline
-#endif
-
-/* Inlined into each of its three callers: as a call with eleven
- * arguments it cost a quarter of its own work again. */
-TRACE_INLINE uint64_t hash_record(uint64_t h, fl_time time, fl_trace_type type,
-                                  fl_node_id node, fl_node_id peer, uint64_t id,
-                                  int64_t a, int64_t b, const void *payload,
-                                  size_t len, const char *text)
-{
-    size_t tlen = text ? strlen(text) : 0;
-    uint64_t w1 = (uint64_t)(uint32_t)node | (uint64_t)(uint32_t)peer << 32;
-    uint64_t w5 = (uint64_t)type | (uint64_t)(payload != NULL) << 8 |
-                  (uint64_t)(text != NULL) << 9 | ((uint64_t)len & 0xfffffffu) << 10 |
-                  ((uint64_t)tlen & 0x3ffffffu) << 38;
-    uint64_t m = fl_hash_mum((uint64_t)time ^ th_key[0], w1 ^ th_key[1]) ^
-                 fl_hash_mum(id ^ th_key[2], (uint64_t)a ^ th_key[3]) ^
-                 fl_hash_mum((uint64_t)b ^ th_key[4], w5 ^ th_key[5]);
-    if (payload && len)
-        m = fl_hash_stream(m, payload, len, th_key[6], th_key[7]);
-    if (tlen)
-        m = fl_hash_stream(m, text, tlen, th_key[8], th_key[9]);
-    return fl_hash_mum(h ^ m, th_key[10]);
-}
-
 /* Keeps a copy of a message's bytes so it is described only if the ring is
  * ever printed (at a failure), not for every message of every run. */
 static inline void ring_keep_payload(struct fl_trace_ring_rec *x, bool has_msg,
@@ -511,7 +474,7 @@ static inline void count_record(fl_trace *t, fl_trace_type type)
 
 void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
 {
-    t->hash = hash_record(t->hash, r->time, r->type, r->node, r->peer, r->id, r->a,
+    t->hash = fl_trace_hash_record(t->hash, r->time, r->type, r->node, r->peer, r->id, r->a,
                           r->b, r->payload, r->len, r->text);
     count_record(t, r->type);
     if (t->out || t->enc) {
@@ -523,6 +486,8 @@ void fl_trace_record(fl_trace *t, const fl_trace_rec *r)
                    : fl_trace_write_line(t->out, t->nnodes, r, &info) < 0)
             t->io_error = 1;
     }
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, r->time, r->type, r->node, r->peer,
                                            r->id, r->a, r->b, r->text);
     ring_keep_payload(x, is_message(r->type), r->channel, r->payload, r->len);
@@ -537,8 +502,10 @@ void fl_trace_event(fl_trace *t, fl_time time, fl_trace_type type, fl_node_id no
         fl_trace_record(t, &r);
         return;
     }
-    t->hash = hash_record(t->hash, time, type, node, peer, id, a, b, NULL, 0, text);
+    t->hash = fl_trace_hash_record(t->hash, time, type, node, peer, id, a, b, NULL, 0, text);
     count_record(t, type);
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, id, a, b, text);
     x->has_msg = false;
     x->len = 0;
@@ -558,9 +525,9 @@ void fl_trace_message(fl_trace *t, fl_time time, fl_trace_type type,
         fl_trace_record(t, &r);
         return;
     }
-    t->hash = hash_record(t->hash, time, type, node, peer, m->id, m->channel,
-                          (int64_t)m->len, m->data, m->len, text);
-    count_record(t, type);
+    fl_trace_message_hash(t, time, type, m, text);
+    if (!t->recent)
+        return;
     struct fl_trace_ring_rec *x = ring_put(t, time, type, node, peer, m->id, m->channel,
                                            (int64_t)m->len, text);
     if (m->channel == FL_CH_ALG && m->len <= FL_TRACE_RING_SMALL) {
@@ -593,11 +560,18 @@ void fl_trace_destroy(fl_trace *t)
 {
     fl_trace_enc_free(t->enc);     /* a run that failed: no last block */
     t->enc = NULL;
+    note_full(t);
     for (size_t i = 0; i < FL_TRACE_RING; i++) {
         free(t->ring[i].bytes);
         t->ring[i].bytes = NULL;
         t->ring[i].cap = 0;
     }
+}
+
+void fl_trace_keep_recent(fl_trace *t)
+{
+    t->recent = true;
+    note_full(t);
 }
 
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent)

@@ -117,6 +117,9 @@ typedef struct fl_trace {
     void (*describe)(const void *msg, size_t len, fl_msg_info *info);
     size_t   nnodes;           /* from fl_trace_open, for partition groups */
     bool     ended;            /* an end record was written */
+    bool     recent;           /* the ring is kept (fl_trace_keep_recent) */
+    bool     full;             /* out, enc or recent: a record is more than
+                                * its hash (one test on the message path) */
     /* the last FL_TRACE_RING events, formatted only when asked for */
     struct fl_trace_ring_rec {
         fl_time       time;
@@ -172,7 +175,13 @@ const char *fl_trace_type_name(fl_trace_type type);
 /* Whether a view's match/next arrays are written: a leader's, or any view
  * but a candidate's whose algorithm filled them (a CRDT's vectors). */
 bool fl_trace_view_vectors(const fl_view *v);
-/* Writes the ring's events, oldest first, one per line with `indent`. */
+/* Keeps the last FL_TRACE_RING events from now on, for
+ * fl_trace_print_recent. Off by default: only a failure's report reads
+ * them, and `faultline run` re-derives them by running the same run again
+ * with the ring on (sim/cli/cmd_run.c), so no other run pays for it. */
+void fl_trace_keep_recent(fl_trace *t);
+/* Writes the ring's events, oldest first, one per line with `indent`
+ * (none unless fl_trace_keep_recent was called before they happened). */
 void fl_trace_print_recent(const fl_trace *t, FILE *out, const char *indent);
 
 

@@ -60,6 +60,16 @@ expect_status 0 "check reads run's JSONL history" "$fl" check "$tmp/ch.jsonl" --
 expect_status 0 "check reads run's EDN history" "$fl" check "$tmp/ch.edn" --model kv
 expect_status 0 "quiet run" "$fl" run "$src/scenarios/kv/basic.json" --quiet
 [ "$(wc -l < "$tmp/out")" -le 3 ] && ok "--quiet is short" || bad "--quiet is short"
+# An invariant violation lists the last events before it: no run keeps
+# them as it goes, `run` makes the failed run again with them kept, to the
+# same stop (the same 32 lines as when every run kept them, up to the
+# client ops the end of the run closes).
+expect_status 1 "an invariant violation exits 1" "$fl" run "$src/scenarios/raft/bugs/apply-before-commit.json" --seed 1
+sed -n '/the last events:/,/^linearizable/p' "$tmp/out" | sed '1d;$d' > "$tmp/recent"
+[ "$(wc -l < "$tmp/recent")" -eq 32 ] && head -1 "$tmp/recent" | grep -q '202.830 ms  send      node 5 -> 4  ClientRequest' &&
+    grep -q '220.766 ms  send      node 2 -> 0  AppendEntries$' "$tmp/recent" &&
+    tail -1 "$tmp/recent" | grep -q '220.766 ms  complete  node 7' &&
+    ok "the last events before a violation, re-derived" || { bad "the last events before a violation, re-derived"; cat "$tmp/out"; }
 expect_status 0 "list" "$fl" list "$src/scenarios"
 grep -q 'kv-single' "$tmp/out" && grep -q 'basic.json' "$tmp/out" && ok "list shows algorithms and scenarios" || bad "list shows algorithms and scenarios"
 

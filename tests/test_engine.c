@@ -1,6 +1,7 @@
 /* test_engine.c — the engine's own suites: random streams, the event
  * queue's order, disks and crashes, the network, faults and the built-in
  * client, run end to end with the kv-single algorithm. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,106 @@ static int run_json(const char *json, uint64_t seed, run_result *out)
     "\"workload\":{\"clients\":3,\"rate_per_s\":50,\"model\":\"kv\",\"keys\":3}"
 
 /* ---- rng ----------------------------------------------------------------------- */
+
+/* fl_rng_between draws what the textbook rejection sampling draws
+ * (v % n over v < UINT64_MAX - UINT64_MAX % n), whatever span it last
+ * cached: the remainder without a division is exact for every divisor. */
+static int64_t between_by_division(uint64_t s[4], int64_t lo, int64_t hi)
+{
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span == UINT64_MAX)
+        return (int64_t)fl_xoshiro_next(s);
+    uint64_t n = span + 1, limit = UINT64_MAX - UINT64_MAX % n, v;
+    do {
+        v = fl_xoshiro_next(s);
+    } while (v >= limit);
+    return (int64_t)((uint64_t)lo + v % n);
+}
+
+/* A latency in ms becomes ns as llround(ms * 1e6) would round it (the
+ * engine's own rounding takes a shorter path from 1 ns to 2^52 ns): at
+ * and around every kind of half, below 1 ns and above 2^52 ns. */
+static void test_latency_rounding(void)
+{
+    /* the rounding itself, where a shortcut would go wrong: just below a
+     * half under 1 (x + 0.5 rounds up to 1), halves, just above powers of
+     * two, the 2^52 edge */
+    static const double edge[] = { 0.0, 0.49999999999999994, 0.5, 0.7499999999999999,
+                                   0.9999999999999999, 1.0, 1.4999999999999998, 1.5,
+                                   2.4999999999999996, 2.5, 1.0000000000000002,
+                                   4503599627370495.5, 4503599627370496.0,
+                                   9007199254740991.0, 1e18 };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        for (double x = edge[i], k = 0; k < 64; k++, x = nextafter(x, 1e300))
+            CU_ASSERT_EQUAL(fl_round_nonneg(x), llround(x));
+    gsl_rng *r = fl_rng_new(5, FL_STREAM_NODE(0));
+    CU_ASSERT_FATAL(r != NULL);
+    double xs[] = { 0.25, 0.5, 0.49999999999999994, 0.75, 1.0, 1.5, 2.5,
+                    1.9999999999999998, 3.4999999999999996, 1e6 + 0.5,
+                    1e6 + 0.4999999999, 1048575.5, 4503599627370495.5,
+                    4503599627370496.0, 4503599627370497.0, 9007199254740993.0 };
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0] + 20000; i++) {
+        double x = i < sizeof xs / sizeof xs[0] ? xs[i]
+                 : ldexp(gsl_rng_uniform(r), (int)(i % 60)) + (double)(i % 7) * 0.25;
+        /* and (2k+1)/128 ms, which is (2k+1) * 7812.5 ns: exact halves */
+        double ms = i % 2 ? x / 1e6 : (double)(2 * (i % 100000) + 1) / 128.0;
+        if (i % 1000 == 0)
+            ms = ldexp((double)(2 * (i % 512) + 1), -(int)(i % 40) - 7);
+        double lo = ms, hi = ms;
+        for (int d = 0; d < 40; d++) {     /* the neighbours on both sides */
+            lo = nextafter(lo, 0);
+            hi = nextafter(hi, 1e300);
+        }
+        for (double m = lo; m <= hi; m = nextafter(m, 1e300)) {
+            fl_dist c = { .kind = FL_DIST_CONSTANT, .a = m };
+            int64_t want = m > 0 ? llround(m * 1e6) : 0;
+            CU_ASSERT_EQUAL(fl_dist_sample_ns(&c, r), want);
+        }
+    }
+    gsl_rng_free(r);
+}
+
+static void test_rng_between_exact(void)
+{
+    gsl_rng *r = fl_rng_new(9, FL_STREAM_NODE(3));
+    CU_ASSERT_FATAL(r != NULL);
+    fl_rng_state *st = r->state;
+    uint64_t ref[4];
+    memcpy(ref, st->s, sizeof ref);
+    static const uint64_t spans[] = {
+        0, 1, 2, 3, 7, 8, 9, 10, 99, 1000, 1000000, 0xffffffffu, 0x100000000u,
+        UINT64_C(0x123456789abcdef), UINT64_C(1) << 62, (UINT64_C(1) << 63) - 1,
+        UINT64_C(1) << 63, (UINT64_C(1) << 63) + 1, UINT64_MAX - 1, UINT64_MAX,
+    };
+    size_t nspans = sizeof spans / sizeof spans[0];
+    for (int i = 0; i < 20000; i++) {
+        uint64_t span = spans[(size_t)i % nspans];
+        if (i % 3 == 0)       /* the same span many times: the cache reused */
+            span = spans[8];
+        int64_t lo = i % 5 == 0 ? -5 : 0;
+        int64_t hi = (int64_t)((uint64_t)lo + span);
+        if ((uint64_t)hi < (uint64_t)lo && span != UINT64_MAX)
+            continue;
+        CU_ASSERT_EQUAL(fl_rng_between(r, lo, hi), between_by_division(ref, lo, hi));
+    }
+    CU_ASSERT_EQUAL(memcmp(ref, st->s, sizeof ref), 0);   /* as many draws */
+    /* remainders at the edges, every divisor kind */
+    static const uint64_t vs[] = { 0, 1, 2, 3, 8, 9, 0xffffffffu, UINT64_C(1) << 63,
+                                   UINT64_MAX - 1, UINT64_MAX };
+    for (size_t k = 0; k < nspans; k++) {
+        uint64_t n = spans[k] + 1;
+        if (n == 0)
+            continue;
+        fl_rng_mod_prepare(st, n);
+        for (size_t j = 0; j < sizeof vs / sizeof vs[0]; j++) {
+            CU_ASSERT_EQUAL(fl_rng_mod(st, vs[j]), vs[j] % n);
+            CU_ASSERT_EQUAL(fl_rng_mod(st, n * (vs[j] / n)), 0);
+            if (vs[j] >= 1)
+                CU_ASSERT_EQUAL(fl_rng_mod(st, vs[j] - 1), (vs[j] - 1) % n);
+        }
+    }
+    gsl_rng_free(r);
+}
 
 static void test_rng_streams(void)
 {
@@ -278,6 +379,7 @@ static void test_trace_fast_records(void)
     fl_trace fast, slow;
     fl_trace_init(&fast, kind_by_first_byte);
     fl_trace_init(&slow, kind_by_first_byte);
+    fl_trace_keep_recent(&fast);      /* slow keeps no ring: the same hash */
     for (int i = 0; i < 2; i++) {
         fl_trace_message(&fast, 5, FL_TR_DELIVER, ms[i], NULL, NULL);
         fl_trace_rec r = { .time = 5, .type = FL_TR_DELIVER, .node = 2, .peer = 1,
@@ -307,6 +409,13 @@ static void test_trace_fast_records(void)
     fl_trace_print_recent(&fast, f, "");
     fclose(f);
     CU_ASSERT(text && strstr(text, "Alpha") && strstr(text, "Beta") && strstr(text, "tick"));
+    free(text);
+    /* without fl_trace_keep_recent, nothing is kept */
+    f = open_memstream(&text, &n);
+    CU_ASSERT_FATAL(f != NULL);
+    fl_trace_print_recent(&slow, f, "");
+    fclose(f);
+    CU_ASSERT(n == 0);
     free(text);
     fl_trace_destroy(&fast);
     fl_trace_destroy(&slow);
@@ -531,6 +640,8 @@ static void test_plugin_errors(void)
 
 static const fl_cu_test rng_tests[] = {
     { "streams and 64-bit seeds", test_rng_streams },
+    { "between: the draws of the division, without one", test_rng_between_exact },
+    { "latencies rounded as llround rounds them", test_latency_rounding },
     { NULL, NULL },
 };
 static const fl_cu_test queue_tests[] = {

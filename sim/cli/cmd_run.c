@@ -114,7 +114,56 @@ static int parse_args(int argc, char **argv, run_opts *o)
 
 /* ---- Output --------------------------------------------------------------------- */
 
-static void print_violation(const fl_run *r, const fl_check *c)
+typedef struct run_ctx {
+    run_opts      o;
+    fl_scenario  *s;
+    fl_plugin    *plugin;
+    const fl_algorithm *alg;
+    fl_run       *r;
+    out_file      trace, history, edn, metrics;
+} run_ctx;
+
+/* Manual delivery of the scenario's "schedule" on `r`: the steps applied
+ * (up to a stop), or -1 with *bad the step that fits no pending event
+ * (-2: out of memory). */
+static long replay_schedule(const run_ctx *rc, fl_run *r, size_t *bad);
+
+/* The last events before a violation. No run keeps them as it goes (a
+ * ring of records cost every event of every run); the same scenario, seed
+ * and binary give the same events, so the run is made again with the ring
+ * on, to the same stop, and the trace hash and event count vouch that it
+ * is the same run. A plug-in that keeps state outside its nodes (global
+ * variables) can differ the second time: then they are not shown. */
+static void print_recent(const run_ctx *rc)
+{
+    fl_error err = { { 0 } };
+    fl_run_opts ro = {
+        .seed = rc->o.seed, .has_seed = rc->o.has_seed, .seed_hex = rc->o.seed_hex,
+        .duration = rc->o.duration_ms >= 0 ? FL_MS(rc->o.duration_ms) : 0,
+        .lin_timeout_s = 60.0, .path = rc->o.scenario, .impl = rc->o.impl,
+        .recent = true,
+    };
+    fl_run *again = fl_run_new(rc->s, rc->alg, &ro, &err);
+    if (!again) {
+        printf("    (not available: %s)\n", err.msg);
+        return;
+    }
+    size_t bad;
+    if (rc->s->nschedule ? replay_schedule(rc, again, &bad) >= 0 : (fl_run_to_end(again), 1)) {
+        fl_run_finish(again);
+        const fl_engine *a = fl_run_engine(again), *o = fl_run_engine(rc->r);
+        if (fl_engine_trace_hash(a) == fl_engine_trace_hash(o) &&
+            fl_engine_stats_get(a)->events == fl_engine_stats_get(o)->events)
+            fl_trace_print_recent(fl_engine_trace(a), stdout, "    ");
+        else
+            printf("    (not shown: the run made again to list them took other steps, "
+                   "so the implementation keeps state outside its nodes, e.g. in "
+                   "global variables)\n");
+    }
+    fl_run_free(again);
+}
+
+static void print_violation(const run_ctx *rc, const fl_check *c)
 {
     if (c->node == FL_NO_NODE)
         printf("  violated: %s at the end of the run (%.3f ms)\n  %s\n",
@@ -123,11 +172,12 @@ static void print_violation(const fl_run *r, const fl_check *c)
         printf("  violated: %s at %.3f ms after node %d stepped\n  %s\n",
                c->name, (double)c->at / 1e6, c->node, c->detail);
     printf("  the last events:\n");
-    fl_trace_print_recent(fl_engine_trace(fl_run_engine(r)), stdout, "    ");
+    print_recent(rc);
 }
 
-static void print_summary(const fl_run *r, const fl_verdict *v)
+static void print_summary(const run_ctx *rc, const fl_verdict *v)
 {
+    const fl_run *r = rc->r;
     const fl_engine *e = fl_run_engine(r);
     const fl_scenario *s = fl_run_scenario(r);
     const fl_engine_stats *st = &v->stats;
@@ -147,7 +197,7 @@ static void print_summary(const fl_run *r, const fl_verdict *v)
            st->ops_ok, st->ops_fail, st->ops_info);
     printf("check invariants (%zu): %s\n", v->invariants, fl_check_state_name(inv->state));
     if (inv->state == FL_CHECK_FAILED)
-        print_violation(r, inv);
+        print_violation(rc, inv);
     static const char *const lin_text[] = { "yes", "NO", "unknown (timeout)",
                                             "not checked" };
     printf("linearizable: %s%s%s\n", lin_text[lin->state], lin->detail[0] ? "  " : "",
@@ -164,14 +214,6 @@ static void print_summary(const fl_run *r, const fl_verdict *v)
 
 /* ---- The command ------------------------------------------------------------------ */
 
-typedef struct run_ctx {
-    run_opts      o;
-    fl_scenario  *s;
-    fl_plugin    *plugin;
-    const fl_algorithm *alg;
-    fl_run       *r;
-    out_file      trace, history, edn, metrics;
-} run_ctx;
 
 static int prepare(run_ctx *rc)
 {
@@ -235,29 +277,41 @@ static int start_run(run_ctx *rc)
     return 0;
 }
 
+static long replay_schedule(const run_ctx *rc, fl_run *r, size_t *bad)
+{
+    fl_manual *m = fl_manual_new(fl_run_engine_manual(r));
+    if (!m)
+        return -2;
+    size_t i = 0;
+    for (; i < rc->s->nschedule && !fl_engine_done(fl_run_engine(r)); i++)
+        if (fl_manual_apply(m, &rc->s->schedule[i]) < 0) {
+            *bad = i;
+            fl_manual_free(m);
+            return -1;
+        }
+    fl_manual_free(m);
+    return (long)i;
+}
+
 /* A scenario with an explicit "schedule" (a search's counterexample) runs
  * exactly those steps under manual delivery, then is judged as usual. */
 static int run_schedule(run_ctx *rc)
 {
-    fl_manual *m = fl_manual_new(fl_run_engine_manual(rc->r));
-    if (!m) {
+    size_t i = 0;
+    long n = replay_schedule(rc, rc->r, &i);
+    if (n == -2) {
         fprintf(stderr, "faultline: out of memory\n");
         return 2;
     }
-    size_t i = 0;
-    for (; i < rc->s->nschedule && !fl_engine_done(fl_run_engine(rc->r)); i++) {
+    if (n < 0) {
         const fl_step *st = &rc->s->schedule[i];
-        if (fl_manual_apply(m, st) < 0) {
-            fprintf(stderr, "faultline: %s: $.schedule[%zu]: no pending %s with id %llu "
-                    "(the schedule does not fit this binary or scenario)\n", rc->o.scenario, i,
-                    st->kind == FL_STEP_TIMER ? "timer" : "message", (unsigned long long)st->id);
-            fl_manual_free(m);
-            return 2;
-        }
+        fprintf(stderr, "faultline: %s: $.schedule[%zu]: no pending %s with id %llu "
+                "(the schedule does not fit this binary or scenario)\n", rc->o.scenario, i,
+                st->kind == FL_STEP_TIMER ? "timer" : "message", (unsigned long long)st->id);
+        return 2;
     }
-    fl_manual_free(m);
     if (!rc->o.quiet)
-        printf("schedule: %zu of %zu steps replayed under manual delivery\n", i,
+        printf("schedule: %ld of %zu steps replayed under manual delivery\n", n,
                rc->s->nschedule);
     return 0;
 }
@@ -292,7 +346,7 @@ static int finish(run_ctx *rc)
     if (close_outputs(rc, written == 0) != 0 || written != 0)
         return 2;
     if (!rc->o.quiet)
-        print_summary(rc->r, v);
+        print_summary(rc, v);
     const char *want = rc->s->expect.violation;
     if (want[0])
         printf("expected violation %s: %s\n", want,

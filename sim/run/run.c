@@ -71,6 +71,8 @@ fl_run *fl_run_new(const fl_scenario *s, const fl_algorithm *alg,
             goto fail;
         }
     }
+    if (o->recent)
+        fl_engine_keep_recent(r->e);
     if (o->trace && fl_engine_trace_to(r->e, o->trace, o->trace_format) < 0) {
         fl_error_set(err, "cannot write the trace");
         goto fail;

@@ -42,6 +42,9 @@ typedef struct fl_run_opts {
      * (NULL: the scenario's path) and the plug-in's path (NULL: built in). */
     const char *path;
     const char *impl;
+    /* Keep the last events for a failure's report (fl_engine_keep_recent);
+     * `run` sets it only to run a failed run again (sim/cli/cmd_run.c). */
+    bool        recent;
 } fl_run_opts;
 
 typedef enum fl_check_state {
