@@ -61,6 +61,10 @@ typedef enum raft_read_mode {
  *                        (Figure 2, all servers)             raft.adopt_term
  *   commit-no-min        a follower takes leaderCommit without the min
  *                        with its last new entry (Figure 2) raft.follower_commit
+ *                        (shows only when leaderCommit passes the entries
+ *                        one message carries: a follower more than
+ *                        params.max_batch entries behind; search finds it
+ *                        with max_batch 1, scenarios/search/raft-batch1.json)
  *   match-regress        a leader lowers matchIndex on a stale or duplicated
  *                        reply (§5.3)                   raft.match_monotonic
  *   readindex-no-confirm answers ReadIndex reads without the heartbeat round
@@ -138,6 +142,8 @@ typedef struct raft_params {
                                           §3.10) after leading this long;
                                           0 = never */
     raft_read_mode read_mode;
+    int64_t        max_batch;          /* entries per AppendEntries, 1 to
+                                          RAFT_MAX_BATCH (the default) */
     unsigned       bugs;               /* RAFT_BUG(...) bits */
 } raft_params;
 
