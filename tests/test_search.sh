@@ -85,6 +85,19 @@ finds paxos-phase2 promise-any paxos.grant_order --depth 3
 finds paxos-phase2 accept-no-sync paxos.accepted_kept --depth 4 --ops 0 --crashes 1 --restarts 1
 finds paxos-dueling accept-below-promise paxos.promise --depth 4 --ops 0 --timer-kinds election
 
+# commit-no-min shows only when leaderCommit passes the entries one message
+# carries: raft-batch1.json is the Figure 8 opening with params.max_batch 1.
+finds raft-batch1 commit-no-min raft.follower_commit --depth 6 --timer-kinds election
+# ignore-readindex: raft.readindex sees the read's log entry in the step
+# that appends it (raft-readindex.json: reads only, params.read readindex).
+finds raft-readindex ignore-readindex raft.readindex --depth 5
+# The check that catches it must be able to fail: the same search with
+# params.read "log" logs the read legitimately and is not judged.
+sed 's/"read": "readindex"/"read": "log"/' "$tmp/raft-readindex-ignore-readindex.json" > "$tmp/ri-log.json"
+"$fl" search "$tmp/ri-log.json" --quiet --depth 5 > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "with read \"log\" a logged read is no violation" \
+    || { bad "with read \"log\" a logged read is no violation"; cat "$tmp/out"; }
+
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
@@ -119,6 +132,8 @@ holds multipaxos --depth 5 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 4 --ops 0 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 3
 holds paxos-dueling --depth 4 --ops 0 --timer-kinds election
+holds raft-batch1 --depth 6 --timer-kinds election
+holds raft-readindex --depth 5
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
