@@ -98,6 +98,12 @@ sed 's/"read": "readindex"/"read": "log"/' "$tmp/raft-readindex-ignore-readindex
 [ $? -eq 0 ] && ok "with read \"log\" a logged read is no violation" \
     || { bad "with read \"log\" a logged read is no violation"; cat "$tmp/out"; }
 
+# snapshot-drop-suffix: from an InstallSnapshot through index 1 in flight to
+# a follower that will hold entries 1-2 first (raft-snapshot-suffix.json),
+# raft.snapshot_suffix judges the snapshot whose last included entry is the
+# follower's first.
+finds raft-snapshot-suffix snapshot-drop-suffix raft.snapshot_suffix --depth 5 --timer-kinds election
+
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
@@ -134,6 +140,7 @@ holds paxos-phase2 --depth 3
 holds paxos-dueling --depth 4 --ops 0 --timer-kinds election
 holds raft-batch1 --depth 6 --timer-kinds election
 holds raft-readindex --depth 5
+holds raft-snapshot-suffix --depth 5 --timer-kinds election
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
