@@ -104,6 +104,11 @@ sed 's/"read": "readindex"/"read": "log"/' "$tmp/raft-readindex-ignore-readindex
 # follower's first.
 finds raft-snapshot-suffix snapshot-drop-suffix raft.snapshot_suffix --depth 5 --timer-kinds election
 
+# readindex-no-confirm: a deposed leader that has not heard of term 2
+# answers a read after the new leader acknowledged a write
+# (raft-stale-read.json, 17 steps); linearizability at the leaves sees it.
+finds raft-stale-read readindex-no-confirm linearizable --depth 5 --timer-kinds election --ops 2
+
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 6 --timer-kinds election \
@@ -141,6 +146,7 @@ holds paxos-dueling --depth 4 --ops 0 --timer-kinds election
 holds raft-batch1 --depth 6 --timer-kinds election
 holds raft-readindex --depth 5
 holds raft-snapshot-suffix --depth 5 --timer-kinds election
+holds raft-stale-read --depth 5 --timer-kinds election --ops 2
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \
