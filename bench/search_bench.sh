@@ -82,6 +82,11 @@ raft-figure8 commit-old-term --timer-kinds election
 raft-figure8 apply-before-commit --timer-kinds election
 raft-figure8 match-regress --timer-kinds election,heartbeat --dups 1
 raft-two-leaders no-truncate --timer-kinds election
+raft-batch1 commit-no-min --timer-kinds election
+raft-readindex ignore-readindex
+raft-snapshot-suffix snapshot-drop-suffix --timer-kinds election
+raft-stale-read readindex-no-confirm --timer-kinds election --ops 2 --depth 5
+counter-raft-dedup no-dedup --dfs --timer-kinds election --ops 0 --depth 9
 multipaxos non-unique-ballots
 multipaxos accept-below-promise
 multipaxos forget-promise --crashes 1 --restarts 1

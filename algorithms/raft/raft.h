@@ -69,16 +69,20 @@ typedef enum raft_read_mode {
  *                        reply (§5.3)                   raft.match_monotonic
  *   readindex-no-confirm answers ReadIndex reads without the heartbeat round
  *                        that confirms leadership (thesis §6.4) linearizable
+ *                        (search: scenarios/search/raft-stale-read.json)
  *   ignore-prevote, ignore-check-quorum, ignore-snapshot, ignore-readindex
  *                        accepts the param and does not do it: raft.prevote,
  *                        raft.check_quorum, raft.snapshot, raft.readindex
+ *                        (raft.readindex also in the step a read enters the
+ *                        log: search, scenarios/search/raft-readindex.json)
  *   no-dedup             no client sessions: every attempt of a command is
  *                        a new command (the attempt folded into its
  *                        sequence number), so a retried add or write is
  *                        applied again (thesis §6.3)           linearizable
  *                        (its scenario is scenarios/counter/bugs/
  *                        raft-no-dedup.json: on the counter a second add
- *                        shows in every later read)
+ *                        shows in every later read; search: scenarios/
+ *                        search/counter-raft-dedup.json)
  *   ignore-transfer      the target of a leadership transfer ignores
  *                        TimeoutNow, so with params.transfer_every_ms
  *                        leadership never moves (thesis §3.10)
@@ -93,6 +97,7 @@ typedef enum raft_read_mode {
  *                        lastIncludedIndex has lastIncludedTerm (§7:
  *                        retain the entries that follow)
  *                                                       raft.snapshot_suffix
+ *                        (search: scenarios/search/raft-snapshot-suffix.json)
  *   truncate-always      an accepted AppendEntries replaces everything
  *                        after prevLogIndex with the entries it carries,
  *                        conflict or not, so a delayed or duplicated one
