@@ -88,6 +88,12 @@ finds paxos-dueling accept-below-promise paxos.promise --depth 4 --ops 0 --timer
 # commit-no-min shows only when leaderCommit passes the entries one message
 # carries: raft-batch1.json is the Figure 8 opening with params.max_batch 1.
 finds raft-batch1 commit-no-min raft.follower_commit --depth 6 --timer-kinds election
+# ... and only there: with the default batch the same opening and bounds
+# give the switch no chance to show.
+"$fl" search "$(with_bug raft-figure8 commit-no-min)" --quiet --depth 6 --timer-kinds election \
+    > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "with the default max_batch commit-no-min is not found at depth 6" \
+    || { bad "with the default max_batch commit-no-min is not found at depth 6"; cat "$tmp/out"; }
 # ignore-readindex: raft.readindex sees the read's log entry in the step
 # that appends it (raft-readindex.json: reads only, params.read readindex).
 finds raft-readindex ignore-readindex raft.readindex --depth 5
