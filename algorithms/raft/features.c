@@ -8,8 +8,9 @@
  *                   caught up to within 2K entries of it (a follower
  *                   that missed compacted entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
- *                   through the log. After every step that appends: the
- *                   logs never show more distinct commands (inspect_entry
+ *                   through the log. After every step that appends, once
+ *                   a read was invoked: the logs never show more distinct
+ *                   commands (inspect_entry
  *                   command hashes) than the writes invoked so far plus
  *                   one no-op per term their entries carry; at the end:
  *                   the committed log is about as long as the writes, not
