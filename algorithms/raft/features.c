@@ -10,11 +10,10 @@
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log. After every step that appends, once
  *                   a read was invoked: the logs never show more distinct
- *                   commands (inspect_entry
- *                   command hashes) than the writes invoked so far plus
- *                   one no-op per term their entries carry; at the end:
- *                   the committed log is about as long as the writes, not
- *                   the writes plus the reads
+ *                   commands (inspect_entry command hashes) than the
+ *                   writes invoked so far plus one no-op per term their
+ *                   entries carry; at the end: the committed log is about
+ *                   as long as the writes, not the writes plus the reads
  *   raft.transfer   with params.transfer_every_ms = T: no server leads
  *                   one term for longer than T + 3 election timeouts of
  *                   fault-free time (a transfer starts after T, and one
