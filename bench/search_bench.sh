@@ -85,6 +85,11 @@ raft-two-leaders no-truncate --timer-kinds election
 raft timer-reset-any
 raft-transfer ignore-transfer --ops 0 --timer-kinds election,tick
 raft-checkquorum ignore-check-quorum --ops 0
+raft-batch1 commit-no-min --timer-kinds election
+raft-readindex ignore-readindex
+raft-snapshot-suffix snapshot-drop-suffix --timer-kinds election
+raft-stale-read readindex-no-confirm --timer-kinds election --ops 2 --depth 5
+counter-raft-dedup no-dedup --timer-kinds none --ops 0 --depth 9
 multipaxos non-unique-ballots
 multipaxos accept-below-promise
 multipaxos forget-promise --crashes 1 --restarts 1

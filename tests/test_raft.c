@@ -554,6 +554,12 @@ static void test_params(void)
     CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":true}", err, sizeof err), -1);
     CU_ASSERT_EQUAL(validate("{\"transfer_every_ms\":3600001}", err, sizeof err),
                     -1);
+    CU_ASSERT_EQUAL(validate("{\"max_batch\":1}", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(validate("{\"max_batch\":64}", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(validate("{\"max_batch\":0}", err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_batch: must be an integer in [1, 64]"));
+    CU_ASSERT_EQUAL(validate("{\"max_batch\":65}", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(validate("{\"max_batch\":1.5}", err, sizeof err), -1);
     CU_ASSERT_EQUAL(validate("{\"read\":\"lease\"}", err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "read"));
     CU_ASSERT_EQUAL(validate("{\"bugs\":[\"no-such-bug\"]}", err,

@@ -101,6 +101,41 @@ finds raft-checkquorum ignore-check-quorum raft.check_quorum --depth 5 --ops 0
 [ $? -eq 0 ] && grep -q 'all checks held' "$tmp/out" \
     && ok "the withheld-timer prefix replays with every check held" \
     || { bad "the withheld-timer prefix replays with every check held"; tail -5 "$tmp/out"; }
+# commit-no-min shows only when leaderCommit passes the entries one message
+# carries: raft-batch1.json is the Figure 8 opening with params.max_batch 1.
+finds raft-batch1 commit-no-min raft.follower_commit --depth 6 --timer-kinds election
+# ... and only there: with the default batch the same opening and bounds
+# give the switch no chance to show.
+"$fl" search "$(with_bug raft-figure8 commit-no-min)" --quiet --depth 6 --timer-kinds election \
+    > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "with the default max_batch commit-no-min is not found at depth 6" \
+    || { bad "with the default max_batch commit-no-min is not found at depth 6"; cat "$tmp/out"; }
+# ignore-readindex: raft.readindex sees the read's log entry in the step
+# that appends it (raft-readindex.json: reads only, params.read readindex).
+finds raft-readindex ignore-readindex raft.readindex --depth 5
+# The check that catches it must be able to fail: the same search with
+# params.read "log" logs the read legitimately and is not judged.
+sed 's/"read": "readindex"/"read": "log"/' "$tmp/raft-readindex-ignore-readindex.json" > "$tmp/ri-log.json"
+"$fl" search "$tmp/ri-log.json" --quiet --depth 5 > "$tmp/out" 2>&1
+[ $? -eq 0 ] && ok "with read \"log\" a logged read is no violation" \
+    || { bad "with read \"log\" a logged read is no violation"; cat "$tmp/out"; }
+
+# snapshot-drop-suffix: from an InstallSnapshot through index 1 in flight to
+# a follower that will hold entries 1-2 first (raft-snapshot-suffix.json),
+# raft.snapshot_suffix judges the snapshot whose last included entry is the
+# follower's first.
+finds raft-snapshot-suffix snapshot-drop-suffix raft.snapshot_suffix --depth 5 --timer-kinds election
+
+# readindex-no-confirm: a deposed leader that has not heard of term 2
+# answers a read after the new leader acknowledged a write
+# (raft-stale-read.json, 17 steps); linearizability at the leaves sees it.
+finds raft-stale-read readindex-no-confirm linearizable --depth 5 --timer-kinds election --ops 2
+
+# no-dedup: counter-raft-dedup.json ends with the add logged twice by the
+# switch (attempt 1 and its retry); breadth-first search, with no server
+# timer as a choice, finds the 9 steps that commit both and answer a read
+# with the double sum (linearizability at the leaves: --depth 9).
+finds counter-raft-dedup no-dedup linearizable --depth 9 --timer-kinds none --ops 0
 
 # Figure 8's counterexample: the 5 steps of the prefix, then 6 found.
 with_bug raft-figure8 commit-old-term > /dev/null
@@ -140,6 +175,11 @@ holds raft --depth 4
 holds raft-transfer --depth 7 --ops 0 --timer-kinds election,tick
 holds raft-checkquorum --depth 5 --ops 0
 holds raft-withheld-timer --depth 4
+holds raft-batch1 --depth 6 --timer-kinds election
+holds raft-readindex --depth 5
+holds raft-snapshot-suffix --depth 5 --timer-kinds election
+holds raft-stale-read --depth 5 --timer-kinds election --ops 2
+holds counter-raft-dedup --depth 9 --timer-kinds none --ops 0
 # --timer-kinds filters: without election timers no second leader, so the
 # Figure 8 switch cannot show within any depth.
 "$fl" search "$tmp/raft-figure8-commit-old-term.json" --quiet --depth 8 --timer-kinds none \

@@ -62,8 +62,10 @@
  *   match/next  leaders: matchIndex[] / nextIndex[] by node id
  *
  * inspect_entry(index) fills term, chain (a hash of the entry's command
- * and the previous entry's chain), command (a hash of the command alone),
- * committed and durable, for every index the node holds. */
+ * and the previous entry's chain), command (a hash of the command alone:
+ * a client operation logged again on a retry hashes alike, as
+ * raft.readindex counts distinct commands), committed and durable, for
+ * every index the node holds. */
 
 /* Optional scalars (fl_view.scalars) the visualizer shows. */
 #define FL_RAFT_SCALAR_SNAPSHOT_INDEX "snapshot_index"

@@ -8,8 +8,12 @@
  *                   caught up to within 2K entries of it (a follower
  *                   that missed compacted entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
- *                   through the log (the committed log is about as long
- *                   as the writes, not the writes plus the reads)
+ *                   through the log. After every step that appends, once
+ *                   a read was invoked: the logs never show more distinct
+ *                   commands (inspect_entry command hashes) than the
+ *                   writes invoked so far plus one no-op per term their
+ *                   entries carry; at the end: the committed log is about
+ *                   as long as the writes, not the writes plus the reads
  *   raft.transfer   with params.transfer_every_ms = T: no server leads
  *                   one term for longer than T + 3 election timeouts of
  *                   fault-free time (a transfer starts after T, and one
@@ -105,15 +109,142 @@ const fl_invariant fl_feature_raft_snapshot = {
 
 /* ---- raft.readindex --------------------------------------------------------- */
 
+static bool ri_param_on(const fl_world *w)
+{
+    const cJSON *params = fl_world_params(w);
+    const cJSON *read = params
+        ? cJSON_GetObjectItemCaseSensitive(params, FL_RAFT_PARAM_READ) : NULL;
+    return cJSON_IsString(read) && strcmp(read->valuestring, "readindex") == 0;
+}
+
+/* A set of 64-bit hashes (open addressing; 0 is stored as 1). */
+typedef struct ri_set {
+    uint64_t *v;
+    size_t    n, cap;
+} ri_set;
+
+static int ri_set_add(ri_set *s, uint64_t h)
+{
+    if (h == 0)
+        h = 1;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i])
+                continue;
+            size_t j = (size_t)(s->v[i] * 0x9e3779b97f4a7c15u >> 7) & (cap - 1);
+            while (v[j])
+                j = (j + 1) & (cap - 1);
+            v[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t j = (size_t)(h * 0x9e3779b97f4a7c15u >> 7) & (s->cap - 1);
+    while (s->v[j] && s->v[j] != h)
+        j = (j + 1) & (s->cap - 1);
+    if (!s->v[j]) {
+        s->v[j] = h;
+        s->n++;
+    }
+    return 0;
+}
+
+/* What the per-step half remembers: every command hash and every entry
+ * term any server's log has shown, and how far each log was read. */
+typedef struct ri_state {
+    ri_set   cmds, terms;
+    int64_t *seen;                  /* [node]: last index read */
+    size_t   nn;
+} ri_state;
+
+static int ri_init(void *state, const fl_world *w)
+{
+    ri_state *s = state;
+    s->nn = fl_world_node_count(w);
+    s->seen = malloc((s->nn ? s->nn : 1) * sizeof *s->seen);
+    if (!s->seen)
+        return -1;
+    for (size_t i = 0; i < s->nn; i++)
+        s->seen[i] = 0;
+    return 0;
+}
+
+static void ri_destroy(void *state)
+{
+    ri_state *s = state;
+    free(s->cmds.v);
+    free(s->terms.v);
+    free(s->seen);
+    memset(s, 0, sizeof *s);
+}
+
+/* Reads the entries `node` appended since its last step into the sets. */
+static int ri_read_log(ri_state *s, const fl_world *w, fl_node_id node,
+                       const fl_view *v)
+{
+    int64_t *seen = &s->seen[node];
+    if (v->log_last < *seen)
+        *seen = v->log_last < 0 ? 0 : v->log_last;
+    int64_t from = *seen + 1 > v->log_first ? *seen + 1 : v->log_first;
+    for (int64_t i = from < 1 ? 1 : from; i <= v->log_last; i++) {
+        fl_view_entry e;
+        memset(&e, 0, sizeof e);
+        if (!fl_world_entry(w, node, i, &e) || e.term < 0)
+            continue;
+        if (ri_set_add(&s->cmds, e.command) != 0 ||
+            ri_set_add(&s->terms, (uint64_t)e.term + 1) != 0)
+            return -1;
+    }
+    if (v->log_last > *seen)
+        *seen = v->log_last;
+    return 0;
+}
+
+/* With params.read = "readindex", reads take no log entries, so the logs
+ * hold at most one command per write or CAS invoked (a retry logs the
+ * same command again: `inspect_entry` hashes it alike) and one no-op per
+ * term: more distinct commands than that mean a read went into the log. */
+static int ri_check(void *state, const fl_world *w, fl_node_id node,
+                    const fl_view *before, const fl_view *after, char *msg,
+                    size_t msglen)
+{
+    ri_state *s = state;
+    if (node < 0 || (size_t)node >= s->nn || !ri_param_on(w) ||
+        after->kind == FL_VIEW_CLIENT || after->kind == FL_VIEW_NONE ||
+        after->log_last <= before->log_last || after->log_last < 1)
+        return 0;
+    if (ri_read_log(s, w, node, after) != 0)
+        return rule_fail(msg, msglen, "raft.readindex: out of memory");
+    const fl_history *h = fl_world_history(w);
+    if (!h || h->invoked[FL_OP_READ] == 0)
+        return 0;       /* no read invoked: none can be in the log (and
+                           requests injected by hand are not counted) */
+    int64_t writes = 0;
+    for (int k = 0; k < FL_OP_KIND_COUNT; k++)
+        if (k != FL_OP_READ)
+            writes += (int64_t)h->invoked[k];
+    if ((int64_t)s->cmds.n <= writes + (int64_t)s->terms.n)
+        return 0;
+    return rule_fail(msg, msglen,
+                     "with params.read = \"readindex\" the logs hold %zu "
+                     "distinct commands (node %d's log now ends at index %"
+                     PRId64 ") for %" PRId64 " writes invoked and %zu terms "
+                     "(one no-op each): a read went through the log instead "
+                     "of ReadIndex (thesis §6.4)", s->cmds.n, node,
+                     after->log_last, writes, s->terms.n);
+}
+
 static int ri_finish(void *state, const fl_world *w, fl_time end, char *msg,
                      size_t msglen)
 {
     (void)state;
     (void)end;
-    const cJSON *params = fl_world_params(w);
-    const cJSON *read = params
-        ? cJSON_GetObjectItemCaseSensitive(params, FL_RAFT_PARAM_READ) : NULL;
-    if (!cJSON_IsString(read) || strcmp(read->valuestring, "readindex") != 0)
+    if (!ri_param_on(w))
         return 0;
     const fl_history *h = fl_world_history(w);
     int64_t reads = 0, writes = 0;
@@ -150,6 +281,8 @@ const fl_invariant fl_feature_raft_readindex = {
     .name = "raft.readindex",
     .summary = "with params.read = \"readindex\", reads are served without "
                "log entries (thesis §6.4)",
+    .state_size = sizeof(ri_state),
+    .init = ri_init, .check = ri_check, .destroy = ri_destroy,
     .finish = ri_finish,
 };
 

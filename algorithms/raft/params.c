@@ -61,6 +61,12 @@ static int raft_parse_key(const cJSON *v, raft_params *p, char *err,
                                   "(0 = off)");
         return 0;
     }
+    if (!strcmp(k, "max_batch")) {
+        if (!fl_param_is_int(v, 1, RAFT_MAX_BATCH, &p->max_batch))
+            return fl_param_err(err, errlen, k,
+                                  "must be an integer in [1, 64]");
+        return 0;
+    }
     if (!strcmp(k, "read"))
         return raft_parse_read(v, p, err, errlen);
     if (!strcmp(k, "bugs"))
@@ -68,7 +74,8 @@ static int raft_parse_key(const cJSON *v, raft_params *p, char *err,
     return fl_param_err(err, errlen, k,
                           "unknown parameter (known: election_timeout_ms, "
                           "heartbeat_ms, prevote, check_quorum, "
-                          "snapshot_every, transfer_every_ms, read, bugs)");
+                          "snapshot_every, transfer_every_ms, read, max_batch, "
+                          "bugs)");
 }
 
 int raft_params_parse(const cJSON *params, raft_params *p, char *err,
@@ -79,6 +86,7 @@ int raft_params_parse(const cJSON *params, raft_params *p, char *err,
     p->election_hi_ms = 300;
     p->heartbeat_ms = 50;
     p->read_mode = RAFT_READ_LOG;
+    p->max_batch = RAFT_MAX_BATCH;
     int obj = fl_param_object(params, err, errlen);
     if (obj != 0)
         return obj > 0 ? 0 : -1;

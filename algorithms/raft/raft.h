@@ -61,23 +61,31 @@ typedef enum raft_read_mode {
  *                        (Figure 2, all servers)             raft.adopt_term
  *   commit-no-min        a follower takes leaderCommit without the min
  *                        with its last new entry (Figure 2) raft.follower_commit
+ *                        (shows only when leaderCommit passes the entries
+ *                        one message carries: a follower more than
+ *                        params.max_batch entries behind; search finds it
+ *                        with max_batch 1, scenarios/search/raft-batch1.json)
  *   match-regress        a leader lowers matchIndex on a stale or duplicated
  *                        reply (§5.3)                   raft.match_monotonic
  *   readindex-no-confirm answers ReadIndex reads without the heartbeat round
  *                        that confirms leadership (thesis §6.4) linearizable
+ *                        (search: scenarios/search/raft-stale-read.json)
  *   ignore-prevote, ignore-check-quorum, ignore-snapshot, ignore-readindex
  *                        accepts the param and does not do it: raft.prevote,
  *                        raft.check_quorum, raft.snapshot, raft.readindex
  *                        (ignore-check-quorum under search: a leader that
  *                        heard no majority for three election timeouts;
  *                        scenarios/search/raft-checkquorum.json)
+ *                        (raft.readindex also in the step a read enters the
+ *                        log: search, scenarios/search/raft-readindex.json)
  *   no-dedup             no client sessions: every attempt of a command is
  *                        a new command (the attempt folded into its
  *                        sequence number), so a retried add or write is
  *                        applied again (thesis §6.3)           linearizable
  *                        (its scenario is scenarios/counter/bugs/
  *                        raft-no-dedup.json: on the counter a second add
- *                        shows in every later read)
+ *                        shows in every later read; search: scenarios/
+ *                        search/counter-raft-dedup.json)
  *   ignore-transfer      the target of a leadership transfer ignores
  *                        TimeoutNow, so with params.transfer_every_ms
  *                        leadership never moves (thesis §3.10)
@@ -96,6 +104,7 @@ typedef enum raft_read_mode {
  *                        lastIncludedIndex has lastIncludedTerm (§7:
  *                        retain the entries that follow)
  *                                                       raft.snapshot_suffix
+ *                        (search: scenarios/search/raft-snapshot-suffix.json)
  *   truncate-always      an accepted AppendEntries replaces everything
  *                        after prevLogIndex with the entries it carries,
  *                        conflict or not, so a delayed or duplicated one
@@ -145,6 +154,8 @@ typedef struct raft_params {
                                           §3.10) after leading this long;
                                           0 = never */
     raft_read_mode read_mode;
+    int64_t        max_batch;          /* entries per AppendEntries, 1 to
+                                          RAFT_MAX_BATCH (the default) */
     unsigned       bugs;               /* RAFT_BUG(...) bits */
 } raft_params;
 

@@ -43,8 +43,8 @@ void raft_send_append(fl_ctx *ctx, raft_node *r, raft_peer *p)
     int64_t prev_term = 0;
     raft_log_term(&r->log, prev, &prev_term);
     int64_t n = last - prev;
-    if (n > (int64_t)RAFT_MAX_BATCH)
-        n = RAFT_MAX_BATCH;
+    if (n > r->p.max_batch)
+        n = r->p.max_batch;
     raft_wire_entry ents[RAFT_MAX_BATCH];
     for (int64_t k = 0; k < n; k++) {
         const raft_entry *e = raft_log_get(&r->log, prev + 1 + k);

@@ -167,10 +167,13 @@ static int snap_message(void *state, const fl_world *w, const fl_inv_msg *m,
     const snap_mirror *mm = &s->m[m->to];
     const fl_view *b = m->before, *a = m->after;
     int64_t idx = i->index;
-    /* The mirror must be the log as it was before this step. */
+    /* The mirror must be the log as it was before this step. The last
+     * included entry may be the follower's first (its entry 1 of an
+     * uncompacted log, or its own snapshot's last index): the rule is the
+     * same, and the entries after it must stay. */
     if (idx < 1 || i->index_term < 0 || i->term < 0 || b->term < 0 ||
         i->term < b->term || mm->last != b->log_last || mm->last < 0 ||
-        idx < mm->first || idx >= b->log_last || idx <= b->log_first ||
+        idx < mm->first || idx >= b->log_last || idx < b->log_first ||
         mm->term[idx - mm->base] != i->index_term || a->log_last < 0 ||
         a->log_last >= b->log_last)
         return 0;
