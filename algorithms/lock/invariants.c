@@ -95,9 +95,55 @@ static bool inv_storage_applied(const fl_world *w, fl_node_id node,
            inv_scalar(after, FL_LOCK_SCALAR_LAST_WRITER, writer);
 }
 
+/* A token the storage applied binds it once its acceptance could have been
+ * known: once something the storage sent after applying it left the
+ * storage and arrived (after any sync that step started, see
+ * lock.token_unique). A token applied and lost with its sync in a crash,
+ * never acknowledged, binds only the incarnation that applied it: the
+ * storage may then accept a lower token, as a real one that lost the
+ * write before answering would. */
+#define INV_STALE_PENDING 16
+
+typedef struct inv_stale_claim {
+    int64_t    token;
+    fl_time    at;
+    fl_time    dead_at;       /* its storage crashed then (-1: not yet) */
+    fl_node_id node;
+} inv_stale_claim;
+
 typedef struct inv_stale {
-    int64_t max;              /* highest token applied so far */
+    int64_t         firm;     /* highest token applied and acknowledged */
+    int64_t         mem;      /* highest applied by the live incarnations */
+    inv_stale_claim pending[INV_STALE_PENDING];
+    size_t          npending;
 } inv_stale;
+
+/* A crash: its pending tokens bind only if a message it sent before the
+ * crash still arrives. */
+static void stale_crash(inv_stale *s, fl_node_id node, fl_time now)
+{
+    s->mem = s->firm;
+    for (size_t i = 0; i < s->npending; i++) {
+        inv_stale_claim *c = &s->pending[i];
+        if (c->node == node && c->dead_at < 0)
+            c->dead_at = now;
+        if (c->dead_at < 0 && c->token > s->mem)
+            s->mem = c->token;
+    }
+}
+
+static void stale_claim(inv_stale *s, fl_node_id node, int64_t token, fl_time at)
+{
+    if (token > s->mem)
+        s->mem = token;
+    if (token <= s->firm)
+        return;
+    if (s->npending == INV_STALE_PENDING) {   /* full: drop the oldest */
+        memmove(s->pending, s->pending + 1, (INV_STALE_PENDING - 1) * sizeof s->pending[0]);
+        s->npending--;
+    }
+    s->pending[s->npending++] = (inv_stale_claim){ token, at, -1, node };
+}
 
 static int inv_stale_check(void *state, const fl_world *w, fl_node_id node,
                            const fl_view *before, const fl_view *after,
@@ -105,24 +151,56 @@ static int inv_stale_check(void *state, const fl_world *w, fl_node_id node,
 {
     inv_stale *s = state;
     int64_t token, writer;
+    if (inv_is(w, node, FL_LOCK_ROLE_STORAGE) &&
+        (!fl_world_alive(w, node) ||
+         (after->kind == FL_VIEW_NONE && before->kind != FL_VIEW_NONE))) {
+        stale_crash(s, node, fl_world_now(w));
+        return 0;
+    }
     if (!inv_storage_applied(w, node, before, after, &token, &writer))
         return 0;
-    if (token < s->max) {
+    int64_t max = s->mem > s->firm ? s->mem : s->firm;
+    if (token < max) {
         snprintf(msg, msglen, "storage %d applied a write from client %"
                  PRId64 " with token %" PRId64 " after it had applied token %"
                  PRId64 ": the writer's lease had expired and the lock was "
-                 "granted again", (int)node, writer, token, s->max);
+                 "granted again", (int)node, writer, token, max);
         return -1;
     }
-    s->max = token;
+    stale_claim(s, node, token, fl_world_now(w));
+    return 0;
+}
+
+static int inv_stale_message(void *state, const fl_world *w,
+                             const fl_inv_msg *m, char *msg, size_t msglen)
+{
+    (void)msg;
+    (void)msglen;
+    inv_stale *s = state;
+    if (m->sent || !inv_is(w, m->from, FL_LOCK_ROLE_STORAGE))
+        return 0;
+    size_t keep = 0;
+    for (size_t i = 0; i < s->npending; i++) {
+        inv_stale_claim c = s->pending[i];
+        if (c.node == m->from && c.at <= m->depart &&
+            (c.dead_at < 0 || m->depart < c.dead_at)) {
+            if (c.token > s->firm)
+                s->firm = c.token;
+        } else {
+            s->pending[keep++] = c;
+        }
+    }
+    s->npending = keep;
     return 0;
 }
 
 static const fl_invariant inv_stale_write = {
     .name = "lock.stale_write",
-    .summary = "the storage never applies a write with a stale token",
+    .summary = "the storage never applies a write with a token below one it "
+               "applied and acknowledged, or applied in the same incarnation",
     .state_size = sizeof(inv_stale),
     .check = inv_stale_check,
+    .message = inv_stale_message,
 };
 
 typedef struct inv_owner {
