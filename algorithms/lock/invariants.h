@@ -5,7 +5,9 @@
  *                         holder's token: tokens strictly increase across
  *                         grants and an old grant never comes back
  *   lock.stale_write      the storage never applies a write whose token is
- *                         lower than one it applied before (fencing)
+ *                         lower than one it applied before in the same
+ *                         incarnation or applied and acknowledged
+ *                         (fencing)
  *   lock.exclusion        as the storage sees it, one token belongs to one
  *                         client: writes under a token all come from the
  *                         client it was granted to
