@@ -53,8 +53,11 @@ typedef struct fl_queue {
 
 void fl_queue_init(fl_queue *q);
 void fl_queue_destroy(fl_queue *q);
-/* Stamps the sequence number and inserts; -1 if out of memory. */
-int  fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls);
+/* Stamps the sequence number and inserts; -1 if out of memory. Inline
+ * with what it needs (below): every event pushes one, and a call would
+ * store the event only to load it back wider than it was stored, which
+ * stalls the processor's store forwarding. */
+static inline int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls);
 bool fl_queue_pop(fl_queue *q, fl_event *out);
 /* Pops the first event, lazily: the hole it leaves at the root walks
  * down to a leaf at once (the next event is at the root while this one
@@ -76,5 +79,73 @@ static inline void fl_queue_settle(fl_queue *q)
 /* Events waiting (a taken root not counted). */
 static inline size_t fl_queue_len(const fl_queue *q) { return q->len - q->taken; }
 static inline bool fl_queue_empty(const fl_queue *q) { return fl_queue_len(q) == 0; }
+
+/* In the heap an event's time is kept with its sign bit flipped, so that
+ * unsigned comparison orders signed times (flipped on the way in and out,
+ * once per event, not twice per comparison). */
+static inline fl_time fl_queue_flip_time(fl_time t)
+{
+    return (fl_time)((uint64_t)t ^ (UINT64_C(1) << 63));
+}
+
+/* Without branches: which child is smaller is a coin toss the branch
+ * predictor loses half the time. */
+static inline bool fl_queue_before(const fl_event *x, const fl_event *y)
+{
+#ifdef __SIZEOF_INT128__
+    /* (flipped time, order) as one unsigned 128-bit number: a compare and
+     * a subtract-with-borrow. */
+    __extension__ typedef unsigned __int128 u128;
+    u128 kx = (u128)(uint64_t)x->time << 64 | x->order;
+    u128 ky = (u128)(uint64_t)y->time << 64 | y->order;
+    return kx < ky;
+#else
+    uint64_t tx = (uint64_t)x->time, ty = (uint64_t)y->time;
+    return (tx < ty) | ((tx == ty) & (x->order < y->order));
+#endif
+}
+
+/* The heap is 4-ary: the children of i are 4i+1 .. 4i+4. It is half as
+ * deep as a binary heap, a node's children share two cache lines, and the
+ * smallest of four is found with two independent comparisons and a third,
+ * so a walk down is a shorter chain of dependent loads. */
+#define FL_QUEUE_ARITY 4
+
+/* Puts `x` into the hole at leaf i and sifts it up: fewer comparisons
+ * than the textbook sift-down, since x usually belongs near the bottom.
+ * Keys are unique (the sequence), so the order in which events come out
+ * is the same as with any other correct heap. */
+static inline void fl_queue_sift_up(fl_event *h, size_t i, const fl_event *x)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / FL_QUEUE_ARITY;
+        if (!fl_queue_before(x, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = *x;
+}
+
+/* A slot at the end of the heap; -1 if out of memory. */
+int fl_queue_grow(fl_queue *q);
+
+static inline int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
+{
+    size_t i;
+    if (q->taken) {              /* into the hole the take left */
+        q->taken = false;
+        i = q->hole;
+    } else {
+        if (q->len == q->cap && fl_queue_grow(q) < 0)
+            return -1;
+        i = q->len++;
+    }
+    ev->order = ((uint64_t)cls << 56) | (q->seq++ & ((UINT64_C(1) << 56) - 1));
+    fl_event x = *ev;
+    x.time = fl_queue_flip_time(ev->time);
+    fl_queue_sift_up(q->heap, i, &x);
+    return 0;
+}
 
 #endif
