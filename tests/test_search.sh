@@ -239,6 +239,20 @@ fi
 "$fl" search "$src/scenarios/search/raft.json" --quiet --depth 4 --leader-within 4 > "$tmp/out" 2>&1
 [ $? -eq 0 ] && ok "a leader within 4 steps is found" || { bad "a leader within 4 steps is found"; cat "$tmp/out"; }
 
+# A space that ends short of the bound without a leader (no timer is a
+# choice) fails the bound too: every schedule ended leaderless.
+"$fl" search "$src/scenarios/search/raft.json" --quiet --depth 6 --leader-within 6 \
+    --timer-kinds none --ops 0 > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'VIOLATION liveness.leader' "$tmp/out" && ok "a space exhausted leaderless fails the bound" \
+    || { bad "a space exhausted leaderless fails the bound"; cat "$tmp/out"; }
+# Ordered timers wait only for what could be chosen: a client's timer with
+# no operation left must not hold the servers' election timers back.
+# (raft/basic.json: its client's first timer is due before any election.)
+"$fl" search "$src/scenarios/raft/basic.json" --quiet --depth 6 --leader-within 6 \
+    --timers ordered --ops 0 > "$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q 'depth 6, ' "$tmp/out" && grep -q 'whole space was explored' "$tmp/out" && ok "ordered timers elect a leader within 6 steps" \
+    || { bad "ordered timers elect a leader within 6 steps"; cat "$tmp/out"; }
+
 # Bad input.
 expect2() { "$@" > "$tmp/out" 2> "$tmp/err"; [ $? -eq 2 ] && ok "exit 2: ${*:2}" || bad "exit 2: ${*:2}"; }
 expect2 "$fl" search

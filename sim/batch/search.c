@@ -188,33 +188,43 @@ static bool seen_before(const exec *x, size_t upto, const fl_pending *p)
     return false;
 }
 
+/* Whether a pending event may be a choice at all (a timer of a kind
+ * searched, a client's while operations remain; a message to a live node),
+ * before --timers ordered is applied. */
+static bool may_choose(const search *S, const exec *x, const fl_pending *p)
+{
+    if (p->kind == FL_PENDING_TIMER)
+        return is_client(x, p->node) ? x->ops < S->o->ops
+                                     : (S->o->timer_kinds & (1u << p->timer_kind)) != 0;
+    /* A message to a node that is down would only be lost: leaving it in
+     * flight reaches every state that losing it does (it may still be
+     * delivered after a restart), so it is not a choice. */
+    return fl_engine_node_alive(x->e, p->node);
+}
+
 static void add_pending_choices(const search *S, const exec *x, choice_list *l)
 {
     const fl_search_opts *o = S->o;
+    /* Ordered timers wait only for what could be chosen instead of them: a
+     * timer that can never fire here must not hold the others back. */
     fl_time earliest = INT64_MAX;
-    for (size_t i = 0; i < fl_manual_count(x->m); i++)
-        if (fl_manual_at(x->m, i)->at < earliest)
-            earliest = fl_manual_at(x->m, i)->at;
     for (size_t i = 0; i < fl_manual_count(x->m); i++) {
         const fl_pending *p = fl_manual_at(x->m, i);
-        if (seen_before(x, i, p))
-            continue;         /* a duplicate, or a later timer of one kind */
+        if (p->at < earliest && may_choose(S, x, p))
+            earliest = p->at;
+    }
+    for (size_t i = 0; i < fl_manual_count(x->m); i++) {
+        const fl_pending *p = fl_manual_at(x->m, i);
+        if (seen_before(x, i, p) || !may_choose(S, x, p))
+            continue;         /* a duplicate, a later timer of one kind */
         fl_step c = { .node = p->node, .from = p->from, .id = p->id, .what = p->what };
         if (p->kind == FL_PENDING_TIMER) {
-            if (is_client(x, p->node) ? x->ops >= o->ops
-                                      : !(o->timer_kinds & (1u << p->timer_kind)))
-                continue;
             if (o->timers_in_order && p->at > earliest + o->slack)
                 continue;
             c.kind = FL_STEP_TIMER;
             (void)list_add(l, &c);
             continue;
         }
-        /* A message to a node that is down would only be lost: leaving it
-         * in flight reaches every state that losing it does (it may still
-         * be delivered after a restart), so it is not a choice. */
-        if (!fl_engine_node_alive(x->e, p->node))
-            continue;
         c.kind = FL_STEP_DELIVER;
         (void)list_add(l, &c);
         if (x->used[FL_STEP_DROP] < o->drops) {
@@ -655,7 +665,10 @@ int fl_search(const fl_scenario *s, const fl_algorithm *alg, const fl_search_opt
     free(S.depth_of);
     if (err->msg[0])
         return -1;
-    if (!r->violation && o->leader_within > 0 && r->depth >= o->leader_within &&
+    /* Judged once every schedule was followed to the bound, or to its end
+     * (a space exhausted short of the bound has no longer schedules). */
+    bool judged = r->depth >= o->leader_within || (r->exhausted && !r->stopped_by);
+    if (!r->violation && o->leader_within > 0 && judged &&
         (S.leader_depth < 0 || S.leader_depth > o->leader_within)) {
         r->violation = true;
         snprintf(r->check, sizeof r->check, "liveness.leader");

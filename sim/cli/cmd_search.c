@@ -33,7 +33,7 @@ static const char search_usage[] =
     "  --time S           seconds at most (default 60)\n"
     "  --memory MB        memory for the search's tables (default 1024)\n"
     "  --timers any|ordered  timers fire in any order, or only when nothing\n"
-    "                     pending is due more than --slack MS before them\n"
+    "                     choosable is due more than --slack MS before them\n"
     "  --slack MS         (default 0)\n"
     "  --timer-kinds LIST which servers' timers are choices: a comma-separated\n"
     "                     list of election, heartbeat, retry, lease, tick, other,\n"
