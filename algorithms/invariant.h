@@ -37,6 +37,7 @@ typedef struct fl_world_ops {
     const fl_step_info *(*step)(const void *impl);  /* may be NULL */
     bool        (*timer_late)(const void *impl, fl_node_id node); /* may be NULL */
     bool        (*timed)(const void *impl);         /* may be NULL */
+    bool        (*paused)(const void *impl, fl_node_id node); /* may be NULL */
 } fl_world_ops;
 
 typedef struct fl_world {
@@ -57,6 +58,13 @@ static inline const char *fl_world_role(const fl_world *w, fl_node_id node)
 static inline bool fl_world_alive(const fl_world *w, fl_node_id node)
 {
     return w->ops->alive(w->impl, node);
+}
+
+/* Whether `node` is paused (alive, but taking no step until it resumes);
+ * false when the world does not know. */
+static inline bool fl_world_paused(const fl_world *w, fl_node_id node)
+{
+    return w->ops->paused ? w->ops->paused(w->impl, node) : false;
 }
 
 /* The node's view after its last step (kind NONE for a crashed node). */

@@ -170,7 +170,7 @@ static fl_time f_quiet(const void *p) { (void)p; return 0; }
 
 static const fl_world_ops fake_ops = {
     f_count, f_role, f_alive, f_view, f_entry, f_now, f_alg, f_params, f_wend, f_hist, f_rec,
-    f_link, f_quiet, NULL, NULL, NULL,
+    f_link, f_quiet, NULL, NULL, NULL, NULL,
 };
 
 /* Raft's election safety, read through a fake world: two leaders in one

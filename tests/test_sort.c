@@ -487,6 +487,39 @@ static void test_coordinator_early_crash(void)
     }
 }
 
+/* A coordinator paused longer than the liveness bound is not blamed for
+ * the pause: the bound counts from its resume (it failed on seed 1 while
+ * the workers stepped during the pause). A coordinator that never comes
+ * back cannot finish either. A worker cut off for good is still the
+ * sort's problem (no-reassign is caught by sort.liveness). */
+static void test_liveness_waits_for_coordinator(void)
+{
+    const char *fmt =
+        "{\"name\": \"paused\", \"algorithm\": \"sort\","
+        " \"params\": {\"keys\": 20000, \"done_within_ms\": 1000},"
+        " \"nodes\": {\"coordinator\": 1, \"worker\": 8}, \"duration_ms\": 5000,"
+        " \"network\": {\"latency\": {\"dist\": \"lognormal\", \"median_ms\": 2,"
+        " \"sigma\": 0.5}}, \"faults\": [%s]}";
+    static const char *const faults[] = {
+        "{\"at_ms\": 20, \"type\": \"pause\", \"node\": \"coordinator:0\","
+        " \"duration_ms\": 1500}",
+        "{\"at_ms\": 20, \"type\": \"crash\", \"node\": \"coordinator:0\"}",
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, fmt, faults[i]);
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            run_out r;
+            run_scenario(NULL, text, seed, &r);
+            CU_ASSERT_TRUE_FATAL(r.ran);
+            if (r.o.kind != FL_OUT_PASS)
+                fprintf(stderr, "\n  %s, seed %" PRIu64 ": %s\n", faults[i], seed,
+                        r.o.detail);
+            CU_ASSERT_EQUAL(r.o.kind, FL_OUT_PASS);
+        }
+    }
+}
+
 /* Generated fault schedules: crashes with and without restarts,
  * partitions, loss and duplicates, every key distribution. While at least
  * one worker is eventually up, the sort must finish; safety must always
@@ -566,6 +599,7 @@ static const fl_cu_test e2e_tests[] = {
     { "the grading suite lists every scenario", test_suite_lists_scenarios },
     { "work moves; the coordinator recovers from disk", test_recovery },
     { "coordinator crashes before its first sync", test_coordinator_early_crash },
+    { "liveness waits while the coordinator is out", test_liveness_waits_for_coordinator },
     { "generated fault schedules", test_generated_faults },
     { NULL, NULL },
 };

@@ -151,6 +151,19 @@ static int live_init(void *state, const fl_world *w)
     return 0;
 }
 
+/* Only the coordinator can finish the sort: while it is down or paused
+ * the bound waits (its restart or resume is a recovery, and the bound
+ * counts again from there). */
+static bool coordinator_out(const fl_world *w)
+{
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id n = (fl_node_id)i;
+        if (is_coordinator(w, n) && (!fl_world_alive(w, n) || fl_world_paused(w, n)))
+            return true;
+    }
+    return false;
+}
+
 static int check_liveness(void *state, const fl_world *w, fl_node_id node,
                           const fl_view *before, const fl_view *after, char *msg,
                           size_t len)
@@ -159,7 +172,7 @@ static int check_liveness(void *state, const fl_world *w, fl_node_id node,
     (void)before;
     if (is_coordinator(w, node) && is_done(after))
         s->done = true;
-    if (s->done || s->bound < 0)
+    if (s->done || s->bound < 0 || coordinator_out(w))
         return 0;
     fl_time from = fl_world_last_recovery(w);
     fl_time now = fl_world_now(w);
@@ -176,7 +189,7 @@ static int finish_liveness(void *state, const fl_world *w, fl_time end, char *ms
                            size_t len)
 {
     live_state *s = state;
-    if (s->done || s->bound < 0)
+    if (s->done || s->bound < 0 || coordinator_out(w))
         return 0;
     fl_time from = fl_world_last_recovery(w);
     if (end <= from + s->bound)

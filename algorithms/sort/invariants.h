@@ -7,7 +7,8 @@
  *   sort.balance      no bucket holds more than twice its fair share
  *                     (2 * ceil(n / workers) + 64 elements)
  *   sort.liveness     the job is done within params.done_within_ms of the
- *                     last heal / restart / start (if that param is set)
+ *                     last heal / restart / resume / start (if that param
+ *                     is set), not judged while the coordinator is out
  *
  * The contract with an implementation: the node of role "coordinator"
  * shows label "done" and output entries 0..n-1 (entry term = key) once it

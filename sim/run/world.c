@@ -62,6 +62,11 @@ static fl_time w_last_recovery(const void *impl)
     return fl_engine_last_disruption_end(eng(impl));
 }
 
+static bool w_paused(const void *impl, fl_node_id node)
+{
+    return fl_engine_node_paused(eng(impl), node);
+}
+
 static fl_time w_quiet_since(const void *impl)
 {
     return fl_engine_quiet_since(eng(impl));
@@ -104,6 +109,7 @@ static const fl_world_ops engine_world = {
     .step = w_step,
     .timer_late = w_timer_late,
     .timed = w_timed,
+    .paused = w_paused,
 };
 
 fl_world fl_world_of_engine(const fl_engine *e)
