@@ -60,12 +60,16 @@ static fl_node_id feature_leader(const fl_world *w)
 
 /* ---- raft.snapshot ---------------------------------------------------------- */
 
+/* The end-of-run half, in timed runs only: under manual delivery the run
+ * ends where the scheduler stopped (a replayed prefix: the compaction
+ * timer and the heartbeats may still be pending, nothing was settled), and
+ * the per-step half below judges the rule. */
 static int snap_finish(void *state, const fl_world *w, fl_time end,
                        char *msg, size_t msglen)
 {
     (void)state;
     int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
-    if (k <= 0)
+    if (k <= 0 || !fl_world_timed(w))
         return 0;
     fl_node_id leader = feature_leader(w);
     const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
