@@ -1,12 +1,20 @@
 /* features.c — checks that a feature a scenario's params ask for was
- * really there, judged at the end of a run from views and the history:
+ * really there, judged from views and the history (at steps, at the end
+ * of a run):
  *
- *   raft.snapshot   with params.snapshot_every = K: every server that
- *                   applied 2K entries has compacted (log_first moved),
- *                   and every server in touch with the leader for the
- *                   last two seconds (no fault active meanwhile) has
- *                   caught up to within 2K entries of it (a follower
- *                   that missed compacted entries needs InstallSnapshot)
+ *   raft.snapshot   with params.snapshot_every = K: at each step, a
+ *                   server that has applied 2K entries past its last
+ *                   compaction compacts within an election timeout (a
+ *                   server that took no step for that long, paused,
+ *                   counts again; under manual delivery the count runs
+ *                   only while its timers are on time: a scheduler may
+ *                   withhold the timer it compacts from). At the end of a
+ *                   timed run: every server that applied 2K entries has
+ *                   compacted (log_first moved), and every server in
+ *                   touch with the leader for the last two seconds (no
+ *                   fault active meanwhile) has caught up to within 2K
+ *                   entries of it (a follower that missed compacted
+ *                   entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log. After every step that appends, once
  *                   a read was invoked: the logs never show more distinct
