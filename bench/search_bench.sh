@@ -88,6 +88,7 @@ raft-checkquorum ignore-check-quorum --ops 0
 raft-batch1 commit-no-min --timer-kinds election
 raft-readindex ignore-readindex
 raft-snapshot-suffix snapshot-drop-suffix --timer-kinds election
+raft-snapshot ignore-snapshot
 raft-stale-read readindex-no-confirm --timer-kinds election --ops 2 --depth 5
 counter-raft-dedup no-dedup --timer-kinds none --ops 0 --depth 9
 multipaxos non-unique-ballots

@@ -1,12 +1,20 @@
 /* features.c — checks that a feature a scenario's params ask for was
- * really there, judged at the end of a run from views and the history:
+ * really there, judged from views and the history (at steps, at the end
+ * of a run):
  *
- *   raft.snapshot   with params.snapshot_every = K: every server that
- *                   applied 2K entries has compacted (log_first moved),
- *                   and every server in touch with the leader for the
- *                   last two seconds (no fault active meanwhile) has
- *                   caught up to within 2K entries of it (a follower
- *                   that missed compacted entries needs InstallSnapshot)
+ *   raft.snapshot   with params.snapshot_every = K: at each step, a
+ *                   server that has applied 2K entries past its last
+ *                   compaction compacts within an election timeout (a
+ *                   server that took no step for that long, paused,
+ *                   counts again; under manual delivery the count runs
+ *                   only while its timers are on time: a scheduler may
+ *                   withhold the timer it compacts from). At the end of a
+ *                   timed run: every server that applied 2K entries has
+ *                   compacted (log_first moved), and every server in
+ *                   touch with the leader for the last two seconds (no
+ *                   fault active meanwhile) has caught up to within 2K
+ *                   entries of it (a follower that missed compacted
+ *                   entries needs InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log. After every step that appends, once
  *                   a read was invoked: the logs never show more distinct
@@ -60,12 +68,16 @@ static fl_node_id feature_leader(const fl_world *w)
 
 /* ---- raft.snapshot ---------------------------------------------------------- */
 
+/* The end-of-run half, in timed runs only: under manual delivery the run
+ * ends where the scheduler stopped (a replayed prefix: the compaction
+ * timer and the heartbeats may still be pending, nothing was settled), and
+ * the per-step half below judges the rule. */
 static int snap_finish(void *state, const fl_world *w, fl_time end,
                        char *msg, size_t msglen)
 {
     (void)state;
     int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
-    if (k <= 0)
+    if (k <= 0 || !fl_world_timed(w))
         return 0;
     fl_node_id leader = feature_leader(w);
     const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
@@ -100,10 +112,106 @@ static int snap_finish(void *state, const fl_world *w, fl_time end,
     return 0;
 }
 
+/* The per-step half: how long each server has been late. */
+typedef struct snap_node {
+    fl_time due;                    /* since when it is late; -1 not late */
+    fl_time last_step;
+    int64_t first;                  /* log_first at that time */
+} snap_node;
+
+typedef struct snap_state {
+    snap_node *n;
+    size_t     nn;
+} snap_state;
+
+static int snap_init(void *state, const fl_world *w)
+{
+    snap_state *s = state;
+    s->nn = fl_world_node_count(w);
+    s->n = calloc(s->nn ? s->nn : 1, sizeof *s->n);
+    if (!s->n)
+        return -1;
+    for (size_t i = 0; i < s->nn; i++)
+        s->n[i].due = -1;
+    return 0;
+}
+
+static void snap_destroy(void *state)
+{
+    snap_state *s = state;
+    free(s->n);
+    s->n = NULL;
+}
+
+/* Entries applied beyond the last compaction: log_first is the snapshot's
+ * last index once the log was compacted (an uncompacted log starts at 1,
+ * counted as no snapshot). */
+static int64_t snap_backlog(const fl_view *v)
+{
+    int64_t base = v->log_first > 1 ? v->log_first : 0;
+    return v->applied - base;
+}
+
+/* With params.snapshot_every = K, a server that has applied 2K entries
+ * beyond its last compaction compacts within an election timeout of
+ * simulated time, judged at each of its steps (a server that took no step
+ * for that long, paused, starts counting again). Under manual delivery a
+ * scheduler may hold the timer it compacts from back as long as it likes
+ * while other events carry the clock: a step of it fired late, or one of
+ * its timers still late when the bound is passed, starts the count again
+ * (fl_world_timer_late), so only a server whose timers all ran on time
+ * and that still did not compact is blamed. */
+static int snap_check(void *state, const fl_world *w, fl_node_id node,
+                      const fl_view *before, const fl_view *after, char *msg,
+                      size_t msglen)
+{
+    (void)before;
+    snap_state *s = state;
+    int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
+    if (k <= 0 || node < 0 || (size_t)node >= s->nn)
+        return 0;
+    snap_node *x = &s->n[node];
+    fl_time now = fl_world_now(w);
+    fl_time hi = FL_MS(rule_election_hi_ms(w));
+    bool timed = fl_world_timed(w);
+    const fl_step_info *st = timed ? NULL : fl_world_step(w);
+    bool gap = now - x->last_step > hi;
+    bool late = st && st->node == node && st->cause == FL_CAUSE_TIMER &&
+                st->timer_due < now;
+    x->last_step = now;
+    if (after->kind == FL_VIEW_NONE || after->kind == FL_VIEW_CLIENT ||
+        after->applied < 0 || after->log_first < 0 ||
+        snap_backlog(after) < 2 * k) {
+        x->due = -1;
+        return 0;
+    }
+    if (x->due < 0 || gap || late || after->log_first != x->first) {
+        x->due = now;
+        x->first = after->log_first;
+        return 0;
+    }
+    if (now - x->due <= hi)
+        return 0;
+    /* ... or one still held back (a scan: only when the bound is passed). */
+    if (!timed && fl_world_timer_late(w, node)) {
+        x->due = now;
+        return 0;
+    }
+    return rule_fail(msg, msglen,
+                     "node %d has applied %" PRId64 " entries and holds its log "
+                     "from index %" PRId64 " since %.3f ms, %.0f ms (bound: an "
+                     "election timeout, %.0f ms): with params.snapshot_every = %"
+                     PRId64 " it must compact (Raft §7)", node, after->applied,
+                     after->log_first, (double)x->due / 1e6,
+                     (double)(now - x->due) / 1e6, (double)hi / 1e6, k);
+}
+
 const fl_invariant fl_feature_raft_snapshot = {
     .name = "raft.snapshot",
     .summary = "with params.snapshot_every, every server compacts its log "
                "and lagging followers catch up (Raft §7)",
+    .state_size = sizeof(snap_state),
+    .init = snap_init, .check = snap_check, .destroy = snap_destroy,
     .finish = snap_finish,
 };
 

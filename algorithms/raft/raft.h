@@ -78,6 +78,10 @@ typedef enum raft_read_mode {
  *                        scenarios/search/raft-checkquorum.json)
  *                        (raft.readindex also in the step a read enters the
  *                        log: search, scenarios/search/raft-readindex.json)
+ *                        (ignore-snapshot under search: a server 2K
+ *                        entries past its last compaction for an election
+ *                        timeout, its timers on time; scenarios/search/
+ *                        raft-snapshot.json)
  *   no-dedup             no client sessions: every attempt of a command is
  *                        a new command (the attempt folded into its
  *                        sequence number), so a retried add or write is
