@@ -81,6 +81,7 @@ raft-prevote ignore-prevote
 raft-figure8 commit-old-term --timer-kinds election
 raft-figure8 apply-before-commit --timer-kinds election
 raft-figure8 match-regress --timer-kinds election,heartbeat --dups 1
+raft-figure8 truncate-always --timer-kinds election,heartbeat
 raft-two-leaders no-truncate --timer-kinds election
 raft timer-reset-any
 raft-transfer ignore-transfer --ops 0 --timer-kinds election,tick

@@ -79,6 +79,9 @@ grep -q '"torn":' "$tmp/cex.json" && ok "the torn crash is written in the counte
 finds raft-figure8 ignore-reply-term raft.adopt_term --depth 4 --timer-kinds election
 finds raft-prevote ignore-prevote raft.prevote --depth 3
 finds raft-figure8 match-regress raft.match_monotonic --depth 4 --timer-kinds election,heartbeat --dups 1
+# A heartbeat's AppendEntries (prevLogIndex 0, the no-op only) reaching a
+# follower that already holds the write: truncate-always drops the write.
+finds raft-figure8 truncate-always raft.append_merge --depth 5 --timer-kinds election,heartbeat
 finds multipaxos promise-any paxos.grant_order --depth 4
 finds multipaxos forget-round paxos.ballot_monotonic --depth 5 --crashes 1 --restarts 1
 finds paxos-phase2 promise-any paxos.grant_order --depth 3
@@ -184,6 +187,7 @@ holds raft --depth 5 --crashes 1 --restarts 1
 holds raft-figure8 --depth 3 --timer-kinds election --crashes 1 --torn 1 --restarts 1
 holds raft-prevote --depth 3
 holds raft-figure8 --depth 4 --timer-kinds election,heartbeat --dups 1
+holds raft-figure8 --depth 5 --timer-kinds election,heartbeat
 holds multipaxos --depth 5 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 4 --ops 0 --crashes 1 --restarts 1
 holds paxos-phase2 --depth 3
