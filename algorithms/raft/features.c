@@ -12,9 +12,10 @@
  *                   timed run: every server that applied 2K entries has
  *                   compacted (log_first moved), and every server in
  *                   touch with the leader for the last two seconds (no
- *                   fault active meanwhile) has caught up to within 2K
- *                   entries of it (a follower that missed compacted
- *                   entries needs InstallSnapshot)
+ *                   fault active meanwhile) has caught up to what the
+ *                   cluster had committed a second before the end (a
+ *                   follower that missed compacted entries needs
+ *                   InstallSnapshot)
  *   raft.readindex  with params.read = "readindex": reads do not go
  *                   through the log. After every step that appends, once
  *                   a read was invoked: the logs never show more distinct
@@ -68,50 +69,6 @@ static fl_node_id feature_leader(const fl_world *w)
 
 /* ---- raft.snapshot ---------------------------------------------------------- */
 
-/* The end-of-run half, in timed runs only: under manual delivery the run
- * ends where the scheduler stopped (a replayed prefix: the compaction
- * timer and the heartbeats may still be pending, nothing was settled), and
- * the per-step half below judges the rule. */
-static int snap_finish(void *state, const fl_world *w, fl_time end,
-                       char *msg, size_t msglen)
-{
-    (void)state;
-    int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
-    if (k <= 0 || !fl_world_timed(w))
-        return 0;
-    fl_node_id leader = feature_leader(w);
-    const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
-    /* Two seconds since the last fault ended (a pause too), not only
-     * since the last heal or restart. */
-    fl_time quiet = fl_world_quiet_since(w);
-    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2) &&
-                   quiet >= 0 && quiet <= end - FL_SEC(2);
-    for (size_t i = 0; i < fl_world_node_count(w); i++) {
-        fl_node_id id = (fl_node_id)i;
-        const fl_view *v = fl_world_view(w, id);
-        if (!fl_world_alive(w, id) || !v || v->kind == FL_VIEW_NONE ||
-            v->kind == FL_VIEW_CLIENT)
-            continue;
-        if (v->applied >= 2 * k && v->log_first >= 0 && v->log_first <= 1)
-            return rule_fail(msg, msglen,
-                             "node %d applied %" PRId64 " entries with "
-                             "params.snapshot_every = %" PRId64 " and still "
-                             "holds its log from index %" PRId64 ": it never "
-                             "compacted (Raft §7)", id, v->applied, k,
-                             v->log_first);
-        if (lv && settled && id != leader && fl_world_link_up(w, leader, id) &&
-            fl_world_link_up(w, id, leader) && lv->commit - v->commit > 2 * k)
-            return rule_fail(msg, msglen,
-                             "node %d has commit index %" PRId64 " at the end, "
-                             "the leader %d has %" PRId64 " (params."
-                             "snapshot_every = %" PRId64 "): a follower that "
-                             "missed compacted entries must catch up by "
-                             "InstallSnapshot (Raft §7)", id, v->commit,
-                             leader, lv->commit, k);
-    }
-    return 0;
-}
-
 /* The per-step half: how long each server has been late. */
 typedef struct snap_node {
     fl_time due;                    /* since when it is late; -1 not late */
@@ -119,9 +76,18 @@ typedef struct snap_node {
     int64_t first;                  /* log_first at that time */
 } snap_node;
 
+/* The cluster's commit index sampled every SNAP_EVERY of simulated time
+ * over the last SNAP_RING samples, so the end of a run can ask what had
+ * been committed a second before it. */
+#define SNAP_RING  16
+#define SNAP_EVERY FL_MS(250)
+
 typedef struct snap_state {
     snap_node *n;
     size_t     nn;
+    fl_time    at[SNAP_RING];
+    int64_t    commit[SNAP_RING];
+    size_t     samples;             /* taken so far; the newest at (samples - 1) % RING */
 } snap_state;
 
 static int snap_init(void *state, const fl_world *w)
@@ -141,6 +107,85 @@ static void snap_destroy(void *state)
     snap_state *s = state;
     free(s->n);
     s->n = NULL;
+}
+
+/* The highest commit index of a live leader sampled at or before `t`
+ * (-1: no sample that old is kept). */
+static int64_t snap_committed_by(const snap_state *s, fl_time t)
+{
+    size_t kept = s->samples < SNAP_RING ? s->samples : SNAP_RING;
+    for (size_t j = 0; j < kept; j++) {
+        size_t i = (s->samples - 1 - j) % SNAP_RING;
+        if (s->at[i] <= t)
+            return s->commit[i];
+    }
+    return -1;
+}
+
+/* Samples the commit index every SNAP_EVERY (timed runs; the end-of-run
+ * half reads it). */
+static void snap_sample(snap_state *s, const fl_world *w, fl_time now)
+{
+    size_t last = (s->samples - 1) % SNAP_RING;
+    if (s->samples && now - s->at[last] < SNAP_EVERY)
+        return;
+    fl_node_id leader = feature_leader(w);
+    const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
+    int64_t c = lv ? lv->commit : -1;
+    if (s->samples && s->commit[last] > c)
+        c = s->commit[last];         /* committed stays committed */
+    s->at[s->samples % SNAP_RING] = now;
+    s->commit[s->samples % SNAP_RING] = c;
+    s->samples++;
+}
+
+/* The end-of-run half, in timed runs only: under manual delivery the run
+ * ends where the scheduler stopped (a replayed prefix: the compaction
+ * timer and the heartbeats may still be pending, nothing was settled), and
+ * the per-step half below judges the rule. */
+static int snap_finish(void *state, const fl_world *w, fl_time end,
+                       char *msg, size_t msglen)
+{
+    const snap_state *s = state;
+    int64_t k = feature_param_int(w, FL_RAFT_PARAM_SNAPSHOT_EVERY);
+    if (k <= 0 || !fl_world_timed(w))
+        return 0;
+    fl_node_id leader = feature_leader(w);
+    const fl_view *lv = leader != FL_NO_NODE ? fl_world_view(w, leader) : NULL;
+    /* Two seconds since the last fault ended (a pause too), not only
+     * since the last heal or restart. */
+    fl_time quiet = fl_world_quiet_since(w);
+    bool settled = fl_world_last_recovery(w) <= end - FL_SEC(2) &&
+                   quiet >= 0 && quiet <= end - FL_SEC(2);
+    /* What a follower in touch owes: the commit index of a second before
+     * the end (a follower a heartbeat behind is not late; one that missed
+     * compacted entries stays behind until a snapshot reaches it). */
+    int64_t owed = snap_committed_by(s, end - FL_SEC(1));
+    for (size_t i = 0; i < fl_world_node_count(w); i++) {
+        fl_node_id id = (fl_node_id)i;
+        const fl_view *v = fl_world_view(w, id);
+        if (!fl_world_alive(w, id) || !v || v->kind == FL_VIEW_NONE ||
+            v->kind == FL_VIEW_CLIENT)
+            continue;
+        if (v->applied >= 2 * k && v->log_first >= 0 && v->log_first <= 1)
+            return rule_fail(msg, msglen,
+                             "node %d applied %" PRId64 " entries with "
+                             "params.snapshot_every = %" PRId64 " and still "
+                             "holds its log from index %" PRId64 ": it never "
+                             "compacted (Raft §7)", id, v->applied, k,
+                             v->log_first);
+        if (lv && settled && id != leader && fl_world_link_up(w, leader, id) &&
+            fl_world_link_up(w, id, leader) && v->commit < owed)
+            return rule_fail(msg, msglen,
+                             "node %d has commit index %" PRId64 " at the end, "
+                             "below the %" PRId64 " the cluster had committed "
+                             "a second before (leader %d, params.snapshot_"
+                             "every = %" PRId64 "): a follower that missed "
+                             "compacted entries must catch up by "
+                             "InstallSnapshot (Raft §7)", id, v->commit, owed,
+                             leader, k);
+    }
+    return 0;
 }
 
 /* Entries applied beyond the last compaction: log_first is the snapshot's
@@ -174,6 +219,8 @@ static int snap_check(void *state, const fl_world *w, fl_node_id node,
     fl_time now = fl_world_now(w);
     fl_time hi = FL_MS(rule_election_hi_ms(w));
     bool timed = fl_world_timed(w);
+    if (timed)
+        snap_sample(s, w, now);
     const fl_step_info *st = timed ? NULL : fl_world_step(w);
     bool gap = now - x->last_step > hi;
     bool late = st && st->node == node && st->cause == FL_CAUSE_TIMER &&
