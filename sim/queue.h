@@ -141,10 +141,26 @@ static inline int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
             return -1;
         i = q->len++;
     }
-    ev->order = ((uint64_t)cls << 56) | (q->seq++ & ((UINT64_C(1) << 56) - 1));
-    fl_event x = *ev;
-    x.time = fl_queue_flip_time(ev->time);
-    fl_queue_sift_up(q->heap, i, &x);
+    uint64_t order = ((uint64_t)cls << 56) | (q->seq++ & ((UINT64_C(1) << 56) - 1));
+    ev->order = order;
+    /* The key in registers and the event stored field by field: a copy of
+     * the whole struct went through the stack, where loads wider than the
+     * stores that built it stall store forwarding. */
+    fl_event key = { .time = fl_queue_flip_time(ev->time), .order = order };
+    fl_event *h = q->heap;
+    while (i > 0) {
+        size_t parent = (i - 1) / FL_QUEUE_ARITY;
+        if (!fl_queue_before(&key, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i].time = key.time;
+    h[i].order = order;
+    h[i].u = ev->u;
+    h[i].node = ev->node;
+    h[i].a = ev->a;
+    h[i].type = ev->type;
     return 0;
 }
 
