@@ -66,16 +66,9 @@ void fl_queue_settle_taken(fl_queue *q)
     }
 }
 
-bool fl_queue_take(fl_queue *q, fl_event *out)
+size_t fl_queue_walk_hole(fl_queue *q)
 {
-    fl_queue_settle(q);
-    if (q->len == 0)
-        return false;
-    *out = q->heap[0];
-    out->time = fl_queue_flip_time(out->time);
-    q->taken = true;
-    q->hole = walk_hole(q->heap, q->len);
-    return true;
+    return walk_hole(q->heap, q->len);
 }
 
 bool fl_queue_pop(fl_queue *q, fl_event *out)

@@ -66,7 +66,7 @@ bool fl_queue_pop(fl_queue *q, fl_event *out);
  * event rising (an event that schedules the next one, the common case,
  * costs one pass instead of two). The order in which events come out is
  * the same as with pop. false if empty. */
-bool fl_queue_take(fl_queue *q, fl_event *out);
+static inline bool fl_queue_take(fl_queue *q, fl_event *out);
 /* fl_queue_settle of a taken root. */
 void fl_queue_settle_taken(fl_queue *q);
 /* Ends a take that no push followed (every other call does it too).
@@ -162,6 +162,21 @@ static inline int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
     h[i].a = ev->a;
     h[i].type = ev->type;
     return 0;
+}
+
+/* The walk of a taken root's hole down to a leaf: its index. */
+size_t fl_queue_walk_hole(fl_queue *q);
+
+static inline bool fl_queue_take(fl_queue *q, fl_event *out)
+{
+    fl_queue_settle(q);
+    if (q->len == 0)
+        return false;
+    *out = q->heap[0];
+    out->time = fl_queue_flip_time(out->time);
+    q->taken = true;
+    q->hole = fl_queue_walk_hole(q);
+    return true;
 }
 
 #endif
