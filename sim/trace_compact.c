@@ -83,6 +83,17 @@ bool tc_vstate_size(vstate *st, size_t n)
 
 /* ---- Encoder ------------------------------------------------------------------ */
 
+/* Most strings come as the same pointer every time (a kind name, a
+ * label): a small open-addressed table from pointer to number finds them
+ * without comparing against every string numbered so far. The contents
+ * are still compared, once, since a buffer may be reused. */
+#define SEEN_SLOTS (2 * STR_MAX)
+
+typedef struct str_seen {
+    const char *p;                   /* NULL: empty slot */
+    long        id;
+} str_seen;
+
 struct fl_trace_enc {
     FILE      *out;
     ZSTD_CCtx *z;
@@ -94,8 +105,9 @@ struct fl_trace_enc {
     fl_time    prev_time;
     uint64_t   prev_id[FL_TR_COUNT];
     char      *strs[STR_MAX];        /* the strings numbered so far, owned */
-    const char *seen[STR_MAX];       /* the pointer each last came as */
     size_t     nstrs;
+    str_seen   seen[SEEN_SLOTS];     /* pointers a string came as -> its number */
+    size_t     nseen;
     vstate    *views;                /* nnodes + 1 */
     int        error;
 };
@@ -163,17 +175,35 @@ static uint8_t *enc_room(fl_trace_enc *e, uint8_t *p, size_t n)
 /* A string by number if sent before, else inline (and numbered from now).
  * Strings are found by pointer first (the interface asks for literals),
  * and their text compared, so a reused buffer is not misnamed. */
+static size_t seen_slot(const fl_trace_enc *e, const char *s)
+{
+    size_t i = (size_t)(((uintptr_t)s >> 3) * UINT64_C(0x9E3779B97F4A7C15) >> 40) %
+               SEEN_SLOTS;
+    while (e->seen[i].p && e->seen[i].p != s)
+        i = (i + 1) % SEEN_SLOTS;
+    return i;
+}
+
+static void seen_put(fl_trace_enc *e, const char *s, long id)
+{
+    if (e->nseen >= SEEN_SLOTS / 2) {       /* many buffers: start afresh */
+        memset(e->seen, 0, sizeof e->seen);
+        e->nseen = 0;
+    }
+    size_t i = seen_slot(e, s);
+    if (!e->seen[i].p)
+        e->nseen++;
+    e->seen[i] = (str_seen){ .p = s, .id = id };
+}
+
 static long str_find(fl_trace_enc *e, const char *s)
 {
-    for (size_t i = 0; i < e->nstrs; i++)
-        if (e->seen[i] == s) {
-            if (strcmp(e->strs[i], s) == 0)
-                return (long)i;
-            break;
-        }
+    const str_seen *hit = &e->seen[seen_slot(e, s)];
+    if (hit->p && strcmp(e->strs[hit->id], s) == 0)
+        return hit->id;
     for (size_t i = 0; i < e->nstrs; i++)
         if (strcmp(e->strs[i], s) == 0) {
-            e->seen[i] = s;
+            seen_put(e, s, (long)i);
             return (long)i;
         }
     return -2;
@@ -209,7 +239,7 @@ static uint8_t *put_str_id(fl_trace_enc *e, uint8_t *p, const char *s, long *id)
         }
         if (id)
             *id = (long)e->nstrs;
-        e->seen[e->nstrs++] = s;
+        seen_put(e, s, (long)e->nstrs++);
     }
     return p;
 }
