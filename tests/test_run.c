@@ -173,16 +173,21 @@ static const fl_world_ops fake_ops = {
     f_link, f_quiet, NULL, NULL, NULL, NULL,
 };
 
+static const fl_invariant *raft_invariant(const char *name)
+{
+    size_t n = 0;
+    const fl_invariant *const *invs = fl_invariants_for("raft", &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(invs[i]->name, name) == 0)
+            return invs[i];
+    return NULL;
+}
+
 /* Raft's election safety, read through a fake world: two leaders in one
  * term is caught, leaders in different terms are not. */
 static void test_world_interface(void)
 {
-    size_t n = 0;
-    const fl_invariant *const *invs = fl_invariants_for("raft", &n);
-    const fl_invariant *es = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(invs[i]->name, "raft.election_safety") == 0)
-            es = invs[i];
+    const fl_invariant *es = raft_invariant("raft.election_safety");
     CU_ASSERT_PTR_NOT_NULL_FATAL(es);
     fake f;
     memset(&f, 0, sizeof f);
@@ -216,12 +221,7 @@ static void test_world_interface(void)
  * behind from `stuck_at` on (-1: never stuck). */
 static int snapshot_verdict(int64_t k, int64_t lag, fl_time stuck_at)
 {
-    size_t n = 0;
-    const fl_invariant *const *invs = fl_invariants_for("raft", &n);
-    const fl_invariant *inv = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(invs[i]->name, "raft.snapshot") == 0)
-            inv = invs[i];
+    const fl_invariant *inv = raft_invariant("raft.snapshot");
     CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
     fake f;
     memset(&f, 0, sizeof f);
