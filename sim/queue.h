@@ -111,20 +111,27 @@ static inline bool fl_queue_before(const fl_event *x, const fl_event *y)
  * so a walk down is a shorter chain of dependent loads. */
 #define FL_QUEUE_ARITY 4
 
-/* Puts `x` into the hole at leaf i and sifts it up: fewer comparisons
- * than the textbook sift-down, since x usually belongs near the bottom.
- * Keys are unique (the sequence), so the order in which events come out
- * is the same as with any other correct heap. */
-static inline void fl_queue_sift_up(fl_event *h, size_t i, const fl_event *x)
+/* Moves the events above the hole at leaf i down while `key` (time and
+ * order) comes before them, and returns where the hole ended: fewer
+ * comparisons than the textbook sift-down, since a new event usually
+ * belongs near the bottom. Keys are unique (the sequence), so the order
+ * in which events come out is the same as with any other correct heap. */
+static inline size_t fl_queue_rise(fl_event *h, size_t i, const fl_event *key)
 {
     while (i > 0) {
         size_t parent = (i - 1) / FL_QUEUE_ARITY;
-        if (!fl_queue_before(x, &h[parent]))
+        if (!fl_queue_before(key, &h[parent]))
             break;
         h[i] = h[parent];
         i = parent;
     }
-    h[i] = *x;
+    return i;
+}
+
+/* Puts `x` into the hole at leaf i and sifts it up. */
+static inline void fl_queue_sift_up(fl_event *h, size_t i, const fl_event *x)
+{
+    h[fl_queue_rise(h, i, x)] = *x;
 }
 
 /* A slot at the end of the heap; -1 if out of memory. */
@@ -148,13 +155,7 @@ static inline int fl_queue_push(fl_queue *q, fl_event *ev, fl_event_class cls)
      * stores that built it stall store forwarding. */
     fl_event key = { .time = fl_queue_flip_time(ev->time), .order = order };
     fl_event *h = q->heap;
-    while (i > 0) {
-        size_t parent = (i - 1) / FL_QUEUE_ARITY;
-        if (!fl_queue_before(&key, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
+    i = fl_queue_rise(h, i, &key);
     h[i].time = key.time;
     h[i].order = order;
     h[i].u = ev->u;
